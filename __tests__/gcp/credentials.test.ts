@@ -1,0 +1,395 @@
+// google-auth-library against the OIDC / STS / IAM Credentials stand-ins, with @actions/core's
+// real getIDToken and setSecret (its `::add-mask::` lines are captured from stdout).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
+import { createAccessTokenSource, type GcpCredentialOptions } from '../../src/gcp/credentials.js'
+import { decodeJwt, startGoogleCloudFakes, type GoogleCloudFakes } from '../../test-support/gcp/index.js'
+
+const ENV_KEYS = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GOOGLE_APPLICATION_CREDENTIALS', 'GITHUB_REPOSITORY', 'GITHUB_REF']
+
+let fakes: GoogleCloudFakes
+let tmp: string
+let stdout: string[] = []
+const savedEnv: Record<string, string | undefined> = {}
+
+beforeAll(async () => {
+  fakes = await startGoogleCloudFakes()
+  tmp = await mkdtemp(path.join(tmpdir(), 'gcp-credentials-'))
+  for (const key of ENV_KEYS) savedEnv[key] = process.env[key]
+})
+
+afterAll(async () => {
+  await fakes.close()
+  await rm(tmp, { recursive: true, force: true })
+  for (const key of ENV_KEYS) {
+    if (savedEnv[key] === undefined) delete process.env[key]
+    else process.env[key] = savedEnv[key]
+  }
+})
+
+beforeEach(() => {
+  fakes.reset()
+  for (const key of ENV_KEYS) delete process.env[key]
+  Object.assign(process.env, fakes.env())
+  stdout = []
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk))
+    return true
+  })
+})
+
+afterEach(() => {
+  jest.restoreAllMocks()
+})
+
+function options(extra: Partial<GcpCredentialOptions> = {}): GcpCredentialOptions {
+  return {
+    workloadIdentityProvider: fakes.provider,
+    stsEndpoint: fakes.stsEndpoint,
+    iamCredentialsEndpoint: fakes.iamCredentialsEndpoint,
+    retry: { initialDelayMs: 10 },
+    ...extra,
+  }
+}
+
+function masked(): string[] {
+  return stdout.flatMap((line) => line.split(/\r?\n/)).filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length))
+}
+
+/** Everything printed except the mask commands themselves. */
+function printed(): string {
+  return stdout.flatMap((line) => line.split(/\r?\n/)).filter((line) => !line.startsWith('::add-mask::')).join('\n')
+}
+
+function statuses(service: 'oidc' | 'sts' | 'iam'): (number | 'reset')[] {
+  return fakes.received.filter((r) => r.service === service).map((r) => r.status)
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected a failure')
+}
+
+describe('workload identity federation', () => {
+  test('direct: the federated token from STS is the access token', async () => {
+    const source = await createAccessTokenSource(options())
+    expect(source?.kind).toBe('workload-identity-federation')
+    expect(source?.principal).toBe(fakes.provider)
+
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)).toEqual({
+      principal: `principal://iam.googleapis.com/projects/${fakes.projectNumber}/locations/global/workloadIdentityPools/github-pool/subject/repo:${fakes.repository}:ref:refs/heads/main`,
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    })
+    const [oidc, sts] = fakes.received
+    expect(oidc).toMatchObject({ service: 'oidc', status: 200, audience: `https://iam.googleapis.com/${fakes.provider}` })
+    expect(sts).toMatchObject({ service: 'sts', status: 200, encoding: 'form', audience: `//iam.googleapis.com/${fakes.provider}` })
+    expect(statuses('iam')).toEqual([])
+
+    // Cached: no second exchange.
+    expect(await source!.getAccessToken()).toBe(token)
+    expect(fakes.sts.exchanges).toBe(1)
+  })
+
+  test('impersonation: the federated token buys a service account token', async () => {
+    const source = await createAccessTokenSource(options({ serviceAccount: fakes.serviceAccount }))
+    expect(source?.kind).toBe('service-account-impersonation')
+    expect(source?.principal).toBe(fakes.serviceAccount)
+
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)?.principal).toBe(fakes.serviceAccount)
+    expect(fakes.received.find((r) => r.service === 'iam')).toMatchObject({
+      status: 200,
+      serviceAccount: fakes.serviceAccount,
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      lifetime: '3600s',
+    })
+  })
+
+  test('a custom audience is used for the OIDC token', async () => {
+    fakes.sts.settings.allowedAudiences = ['https://deploy.example.com']
+    const source = await createAccessTokenSource(options({ audience: 'https://deploy.example.com' }))
+    await source!.getAccessToken()
+    expect(fakes.received[0]).toMatchObject({ service: 'oidc', audience: 'https://deploy.example.com' })
+  })
+
+  test('every token is masked, and none is printed', async () => {
+    const direct = await createAccessTokenSource(options())
+    const impersonated = await createAccessTokenSource(options({ serviceAccount: fakes.serviceAccount }))
+    const tokens = [await direct!.getAccessToken(), await impersonated!.getAccessToken()]
+
+    const secrets = [...fakes.oidc.issuedTokens, ...fakes.tokens.issuedTokens()]
+    expect(secrets.length).toBe(5) // 2 OIDC JWTs, 2 federated tokens, 1 service account token
+    expect(secrets).toEqual(expect.arrayContaining(tokens))
+    const masks = masked()
+    for (const secret of secrets) expect(masks).toContain(secret)
+    const text = printed()
+    for (const secret of secrets) expect(text).not.toContain(secret)
+  })
+
+  test('concurrent callers share one exchange', async () => {
+    const source = await createAccessTokenSource(options())
+    const tokens = await Promise.all([1, 2, 3, 4].map(() => source!.getAccessToken()))
+    expect(new Set(tokens).size).toBe(1)
+    expect(fakes.sts.exchanges).toBe(1)
+  })
+
+  test('refreshes with a new OIDC token and exchange shortly before the token expires', async () => {
+    fakes.sts.settings.tokenLifetimeSeconds = 600 // a direct federated token lives at most 10 minutes
+    let clock = Date.now()
+    const source = await createAccessTokenSource(options({ now: () => clock }))
+    const first = await source!.getAccessToken()
+
+    clock += 4 * 60_000
+    expect(await source!.getAccessToken()).toBe(first)
+    expect(fakes.oidc.issued).toBe(1)
+
+    clock += 90_000 // 5.5 minutes in: within the 5-minute margin
+    const second = await source!.getAccessToken()
+    expect(second).not.toBe(first)
+    expect(fakes.oidc.issued).toBe(2)
+    expect(fakes.sts.exchanges).toBe(2)
+    expect(fakes.isValidAccessToken(second)).toBeDefined()
+  })
+
+  test('short-lived impersonated tokens refresh by the wall clock', async () => {
+    fakes.iam.settings.tokenLifetimeSeconds = 1
+    const source = await createAccessTokenSource(options({ serviceAccount: fakes.serviceAccount }))
+    const first = await source!.getAccessToken()
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    const second = await source!.getAccessToken()
+    expect(second).not.toBe(first)
+    expect(fakes.iam.generated).toBe(2)
+    expect(fakes.isValidAccessToken(second)?.principal).toBe(fakes.serviceAccount)
+  })
+
+  test('invalidate forces a new token, e.g. after a 401', async () => {
+    const source = await createAccessTokenSource(options())
+    const first = await source!.getAccessToken()
+    source!.invalidate()
+    const second = await source!.getAccessToken()
+    expect(second).not.toBe(first)
+    expect(fakes.sts.exchanges).toBe(2)
+  })
+})
+
+describe('transient failures', () => {
+  test('STS 503 is retried', async () => {
+    fakes.sts.failNext(1, 503)
+    const source = await createAccessTokenSource(options())
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)).toBeDefined()
+    expect(statuses('sts')).toEqual([503, 200])
+    expect(fakes.oidc.issued).toBe(1)
+  })
+
+  test('connection resets on STS and IAM Credentials are retried', async () => {
+    fakes.sts.failNext(1, 'reset')
+    fakes.iam.failNext(1, 'reset')
+    const source = await createAccessTokenSource(options({ serviceAccount: fakes.serviceAccount }))
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)?.principal).toBe(fakes.serviceAccount)
+    expect(statuses('sts')).toEqual(['reset', 200])
+    expect(statuses('iam')).toEqual(['reset', 200])
+  })
+
+  test('IAM Credentials 429 is retried', async () => {
+    fakes.iam.failNext(1, 429)
+    const source = await createAccessTokenSource(options({ serviceAccount: fakes.serviceAccount }))
+    await source!.getAccessToken()
+    expect(statuses('iam')).toEqual([429, 200])
+  })
+
+  test('an outage longer than one exchange is retried with a fresh OIDC token', async () => {
+    fakes.sts.failNext(4, 'reset') // google-auth-library gives up after three tries without an answer
+    const source = await createAccessTokenSource(options())
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)).toBeDefined()
+    expect(statuses('sts')).toEqual(['reset', 'reset', 'reset', 'reset', 200])
+    expect(fakes.oidc.issued).toBe(2)
+    expect(printed()).toMatch(/transient reason; trying again/)
+  })
+
+  test('a failed OIDC request is retried', async () => {
+    fakes.oidc.failNext(1, 'reset')
+    const source = await createAccessTokenSource(options())
+    await source!.getAccessToken()
+    expect(statuses('oidc')).toEqual(['reset', 200])
+  })
+
+  test('gives up with the endpoint and the reason once retries are spent', async () => {
+    fakes.sts.failNext(3, 'reset')
+    const source = await createAccessTokenSource(options({ retry: { attempts: 1 } }))
+    const error = await failure(source!.getAccessToken())
+    expect(error.message).toContain(`could not reach ${fakes.stsEndpoint}/v1/token`)
+    expect(error.message).toContain('even after retries')
+  })
+})
+
+describe('errors say what to fix', () => {
+  test('no OIDC token without `id-token: write`', async () => {
+    delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
+    delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+    const error = await failure(createAccessTokenSource(options()))
+    expect(error.message).toContain('permissions: id-token: write')
+    expect(error.message).toMatch(/fork/)
+    expect(error.message).toMatch(/Dependabot/)
+    expect(fakes.received).toEqual([])
+  })
+
+  test('a rejected audience quotes Google and points at the allowed audiences', async () => {
+    const source = await createAccessTokenSource(options({ audience: 'https://wrong.example.com' }))
+    const error = await failure(source!.getAccessToken())
+    expect(error.message).toContain('invalid_grant: The audience in ID Token [https://wrong.example.com] does not match the expected audience.')
+    expect(error.message).toContain('allowed audiences')
+    expect(error.message).toContain(`https://iam.googleapis.com/${fakes.provider}`)
+    expect(statuses('sts')).toEqual([400]) // not retried
+    for (const secret of fakes.oidc.issuedTokens) expect(error.message).not.toContain(secret)
+  })
+
+  test('a rejecting attribute condition is named', async () => {
+    process.env.GITHUB_REPOSITORY = fakes.repository
+    fakes.sts.settings.attributeCondition = (claims) => claims.repository === 'someone/else'
+    const source = await createAccessTokenSource(options())
+    const error = await failure(source!.getAccessToken())
+    expect(error.message).toContain('The given credential is rejected by the attribute condition.')
+    expect(error.message).toContain(`attribute condition does not admit this run (repository ${fakes.repository})`)
+  })
+
+  test('an unknown provider (invalid_target) is named', async () => {
+    const other = fakes.provider.replace(/providers\/github$/, 'providers/gitlab')
+    fakes.sts.settings.allowedAudiences = [`https://iam.googleapis.com/${other}`]
+    const source = await createAccessTokenSource(options({ workloadIdentityProvider: other }))
+    const error = await failure(source!.getAccessToken())
+    expect(error.message).toContain('invalid_target')
+    expect(error.message).toContain('does not exist or is disabled')
+  })
+
+  test('403 on impersonation names the missing binding', async () => {
+    process.env.GITHUB_REPOSITORY = fakes.repository
+    const stranger = 'stranger@demo-project.iam.gserviceaccount.com'
+    const source = await createAccessTokenSource(options({ serviceAccount: stranger }))
+    const error = await failure(source!.getAccessToken())
+    expect(error.message).toContain(`IAM Credentials refused to mint a token for ${stranger}`)
+    expect(error.message).toContain("Permission 'iam.serviceAccounts.getAccessToken' denied")
+    expect(error.message).toContain('roles/iam.workloadIdentityUser')
+    expect(error.message).toContain(`principalSet://iam.googleapis.com/projects/${fakes.projectNumber}/locations/global/workloadIdentityPools/github-pool/attribute.repository/${fakes.repository}`)
+    expect(error.message).toContain('roles/iam.serviceAccountTokenCreator')
+    expect(error.message).toContain('up to 5 minutes')
+    expect(statuses('iam')).toEqual([403]) // not retried
+    for (const secret of fakes.tokens.issuedTokens()) expect(error.message).not.toContain(secret)
+  })
+
+  test('a bad provider fails before any request', async () => {
+    const error = await failure(createAccessTokenSource(options({ workloadIdentityProvider: 'projects/my-project/locations/global/workloadIdentityPools/p1234/providers/gh12' })))
+    expect(error.message).toMatch(/^Input 'workload-identity-provider': .*project NUMBER/)
+    expect(fakes.received).toEqual([])
+  })
+
+  test('service-account needs a provider', async () => {
+    const error = await failure(createAccessTokenSource(options({ workloadIdentityProvider: undefined, serviceAccount: fakes.serviceAccount })))
+    expect(error.message).toMatch(/^Input 'service-account': .*workload-identity-provider/)
+  })
+})
+
+describe('application default credentials', () => {
+  test('no provider and no GOOGLE_APPLICATION_CREDENTIALS: anonymous', async () => {
+    expect(await createAccessTokenSource(options({ workloadIdentityProvider: undefined }))).toBeUndefined()
+  })
+
+  // The file google-github-actions/auth writes: the OIDC token comes from credential_source.url.
+  async function writeAuthActionFile(name: string, serviceAccount?: string): Promise<string> {
+    const url = new URL(fakes.oidc.url)
+    url.searchParams.set('audience', `https://iam.googleapis.com/${fakes.provider}`)
+    const file = path.join(tmp, name)
+    await writeFile(
+      file,
+      JSON.stringify({
+        type: 'external_account',
+        audience: `//iam.googleapis.com/${fakes.provider}`,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `${fakes.stsEndpoint}/v1/token`,
+        credential_source: {
+          url: url.toString(),
+          headers: { Authorization: `Bearer ${fakes.oidc.requestToken}` },
+          format: { type: 'json', subject_token_field_name: 'value' },
+        },
+        ...(serviceAccount && {
+          service_account_impersonation_url: `${fakes.iamCredentialsEndpoint}/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`,
+        }),
+      }),
+    )
+    return file
+  }
+
+  test('the external_account file of google-github-actions/auth (direct)', async () => {
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = await writeAuthActionFile('direct.json')
+    const source = await createAccessTokenSource(options({ workloadIdentityProvider: undefined }))
+    expect(source?.kind).toBe('application-default')
+    expect(source?.principal).toBe(fakes.provider)
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)?.principal).toMatch(/^principal:\/\/iam\.googleapis\.com\/.*\/subject\/repo:/)
+    // The JWT fetched by the library from credential_source.url is masked too.
+    for (const secret of [...fakes.oidc.issuedTokens, token]) expect(masked()).toContain(secret)
+  })
+
+  test('the external_account file of google-github-actions/auth (impersonation)', async () => {
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = await writeAuthActionFile('impersonation.json', fakes.serviceAccount)
+    const source = await createAccessTokenSource(options({ workloadIdentityProvider: undefined }))
+    expect(source?.principal).toBe(fakes.serviceAccount)
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)?.principal).toBe(fakes.serviceAccount)
+    for (const secret of [...fakes.oidc.issuedTokens, ...fakes.tokens.issuedTokens()]) expect(masked()).toContain(secret)
+  })
+
+  test('an external_account file with a file credential_source', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const jwt = fakes.oidc.sign({
+      iss: fakes.oidc.issuer,
+      aud: `https://iam.googleapis.com/${fakes.provider}`,
+      sub: `repo:${fakes.repository}:ref:refs/heads/main`,
+      repository: fakes.repository,
+      iat: now,
+      exp: now + 300,
+    })
+    const tokenFile = path.join(tmp, 'oidc-token.jwt')
+    await writeFile(tokenFile, jwt)
+    const file = path.join(tmp, 'file-source.json')
+    await writeFile(
+      file,
+      JSON.stringify({
+        type: 'external_account',
+        audience: `//iam.googleapis.com/${fakes.provider}`,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `${fakes.stsEndpoint}/v1/token`,
+        credential_source: { file: tokenFile },
+      }),
+    )
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = file
+    const source = await createAccessTokenSource(options({ workloadIdentityProvider: undefined }))
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)).toBeDefined()
+    expect(decodeJwt(jwt)?.claims.repository).toBe(fakes.repository)
+  })
+
+  test('STS errors through an ADC file are explained too', async () => {
+    fakes.sts.settings.allowedAudiences = ['https://only-this.example.com']
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = await writeAuthActionFile('rejected.json')
+    const source = await createAccessTokenSource(options({ workloadIdentityProvider: undefined }))
+    const error = await failure(source!.getAccessToken())
+    expect(error.message).toContain('does not match the expected audience')
+    for (const secret of fakes.oidc.issuedTokens) expect(error.message).not.toContain(secret)
+  })
+
+  test('a missing file is named', async () => {
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(tmp, 'missing.json')
+    const error = await failure(createAccessTokenSource(options({ workloadIdentityProvider: undefined })))
+    expect(error.message).toContain(`GOOGLE_APPLICATION_CREDENTIALS points at ${path.join(tmp, 'missing.json')}, which does not exist`)
+  })
+})

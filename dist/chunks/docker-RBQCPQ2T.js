@@ -1,0 +1,16 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  inspectLocalImage,
+  parsePushOutput,
+  pushWithDocker,
+  removeDockerConfig
+} from "./chunk-EITMMLKM.js";
+import "./chunk-QFRMGKCX.js";
+import "./chunk-TXXUNNXF.js";
+import "./chunk-PUMHU2BD.js";
+export {
+  inspectLocalImage,
+  parsePushOutput,
+  pushWithDocker,
+  removeDockerConfig
+};

@@ -1,0 +1,21 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  errorMessage
+} from "./chunk-PZGVM4CR.js";
+import {
+  warning
+} from "./chunk-TXXUNNXF.js";
+import "./chunk-PUMHU2BD.js";
+
+// src/post.ts
+async function cleanup() {
+  try {
+    const { removeDockerConfig } = await import("./docker-RBQCPQ2T.js");
+    await removeDockerConfig();
+  } catch (error) {
+    warning(`Cleanup failed: ${errorMessage(error)}`);
+  }
+}
+export {
+  cleanup
+};

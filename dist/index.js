@@ -1,0 +1,16 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  getState,
+  saveState
+} from "./chunks/chunk-TXXUNNXF.js";
+import "./chunks/chunk-PUMHU2BD.js";
+
+// src/index.ts
+if (getState("isPost") === "true") {
+  const { cleanup } = await import("./chunks/post-73J5KEEP.js");
+  await cleanup();
+} else {
+  saveState("isPost", "true");
+  const { run } = await import("./chunks/main-VYQ6UE5T.js");
+  await run();
+}

@@ -1,0 +1,11 @@
+// ESM TypeScript under Jest: ts-jest transpiles each file on its own (type errors are
+// the job of `npm run typecheck`), and `.js` import specifiers map back to the sources.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+}

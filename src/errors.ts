@@ -1,0 +1,26 @@
+/** A problem with what the user asked for; the message says which input and what to change. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`Input '${input}': ${message}`)
+    this.name = 'InputError'
+  }
+}
+
+/** Any thrown value as one line of text: errors from dependencies are not always Errors. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  try {
+    return JSON.stringify(error) ?? String(error)
+  } catch {
+    return String(error)
+  }
+}
+
+/** Prefixes a failure with what was being done, keeping the original as `cause`. */
+export function withContext(context: string, error: unknown): Error {
+  return new Error(`${context}: ${errorMessage(error)}`, { cause: error })
+}

@@ -1,0 +1,106 @@
+// What went wrong in a GitHub API call, said so the user knows what to change. Messages carry
+// GitHub's own message and the HTTP status, never request headers (the token lives there).
+import { errorMessage } from '../errors.js'
+
+/** A failed GitHub call with context; `status` lets callers tell conflicts from real failures. */
+export class GitHubApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly githubMessage: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.name = 'GitHubApiError'
+  }
+}
+
+interface ErrorShape {
+  status?: unknown
+  message?: unknown
+  request?: unknown
+  response?: { data?: unknown }
+}
+
+/** The HTTP status GitHub answered with; undefined when no answer came (network error). */
+export function statusOf(error: unknown): number | undefined {
+  if (error instanceof GitHubApiError) return error.status
+  const shape = error as ErrorShape | null
+  // Octokit reports a network failure as status 500 without a response: GitHub never said 500.
+  if (shape?.request !== undefined && shape.response === undefined) return undefined
+  const status = shape?.status
+  return typeof status === 'number' && status > 0 ? status : undefined
+}
+
+/** GitHub's message: the `message` of the JSON body plus any validation errors, without the docs link. */
+export function gitHubMessage(error: unknown): string {
+  if (error instanceof GitHubApiError) return error.githubMessage
+  const shape = error as ErrorShape | null
+  if (shape?.request !== undefined && shape.response === undefined) return networkReason(error)
+  const data = shape?.response?.data
+  if (data !== null && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') {
+    const { message, errors } = data as { message: string; errors?: unknown }
+    const details = Array.isArray(errors) ? errors.map(describeValidationError).filter(Boolean) : []
+    return details.length > 0 ? `${message}: ${details.join('; ')}` : message
+  }
+  return errorMessage(error).replace(/ - https:\/\/docs\.github\.com\S*$/, '')
+}
+
+/**
+ * Why no answer came: fetch wraps the socket error ("fetch failed" → ECONNREFUSED …) and Octokit
+ * wraps that again, not always keeping the message, so the innermost cause says the most.
+ */
+export function networkReason(error: unknown): string {
+  let reason = errorMessage(error)
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const { message, code } = current as { message?: unknown; code?: unknown }
+    if (typeof message === 'string' && message && !/^(unknown error|fetch failed)$/i.test(message)) reason = message
+    if (typeof code === 'string' && !reason.includes(code)) reason = `${reason} (${code})`
+    current = (current as { cause?: unknown }).cause
+  }
+  return `network error: ${reason}`
+}
+
+function describeValidationError(item: unknown): string {
+  if (typeof item === 'string') return item
+  if (item === null || typeof item !== 'object') return ''
+  const { message, resource, field, code } = item as Record<string, unknown>
+  if (typeof message === 'string') return message
+  return [resource, field, code].filter((part) => typeof part === 'string').join(' ')
+}
+
+/** "`what` in owner/repo: GitHub's message (HTTP 422)", keeping the original as `cause`. */
+export function apiError(what: string, fullName: string, error: unknown, hint?: string): GitHubApiError {
+  const status = statusOf(error)
+  const message = gitHubMessage(error)
+  const suffix = status === undefined ? '' : ` (HTTP ${status})`
+  return new GitHubApiError(`${what} in ${fullName}: ${message}${suffix}${hint ? `. ${hint}` : ''}`, status, message, { cause: error })
+}
+
+/** What to do when GitHub refuses a write: the usual cause is a token without write access. */
+export function writeAccessHint(fullName: string, status: number | undefined, pullRequests: boolean, message = ''): string | undefined {
+  if (/protected branch|rule violations?/i.test(message)) {
+    return 'The branch is protected (branch protection or a ruleset): use `mode: pr`, or let the token bypass the protection'
+  }
+  if (status === 401) return 'GitHub rejected the token (expired or revoked); pass a valid token in the `token` input'
+  if (status !== 403 && status !== 404) return undefined
+  const permissions = pullRequests ? '`contents: write` and `pull-requests: write`' : '`contents: write`'
+  return (
+    `The token needs ${permissions} on ${fullName}. The default GITHUB_TOKEN only reaches the workflow's own repository; ` +
+    'for another repository pass a GitHub App installation token or a fine-grained token in the `token` input'
+  )
+}
+
+/** GitHub's answer when a non-forced ref update would drop commits that someone else pushed. */
+export function isRefConflict(error: unknown): boolean {
+  return statusOf(error) === 422 && /not a fast.?forward|reference cannot be updated/i.test(gitHubMessage(error))
+}
+
+export function isReferenceAlreadyExists(error: unknown): boolean {
+  return statusOf(error) === 422 && /reference already exists/i.test(gitHubMessage(error))
+}
+
+export function isPullRequestAlreadyExists(error: unknown): boolean {
+  return statusOf(error) === 422 && /a pull request already exists/i.test(gitHubMessage(error))
+}

@@ -1,0 +1,42 @@
+// One run of the action, in the order it happens. Everything that can be checked is
+// checked before the first side effect: inputs, the GitOps manifests and the image
+// source; only then is anything pushed or committed.
+import * as core from '@actions/core'
+import { errorMessage } from './errors.js'
+import { pinnedReference } from './image/reference.js'
+import { setOutputs } from './outputs.js'
+import { readSettings } from './settings.js'
+import { openGitOps, readManifestTarget, writeBack } from './writeback.js'
+
+export async function run(): Promise<void> {
+  try {
+    const settings = readSettings()
+    const gitops = openGitOps(settings)
+    const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
+
+    // Heavy clients load only once the cheap checks have passed.
+    const { inspectSource, publishImage } = await import('./registry/publish.js')
+    const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun }
+    await phase('Check the image source', () => inspectSource(request))
+
+    const credentials = await phase('Authenticate to Google Cloud', async () => {
+      const { authenticate } = await import('./gcp/credentials.js')
+      return authenticate(settings.gcp)
+    })
+    const image = await phase(settings.dryRun ? 'Resolve the image (dry run)' : 'Publish the image', () =>
+      publishImage({ ...request, credentials }),
+    )
+    const pinned = pinnedReference(settings.image, image.digest)
+
+    const outcome = await phase(settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository', () =>
+      writeBack(gitops, settings, target, pinned),
+    )
+    await phase('Report', () => setOutputs(settings, gitops, image, pinned, outcome))
+  } catch (error) {
+    core.setFailed(errorMessage(error))
+  }
+}
+
+function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return core.group(name, work)
+}

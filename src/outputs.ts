@@ -1,0 +1,36 @@
+// The run's results: step outputs for later steps, and a job summary for people.
+import * as core from '@actions/core'
+import type { PublishResult } from './registry/publish.js'
+import { writeJobSummary } from './report/summary.js'
+import { templateValues } from './report/templates.js'
+import type { Settings } from './settings.js'
+import { type WriteBackOutcome, deploymentFacts, type GitOps } from './writeback.js'
+
+export async function setOutputs(settings: Settings, gitops: GitOps, image: PublishResult, pinned: string, outcome: WriteBackOutcome): Promise<void> {
+  const changedFiles = outcome.change.files.map((file) => file.path)
+  const changed = changedFiles.length > 0
+  core.setOutput('digest', image.digest)
+  core.setOutput('pinned-image', pinned)
+  core.setOutput('changed', String(changed))
+  core.setOutput('changed-files', JSON.stringify(changedFiles))
+  core.setOutput('commit-sha', outcome.commitSha ?? '')
+  core.setOutput('pull-request-number', outcome.pullRequest ? String(outcome.pullRequest.number) : '')
+  core.setOutput('pull-request-url', outcome.pullRequest?.url ?? '')
+
+  const facts = deploymentFacts(settings, gitops, outcome.base, outcome.change, templateValues(settings.image, image.digest), {
+    pushed: image.pushed,
+    blobsUploaded: image.blobsUploaded,
+    blobsPresent: image.blobsPresent,
+    bytesUploaded: image.bytesUploaded,
+  })
+  await writeJobSummary({
+    facts,
+    mode: settings.mode,
+    dryRun: settings.dryRun,
+    changed,
+    ...(outcome.commitSha !== undefined && {
+      commitUrl: `${settings.run.serverUrl}/${gitops.repository.fullName}/commit/${outcome.commitSha}`,
+    }),
+    ...(outcome.pullRequest !== undefined && { pullRequest: outcome.pullRequest }),
+  })
+}

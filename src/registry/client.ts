@@ -1,0 +1,390 @@
+// A client for one repository of an OCI distribution registry: resolve tags, check and upload
+// blobs, read and write manifests. Authentication is in auth.ts, transport in http.ts; this
+// module owns the request loop (auth retry, backoff, redirects) and the upload protocol.
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import { Authenticator, type RegistryCredentials } from './auth.js'
+import {
+  type Access,
+  RegistryError,
+  type RegistryTarget,
+  TransientStatusError,
+  UnauthorizedError,
+  redact,
+  statusFailure,
+  where,
+} from './errors.js'
+import { type HttpResponse, NetworkError, type StreamBody, header, isTransientNetworkError, send } from './http.js'
+import { MANIFEST_ACCEPT, baseMediaType, mediaTypeOf } from './media-types.js'
+import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry.js'
+import { isDigest, isLoopbackHost, shortDigest } from '../image/reference.js'
+
+export type { RegistryCredentials } from './auth.js'
+
+export interface ManifestDescriptor {
+  readonly digest: string
+  readonly mediaType: string
+  readonly size: number
+}
+
+export interface RegistryClientOptions {
+  /** `host[:port]` as in the image reference. */
+  readonly registry: string
+  /** Path of the repository inside the registry. */
+  readonly repository: string
+  readonly credentials?: RegistryCredentials
+  /** Token scope to ask for: `push` (default) asks for `pull,push`. */
+  readonly access?: Access
+  readonly retry?: Partial<RetryPolicy>
+  /** Blobs smaller than this go up in one PUT; larger ones in streamed PATCH chunks. */
+  readonly monolithicLimit?: number
+  /** Bytes per PATCH request for chunked uploads. */
+  readonly chunkSize?: number
+}
+
+interface Operation {
+  /** Says what was being done, for errors and logs: `HEAD manifest v1`. */
+  readonly name: string
+  readonly method: string
+  readonly url: URL
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: Buffer | StreamBody
+  /** Statuses handed back to the caller; any other status throws. */
+  readonly ok: readonly number[]
+  /** False for one-shot stream bodies: transient failures throw for the caller to restart. */
+  readonly retry: boolean
+  readonly maxResponseBytes?: number
+}
+
+const MIB = 1024 * 1024
+const MAX_REDIRECTS = 5
+/** Consecutive 401s an upload restarts on before the error is final. */
+const MAX_REAUTH_RESTARTS = 2
+
+export class RegistryClient {
+  readonly target: RegistryTarget
+  private readonly origin: URL
+  private readonly auth: Authenticator
+  private readonly retry: RetryPolicy
+  private readonly access: Access
+  private readonly hasCredentials: boolean
+  private readonly monolithicLimit: number
+  private readonly chunkSize: number
+  private readonly secrets = new Set<string>()
+
+  constructor(options: RegistryClientOptions) {
+    this.target = { registry: options.registry, repository: options.repository }
+    // Plain HTTP only to this machine: credentials and tokens must not cross a network in clear text.
+    const scheme = isLoopbackHost(options.registry) ? 'http' : 'https'
+    this.origin = new URL(`${scheme}://${apiHost(options.registry)}`)
+    this.retry = { ...DEFAULT_RETRY, ...options.retry }
+    this.access = options.access ?? 'push'
+    this.hasCredentials = options.credentials !== undefined
+    this.monolithicLimit = options.monolithicLimit ?? 16 * MIB
+    this.chunkSize = Math.max(1, options.chunkSize ?? 64 * MIB)
+    this.auth = new Authenticator({
+      target: this.target,
+      origin: this.origin,
+      access: this.access,
+      ...(options.credentials !== undefined && { credentials: options.credentials }),
+      retry: this.retry,
+      secrets: this.secrets,
+    })
+  }
+
+  /** The manifest a tag or digest names, or undefined when the registry does not have it. */
+  async resolve(reference: string): Promise<ManifestDescriptor | undefined> {
+    const response = await this.request({
+      name: `HEAD manifest ${reference}`,
+      method: 'HEAD',
+      url: this.url(`manifests/${reference}`),
+      headers: { accept: MANIFEST_ACCEPT },
+      ok: [200, 404],
+      retry: true,
+    })
+    if (response.status === 404) return undefined
+    const digest = header(response, 'docker-content-digest')
+    const mediaType = baseMediaType(header(response, 'content-type'))
+    const size = Number(header(response, 'content-length'))
+    if (digest !== undefined && isDigest(digest) && mediaType && Number.isSafeInteger(size)) {
+      if (isDigest(reference) && digest !== reference) {
+        throw new RegistryError(`${where(this.target)}: HEAD manifest ${reference} answered with digest ${digest}.`)
+      }
+      return { digest, mediaType, size }
+    }
+    // Some registries omit the digest header on HEAD: the digest is the hash of the bytes.
+    const manifest = await this.getManifest(reference)
+    return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length }
+  }
+
+  async getManifest(reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
+    const response = await this.request({
+      name: `GET manifest ${reference}`,
+      method: 'GET',
+      url: this.url(`manifests/${reference}`),
+      headers: { accept: MANIFEST_ACCEPT },
+      ok: [200],
+      retry: true,
+      maxResponseBytes: 4 * MIB,
+    })
+    const bytes = response.body
+    const digest = sha256(bytes)
+    if (isDigest(reference) && digest !== reference) {
+      throw new RegistryError(`${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`)
+    }
+    const mediaType = baseMediaType(header(response, 'content-type'))
+    return { bytes, digest, mediaType: mediaType && mediaType !== 'application/json' ? mediaType : (mediaTypeOf(bytes) ?? mediaType ?? '') }
+  }
+
+  async hasBlob(digest: string): Promise<boolean> {
+    const response = await this.request({
+      name: `HEAD blob ${shortDigest(digest)}`,
+      method: 'HEAD',
+      url: this.url(`blobs/${digest}`),
+      ok: [200, 404],
+      retry: true,
+    })
+    return response.status === 200
+  }
+
+  /**
+   * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
+   * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
+   */
+  async uploadBlob(digest: string, size: number, open: () => NodeJS.ReadableStream): Promise<void> {
+    let reauths = 0
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.uploadOnce(digest, size, open)
+        return
+      } catch (error) {
+        const unauthorized = error instanceof UnauthorizedError
+        const again = unauthorized ? ++reauths <= MAX_REAUTH_RESTARTS : isRetryable(error)
+        if (!again || attempt >= this.retry.attempts) throw error
+        core.info(`Blob ${shortDigest(digest)}: ${(error as Error).message} Restarting the upload (attempt ${attempt + 1} of ${this.retry.attempts}).`)
+        if (!unauthorized) await sleep(backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : undefined))
+      }
+    }
+  }
+
+  /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
+  async putManifest(reference: string, mediaType: string, bytes: Buffer): Promise<string> {
+    const response = await this.request({
+      name: `PUT manifest ${reference}`,
+      method: 'PUT',
+      url: this.url(`manifests/${reference}`),
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      ok: [201, 200],
+      retry: true,
+    })
+    const expected = sha256(bytes)
+    const reported = header(response, 'docker-content-digest') ?? expected
+    if (reported !== expected) {
+      throw new RegistryError(
+        `${where(this.target)}: PUT manifest ${reference} stored digest ${reported}, but the manifest's bytes hash to ${expected}; the registry changed the manifest.`,
+      )
+    }
+    return reported
+  }
+
+  private async uploadOnce(digest: string, size: number, open: () => NodeJS.ReadableStream): Promise<void> {
+    const short = shortDigest(digest)
+    const started = await this.request({
+      name: `start upload of blob ${short}`,
+      method: 'POST',
+      url: this.url('blobs/uploads/'),
+      ok: [202],
+      retry: true,
+    })
+    let location = this.location(started, `start upload of blob ${short}`)
+    const source = open()
+    const reader = new ChunkReader(source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>)
+    let completed: HttpResponse
+    try {
+      if (size < this.monolithicLimit) {
+        completed = await this.request({
+          name: `upload of blob ${short}`,
+          method: 'PUT',
+          url: withDigest(location, digest),
+          headers: { 'content-type': 'application/octet-stream' },
+          body: { length: size, chunks: reader.take(size) },
+          ok: [201],
+          retry: false,
+        })
+      } else {
+        for (let offset = 0; offset < size; ) {
+          const length = Math.min(this.chunkSize, size - offset)
+          const name = `upload of blob ${short} (bytes ${offset}-${offset + length - 1} of ${size})`
+          const response = await this.request({
+            name,
+            method: 'PATCH',
+            url: location,
+            headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + length - 1}` },
+            body: { length, chunks: reader.take(length) },
+            ok: [202],
+            retry: false,
+          })
+          offset += length
+          const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, 'range') ?? '')
+          if (range && Number(range[1]) !== offset - 1) {
+            throw new TransientStatusError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416)
+          }
+          location = this.location(response, name)
+        }
+        completed = await this.request({
+          name: `completion of blob ${short}`,
+          method: 'PUT',
+          url: withDigest(location, digest),
+          body: Buffer.alloc(0),
+          ok: [201],
+          retry: false,
+        })
+      }
+    } finally {
+      reader.close()
+    }
+    const stored = header(completed, 'docker-content-digest')
+    if (stored !== undefined && stored !== digest) {
+      throw new RegistryError(`${where(this.target)}: blob ${digest} was stored as ${stored}.`)
+    }
+  }
+
+  /** One operation with authentication, redirects for reads, and retries where the body allows. */
+  private async request(op: Operation): Promise<HttpResponse> {
+    let url = op.url
+    let redirects = 0
+    let reauthenticated = false
+    for (let attempt = 1; ; attempt++) {
+      // Credentials go only to the registry itself, never to a storage host it redirects to.
+      const authorization = url.origin === this.origin.origin ? await this.auth.authorization() : undefined
+      const headers: Record<string, string> = { ...op.headers }
+      if (authorization !== undefined) headers.authorization = authorization
+      let response: HttpResponse
+      try {
+        response = await send({
+          method: op.method,
+          url,
+          headers,
+          ...(op.body !== undefined && { body: op.body }),
+          ...(op.maxResponseBytes !== undefined && { maxResponseBytes: op.maxResponseBytes }),
+        })
+      } catch (error) {
+        const message = this.scrub(`${where(this.target)}: ${op.name} failed: ${(error as Error).message}`)
+        if (isTransientNetworkError(error) && op.retry && attempt < this.retry.attempts) {
+          core.info(`${message}; retrying (attempt ${attempt + 1} of ${this.retry.attempts})`)
+          await sleep(backoffDelay(this.retry, attempt))
+          continue
+        }
+        throw new RegistryError(message, undefined, { cause: error })
+      }
+
+      const { status } = response
+      if (status === 401 && !reauthenticated && this.auth.rejected(response, authorization)) {
+        reauthenticated = true
+        if (op.retry) continue
+        throw new UnauthorizedError(this.failure(op, response))
+      }
+      if ((op.method === 'GET' || op.method === 'HEAD') && isRedirect(status) && redirects < MAX_REDIRECTS) {
+        const location = header(response, 'location')
+        if (location !== undefined) {
+          url = new URL(location, url)
+          redirects++
+          attempt--
+          continue
+        }
+      }
+      if (op.ok.includes(status)) return response
+      if (isRetryableStatus(status)) {
+        const retryAfter = parseRetryAfter(header(response, 'retry-after'))
+        if (!op.retry) throw new TransientStatusError(this.failure(op, response), status, retryAfter)
+        if (attempt < this.retry.attempts) {
+          core.info(`${where(this.target)}: ${op.name}: HTTP ${status}, retrying (attempt ${attempt + 1} of ${this.retry.attempts})`)
+          await sleep(backoffDelay(this.retry, attempt, retryAfter))
+          continue
+        }
+      }
+      throw new RegistryError(this.failure(op, response), status)
+    }
+  }
+
+  private failure(op: Operation, response: HttpResponse): string {
+    // Name the role the whole job needs: a push that fails on a HEAD still needs writer.
+    return this.scrub(statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials))
+  }
+
+  private scrub(text: string): string {
+    return redact(text, this.secrets)
+  }
+
+  private url(path: string): URL {
+    return new URL(`/v2/${this.target.repository}/${path}`, this.origin)
+  }
+
+  private location(response: HttpResponse, operation: string): URL {
+    const location = header(response, 'location')
+    if (location === undefined) {
+      throw new RegistryError(`${where(this.target)}: ${operation} answered HTTP ${response.status} without a Location header.`)
+    }
+    const url = new URL(location, this.origin)
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host))) {
+      throw new RegistryError(`${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`)
+    }
+    return url
+  }
+}
+
+/** Splits one stream into consecutive request bodies without copying or buffering more than one read. */
+class ChunkReader {
+  private pending: Buffer | undefined
+
+  constructor(private readonly iterator: AsyncIterator<Buffer | string>) {}
+
+  async *take(length: number): AsyncGenerator<Buffer> {
+    let remaining = length
+    while (remaining > 0) {
+      let piece = this.pending
+      this.pending = undefined
+      if (piece === undefined) {
+        const next = await this.iterator.next()
+        if (next.done) throw new Error(`the blob's source ended ${remaining} bytes before its declared size`)
+        piece = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value)
+      }
+      if (piece.length > remaining) {
+        this.pending = piece.subarray(remaining)
+        piece = piece.subarray(0, remaining)
+      }
+      remaining -= piece.length
+      yield piece
+    }
+  }
+
+  close(): void {
+    // Ending the iterator destroys the underlying file stream.
+    void this.iterator.return?.().catch(() => undefined)
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof TransientStatusError || error instanceof NetworkError) return true
+  return error instanceof RegistryError && error.cause instanceof NetworkError
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308
+}
+
+function withDigest(location: URL, digest: string): URL {
+  const url = new URL(location)
+  url.searchParams.set('digest', digest)
+  return url
+}
+
+export function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}
+
+/** Docker Hub's API lives on another host than its name. */
+function apiHost(registry: string): string {
+  return registry === 'docker.io' ? 'registry-1.docker.io' : registry
+}

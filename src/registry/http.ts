@@ -1,0 +1,164 @@
+// One HTTP exchange over node:http/https with keep-alive sockets. Request bodies are either a
+// small Buffer or an async sequence of chunks written with back-pressure, so a layer of any size
+// passes through in 64 KiB pieces; response bodies are small (manifests, errors, tokens) and capped.
+import * as http from 'node:http'
+import * as https from 'node:https'
+
+export interface StreamBody {
+  readonly length: number
+  readonly chunks: AsyncIterable<Buffer>
+}
+
+export interface HttpRequest {
+  readonly method: string
+  readonly url: URL
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: Buffer | StreamBody
+  /** Larger response bodies fail the request: nothing we read legitimately is big. */
+  readonly maxResponseBytes?: number
+  readonly timeoutMs?: number
+}
+
+export interface HttpResponse {
+  readonly status: number
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: Buffer
+}
+
+/** A network-level failure (reset, refused, timeout): worth retrying. */
+export class NetworkError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.name = 'NetworkError'
+  }
+}
+
+const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
+const DEFAULT_TIMEOUT_MS = 120_000
+
+// Keep-alive pools: a push makes hundreds of small requests to one host.
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
+}
+
+export function send(request: HttpRequest): Promise<HttpResponse> {
+  const { url, method } = request
+  const transport = url.protocol === 'https:' ? https : http
+  const agent = agents[url.protocol as keyof typeof agents]
+  if (!agent) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`))
+  const body = request.body
+  const headers: Record<string, string> = { ...request.headers }
+  if (body !== undefined) headers['content-length'] = String(body.length)
+  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false
+    const fail = (error: unknown): void => {
+      if (settled) return
+      settled = true
+      req.destroy()
+      reject(asNetworkError(error, method, url))
+    }
+
+    const req = transport.request(url, { method, headers, agent })
+    req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
+      fail(Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`), { code: 'ETIMEDOUT' }))
+    })
+    req.on('error', fail)
+    req.on('response', (res) => {
+      const pieces: Buffer[] = []
+      let received = 0
+      res.on('data', (piece: Buffer) => {
+        received += piece.length
+        if (received > limit) {
+          fail(new Error(`response body larger than ${limit} bytes`))
+          res.destroy()
+          return
+        }
+        pieces.push(piece)
+      })
+      res.on('error', fail)
+      res.on('end', () => {
+        if (settled) return
+        settled = true
+        // A server that answered before reading the whole body (an early 4xx) leaves the
+        // socket mid-request: it cannot be reused.
+        if (!req.writableFinished) req.destroy()
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces) })
+      })
+    })
+
+    if (body === undefined) {
+      req.end()
+    } else if (Buffer.isBuffer(body)) {
+      req.end(body)
+    } else {
+      writeChunks(req, body).catch(fail)
+    }
+  })
+}
+
+async function writeChunks(req: http.ClientRequest, body: StreamBody): Promise<void> {
+  let written = 0
+  for await (const chunk of body.chunks) {
+    if (req.destroyed || req.writableEnded) return
+    written += chunk.length
+    if (written > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`)
+    if (!req.write(chunk)) await drained(req)
+  }
+  if (written !== body.length) throw new Error(`request body ended after ${written} of ${body.length} bytes`)
+  if (!req.destroyed) req.end()
+}
+
+function drained(req: http.ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      req.off('drain', done)
+      req.off('close', done)
+      resolve()
+    }
+    req.once('drain', done)
+    // A closed request never drains; the response/error handler reports why.
+    req.once('close', done)
+  })
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+])
+
+function asNetworkError(error: unknown, method: string, url: URL): Error {
+  if (error instanceof NetworkError) return error
+  // Duck-typed: errors from Node internals may come from another realm (test runners' VMs).
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return new Error(String(error))
+  const code = (error as NodeJS.ErrnoException).code
+  const message = (error as Error).message
+  if ((code !== undefined && TRANSIENT_CODES.has(code)) || /socket hang up/i.test(message)) {
+    // The path is enough to say what failed; query strings of upload URLs carry opaque state.
+    return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? 'ECONNRESET', { cause: error })
+  }
+  return error as Error
+}
+
+export function isTransientNetworkError(error: unknown): boolean {
+  return error instanceof NetworkError
+}
+
+/** One header value: Node joins repeated headers except `set-cookie`, so strings suffice. */
+export function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}

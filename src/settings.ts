@@ -1,0 +1,232 @@
+// Action inputs, read once and validated up front into one typed object, so that a
+// misconfigured run fails before any network call and later phases never re-read inputs.
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { InputError, errorMessage } from './errors.js'
+import { type ImageReference, imageName, isLoopbackHost, parseImageReference } from './image/reference.js'
+import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
+import { validateManifestPatterns } from './manifests/patterns.js'
+import { renderTemplate, templateValues } from './report/templates.js'
+
+export type Mode = 'pr' | 'push'
+
+export type ImageSource =
+  | { readonly kind: 'docker' }
+  | { readonly kind: 'registry' }
+  /** An OCI image layout directory or a tar of one; `path` is absolute. */
+  | { readonly kind: 'layout'; readonly path: string; readonly input: string }
+
+export interface MessageTemplates {
+  readonly commitMessage: string
+  readonly title: string
+  readonly body: string
+}
+
+export interface GcpSettings {
+  readonly workloadIdentityProvider?: string
+  readonly serviceAccount?: string
+  readonly audience?: string
+  readonly stsEndpoint: string
+  readonly iamCredentialsEndpoint: string
+}
+
+/** Where the workflow runs, for links back to it. */
+export interface RunContext {
+  readonly apiUrl: string
+  readonly serverUrl: string
+  readonly repository: string
+  readonly sha: string
+  readonly runId: string
+  readonly workspace: string
+}
+
+export interface Settings {
+  readonly image: ImageReference
+  readonly source: ImageSource
+  /** Validated, normalized patterns relative to the GitOps repository root. */
+  readonly manifests: readonly string[]
+  readonly container?: string
+  readonly mode: Mode
+  readonly gitops: { readonly owner: string; readonly repo: string }
+  /** Empty: the GitOps repository's default branch. */
+  readonly base?: string
+  readonly branch: string
+  readonly token: string
+  readonly dryRun: boolean
+  readonly templates: MessageTemplates
+  readonly labels: readonly string[]
+  readonly gcp: GcpSettings
+  readonly run: RunContext
+}
+
+const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const token = core.getInput('token')
+  // Mask before anything else can print it.
+  if (token) core.setSecret(token)
+  if (!token) {
+    throw new InputError('token', 'is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.')
+  }
+
+  const image = parse('image', () => parseImageReference(required('image')))
+  const run = runContext(env)
+  const source = readSource(run.workspace)
+  const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
+  const container = core.getInput('container').trim() || undefined
+  if (container !== undefined && !CONTAINER_NAME.test(container)) {
+    throw new InputError('container', `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`)
+  }
+
+  const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
+  if (!REPOSITORY.test(gitopsRepository)) {
+    throw new InputError('gitops-repository', `"${gitopsRepository}" must be "owner/name".`)
+  }
+  const [owner, repo] = gitopsRepository.split('/') as [string, string]
+
+  const base = branchInput('base')
+  const branch = branchInput('branch') ?? `deploy/${imageName(image)}`
+  if (mode === 'pr' && base !== undefined && base === branch) {
+    throw new InputError('branch', `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`)
+  }
+
+  return {
+    image,
+    source,
+    manifests: parse('manifests', () => validateManifestPatterns(list(required('manifests')))),
+    ...(container !== undefined && { container }),
+    mode,
+    gitops: { owner, repo },
+    ...(base !== undefined && { base }),
+    branch,
+    token,
+    dryRun: bool('dry-run'),
+    templates: readTemplates(image),
+    labels: list(core.getInput('labels')),
+    gcp: readGcp(),
+    run,
+  }
+}
+
+function readSource(workspace: string): ImageSource {
+  const value = core.getInput('source').trim() || 'docker'
+  if (value === 'docker' || value === 'registry') return { kind: value }
+  if (path.isAbsolute(value)) {
+    throw new InputError('source', `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`)
+  }
+  const resolved = path.resolve(workspace, value)
+  if (path.relative(workspace, resolved).startsWith('..')) {
+    throw new InputError('source', `"${value}" points outside GITHUB_WORKSPACE.`)
+  }
+  return { kind: 'layout', path: resolved, input: value }
+}
+
+const DEFAULT_MESSAGE = 'Deploy {name} {version}'
+// Any digest will do: rendering once now finds unknown placeholders before anything is pushed.
+const EXAMPLE_DIGEST = `sha256:${'0'.repeat(64)}`
+
+function readTemplates(image: ImageReference): MessageTemplates {
+  const values = templateValues(image, EXAMPLE_DIGEST)
+  const template = (name: string, fallback: string): string => {
+    const value = core.getInput(name) || fallback
+    parse(name, () => renderTemplate(value, values))
+    return value
+  }
+  return {
+    commitMessage: template('commit-message', DEFAULT_MESSAGE),
+    title: template('title', DEFAULT_MESSAGE),
+    body: template('body', ''),
+  }
+}
+
+function readGcp(): GcpSettings {
+  const optional = (name: string): string | undefined => core.getInput(name).trim() || undefined
+  const provider = optional('workload-identity-provider')
+  const workloadIdentityProvider = provider === undefined ? undefined : parseWorkloadIdentityProvider(provider)
+  const account = optional('service-account')
+  const serviceAccount = account === undefined ? undefined : validateServiceAccountEmail(account)
+  if (serviceAccount !== undefined && workloadIdentityProvider === undefined) {
+    throw new InputError('service-account', 'needs workload-identity-provider: the federated identity that impersonates the service account.')
+  }
+  const audience = optional('audience')
+  return {
+    ...(workloadIdentityProvider !== undefined && { workloadIdentityProvider }),
+    ...(serviceAccount !== undefined && { serviceAccount }),
+    ...(audience !== undefined && { audience }),
+    stsEndpoint: url('sts-endpoint', 'https://sts.googleapis.com'),
+    iamCredentialsEndpoint: url('iam-credentials-endpoint', 'https://iamcredentials.googleapis.com'),
+  }
+}
+
+function runContext(env: NodeJS.ProcessEnv): RunContext {
+  return {
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    repository: env.GITHUB_REPOSITORY ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    runId: env.GITHUB_RUN_ID ?? '',
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+  }
+}
+
+function required(name: string): string {
+  const value = core.getInput(name).trim()
+  if (!value) throw new InputError(name, 'is required but empty.')
+  return value
+}
+
+/** Splits a newline- or comma-separated input, dropping blanks. */
+export function list(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+function bool(name: string): boolean {
+  const value = core.getInput(name).trim().toLowerCase()
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  throw new InputError(name, `"${value}" is not a boolean; use true or false.`)
+}
+
+function oneOf<const T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = core.getInput(name).trim() || fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new InputError(name, `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}.`)
+}
+
+function branchInput(name: string): string | undefined {
+  const value = core.getInput(name).trim().replace(/^refs\/heads\//, '')
+  if (!value) return undefined
+  // The subset of git-check-ref-format that matters for names people type.
+  if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {
+    throw new InputError(name, `"${value}" is not a valid branch name.`)
+  }
+  return value
+}
+
+function url(name: string, fallback: string): string {
+  const value = core.getInput(name).trim() || fallback
+  let parsed: URL
+  try {
+    parsed = new URL(value)
+  } catch {
+    throw new InputError(name, `"${value}" is not a URL.`)
+  }
+  // Tokens travel to these endpoints: plain http only to the machine itself.
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.host))) {
+    throw new InputError(name, `"${value}" must be an https URL.`)
+  }
+  return value.replace(/\/+$/, '')
+}
+
+function parse<T>(input: string, parser: () => T): T {
+  try {
+    return parser()
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw new InputError(input, errorMessage(error))
+  }
+}

@@ -1,0 +1,158 @@
+// Where the manifests meet the GitOps repository: which files to read at which commit,
+// and how their pinned versions become one commit on the base branch or one pull request.
+// Neither manifests/ nor gitops/ knows about the other; this module joins them.
+import * as core from '@actions/core'
+import { createGitHubClient } from './gitops/client.js'
+import { GitOpsRepository, type FileUpdate, type Snapshot } from './gitops/repository.js'
+import { pushToBase, updatePullRequest } from './gitops/writer.js'
+import { normalizedRepository } from './image/reference.js'
+import { isExplicitFileList, selectManifestFiles } from './manifests/patterns.js'
+import { type ContainerSelector } from './manifests/pin.js'
+import { type ManifestFile, type PinPlan, checkManifests, planPins } from './manifests/plan.js'
+import { unifiedDiff } from './report/diff.js'
+import { type DeploymentFacts, pullRequestBody } from './report/pull-request.js'
+import { renderTemplate, templateValues } from './report/templates.js'
+import type { Settings } from './settings.js'
+import { InputError, errorMessage } from './errors.js'
+
+export interface GitOps {
+  readonly repository: GitOpsRepository
+  readonly selector: ContainerSelector
+}
+
+/** The base branch as read before anything was pushed: reused by the first write attempt. */
+export interface ManifestTarget {
+  readonly base: string
+  readonly snapshot: Snapshot
+  readonly files: readonly ManifestFile[]
+}
+
+export interface PinnedChange {
+  readonly plan: PinPlan
+  readonly files: readonly FileUpdate[]
+}
+
+export interface WriteBackOutcome {
+  readonly base: string
+  readonly change: PinnedChange
+  readonly commitSha?: string
+  readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
+}
+
+export function openGitOps(settings: Settings): GitOps {
+  const client = createGitHubClient(settings.token, settings.run.apiUrl)
+  return {
+    repository: new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo),
+    selector: {
+      repository: normalizedRepository(settings.image),
+      ...(settings.container !== undefined && { container: settings.container }),
+    },
+  }
+}
+
+/** Reads the selected manifests at the head of the base branch and checks they name the image. */
+export async function readManifestTarget(gitops: GitOps, settings: Settings): Promise<ManifestTarget> {
+  const base = settings.base ?? (await gitops.repository.defaultBranch())
+  const snapshot = await gitops.repository.snapshot(base)
+  core.info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`)
+  const files = await readManifests(gitops, settings, snapshot)
+  for (const { path, sites } of checkManifests(files, gitops.selector)) {
+    core.info(`${path}: ${sites.length} matching container${sites.length === 1 ? '' : 's'}`)
+  }
+  return { base, snapshot, files }
+}
+
+async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snapshot): Promise<ManifestFile[]> {
+  const { repository } = gitops
+  const paths = isExplicitFileList(settings.manifests)
+    ? settings.manifests
+    : selectManifestFiles(settings.manifests, await repository.listFiles(snapshot), `${repository.fullName}@${snapshot.branch}`)
+  return repository.readFiles(snapshot, paths)
+}
+
+/** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
+export async function writeBack(gitops: GitOps, settings: Settings, target: ManifestTarget, pinned: string): Promise<WriteBackOutcome> {
+  const prepare = async (snapshot: Snapshot, first: boolean): Promise<PinnedChange> => {
+    const files = first ? target.files : await readManifests(gitops, settings, snapshot)
+    const plan = planPins(files, gitops.selector, pinned)
+    return { plan, files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after })) }
+  }
+  const values = templateValues(settings.image, digestOf(pinned))
+  const render = (input: string, template: string): string => {
+    try {
+      return renderTemplate(template, values)
+    } catch (error) {
+      throw new InputError(input, errorMessage(error))
+    }
+  }
+  const message = render('commit-message', settings.templates.commitMessage)
+  const base = target.base
+
+  if (settings.dryRun) {
+    const change = await prepare(target.snapshot, true)
+    logChange(change)
+    core.info(`Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`)
+    return { base, change }
+  }
+
+  if (settings.mode === 'push') {
+    const outcome = await pushToBase(gitops.repository, { base, initial: target.snapshot, message, prepare })
+    logChange(outcome.prepared)
+    return { base, change: outcome.prepared, ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }) }
+  }
+
+  const title = render('title', settings.templates.title)
+  const intro = render('body', settings.templates.body)
+  const outcome = await updatePullRequest(gitops.repository, {
+    base,
+    initial: target.snapshot,
+    branch: settings.branch,
+    message,
+    title,
+    labels: settings.labels,
+    prepare,
+    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro),
+  })
+  logChange(outcome.prepared)
+  return {
+    base,
+    change: outcome.prepared,
+    ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
+    ...(outcome.pullRequest !== undefined && { pullRequest: outcome.pullRequest }),
+  }
+}
+
+export function deploymentFacts(
+  settings: Settings,
+  gitops: GitOps,
+  base: string,
+  change: PinnedChange,
+  image: DeploymentFacts['image'],
+  publish?: DeploymentFacts['publish'],
+): DeploymentFacts {
+  return {
+    image,
+    registry: settings.image.registry,
+    gitopsRepository: gitops.repository.fullName,
+    base,
+    files: change.plan.files
+      .filter((file) => file.changes.length > 0)
+      .map((file) => ({ path: file.path, diff: unifiedDiff(file.path, file.before, file.after), changes: file.changes })),
+    source: { serverUrl: settings.run.serverUrl, repository: settings.run.repository, sha: settings.run.sha, runId: settings.run.runId },
+    ...(publish !== undefined && { publish }),
+  }
+}
+
+function logChange(change: PinnedChange): void {
+  if (change.files.length === 0) {
+    core.info('Every matching container already runs this digest: nothing to change.')
+    return
+  }
+  for (const file of change.plan.files) {
+    if (file.changes.length > 0) core.info(unifiedDiff(file.path, file.before, file.after))
+  }
+}
+
+function digestOf(pinned: string): string {
+  return pinned.slice(pinned.lastIndexOf('@') + 1)
+}
