@@ -168,7 +168,7 @@ export async function benchPush(options: BenchPushOptions = {}): Promise<BenchPu
 
 async function runOurs(child: string, args: Record<string, string>): Promise<{ wall: number; report: ChildReport }> {
   const wall = await timed(process.execPath, [child, JSON.stringify(args)])
-  const report = JSON.parse(await readFile(args.report, 'utf8')) as ChildReport
+  const report = JSON.parse(await readFile(args.report!, 'utf8')) as ChildReport
   return { wall, report }
 }
 
@@ -192,7 +192,7 @@ function timed(command: string, args: string[]): Promise<number> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
 function round(value: number): number {

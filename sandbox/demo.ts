@@ -4,17 +4,17 @@
 // IAM Credentials fakes) on 127.0.0.1, seeds a GitOps repository from examples/, builds a small
 // OCI image, and runs the bundled dist/index.js twice exactly as a runner does: `mode: pr`
 // with direct Workload Identity Federation, then `mode: push` impersonating a service account.
-import { execFile, spawn } from 'node:child_process'
-import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { execFile } from 'node:child_process'
+import { access, mkdir, readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { parse } from 'yaml'
-import { BUNDLE, PROJECT_ROOT, parseCommandFile } from '../test-support/action-runner.js'
-import { startGoogleCloudFakes, type GoogleCloudFakes, type ReceivedRequest } from '../test-support/gcp/index.js'
-import { startFakeGitHub, type FakeGitHub } from '../test-support/github-api/server.js'
+import { type ActionRun, BUNDLE, PROJECT_ROOT, runAction } from '../test-support/action-runner.js'
+import { type ReceivedRequest } from '../test-support/gcp/index.js'
+import { type FakeGitHub } from '../test-support/github-api/server.js'
 import { writeLayout } from '../test-support/oci/layout.js'
-import { findRegistryBinary, startRegistry, type RegistryStandIn } from '../test-support/registry/launch.js'
+import { findRegistryBinary } from '../test-support/registry/launch.js'
+import { type Stack, startStack } from '../test-support/stack.js'
 
 const run = promisify(execFile)
 
@@ -39,25 +39,11 @@ const say = (text = ''): void => console.log(text)
 const ok = (text: string): void => say(`${green('✓')} ${text} ${dim(seconds())}`)
 const heading = (text: string): void => say(`\n${bold(text)}`)
 
-interface Sandbox {
-  readonly registry: RegistryStandIn
-  readonly gcp: GoogleCloudFakes
-  readonly github: FakeGitHub
-  readonly workspace: string
-}
+type Sandbox = Stack
 
-interface StepRun {
-  readonly exitCode: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-interface ActionRun extends StepRun {
-  readonly outputs: Record<string, string>
+interface DemoRun extends ActionRun {
   /** What the Google Cloud stand-ins received during the run (never tokens). */
   readonly auth: ReceivedRequest[]
-  readonly post: StepRun
-  readonly leftovers: string[]
 }
 
 async function main(): Promise<number> {
@@ -75,7 +61,7 @@ async function main(): Promise<number> {
     await buildImage(sandbox.workspace)
 
     heading(`4. Run the action: mode pr, direct Workload Identity Federation`)
-    const pr = await runAction(sandbox, {
+    const pr = await runDemoAction(sandbox, {
       image,
       source: 'backend-image',
       manifests: 'apps/backend/',
@@ -92,7 +78,7 @@ async function main(): Promise<number> {
 
     heading('5. Run the action again: mode push, impersonating a service account')
     say(dim('  The same image: every blob is already in the registry, so nothing is uploaded twice.'))
-    const push = await runAction(sandbox, {
+    const push = await runDemoAction(sandbox, {
       image,
       source: 'backend-image',
       manifests: 'apps/backend/',
@@ -118,8 +104,7 @@ async function main(): Promise<number> {
     say(`\n${green('Done')} in ${seconds()}. Argo CD, watching acme/gitops, would now deploy ${bold(push.outputs['pinned-image'] ?? '')}.`)
     return 0
   } finally {
-    await Promise.allSettled([sandbox.registry.close(), sandbox.gcp.close(), sandbox.github.close()])
-    await rm(sandbox.workspace, { recursive: true, force: true })
+    await sandbox.close()
   }
 }
 
@@ -163,32 +148,23 @@ async function runs(command: string, args: string[]): Promise<boolean> {
 }
 
 async function startSandbox(): Promise<Sandbox> {
-  const workspace = await mkdtemp(path.join(tmpdir(), 'gda-demo-workspace-'))
-  const gcp = await startGoogleCloudFakes({
-    repository: SERVICE_REPOSITORY,
-    poolId: 'github',
-    providerId: 'acme-github',
-    attributeCondition: (claims) => claims.repository_owner === 'acme',
+  const sandbox = await startStack({
+    github: { ...GITOPS, tokenUser: { login: 'acme-gitops-deployer[bot]', type: 'Bot', signsCommits: true } },
+    gcp: {
+      repository: SERVICE_REPOSITORY,
+      poolId: 'github',
+      providerId: 'acme-github',
+      attributeCondition: (claims) => claims.repository_owner === 'acme',
+    },
+    // Artifact Registry's challenges often carry no `service`; the client must not need one.
+    registry: { omitService: true },
   })
-  const results = await Promise.allSettled([
-    startFakeGitHub({ ...GITOPS, tokenUser: { login: 'acme-gitops-deployer[bot]', type: 'Bot', signsCommits: true } }),
-    // The token server accepts exactly the access tokens the Google fakes issued, as Artifact
-    // Registry accepts Google access tokens as the `oauth2accesstoken` password.
-    startRegistry({ omitService: true, validateAccessToken: (token) => gcp.isValidAccessToken(token) !== undefined }),
-  ])
-  const [githubResult, registryResult] = results
-  if (githubResult.status === 'rejected' || registryResult.status === 'rejected') {
-    await Promise.allSettled([gcp.close(), ...results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : []))])
-    await rm(workspace, { recursive: true, force: true })
-    throw githubResult.status === 'rejected' ? githubResult.reason : (registryResult as PromiseRejectedResult).reason
-  }
-  const github = githubResult.value
-  const registry = registryResult.value
+  const { registry, github, gcp } = sandbox
   ok(`registry        ${registry.host}  ${dim(`(${path.basename(findRegistryBinary() ?? 'registry')}, token auth like Artifact Registry)`)}`)
   ok(`GitHub API      ${github.url}  ${dim('(git-backed, requests checked against GitHub\'s OpenAPI)')}`)
   ok(`Google STS      ${gcp.stsEndpoint}  ${dim('(Workload Identity provider ' + gcp.provider.replace(/^projects\/\d+\//, '…/') + ')')}`)
   ok(`IAM Credentials ${gcp.iamCredentialsEndpoint}  ${dim('(and the GitHub OIDC token endpoint)')}`)
-  return { registry, gcp, github, workspace }
+  return sandbox
 }
 
 /** The GitOps repository, assembled from the files under examples/ that the guides describe. */
@@ -228,100 +204,37 @@ async function buildImage(workspace: string): Promise<void> {
   ok(`OCI layout backend-image/ with tag ${TAG}, ${entry?.children?.length ?? 0} manifests in an index ${dim(entry?.digest.slice(0, 19) ?? '')}…`)
 }
 
-/** Runs dist/index.js as the runner does: main step, then the post step with the saved state. */
-async function runAction(sandbox: Sandbox, inputs: Record<string, string>): Promise<ActionRun> {
-  const runnerDir = await mkdtemp(path.join(tmpdir(), 'gda-demo-runner-'))
-  try {
-    const files = {
-      output: path.join(runnerDir, 'output'),
-      summary: path.join(runnerDir, 'summary'),
-      state: path.join(runnerDir, 'state'),
-      temp: path.join(runnerDir, 'temp'),
-    }
-    await Promise.all([writeFile(files.output, ''), writeFile(files.summary, ''), writeFile(files.state, ''), mkdir(files.temp)])
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? runnerDir,
-      GITHUB_ACTIONS: 'true',
-      CI: 'true',
-      GITHUB_REPOSITORY: SERVICE_REPOSITORY,
-      GITHUB_SHA: '3f2a9c4e5b6d7e8f90a1b2c3d4e5f6a7b8c9d0e1',
-      GITHUB_RUN_ID: '7001',
-      GITHUB_WORKSPACE: sandbox.workspace,
+/** Runs dist/index.js as the runner does (main step, then the post step), showing its phases live. */
+async function runDemoAction(sandbox: Sandbox, inputs: Record<string, string>): Promise<DemoRun> {
+  const firstRequest = sandbox.gcp.received.length
+  const result = await runAction({
+    inputs,
+    repository: SERVICE_REPOSITORY,
+    workspace: sandbox.workspace,
+    githubToken: sandbox.github.token,
+    env: {
       GITHUB_API_URL: sandbox.github.url,
       GITHUB_SERVER_URL: sandbox.github.serverUrl,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      RUNNER_TEMP: files.temp,
       // A job with `permissions: id-token: write` gets these two.
       ...sandbox.gcp.env(),
-      ...(await inputEnv(inputs)),
-    }
-
-    const firstRequest = sandbox.gcp.received.length
-    const main = await step(env, 'main')
-    const state = parseCommandFile(await readFile(files.state, 'utf8'))
-    const postEnv = { ...env, ...Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value])) }
-    const post = await step(postEnv, 'post')
-    const outputs = parseCommandFile(await readFile(files.output, 'utf8'))
-    const leftovers = await readdir(files.temp, { recursive: true })
-    const result = { ...main, outputs, post, leftovers, auth: sandbox.gcp.received.slice(firstRequest) }
-    if (main.exitCode !== 0 || post.exitCode !== 0) {
-      console.error(red(`\nThe action failed (main exit ${main.exitCode}, post exit ${post.exitCode}). Its output:`))
-      console.error(main.stdout + main.stderr + post.stdout + post.stderr)
-      throw new Error('the action failed')
-    }
-    return result
-  } finally {
-    await rm(runnerDir, { recursive: true, force: true })
-  }
-}
-
-/** INPUT_* variables with action.yml's defaults, as the runner sets them. */
-async function inputEnv(inputs: Record<string, string>): Promise<Record<string, string>> {
-  const action = parse(await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
-  const env: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    const fallback = (spec.default ?? '').replace(/\$\{\{\s*github\.repository\s*\}\}/, SERVICE_REPOSITORY).replace(/\$\{\{\s*github\.token\s*\}\}/, '')
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = inputs[name] ?? fallback
-  }
-  return env
-}
-
-/** One step of the action; prints its log groups (the action's phases) as they start. */
-function step(env: Record<string, string>, which: 'main' | 'post'): Promise<StepRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    let pending = ''
-    child.stdout.setEncoding('utf8')
-    child.stderr.setEncoding('utf8')
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk
-      pending += chunk
-      const lines = pending.split('\n')
-      pending = lines.pop() ?? ''
-      for (const line of lines) {
-        if (line.startsWith('::group::')) say(`  ${cyan('▸')} ${line.slice('::group::'.length)} ${dim(seconds())}`)
-        else if (line.startsWith('::error')) say(`  ${red('✗')} ${line.replace(/^::error[^:]*::/, '')}`)
-        else if (line.startsWith('::warning')) say(`  ! ${line.replace(/^::warning[^:]*::/, '')}`)
-        else if (isStoryLine(line)) say(`      ${dim(line)}`)
-      }
-    })
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk
-    })
-    child.on('error', reject)
-    child.on('close', (code) => {
-      if (which === 'post') say(`  ${cyan('▸')} post step: clean up ${dim(seconds())}`)
-      resolve({ exitCode: code ?? 1, stdout, stderr })
-    })
+    },
+    onLine: (line, step) => {
+      if (line.startsWith('::group::')) say(`  ${cyan('▸')} ${line.slice('::group::'.length)} ${dim(seconds())}`)
+      else if (line.startsWith('::error')) say(`  ${red('✗')} ${line.replace(/^::error[^:]*::/, '')}`)
+      else if (line.startsWith('::warning')) say(`  ! ${line.replace(/^::warning[^:]*::/, '')}`)
+      else if (step === 'main' && isStoryLine(line)) say(`      ${dim(line)}`)
+    },
   })
+  say(`  ${cyan('▸')} post step: clean up ${dim(seconds())}`)
+  if (result.exitCode !== 0 || result.post.exitCode !== 0) {
+    console.error(red(`\nThe action failed (main exit ${result.exitCode}, post exit ${result.post.exitCode}). Its output:`))
+    console.error(result.stdout + result.stderr + result.post.stdout + result.post.stderr)
+    throw new Error('the action failed')
+  }
+  return { ...result, auth: sandbox.gcp.received.slice(firstRequest) }
 }
 
-async function report(sandbox: Sandbox, result: ActionRun): Promise<void> {
+async function report(sandbox: Sandbox, result: DemoRun): Promise<void> {
   const { outputs } = result
   say(`  ${bold('credentials')}   ${describeAuth(result.auth)}`)
   say(`  ${bold('digest')}        ${outputs.digest ?? ''}`)

@@ -17,14 +17,14 @@ export async function run(): Promise<void> {
     // Heavy clients load only once the cheap checks have passed.
     const { inspectSource, publishImage } = await import('./registry/publish.js')
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun }
-    await phase('Check the image source', () => inspectSource(request))
+    const plan = await phase('Check the image source', () => inspectSource(request))
 
     const credentials = await phase('Authenticate to Google Cloud', async () => {
       const { authenticate } = await import('./gcp/credentials.js')
       return authenticate(settings.gcp)
     })
     const image = await phase(settings.dryRun ? 'Resolve the image (dry run)' : 'Publish the image', () =>
-      publishImage({ ...request, credentials }),
+      publishImage({ ...request, ...(credentials !== undefined && { credentials }) }, plan),
     )
     const pinned = pinnedReference(settings.image, image.digest)
 

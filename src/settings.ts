@@ -103,7 +103,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     token,
     dryRun: bool('dry-run'),
     templates: readTemplates(image),
-    labels: list(core.getInput('labels')),
+    labels: readLabels(image),
     gcp: readGcp(),
     run,
   }
@@ -138,6 +138,13 @@ function readTemplates(image: ImageReference): MessageTemplates {
     title: template('title', DEFAULT_MESSAGE),
     body: template('body', ''),
   }
+}
+
+function readLabels(image: ImageReference): string[] {
+  const values = templateValues(image, EXAMPLE_DIGEST)
+  const labels = list(core.getInput('labels'))
+  for (const label of labels) parse('labels', () => renderTemplate(label, values))
+  return labels
 }
 
 function readGcp(): GcpSettings {

@@ -109,7 +109,7 @@ export async function writeBack(gitops: GitOps, settings: Settings, target: Mani
     branch: settings.branch,
     message,
     title,
-    labels: settings.labels,
+    labels: settings.labels.map((label) => render('labels', label)),
     prepare,
     body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro),
   })

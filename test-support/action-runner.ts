@@ -1,7 +1,7 @@
 // Runs the bundled action the way a GitHub runner does: inputs as INPUT_* variables
 // (with action.yml's defaults filled in), GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE
 // files, and then the post step with the saved state as STATE_* variables.
-import { execFile } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
@@ -43,6 +43,8 @@ export interface RunOptions {
   readonly workspace?: string
   readonly node?: string
   readonly skipPost?: boolean
+  /** Called with each stdout line as it arrives, e.g. to show the phases live. */
+  readonly onLine?: (line: string, step: 'main' | 'post') => void
 }
 
 interface ActionDefinition {
@@ -101,15 +103,16 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       RUNNER_TEMP: files.temp,
       ...options.env,
     }
-    const main = await step(options.node ?? process.execPath, { ...baseEnv, ...inputs })
+    const node = options.node ?? process.execPath
+    const main = await step(node, { ...baseEnv, ...inputs }, (line) => options.onLine?.(line, 'main'))
     const state = parseCommandFile(await readFile(files.state, 'utf8'))
     const post = options.skipPost
       ? { exitCode: 0, stdout: '', stderr: '' }
-      : await step(options.node ?? process.execPath, {
-          ...baseEnv,
-          ...inputs,
-          ...Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value])),
-        })
+      : await step(
+          node,
+          { ...baseEnv, ...inputs, ...Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value])) },
+          (line) => options.onLine?.(line, 'post'),
+        )
     return {
       ...main,
       outputs: parseCommandFile(await readFile(files.output, 'utf8')),
@@ -135,11 +138,25 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
 }
 
-function step(node: string, env: Record<string, string>): Promise<StepResult> {
-  return new Promise((resolve) => {
-    execFile(node, [BUNDLE], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({ exitCode: code, stdout, stderr })
+function step(node: string, env: Record<string, string>, onLine: (line: string) => void): Promise<StepResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let pending = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      const lines = (pending + chunk).split('\n')
+      pending = lines.pop() ?? ''
+      lines.forEach(onLine)
+    })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (pending !== '') onLine(pending)
+      resolve({ exitCode: code ?? 1, stdout, stderr })
     })
   })
 }

@@ -331,6 +331,13 @@ describe('anchors and aliases', () => {
     expect(findImageSites(content, 'd.yaml', NGINX)).toHaveLength(1)
   })
 
+  test('deep but bounded nesting is fine', () => {
+    const block = `kind: ConfigMap\ndata:\n${Array.from({ length: 250 }, (_, i) => `${' '.repeat(i + 2)}a:`).join('\n')} x\n`
+    const flow = `kind: ConfigMap\ndata: ${'['.repeat(250)}${']'.repeat(250)}\n`
+    const brackets = `kind: ConfigMap\ndata:\n  a: "${'['.repeat(1000)}"\n  b: |\n    ${'- '.repeat(1000)}\n`
+    for (const content of [block, flow, brackets]) expect(findImageSites(content, 'c.yaml', NGINX)).toEqual([])
+  })
+
   test('many ordinary aliases are not a bomb', () => {
     const content = `kind: ConfigMap\ndata:\n  a: &a x\n${Array.from({ length: 500 }, (_, i) => `  k${i}: *a`).join('\n')}\n`
     expect(findImageSites(content, 'c.yaml', NGINX)).toEqual([])
@@ -366,6 +373,10 @@ describe('errors', () => {
     ['a deep alias bomb', deepBomb, /^apps\/p\.yaml:1: YAML aliases expand this document to more than 1000000000000000 nodes/],
     ['a file over the size limit', `kind: Pod\n${'#'.repeat(MAX_MANIFEST_BYTES)}\n`, /^apps\/p\.yaml: is \d+ bytes, over the 5242880-byte limit/],
     ['a file over the size limit in UTF-8 bytes', `# ${'é'.repeat(MAX_MANIFEST_BYTES / 2)}\n`, /over the 5242880-byte limit/],
+    // Deep nesting used to take yaml's parser into quadratic time or abort Node on stack exhaustion.
+    ['compact sequences nested 50,000 deep', `${'- '.repeat(50_000)}x`, /^apps\/p\.yaml:1: collections are nested more than 256 levels deep/],
+    ['flow collections nested a million deep', `kind: Pod\nspec: ${'['.repeat(1_000_000)}`, /^apps\/p\.yaml:2: collections are nested more than 256 levels deep/],
+    ['block mappings nested by indentation', Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'), /^apps\/p\.yaml:257: collections are nested more than 256 levels deep/],
     ['a helm template', lines('kind: Deployment', 'spec:', '  {{- if .Values.enabled }}', '  replicas: 1', '  {{- end }}', ''), /^apps\/p\.yaml:3: invalid YAML/],
   ])('%s', (_name, content, message) => {
     let error: unknown

@@ -15,13 +15,13 @@ import { type LayoutEntry, writeLayout } from '../../test-support/oci/layout.js'
 
 let work: string
 let layout: { dir: string; entry: LayoutEntry }
-const creds = { getAccessToken: async () => TEST_ACCESS_TOKEN }
+const creds = { getAccessToken: () => Promise.resolve(TEST_ACCESS_TOKEN) }
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'auth-test-'))
   const dir = path.join(work, 'layout')
   const { digests } = await writeLayout(dir, [{ layers: [{ size: 5000, seed: 1 }], refName: 'v1' }])
-  layout = { dir, entry: digests[0] }
+  layout = { dir, entry: digests[0]! }
 })
 
 afterAll(async () => {
@@ -109,9 +109,9 @@ describe('anonymous and Basic registries', () => {
 
   test('rejected Basic credentials: one renewal, then an error with the fix', async () => {
     let invalidations = 0
-    const wrong = { getAccessToken: async () => 'stale-access-token', invalidate: () => void invalidations++ }
+    const wrong = { getAccessToken: () => Promise.resolve('stale-access-token'), invalidate: () => void invalidations++ }
     const error = await failure(push(basicHost, 'basic/other', wrong))
-    expect(error.message).toMatch(new RegExp(`^Registry ${basicHost}, repository basic/other: HEAD blob \\w+ failed with HTTP 401\\.`))
+    expect(error.message).toMatch(new RegExp(`^Registry ${basicHost}, repository basic/other: HEAD manifest sha256:\\w+ failed with HTTP 401\\.`))
     expect(error.message).toContain('the principal needs roles/artifactregistry.writer on the repository')
     expect(error.message).not.toContain('stale-access-token')
     expect(invalidations).toBe(1)

@@ -19,7 +19,7 @@ let stateFile: string
 let logFile: string
 let layout: { dir: string; entry: LayoutEntry }
 const saved = { PATH: process.env.PATH, RUNNER_TEMP: process.env.RUNNER_TEMP, GITHUB_STATE: process.env.GITHUB_STATE }
-const creds = { getAccessToken: async () => TEST_ACCESS_TOKEN }
+const creds = { getAccessToken: () => Promise.resolve(TEST_ACCESS_TOKEN) }
 
 beforeAll(async () => {
   registry = await startRegistry({ auth: 'token' })
@@ -30,7 +30,7 @@ beforeAll(async () => {
   stateFile = path.join(work, 'state')
   logFile = path.join(work, 'docker-log.jsonl')
   const { digests } = await writeLayout(path.join(work, 'layout'), [{ layers: [{ size: 4000, seed: 1 }], refName: 'v1' }])
-  layout = { dir: path.join(work, 'layout'), entry: digests[0] }
+  layout = { dir: path.join(work, 'layout'), entry: digests[0]! }
   const images = path.join(work, 'images.json')
   await writeFakeDockerImages(images, { [`${registry.host}/team/app:v1`]: layout.dir })
   process.env.PATH = `${bin}${path.delimiter}${process.env.PATH ?? ''}`
@@ -71,7 +71,7 @@ describe('docker source', () => {
 
     const calls = await readFakeDockerLog(logFile)
     expect(calls.map((c) => c.command)).toEqual(['image', 'login', 'push', 'logout'])
-    const login = calls[1]
+    const login = calls[1]!
     expect(login.args).toEqual(['login', registry.host, '--username', 'oauth2accesstoken', '--password-stdin'])
     for (const call of calls) expect(call.args.join(' ')).not.toContain(TEST_ACCESS_TOKEN)
     for (const call of calls.slice(1)) {
@@ -102,7 +102,7 @@ describe('docker source', () => {
   })
 
   test('a login the registry refuses: clear error, config removed', async () => {
-    const wrong = { getAccessToken: async () => 'not-a-valid-token' }
+    const wrong = { getAccessToken: () => Promise.resolve('not-a-valid-token') }
     const error = await failure(publishImage({ image: image(), source: { kind: 'docker' }, credentials: wrong, dryRun: false }))
     expect(error.message).toMatch(new RegExp(`^docker login ${registry.host} failed \\(exit code 1\\)`))
     expect(error.message).not.toContain('not-a-valid-token')

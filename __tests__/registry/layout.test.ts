@@ -40,7 +40,7 @@ describe('layout directory', () => {
     const { digests } = await writeLayout(dir, [{ layers: [{ size: 3000 }, { size: 10 }], refName: 'other' }])
     const layout = await openLayout(dir, 'single')
     const chosen = await selectImage(layout, image('r.example/a/app:v1'))
-    expect(chosen.root.digest).toBe(digests[0].digest)
+    expect(chosen.root.digest).toBe(digests[0]!.digest)
     expect(chosen.root.kind).toBe('manifest')
     expect(chosen.children).toEqual([])
     expect(chosen.blobs).toHaveLength(3) // config + 2 layers
@@ -59,9 +59,9 @@ describe('layout directory', () => {
       { layers: [{ size: 100, seed: 2 }], refName: 'v2' },
     ])
     const layout = await openLayout(dir)
-    expect((await selectImage(layout, image('r.example/app:v2'))).root.digest).toBe(digests[1].digest)
+    expect((await selectImage(layout, image('r.example/app:v2'))).root.digest).toBe(digests[1]!.digest)
     // A full reference as the ref name works too, and so does a digest.
-    expect((await selectImage(layout, image(`r.example/app@${digests[0].digest}`))).root.digest).toBe(digests[0].digest)
+    expect((await selectImage(layout, image(`r.example/app@${digests[0]!.digest}`))).root.digest).toBe(digests[0]!.digest)
   })
 
   test('several images and none matches: the error lists the ref names', async () => {
@@ -89,8 +89,8 @@ describe('layout directory', () => {
     })
     const chosen = await selectImage(await openLayout(dir), image('r.example/app:v1'))
     expect(chosen.root.kind).toBe('index')
-    expect(chosen.root.digest).toBe(digests[0].digest)
-    expect(chosen.children.map((c) => c.digest)).toEqual(digests[0].children!.map((c) => c.digest))
+    expect(chosen.root.digest).toBe(digests[0]!.digest)
+    expect(chosen.children.map((c) => c.digest)).toEqual(digests[0]!.children!.map((c) => c.digest))
     expect(chosen.summary).toBe('index: linux/amd64, linux/arm64/v8')
     expect(chosen.blobs).toHaveLength(4)
   })
@@ -99,7 +99,7 @@ describe('layout directory', () => {
     const dir = await fresh('buildx')
     const { digests } = await writeLayout(dir, [{ layers: [{ size: 200 }], refName: 'v1' }], { buildxAttestation: true })
     const chosen = await selectImage(await openLayout(dir), image('r.example/app:v1'))
-    expect(chosen.root.digest).toBe(digests[0].digest)
+    expect(chosen.root.digest).toBe(digests[0]!.digest)
     expect(chosen.summary).toBe('index: linux/amd64 + 1 attestation')
     expect(chosen.children).toHaveLength(2)
   })
@@ -113,7 +113,7 @@ describe('layout directory', () => {
       ],
     })
     // Rewrite index.json to list the platform manifests directly.
-    const children = digests[0].children!
+    const children = digests[0]!.children!
     const indexJson = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children }))
     await writeFile(path.join(dir, 'index.json'), indexJson)
     const chosen = await selectImage(await openLayout(dir), image('r.example/app:v1'))
@@ -125,8 +125,8 @@ describe('layout directory', () => {
   test('a missing blob and a blob of the wrong size fail before anything is pushed', async () => {
     const dir = await fresh('broken')
     const { digests } = await writeLayout(dir, [{ layers: [{ size: 5000 }] }])
-    const manifest = JSON.parse(await readFile(blobPath(dir, digests[0].digest), 'utf8')) as { layers: { digest: string }[] }
-    const layer = blobPath(dir, manifest.layers[0].digest)
+    const manifest = JSON.parse(await readFile(blobPath(dir, digests[0]!.digest), 'utf8')) as { layers: { digest: string }[] }
+    const layer = blobPath(dir, manifest.layers[0]!.digest)
     await truncate(layer, 10)
     await expect(selectImage(await openLayout(dir, 'broken'), image('r/app:v1'))).rejects.toThrow(/broken: blob sha256:\w+ is 10 bytes but manifest .* says \d+/)
     await rm(layer)
@@ -148,7 +148,7 @@ describe('layout tar', () => {
   beforeAll(async () => {
     layoutDir = await fresh('for-tar')
     const { digests } = await writeLayout(layoutDir, [{ layers: [{ size: 4000, seed: 7 }, { size: 0, seed: 8 }], refName: 'v1', imageName: 'docker.io/library/app:v1' }])
-    rootDigest = digests[0].digest
+    rootDigest = digests[0]!.digest
   })
 
   async function check(tarFile: string): Promise<void> {

@@ -27,7 +27,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'push-test-'))
   const dir = path.join(work, 'single')
   const { digests } = await writeLayout(dir, [{ layers: [{ size: 2 * MIB, seed: 1 }, { size: 1000, seed: 2 }], refName: 'v1' }])
-  single = { dir, entry: digests[0] }
+  single = { dir, entry: digests[0]! }
 })
 
 afterAll(async () => {
@@ -38,7 +38,7 @@ afterAll(async () => {
 function credentials(token = TEST_ACCESS_TOKEN): RegistryCredentials & { invalidations: number } {
   return {
     invalidations: 0,
-    getAccessToken: async () => token,
+    getAccessToken: () => Promise.resolve(token),
     invalidate() {
       this.invalidations++
     },
@@ -92,6 +92,16 @@ describe('layout source', () => {
     expect(uploads(since)).toEqual([])
   })
 
+  test('a new image sharing a layer: the shared blob is skipped after a HEAD, the rest uploaded', async () => {
+    const dir = path.join(work, 'shared')
+    const { digests } = await writeLayout(dir, [{ layers: [{ size: 2 * MIB, seed: 1 }, { size: 500, seed: 3 }], refName: 'v3' }])
+    const since = registry.requests.length
+    const result = await publishImage(layoutRequest(ref('team/app', ':v3'), dir))
+    expect(result).toMatchObject({ digest: digests[0]!.digest, blobsUploaded: 2, blobsPresent: 1 })
+    expect(result.bytesUploaded).toBeLessThan(MIB)
+    expect(registry.requests.slice(since).filter((r) => r.method === 'HEAD' && r.path.includes('/blobs/')).map((r) => r.status).sort()).toEqual([200, 404, 404])
+  })
+
   test('a tar of the layout (docker save of Docker >= 25)', async () => {
     const tarFile = path.join(work, 'single.tar')
     await tarLayout(single.dir, tarFile, { dockerManifest: true })
@@ -112,14 +122,14 @@ describe('layout source', () => {
       },
     })
     const result = await publishImage(layoutRequest(ref('team/multi'), dir))
-    expect(result).toMatchObject({ digest: digests[0].digest, mediaType: 'application/vnd.oci.image.index.v1+json', blobsUploaded: 4 })
+    expect(result).toMatchObject({ digest: digests[0]!.digest, mediaType: 'application/vnd.oci.image.index.v1+json', blobsUploaded: 4 })
     expect(sha(await skopeoRaw(`${registry.host}/team/multi:v1`))).toBe(result.digest)
-    for (const child of digests[0].children!) {
+    for (const child of digests[0]!.children!) {
       expect(sha(await skopeoRaw(`${registry.host}/team/multi@${child.digest}`))).toBe(child.digest)
     }
     // Resolving the tag answers the index, not one platform's manifest.
     const resolved = await publishImage({ image: ref('team/multi'), source: { kind: 'registry' }, credentials: credentials(), dryRun: false })
-    expect(resolved).toMatchObject({ action: 'resolved', digest: digests[0].digest, mediaType: 'application/vnd.oci.image.index.v1+json' })
+    expect(resolved).toMatchObject({ action: 'resolved', digest: digests[0]!.digest, mediaType: 'application/vnd.oci.image.index.v1+json' })
   })
 
   test('buildx provenance-wrapped single platform: the index digest is pinned', async () => {
@@ -128,8 +138,8 @@ describe('layout source', () => {
     const plan = await inspectSource(layoutRequest(ref('team/buildx'), dir))
     expect(plan.summary).toMatch(/index: linux\/amd64 \+ 1 attestation/)
     const result = await publishImage(layoutRequest(ref('team/buildx'), dir), plan)
-    expect(result.digest).toBe(digests[0].digest)
-    expect(sha(await skopeoRaw(`${registry.host}/team/buildx:v1`))).toBe(digests[0].digest)
+    expect(result.digest).toBe(digests[0]!.digest)
+    expect(sha(await skopeoRaw(`${registry.host}/team/buildx:v1`))).toBe(digests[0]!.digest)
   })
 
   test('dry run computes the digest locally and sends nothing', async () => {
@@ -204,6 +214,31 @@ describe('failures', () => {
     expect(sha(await skopeoRaw(`${registry.host}/team/flaky:v1`))).toBe(single.entry.digest)
   })
 
+  test('a chunked upload broken mid-stream restarts from scratch with a reopened stream', async () => {
+    const layout = await openLayout(single.dir)
+    const image = await selectImage(layout, ref('team/chunk-retry'))
+    const layer = image.blobs.find((b) => b.size > MIB)!
+    const client = new RegistryClient({
+      registry: registry.host,
+      repository: 'team/chunk-retry',
+      credentials: credentials(),
+      monolithicLimit: 1,
+      chunkSize: 512 * 1024,
+      retry: { baseDelayMs: 10 },
+    })
+    registry.injectFault({ method: 'PATCH', path: /team\/chunk-retry/, reset: true, times: 1 })
+    registry.injectFault({ method: 'PATCH', path: /team\/chunk-retry/, status: 502, times: 1 })
+    let opened = 0
+    const since = registry.requests.length
+    await client.uploadBlob(layer.digest, layer.size, () => {
+      opened++
+      return layout.blobs.open(layer.digest)
+    })
+    expect(opened).toBe(3)
+    expect(registry.requests.slice(since).filter((r) => r.method === 'POST').length).toBe(3)
+    expect(await client.hasBlob(layer.digest)).toBe(true)
+  })
+
   test('tokens revoked mid-push: the client re-authenticates and the push succeeds; no token in any output', async () => {
     const layout = await openLayout(single.dir)
     const image = await selectImage(layout, ref('team/revoked'))
@@ -255,7 +290,7 @@ describe('failures', () => {
 
   test('no credentials against a private registry: an error naming the missing configuration', async () => {
     const error = await failure(publishImage(layoutRequest(ref('team/anon'), single.dir, { credentials: undefined })))
-    expect(error.message).toMatch(/^Registry .*, repository team\/anon: HEAD blob \w+ failed with HTTP 401/)
+    expect(error.message).toMatch(/^Registry .*, repository team\/anon: HEAD manifest sha256:\w+ failed with HTTP 401/)
     expect(error.message).toContain('No credentials were configured')
   })
 })
@@ -278,8 +313,9 @@ describe('memory', () => {
     } finally {
       clearInterval(sampler)
     }
-    // Buffering the layer would add at least 64 MiB (the in-process proxy streams too).
-    expect((peakBuffers - before.arrayBuffers) / MIB).toBeLessThan(24)
+    // Buffering the layer would add at least 64 MiB; garbage not yet collected and the in-process
+    // proxy's own buffers account for the rest.
+    expect((peakBuffers - before.arrayBuffers) / MIB).toBeLessThan(40)
     expect((peakRss - before.rss) / MIB).toBeLessThan(48)
   })
 })

@@ -2,8 +2,8 @@
 // other byte (comments, quoting, order, indentation, `---`, CRLF, BOM, final newline) stays as it was.
 // Pure: strings in, strings out.
 
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
-import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
+import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq } from 'yaml'
+import type { Document, Node, Pair, ParsedNode, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import { normalizedRepository, parseImageReference } from '../image/reference.js'
 
 export interface ContainerSelector {
@@ -81,6 +81,8 @@ const CONTAINER_FIELDS = [
   ['containers', false],
 ] as const
 const MERGE_KEY = '<<'
+/** Far deeper than manifests go, and far below the ~1,000 levels at which yaml's composer runs out of stack. */
+const MAX_NESTING = 256
 /** Bounds `<<` chains (merge sources that merge further sources). */
 const MAX_MERGE_DEPTH = 16
 
@@ -192,8 +194,8 @@ function scanContainers(content: string, file: string): FoundSite[] {
     )
   }
   const lines = new LineCounter()
-  const documents = parseAllDocuments(content, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true })
   const lineOf = (offset: number): number => lines.linePos(offset).line
+  const documents = parseDocuments(content, file, lines, lineOf)
   const mayHaveAliases = content.includes('*')
   const sites: FoundSite[] = []
   for (const document of documents) {
@@ -204,6 +206,59 @@ function scanContainers(content: string, file: string): FoundSite[] {
     walker.object(document.contents, false, 0)
   }
   return sites
+}
+
+/**
+ * yaml's parseAllDocuments, with nesting bounded before each stage that could choke on it: the CST
+ * parser slows down quadratically (and runs out of memory) on thousands of `[`/`- - -` levels, and the
+ * composer recurses per level, where exhausting the stack can abort Node outright instead of throwing.
+ */
+function parseDocuments(content: string, file: string, lines: LineCounter, lineOf: (offset: number) => number): Document.Parsed[] {
+  const parser = new Parser(lines.addNewLine)
+  lines.addNewLine(0) // as Parser.parse() would: line 1 starts at offset 0
+  const tokens: CST.Token[] = []
+  const tooDeep = (offset: number): ManifestError =>
+    new ManifestError(file, lineOf(offset), `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`)
+  let flowDepth = 0
+  let indicatorsOnLine = 0
+  let scalarSource = false
+  for (const lexeme of new Lexer().lex(content)) {
+    if (scalarSource) {
+      // The lexeme after the scalar marker is the scalar's own text, whatever characters it holds.
+      scalarSource = false
+    } else if (lexeme === CST.SCALAR) {
+      scalarSource = true
+    } else if (lexeme === '[' || lexeme === '{') {
+      if (++flowDepth > MAX_NESTING) throw tooDeep(parser.offset)
+    } else if (lexeme === ']' || lexeme === '}') {
+      flowDepth = Math.max(flowDepth - 1, 0)
+    } else if (lexeme === '-' || lexeme === '?' || lexeme === ':') {
+      // Block collections nest by indentation, or by several indicators on one line (`- - - x`).
+      if (flowDepth === 0 && ++indicatorsOnLine > MAX_NESTING) throw tooDeep(parser.offset)
+    } else if (lexeme === '\n' || lexeme === '\r\n') {
+      indicatorsOnLine = 0
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token)
+  }
+  for (const token of parser.end()) tokens.push(token)
+  checkNesting(tokens, tooDeep)
+  return Array.from(new Composer<ParsedNode, true>({ merge: true, uniqueKeys: true }).compose(tokens))
+}
+
+function checkNesting(tokens: readonly CST.Token[], tooDeep: (offset: number) => ManifestError): void {
+  const pending: [CST.Token, number][] = tokens.map((token) => [token, 0])
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [token, depth] = next
+    if (token.type === 'document') {
+      if (token.value) pending.push([token.value, depth])
+    } else if (CST.isCollection(token)) {
+      if (depth >= MAX_NESTING) throw tooDeep(token.offset)
+      for (const item of token.items) {
+        if (item.key) pending.push([item.key, depth + 1])
+        if (item.value) pending.push([item.value, depth + 1])
+      }
+    }
+  }
 }
 
 class Walker {
@@ -220,16 +275,16 @@ class Walker {
     const kind = this.text(this.get(map, 'kind'))
     if (kind === 'List' && depth === 0) {
       const items = this.seq(this.get(map, 'items'))
-      for (const item of items?.node.items ?? []) this.object(item, resolved.viaAlias || items!.viaAlias, depth + 1)
+      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1)
       return
     }
     const workload = kind === undefined ? undefined : POD_SPEC_PATHS.get(kind)
     if (!workload || !hasApiGroup(this.text(this.get(map, 'apiVersion')), workload.apiGroup)) return
     const metadata = this.map(this.get(map, 'metadata'))
     const name = metadata ? (this.text(this.get(metadata.node, 'name')) ?? '') : ''
-    let spec: { node: YAMLMap; viaAlias: boolean } | undefined = { node: map, viaAlias: resolved.viaAlias }
+    let spec = { node: map, viaAlias: resolved.viaAlias }
     for (const key of workload.path) {
-      const next: { node: YAMLMap; viaAlias: boolean } | undefined = this.map(this.get(spec.node, key))
+      const next = this.map(this.get(spec.node, key))
       if (!next) return
       spec = { node: next.node, viaAlias: spec.viaAlias || next.viaAlias }
     }

@@ -28,7 +28,7 @@ export function parseChallenges(header: string | readonly string[] | undefined):
   }
   const readToken = (): string => {
     const start = i
-    while (i < n && TOKEN_CHAR.test(header[i])) i++
+    while (i < n && TOKEN_CHAR.test(header[i]!)) i++
     return header.slice(start, i)
   }
   const readQuoted = (): string => {
@@ -68,7 +68,7 @@ export function parseChallenges(header: string | readonly string[] | undefined):
     challenges.push({ scheme: word.toLowerCase(), params: {} })
     if (!isParamStart(header, i)) {
       const start = i
-      while (i < n && TOKEN68_CHAR.test(header[i])) i++
+      while (i < n && TOKEN68_CHAR.test(header[i]!)) i++
       while (i < n && header[i] === '=') i++
       skipSpace()
       if (i === start || (i < n && header[i] !== ',')) i = start
@@ -79,7 +79,7 @@ export function parseChallenges(header: string | readonly string[] | undefined):
 
 function isParamStart(header: string, at: number): boolean {
   let j = at
-  while (j < header.length && TOKEN_CHAR.test(header[j])) j++
+  while (j < header.length && TOKEN_CHAR.test(header[j]!)) j++
   while (j < header.length && (header[j] === ' ' || header[j] === '\t')) j++
   return header[j] === '=' && header[j + 1] !== '='
 }
@@ -92,7 +92,7 @@ export function registryChallenge(header: string | readonly string[] | undefined
     const { realm, service, scope, error } = bearer.params
     return {
       kind: 'bearer',
-      realm: realm,
+      realm: realm!,
       ...(service ? { service } : {}),
       ...(scope ? { scope } : {}),
       ...(error ? { error } : {}),

@@ -161,7 +161,7 @@ export class RegistryClient {
         const unauthorized = error instanceof UnauthorizedError
         const again = unauthorized ? ++reauths <= MAX_REAUTH_RESTARTS : isRetryable(error)
         if (!again || attempt >= this.retry.attempts) throw error
-        core.info(`Blob ${shortDigest(digest)}: ${(error as Error).message} Restarting the upload (attempt ${attempt + 1} of ${this.retry.attempts}).`)
+        core.info(`${(error as Error).message.replace(/\.?$/, '.')} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`)
         if (!unauthorized) await sleep(backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : undefined))
       }
     }
@@ -367,7 +367,9 @@ class ChunkReader {
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof TransientStatusError || error instanceof NetworkError) return true
-  return error instanceof RegistryError && error.cause instanceof NetworkError
+  if (!(error instanceof RegistryError)) return false
+  // 416: the session lost track of the bytes it holds; a new session starts clean.
+  return error.cause instanceof NetworkError || error.status === 416
 }
 
 function isRedirect(status: number): boolean {

@@ -82,8 +82,8 @@ async function confirm(client: RegistryClient, name: string, tag: string, pushed
 export function parsePushOutput(output: string): { tag: string; digest: string; size: number } | undefined {
   const matches = [...output.matchAll(/^(\S+): digest: (sha256:[a-f0-9]{64}) size: (\d+)\s*$/gm)]
   const last = matches.at(-1)
-  if (last === undefined || !isDigest(last[2])) return undefined
-  return { tag: last[1], digest: last[2], size: Number(last[3]) }
+  if (last === undefined || !isDigest(last[2]!)) return undefined
+  return { tag: last[1]!, digest: last[2]!, size: Number(last[3]) }
 }
 
 export interface LocalImage {

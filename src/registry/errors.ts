@@ -66,7 +66,7 @@ export function registryErrorDetail(body: Buffer): { text: string; code?: string
   try {
     const parsed = JSON.parse(raw) as { errors?: { code?: unknown; message?: unknown }[] }
     if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
-      const first = parsed.errors[0]
+      const first = parsed.errors[0]!
       const text = parsed.errors
         .map((e) => [e.code, e.message].filter((part) => typeof part === 'string' && part !== '').join(': '))
         .filter((part) => part !== '')

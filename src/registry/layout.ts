@@ -148,7 +148,7 @@ async function openArchive(archive: string, label: string): Promise<OciLayout> {
     return Buffer.concat(pieces)
   }
   const blobs: BlobStore = {
-    size: async (digest) => tar.lookup(member(digest))?.size,
+    size: (digest) => Promise.resolve(tar.lookup(member(digest))?.size),
     open: (digest) => slice(member(digest)),
     read: async (digest) => (await read(member(digest))) ?? Buffer.alloc(0),
   }
@@ -217,7 +217,7 @@ export async function selectImage(layout: OciLayout, image: ImageReference): Pro
       )
     }
   }
-  return loadImage(layout, chosen)
+  return loadImage(layout, chosen!)
 }
 
 async function loadImage(layout: OciLayout, top: Descriptor, topBytes?: Buffer): Promise<LayoutImage> {
@@ -319,7 +319,7 @@ function descriptor(value: unknown, where: string): Descriptor {
 function splitDigest(digest: string, label: string): [string, string] {
   const match = DIGEST.exec(digest)
   if (!match) throw new LayoutError(`${label}: "${digest}" is not a sha256 digest.`)
-  return ['sha256', match[1]]
+  return ['sha256', match[1]!]
 }
 
 function parseJson<T>(bytes: Buffer, what: string): T {

@@ -78,7 +78,7 @@ export async function eachLimited<T>(items: readonly T[], limit: number, task: (
   let failure: { error: unknown } | undefined
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < items.length) {
-      const item = items[next++]
+      const item = items[next++]!
       try {
         await task(item)
       } catch (error) {

@@ -89,7 +89,7 @@ async function readMembers(file: string): Promise<Map<string, TarMember>> {
         throw new TarFormatError(file, position === 0 ? 'no tar header at the start' : `corrupt header at byte ${position}`)
       }
 
-      const type = String.fromCharCode(block[156])
+      const type = String.fromCharCode(block[156]!)
       const paxSize = pax.size !== undefined ? Number(pax.size) : undefined
       const size = paxSize !== undefined && Number.isSafeInteger(paxSize) ? paxSize : parseNumber(block.subarray(124, 136), file, position)
       const dataOffset = position + BLOCK
@@ -166,7 +166,7 @@ function checksumMatches(block: Buffer): boolean {
   let unsigned = 0
   let signed = 0
   for (let i = 0; i < BLOCK; i++) {
-    const byte = i >= 148 && i < 156 ? 0x20 : block[i]
+    const byte = i >= 148 && i < 156 ? 0x20 : block[i]!
     unsigned += byte
     signed += byte > 127 ? byte - 256 : byte
   }
@@ -174,11 +174,11 @@ function checksumMatches(block: Buffer): boolean {
 }
 
 function parseNumber(field: Buffer, file: string, at: number): number {
-  if (field[0] & 0x80) {
+  if (field[0]! & 0x80) {
     // GNU base-256: big-endian binary, for sizes beyond the 8 GiB that 11 octal digits hold.
-    if (field[0] & 0x40) throw new TarFormatError(file, `negative size at byte ${at}`)
-    let value = field[0] & 0x3f
-    for (let i = 1; i < field.length; i++) value = value * 256 + field[i]
+    if (field[0]! & 0x40) throw new TarFormatError(file, `negative size at byte ${at}`)
+    let value = field[0]! & 0x3f
+    for (let i = 1; i < field.length; i++) value = value * 256 + field[i]!
     if (!Number.isSafeInteger(value)) throw new TarFormatError(file, `size too large at byte ${at}`)
     return value
   }

@@ -91,17 +91,17 @@ function markChanges(a: Int32Array, b: Int32Array, changedA: Uint8Array, changed
 
   // A line with no copy on the other side can never be matched: mark it now and keep it out of the
   // search. A wholesale rewrite then costs nothing, and the subsequence found is the same.
-  const countA = new Map<number, number>()
-  const countB = new Map<number, number>()
-  for (let i = lo; i < hiA; i++) countA.set(a[i], (countA.get(a[i]) ?? 0) + 1)
-  for (let i = lo; i < hiB; i++) countB.set(b[i], (countB.get(b[i]) ?? 0) + 1)
-  const keep = (ids: Int32Array, hi: number, other: Map<number, number>, changed: Uint8Array): [Int32Array, Int32Array] => {
+  const inA = new Set<number>()
+  const inB = new Set<number>()
+  for (let i = lo; i < hiA; i++) inA.add(a[i])
+  for (let i = lo; i < hiB; i++) inB.add(b[i])
+  const keep = (ids: Int32Array, hi: number, other: Set<number>, changed: Uint8Array): [Int32Array, Int32Array] => {
     const kept = new Int32Array(hi - lo)
     const index = new Int32Array(hi - lo)
     let n = 0
     for (let i = lo; i < hi; i++) {
       if (other.has(ids[i])) {
-        kept[n] = ids[i]!
+        kept[n] = ids[i]
         index[n++] = i
       } else {
         changed[i] = 1
@@ -109,8 +109,8 @@ function markChanges(a: Int32Array, b: Int32Array, changedA: Uint8Array, changed
     }
     return [kept.subarray(0, n), index.subarray(0, n)]
   }
-  const [keptA, indexA] = keep(a, hiA, countB, changedA)
-  const [keptB, indexB] = keep(b, hiB, countA, changedB)
+  const [keptA, indexA] = keep(a, hiA, inB, changedA)
+  const [keptB, indexB] = keep(b, hiB, inA, changedB)
 
   const reducedA = new Uint8Array(keptA.length)
   const reducedB = new Uint8Array(keptB.length)

@@ -118,13 +118,14 @@ const NOTE_RESERVE = 400
 export function diffSections(files: FileDiff[], budget: number, measure: Measure, limitName: string): string {
   const withDiff = files.filter((file) => file.diff !== '')
   const parts: string[] = []
+  const newline = measure('\n')
   let used = 0
   for (const [index, file] of withDiff.entries()) {
     const block = diffBlock(file)
     const room = budget - used - (index < withDiff.length - 1 ? NOTE_RESERVE : 0)
-    if (measure(block) + 1 <= room) {
+    if (measure(block) + newline <= room) {
       parts.push(block)
-      used += measure(block) + 1
+      used += measure(block) + newline
       continue
     }
     const cut = truncatedDiffBlock(file, budget - used - NOTE_RESERVE, measure)
@@ -159,11 +160,11 @@ function truncatedDiffBlock(file: FileDiff, room: number, measure: Measure): { b
   const lines = (file.diff.endsWith('\n') ? file.diff.slice(0, -1) : file.diff).split('\n')
   // The fence is sized for the whole diff, so it is safe for any prefix of it.
   const fence = '`'.repeat(Math.max(3, longestRun(file.diff, '`') + 1))
-  const frame = measure(details(file, lines, `${fence}diff\n${fence}\n`)) + 1
-  let size = frame
+  const newline = measure('\n')
+  let size = measure(details(file, lines, `${fence}diff\n${fence}\n`)) + newline
   let shown = 0
-  while (shown < lines.length && size + measure(lines[shown]) + 1 <= room) {
-    size += measure(lines[shown]) + 1
+  while (shown < lines.length && size + measure(lines[shown]) + newline <= room) {
+    size += measure(lines[shown]) + newline
     shown++
   }
   // Headers and a hunk line alone tell nothing.
@@ -180,17 +181,18 @@ export function changeList(files: { path: string; changes: ChangeLine[] }[], bud
   const lines: string[] = []
   let used = 0
   let left = files.reduce((sum, file) => sum + file.changes.length, 0)
-  const fits = (line: string): boolean => used + measure(line) + 1 + NOTE_RESERVE / 4 <= budget
+  const newline = measure('\n')
+  const fits = (line: string): boolean => used + measure(line) + newline + NOTE_RESERVE / 4 <= budget
   outer: for (const file of files) {
     const heading = `- ${code(file.path)}`
     if (!fits(heading)) break
     lines.push(heading)
-    used += measure(heading) + 1
+    used += measure(heading) + newline
     for (const change of file.changes) {
       const item = `  - ${describeChange(change)}`
       if (!fits(item)) break outer
       lines.push(item)
-      used += measure(item) + 1
+      used += measure(item) + newline
       left--
     }
   }

@@ -1,6 +1,7 @@
 // The job summary: what one run deployed, where, and what it changed.
 
 import * as core from '@actions/core'
+import { errorMessage } from '../errors.js'
 import { changeList, code, diffSections, formatBytes, link, text, url, utf8Length } from './markdown.js'
 import { factsTable, sourceLinks, type DeploymentFacts } from './pull-request.js'
 
@@ -33,7 +34,7 @@ export async function writeJobSummary(report: RunReport): Promise<string> {
     await core.summary.addRaw(markdown, true).write()
   } catch (error) {
     core.summary.emptyBuffer()
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
   return markdown
 }

@@ -542,7 +542,7 @@ var RegistryClient = class {
         const unauthorized = error instanceof UnauthorizedError;
         const again = unauthorized ? ++reauths <= MAX_REAUTH_RESTARTS : isRetryable(error);
         if (!again || attempt >= this.retry.attempts) throw error;
-        info(`Blob ${shortDigest(digest)}: ${error.message} Restarting the upload (attempt ${attempt + 1} of ${this.retry.attempts}).`);
+        info(`${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`);
         if (!unauthorized) await sleep(backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : void 0));
       }
     }
@@ -734,7 +734,8 @@ var ChunkReader = class {
 };
 function isRetryable(error) {
   if (error instanceof TransientStatusError || error instanceof NetworkError) return true;
-  return error instanceof RegistryError && error.cause instanceof NetworkError;
+  if (!(error instanceof RegistryError)) return false;
+  return error.cause instanceof NetworkError || error.status === 416;
 }
 function isRedirect(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
@@ -1020,7 +1021,7 @@ async function openArchive(archive, label) {
     return Buffer.concat(pieces);
   };
   const blobs = {
-    size: async (digest) => tar.lookup(member(digest))?.size,
+    size: (digest) => Promise.resolve(tar.lookup(member(digest))?.size),
     open: (digest) => slice(member(digest)),
     read: async (digest) => await read(member(digest)) ?? Buffer.alloc(0)
   };

@@ -8241,7 +8241,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -8401,7 +8401,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -8837,7 +8837,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -9400,7 +9400,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -9532,7 +9532,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -10305,7 +10305,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -10325,7 +10325,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -10400,7 +10400,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse4;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -10527,13 +10527,14 @@ var NOTE_RESERVE = 400;
 function diffSections(files, budget, measure, limitName) {
   const withDiff = files.filter((file) => file.diff !== "");
   const parts = [];
+  const newline = measure("\n");
   let used = 0;
   for (const [index, file] of withDiff.entries()) {
     const block = diffBlock(file);
     const room = budget - used - (index < withDiff.length - 1 ? NOTE_RESERVE : 0);
-    if (measure(block) + 1 <= room) {
+    if (measure(block) + newline <= room) {
       parts.push(block);
-      used += measure(block) + 1;
+      used += measure(block) + newline;
       continue;
     }
     const cut = truncatedDiffBlock(file, budget - used - NOTE_RESERVE, measure);
@@ -10568,13 +10569,13 @@ ${block}
 function truncatedDiffBlock(file, room, measure) {
   const lines = (file.diff.endsWith("\n") ? file.diff.slice(0, -1) : file.diff).split("\n");
   const fence = "`".repeat(Math.max(3, longestRun(file.diff, "`") + 1));
-  const frame = measure(details(file, lines, `${fence}diff
+  const newline = measure("\n");
+  let size = measure(details(file, lines, `${fence}diff
 ${fence}
-`)) + 1;
-  let size = frame;
+`)) + newline;
   let shown = 0;
-  while (shown < lines.length && size + measure(lines[shown]) + 1 <= room) {
-    size += measure(lines[shown]) + 1;
+  while (shown < lines.length && size + measure(lines[shown]) + newline <= room) {
+    size += measure(lines[shown]) + newline;
     shown++;
   }
   if (shown < 4) return void 0;
@@ -10588,17 +10589,18 @@ function changeList(files, budget, measure) {
   const lines = [];
   let used = 0;
   let left = files.reduce((sum, file) => sum + file.changes.length, 0);
-  const fits = (line) => used + measure(line) + 1 + NOTE_RESERVE / 4 <= budget;
+  const newline = measure("\n");
+  const fits = (line) => used + measure(line) + newline + NOTE_RESERVE / 4 <= budget;
   outer: for (const file of files) {
     const heading = `- ${code(file.path)}`;
     if (!fits(heading)) break;
     lines.push(heading);
-    used += measure(heading) + 1;
+    used += measure(heading) + newline;
     for (const change of file.changes) {
       const item = `  - ${describeChange(change)}`;
       if (!fits(item)) break outer;
       lines.push(item);
-      used += measure(item) + 1;
+      used += measure(item) + newline;
       left--;
     }
   }
@@ -10699,7 +10701,7 @@ async function writeJobSummary(report) {
     await summary.addRaw(markdown, true).write();
   } catch (error) {
     summary.emptyBuffer();
-    warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
   return markdown;
 }
@@ -15773,6 +15775,7 @@ var CONTAINER_FIELDS = [
   ["containers", false]
 ];
 var MERGE_KEY = "<<";
+var MAX_NESTING = 256;
 var MAX_MERGE_DEPTH = 16;
 function rewriteImages(content, file, sites, pinned) {
   parseImageReference(pinned);
@@ -15848,8 +15851,8 @@ function scanContainers(content, file) {
     );
   }
   const lines = new import_yaml.LineCounter();
-  const documents = (0, import_yaml.parseAllDocuments)(content, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset) => lines.linePos(offset).line;
+  const documents = parseDocuments(content, file, lines, lineOf);
   const mayHaveAliases = content.includes("*");
   const sites = [];
   for (const document of documents) {
@@ -15860,6 +15863,49 @@ function scanContainers(content, file) {
     walker.object(document.contents, false, 0);
   }
   return sites;
+}
+function parseDocuments(content, file, lines, lineOf) {
+  const parser = new import_yaml.Parser(lines.addNewLine);
+  lines.addNewLine(0);
+  const tokens = [];
+  const tooDeep = (offset) => new ManifestError(file, lineOf(offset), `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`);
+  let flowDepth = 0;
+  let indicatorsOnLine = 0;
+  let scalarSource = false;
+  for (const lexeme of new import_yaml.Lexer().lex(content)) {
+    if (scalarSource) {
+      scalarSource = false;
+    } else if (lexeme === import_yaml.CST.SCALAR) {
+      scalarSource = true;
+    } else if (lexeme === "[" || lexeme === "{") {
+      if (++flowDepth > MAX_NESTING) throw tooDeep(parser.offset);
+    } else if (lexeme === "]" || lexeme === "}") {
+      flowDepth = Math.max(flowDepth - 1, 0);
+    } else if (lexeme === "-" || lexeme === "?" || lexeme === ":") {
+      if (flowDepth === 0 && ++indicatorsOnLine > MAX_NESTING) throw tooDeep(parser.offset);
+    } else if (lexeme === "\n" || lexeme === "\r\n") {
+      indicatorsOnLine = 0;
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  checkNesting(tokens, tooDeep);
+  return Array.from(new import_yaml.Composer({ merge: true, uniqueKeys: true }).compose(tokens));
+}
+function checkNesting(tokens, tooDeep) {
+  const pending = tokens.map((token) => [token, 0]);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [token, depth] = next;
+    if (token.type === "document") {
+      if (token.value) pending.push([token.value, depth]);
+    } else if (import_yaml.CST.isCollection(token)) {
+      if (depth >= MAX_NESTING) throw tooDeep(token.offset);
+      for (const item of token.items) {
+        if (item.key) pending.push([item.key, depth + 1]);
+        if (item.value) pending.push([item.value, depth + 1]);
+      }
+    }
+  }
 }
 var Walker = class {
   constructor(document, lineOf, sites) {
@@ -15877,7 +15923,7 @@ var Walker = class {
     const kind = this.text(this.get(map, "kind"));
     if (kind === "List" && depth === 0) {
       const items = this.seq(this.get(map, "items"));
-      for (const item of items?.node.items ?? []) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1);
+      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1);
       return;
     }
     const workload = kind === void 0 ? void 0 : POD_SPEC_PATHS.get(kind);
@@ -16157,10 +16203,10 @@ function markChanges(a, b, changedA, changedB) {
     hiA--;
     hiB--;
   }
-  const countA = /* @__PURE__ */ new Map();
-  const countB = /* @__PURE__ */ new Map();
-  for (let i = lo; i < hiA; i++) countA.set(a[i], (countA.get(a[i]) ?? 0) + 1);
-  for (let i = lo; i < hiB; i++) countB.set(b[i], (countB.get(b[i]) ?? 0) + 1);
+  const inA = /* @__PURE__ */ new Set();
+  const inB = /* @__PURE__ */ new Set();
+  for (let i = lo; i < hiA; i++) inA.add(a[i]);
+  for (let i = lo; i < hiB; i++) inB.add(b[i]);
   const keep = (ids, hi, other, changed) => {
     const kept = new Int32Array(hi - lo);
     const index = new Int32Array(hi - lo);
@@ -16175,8 +16221,8 @@ function markChanges(a, b, changedA, changedB) {
     }
     return [kept.subarray(0, n), index.subarray(0, n)];
   };
-  const [keptA, indexA] = keep(a, hiA, countB, changedA);
-  const [keptB, indexB] = keep(b, hiB, countA, changedB);
+  const [keptA, indexA] = keep(a, hiA, inB, changedA);
+  const [keptB, indexB] = keep(b, hiB, inA, changedB);
   const reducedA = new Uint8Array(keptA.length);
   const reducedB = new Uint8Array(keptB.length);
   myers(keptA, keptB, reducedA, reducedB);
@@ -16509,7 +16555,7 @@ async function writeBack(gitops, settings, target, pinned) {
     branch: settings.branch,
     message,
     title,
-    labels: settings.labels,
+    labels: settings.labels.map((label) => render("labels", label)),
     prepare,
     body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro)
   });
@@ -16614,7 +16660,7 @@ function readSettings(env = process.env) {
     token,
     dryRun: bool("dry-run"),
     templates: readTemplates(image),
-    labels: list2(getInput("labels")),
+    labels: readLabels(image),
     gcp: readGcp(),
     run: run2
   };
@@ -16645,6 +16691,12 @@ function readTemplates(image) {
     title: template("title", DEFAULT_MESSAGE),
     body: template("body", "")
   };
+}
+function readLabels(image) {
+  const values = templateValues(image, EXAMPLE_DIGEST);
+  const labels = list2(getInput("labels"));
+  for (const label of labels) parse3("labels", () => renderTemplate(label, values));
+  return labels;
 }
 function readGcp() {
   const optional = (name) => getInput(name).trim() || void 0;
@@ -16729,16 +16781,16 @@ async function run() {
     const settings = readSettings();
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-PCPCWAT7.js");
+    const { inspectSource, publishImage } = await import("./publish-LVEHRR66.js");
     const request2 = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
-    await phase("Check the image source", () => inspectSource(request2));
+    const plan = await phase("Check the image source", () => inspectSource(request2));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
       const { authenticate } = await import("./credentials-FDFINKE2.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
       settings.dryRun ? "Resolve the image (dry run)" : "Publish the image",
-      () => publishImage({ ...request2, credentials })
+      () => publishImage({ ...request2, ...credentials !== void 0 && { credentials } }, plan)
     );
     const pinned = pinnedReference(settings.image, image.digest);
     const outcome2 = await phase(
