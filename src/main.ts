@@ -4,17 +4,16 @@
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { pinnedReference } from './image/reference.js'
-import { setOutputs } from './outputs.js'
 import { readSettings } from './settings.js'
-import { openGitOps, readManifestTarget, writeBack } from './writeback.js'
 
 export async function run(): Promise<void> {
   try {
     const settings = readSettings()
+    // The clients load once the inputs are known to be good: a misconfigured run fails fast.
+    const { openGitOps, readManifestTarget, writeBack } = await import('./writeback.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
 
-    // Heavy clients load only once the cheap checks have passed.
     const { inspectSource, publishImage } = await import('./registry/publish.js')
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun }
     const plan = await phase('Check the image source', () => inspectSource(request))
@@ -31,6 +30,7 @@ export async function run(): Promise<void> {
     const outcome = await phase(settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository', () =>
       writeBack(gitops, settings, target, pinned),
     )
+    const { setOutputs } = await import('./outputs.js')
     await phase('Report', () => setOutputs(settings, gitops, image, pinned, outcome))
   } catch (error) {
     core.setFailed(errorMessage(error))

@@ -1,30 +1,21 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  imageName,
-  isDigest,
-  isLoopbackHost,
-  normalizedRepository,
-  parseImageReference,
-  pinnedReference,
-  shortDigest
-} from "./chunk-QFRMGKCX.js";
-import {
-  parseWorkloadIdentityProvider,
-  validateServiceAccountEmail
-} from "./chunk-IEKKJ3GJ.js";
+  isExplicitFileList,
+  renderTemplate,
+  selectManifestFiles,
+  templateValues
+} from "./chunk-JI67ITG4.js";
 import {
   InputError,
   errorMessage
 } from "./chunk-PZGVM4CR.js";
 import {
+  normalizedRepository,
+  parseImageReference
+} from "./chunk-QFRMGKCX.js";
+import {
   debug,
-  getInput,
-  group,
   info,
-  setFailed,
-  setOutput,
-  setSecret,
-  summary,
   warning
 } from "./chunk-TXXUNNXF.js";
 import {
@@ -276,16 +267,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list3) {
-            return list3.forEachShift(fn);
+          return this._lists.forEach(function(list2) {
+            return list2.forEachShift(fn);
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list3;
+          var j, len, list2;
           for (j = 0, len = arr.length; j < len; j++) {
-            list3 = arr[j];
-            if (list3.length > 0) {
-              return list3;
+            list2 = arr[j];
+            if (list2.length > 0) {
+              return list2;
             }
           }
           return [];
@@ -373,7 +364,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run2, free) {
+        async doExecute(chained, clearGlobalState, run, free) {
           var error, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -393,10 +384,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error = error1;
-            return this._onFailure(error, eventInfo, clearGlobalState, run2, free);
+            return this._onFailure(error, eventInfo, clearGlobalState, run, free);
           }
         }
-        doExpire(clearGlobalState, run2, free) {
+        doExpire(clearGlobalState, run, free) {
           var error, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -404,9 +395,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error, eventInfo, clearGlobalState, run2, free);
+          return this._onFailure(error, eventInfo, clearGlobalState, run, free);
         }
-        async _onFailure(error, eventInfo, clearGlobalState, run2, free) {
+        async _onFailure(error, eventInfo, clearGlobalState, run, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error, eventInfo);
@@ -414,7 +405,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run2(retryAfter);
+              return run(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -486,8 +477,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve, reject) {
+            return setTimeout(resolve, t);
           });
         }
         computePenalty() {
@@ -698,15 +689,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve2, returned, task;
+          var args, cb, error, reject, resolve, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -721,13 +712,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve2;
-          resolve2 = reject = null;
+          var promise, reject, resolve;
+          resolve = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve, reject });
           this._tryToRun();
           return promise;
         }
@@ -1052,17 +1043,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run2;
+            var clearGlobalState, free, run;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run2 = this._run.bind(this, index, job);
+            run = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run2, free);
+                return job.doExecute(this._limiter, clearGlobalState, run, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run2, free);
+                return job.doExpire(clearGlobalState, run, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -1128,14 +1119,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve();
                     }
                   });
                 }
@@ -1228,9 +1219,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve)(args3);
                 });
               });
             };
@@ -1352,1782 +1343,6 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path2, { windows } = {}) => {
-      const segs = path2.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob2 = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code2;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code2;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code2 = advance();
-        let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob2 = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob2 = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob2 = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code2 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code2 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob2 = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_QUESTION_MARK) {
-          isGlob2 = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob2 = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
-          isGlob2 = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code2 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob2 === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob2 = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob2 === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob2 === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob: isGlob2,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse4 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push(open);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse4.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse4;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan = require_scan();
-    var parse4 = require_parse();
-    var utils = require_utils();
-    var constants = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
-      const state = regex2.state;
-      delete regex2.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix });
-        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch2.test = (input, regex2, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix);
-        } else {
-          match = regex2.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix }));
-    };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
-    };
-    picomatch2.scan = (input, options) => scan(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex2 = picomatch2.toRegex(source, options);
-      if (returnState === true) {
-        regex2.state = state;
-      }
-      return regex2;
-    };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse4.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse4(input, options);
-      }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch2.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch2.constants = constants;
-    module.exports = picomatch2;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -3205,17 +1420,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path2) {
-      const ctrl = callVisitor(key, node, visitor, path2);
+    function visit_(key, node, visitor, path) {
+      const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visit_(key, ctrl, visitor, path2);
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path2 = Object.freeze(path2.concat(node));
+          path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path2);
+            const ci = visit_(i, node.items[i], visitor, path);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -3226,13 +1441,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path2 = Object.freeze(path2.concat(node));
-          const ck = visit_("key", node.key, visitor, path2);
+          path = Object.freeze(path.concat(node));
+          const ck = visit_("key", node.key, visitor, path);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path2);
+          const cv = visit_("value", node.value, visitor, path);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3253,17 +1468,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path2) {
-      const ctrl = await callVisitor(key, node, visitor, path2);
+    async function visitAsync_(key, node, visitor, path) {
+      const ctrl = await callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visitAsync_(key, ctrl, visitor, path2);
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path2 = Object.freeze(path2.concat(node));
+          path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path2);
+            const ci = await visitAsync_(i, node.items[i], visitor, path);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -3274,13 +1489,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path2 = Object.freeze(path2.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path2);
+          path = Object.freeze(path.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path2);
+          const cv = await visitAsync_("value", node.value, visitor, path);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3307,23 +1522,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path2) {
+    function callVisitor(key, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key, node, path2);
+        return visitor(key, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path2);
+        return visitor.Map?.(key, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path2);
+        return visitor.Seq?.(key, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path2);
+        return visitor.Pair?.(key, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path2);
+        return visitor.Scalar?.(key, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path2);
+        return visitor.Alias?.(key, node, path);
       return void 0;
     }
-    function replaceNode(key, path2, node) {
-      const parent = path2[path2.length - 1];
+    function replaceNode(key, path, node) {
+      const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -3935,10 +2150,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path2, value) {
+    function collectionFromPath(schema, path, value) {
       let v = value;
-      for (let i = path2.length - 1; i >= 0; --i) {
-        const k = path2[i];
+      for (let i = path.length - 1; i >= 0; --i) {
+        const k = path[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -3957,7 +2172,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
+    var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -3987,11 +2202,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path2, value) {
-        if (isEmptyPath(path2))
+      addIn(path, value) {
+        if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest] = path;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -4005,8 +2220,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        const [key, ...rest] = path2;
+      deleteIn(path) {
+        const [key, ...rest] = path;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -4020,8 +2235,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+      getIn(path, keepScalar) {
+        const [key, ...rest] = path;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -4039,8 +2254,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path2) {
-        const [key, ...rest] = path2;
+      hasIn(path) {
+        const [key, ...rest] = path;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -4050,8 +2265,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        const [key, ...rest] = path2;
+      setIn(path, value) {
+        const [key, ...rest] = path;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -5592,7 +3807,7 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = [
@@ -5600,7 +3815,7 @@ var require_schema = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.boolTag,
+      bool.boolTag,
       int.intOct,
       int.int,
       int.intHex,
@@ -6247,7 +4462,7 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool2 = require_bool2();
+    var bool = require_bool2();
     var float = require_float2();
     var int = require_int2();
     var merge2 = require_merge();
@@ -6260,8 +4475,8 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
+      bool.trueTag,
+      bool.falseTag,
       int.intBin,
       int.intOct,
       int.int,
@@ -6290,7 +4505,7 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = require_schema();
@@ -6311,7 +4526,7 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool2.boolTag,
+      bool: bool.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
@@ -6566,9 +4781,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path2, value) {
+      addIn(path, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path2, value);
+          this.contents.addIn(path, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -6643,14 +4858,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        if (Collection2.isEmptyPath(path2)) {
+      deleteIn(path) {
+        if (Collection2.isEmptyPath(path)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path2) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -6665,10 +4880,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        if (Collection2.isEmptyPath(path2))
+      getIn(path, keepScalar) {
+        if (Collection2.isEmptyPath(path))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -6679,10 +4894,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path2) {
-        if (Collection2.isEmptyPath(path2))
+      hasIn(path) {
+        if (Collection2.isEmptyPath(path))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -6699,13 +4914,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        if (Collection2.isEmptyPath(path2)) {
+      setIn(path, value) {
+        if (Collection2.isEmptyPath(path)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path2), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path2, value);
+          this.contents.setIn(path, value);
         }
       }
       /**
@@ -8666,9 +6881,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path2) => {
+    visit.itemAtPath = (cst, path) => {
       let item = cst;
-      for (const [field, index] of path2) {
+      for (const [field, index] of path) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -8677,23 +6892,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path2) => {
-      const parent = visit.itemAtPath(cst, path2.slice(0, -1));
-      const field = path2[path2.length - 1][0];
+    visit.parentCollection = (cst, path) => {
+      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+      const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path2, item, visitor) {
-      let ctrl = visitor(item, path2);
+    function _visit(path, item, visitor) {
+      let ctrl = visitor(item, path);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path2.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8704,10 +6919,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path2);
+            ctrl = ctrl(item, path);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
     exports.visit = visit;
   }
@@ -9442,15 +7657,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list3, type) {
-      for (let i = 0; i < list3.length; ++i)
-        if (list3[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list3) {
-      for (let i = 0; i < list3.length; ++i) {
-        switch (list3[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -10358,7 +8573,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -10399,7 +8614,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -10457,335 +8672,6 @@ var require_dist = __commonJS({
     exports.visitAsync = visit.visitAsync;
   }
 });
-
-// src/report/markdown.ts
-var bodyLength = (text2) => text2.length + countNewlines(text2);
-var utf8Length = (text2) => Buffer.byteLength(text2);
-function countNewlines(text2) {
-  let count = 0;
-  for (let index = text2.indexOf("\n"); index >= 0; index = text2.indexOf("\n", index + 1)) count++;
-  return count;
-}
-function code(value) {
-  const text2 = value.replace(/\r?\n|\r/g, " ");
-  if (text2 === "") return "` `";
-  const fence = "`".repeat(longestRun(text2, "`") + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") || text2.startsWith(" ") && text2.endsWith(" ") && text2.trim() !== "" ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
-}
-function text(value) {
-  return value.replace(/\r?\n|\r/g, " ").replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, "\\$&");
-}
-function html(value) {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-function cell(markdown) {
-  return markdown.replace(/\|/g, "\\|");
-}
-function link(label, url3) {
-  return `[${label}](${url3.replace(/[\s()<>]/g, (char) => encodeURIComponent(char))})`;
-}
-function url(server, ...segments) {
-  const path2 = segments.flatMap((segment) => segment.split("/")).filter((segment) => segment !== "").map(encodeURIComponent).join("/");
-  return `${server.replace(/\/+$/, "")}/${path2}`;
-}
-function fenced(content, info2 = "") {
-  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
-  const body = content.endsWith("\n") ? content : `${content}
-`;
-  return `${fence}${info2}
-${body}${fence}
-`;
-}
-function table(rows) {
-  return ["| | |", "|---|---|", ...rows.map(([label, value]) => `| **${label}** | ${cell(value)} |`)].join("\n") + "\n";
-}
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-function longestRun(value, char) {
-  let longest = 0;
-  let current = 0;
-  for (const c of value) {
-    current = c === char ? current + 1 : 0;
-    if (current > longest) longest = current;
-  }
-  return longest;
-}
-var COLLAPSE_LINES = 25;
-var NOTE_RESERVE = 400;
-function diffSections(files, budget, measure, limitName) {
-  const withDiff = files.filter((file) => file.diff !== "");
-  const parts = [];
-  const newline = measure("\n");
-  let used = 0;
-  for (const [index, file] of withDiff.entries()) {
-    const block = diffBlock(file);
-    const room = budget - used - (index < withDiff.length - 1 ? NOTE_RESERVE : 0);
-    if (measure(block) + newline <= room) {
-      parts.push(block);
-      used += measure(block) + newline;
-      continue;
-    }
-    const cut = truncatedDiffBlock(file, budget - used - NOTE_RESERVE, measure);
-    if (cut !== void 0) parts.push(cut.block);
-    const left = withDiff.length - index - (cut === void 0 ? 0 : 1);
-    const shown = cut === void 0 ? "" : `The last diff is cut after ${plural(cut.shown, "line")} of ${cut.total}. `;
-    const rest = left > 0 ? `The diffs of ${plural(left, "more file")} are left out. ` : "";
-    parts.push(`_${shown}${rest}This keeps the text under ${limitName}; the commit has the full change._
-`);
-    break;
-  }
-  return parts.join("\n");
-}
-function diffBlock(file) {
-  const lines = file.diff.endsWith("\n") ? file.diff.slice(0, -1).split("\n") : file.diff.split("\n");
-  if (lines.length <= COLLAPSE_LINES) return fenced(file.diff, "diff");
-  return details(file, lines, fenced(file.diff, "diff"));
-}
-function details(file, lines, block) {
-  let added = 0;
-  let removed = 0;
-  for (const line of lines.slice(2)) {
-    if (line.startsWith("+")) added++;
-    else if (line.startsWith("-")) removed++;
-  }
-  return `<details><summary><code>${html(file.path)}</code> (+${added} \u2212${removed})</summary>
-
-${block}
-</details>
-`;
-}
-function truncatedDiffBlock(file, room, measure) {
-  const lines = (file.diff.endsWith("\n") ? file.diff.slice(0, -1) : file.diff).split("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(file.diff, "`") + 1));
-  const newline = measure("\n");
-  let size = measure(details(file, lines, `${fence}diff
-${fence}
-`)) + newline;
-  let shown = 0;
-  while (shown < lines.length && size + measure(lines[shown]) + newline <= room) {
-    size += measure(lines[shown]) + newline;
-    shown++;
-  }
-  if (shown < 4) return void 0;
-  const kept = lines.slice(0, shown);
-  return { block: details(file, lines, `${fence}diff
-${kept.join("\n")}
-${fence}
-`), shown, total: lines.length };
-}
-function changeList(files, budget, measure) {
-  const lines = [];
-  let used = 0;
-  let left = files.reduce((sum, file) => sum + file.changes.length, 0);
-  const newline = measure("\n");
-  const fits = (line) => used + measure(line) + newline + NOTE_RESERVE / 4 <= budget;
-  outer: for (const file of files) {
-    const heading = `- ${code(file.path)}`;
-    if (!fits(heading)) break;
-    lines.push(heading);
-    used += measure(heading) + newline;
-    for (const change of file.changes) {
-      const item = `  - ${describeChange(change)}`;
-      if (!fits(item)) break outer;
-      lines.push(item);
-      used += measure(item) + newline;
-      left--;
-    }
-  }
-  if (left > 0) lines.push(`- \u2026 and ${plural(left, "more container")}`);
-  return lines.join("\n") + "\n";
-}
-function describeChange(change) {
-  const where = [change.kind && text(change.kind), change.workload && code(change.workload)].filter(Boolean).join(" ");
-  const container = change.container ? `container ${code(change.container)}` : "container";
-  return `line ${change.line}: ${where ? `${where}, ` : ""}${container}: ${code(change.from)} \u2192 ${code(change.to)}`;
-}
-
-// src/report/pull-request.ts
-var PULL_REQUEST_MARKER = "<!-- gitops-deploy-action -->";
-var MAX_BODY_LENGTH = 65536;
-var LIMIT_NAME = "GitHub's limit of 65,536 characters";
-var TABLE_FILES = 10;
-function pullRequestBody(facts, intro) {
-  for (const layout of ["full", "no-diffs", "table-only"]) {
-    const body = compose(facts, intro, layout);
-    if (bodyLength(body) <= MAX_BODY_LENGTH) return body;
-  }
-  return compose(facts, "", "table-only");
-}
-function compose(facts, intro, layout) {
-  const summaryTable = factsTable(facts);
-  const links = sourceLinks(facts.source);
-  const footer = `${links ? `${links}
-
-` : ""}${PULL_REQUEST_MARKER}
-`;
-  let budget = MAX_BODY_LENGTH - bodyLength(summaryTable) - bodyLength(footer) - 64;
-  const introText = intro.trim() === "" ? "" : fitIntro(intro.trim(), Math.min(budget - 2e3, budget * 0.75));
-  budget -= bodyLength(introText) + 4;
-  const sections = [introText, summaryTable];
-  const withChanges = facts.files.filter((file) => file.changes.length > 0);
-  if (layout !== "table-only" && withChanges.length > 0) {
-    sections.push(`**Changed containers**
-
-${changeList(withChanges, Math.max(0, budget * 0.5), bodyLength)}`);
-    budget -= bodyLength(sections[sections.length - 1]) + 4;
-  }
-  if (facts.files.some((file) => file.diff !== "")) {
-    sections.push(
-      layout === "full" ? `**Diff**
-
-${diffSections(facts.files, budget - 32, bodyLength, LIMIT_NAME)}` : `_The diffs are left out to stay under ${LIMIT_NAME}; the commit has the full change._`
-    );
-  }
-  sections.push(footer);
-  return sections.filter((section) => section !== "").map((section) => section.replace(/\n+$/, "")).join("\n\n") + "\n";
-}
-function factsTable(facts, extraRows = []) {
-  const paths = facts.files.map((file) => code(file.path));
-  const shown = paths.slice(0, TABLE_FILES);
-  if (paths.length > TABLE_FILES) shown.push(`\u2026 and ${plural(paths.length - TABLE_FILES, "more file")}`);
-  return table([
-    ["Image", code(facts.image.image)],
-    ["Digest", code(facts.image.digest)],
-    ["Registry", code(facts.registry)],
-    ...extraRows,
-    ["Files", shown.length > 0 ? shown.join("<br>") : "none"]
-  ]);
-}
-function sourceLinks(source) {
-  const { serverUrl, repository, sha, runId } = source;
-  if (!serverUrl || !repository) return "";
-  const commit = sha ? `from commit ${link(code(sha.slice(0, 7)), url(serverUrl, repository, "commit", sha))} of ${text(repository)}` : "";
-  const run2 = runId ? `by ${link(`workflow run ${text(runId)}`, url(serverUrl, repository, "actions/runs", runId))}${sha ? "" : ` of ${text(repository)}`}` : "";
-  return commit || run2 ? `Deployed ${[commit, run2].filter(Boolean).join(" ")}.` : "";
-}
-function fitIntro(intro, room) {
-  if (bodyLength(intro) <= room) return intro;
-  const note = `
-
-_The description above is cut to stay under ${LIMIT_NAME}._`;
-  let end = 0;
-  let size = bodyLength(note);
-  for (const line of intro.split("\n")) {
-    const next = bodyLength(line) + 2;
-    if (size + next > room) break;
-    size += next;
-    end += line.length + 1;
-  }
-  return intro.slice(0, Math.max(0, end - 1)) + note;
-}
-
-// src/report/summary.ts
-var SUMMARY_LIMIT_BYTES = 900 * 1024;
-var LIMIT_NAME2 = "the job summary's limit of 1 MiB";
-async function writeJobSummary(report) {
-  const markdown = summaryMarkdown(report);
-  if (!process.env["GITHUB_STEP_SUMMARY"]) {
-    info("GITHUB_STEP_SUMMARY is not set: no job summary written.");
-    return markdown;
-  }
-  try {
-    await summary.addRaw(markdown, true).write();
-  } catch (error) {
-    summary.emptyBuffer();
-    warning(`Could not write the job summary: ${errorMessage(error)}`);
-  }
-  return markdown;
-}
-function summaryMarkdown(report) {
-  const { facts } = report;
-  const sections = [`## Deploy ${code(facts.image.name)}`, outcome(report)];
-  const rows = [];
-  if (facts.publish) rows.push(["Layers", layers(facts.publish, report.dryRun)]);
-  rows.push(["GitOps repository", `${repositoryLink(facts)} \u2192 ${code(facts.base)}`]);
-  const summaryTable = factsTable(facts, rows);
-  sections.push(summaryTable);
-  const links = sourceLinks(facts.source);
-  let budget = SUMMARY_LIMIT_BYTES - sections.reduce((sum, section) => sum + utf8Length(section) + 2, 0) - utf8Length(links) - 64;
-  const withChanges = facts.files.filter((file) => file.changes.length > 0);
-  if (withChanges.length > 0) {
-    sections.push(`### Changed containers
-
-${changeList(withChanges, budget * 0.5, utf8Length)}`);
-    budget -= utf8Length(sections[sections.length - 1]) + 2;
-  }
-  if (facts.files.some((file) => file.diff !== "")) {
-    sections.push(`### Diff
-
-${diffSections(facts.files, budget - 32, utf8Length, LIMIT_NAME2)}`);
-  }
-  if (links) sections.push(links);
-  return sections.map((section) => section.replace(/\n+$/, "")).join("\n\n") + "\n";
-}
-function outcome(report) {
-  const { facts } = report;
-  const target = `${code(facts.base)} of ${text(facts.gitopsRepository)}`;
-  if (!report.changed) {
-    return `${report.dryRun ? "**Dry run.** " : ""}Nothing to change: the manifests already pin ${code(facts.image.digest)}.`;
-  }
-  if (report.dryRun) {
-    const action = report.mode === "push" ? `push a commit to ${target}` : `open or update a pull request into ${target}`;
-    return `**Dry run:** nothing was pushed or written. The run would ${action}.`;
-  }
-  if (report.mode === "pr") {
-    if (!report.pullRequest) return `Prepared a pull request into ${target}.`;
-    const { number, url: prUrl, created } = report.pullRequest;
-    return `${created ? "Opened" : "Updated"} pull request ${link(`#${number}`, prUrl)} into ${target}.`;
-  }
-  if (!report.commitUrl) return `Pushed a commit to ${target}.`;
-  const sha = /\/commit\/([0-9a-f]{7,64})$/i.exec(report.commitUrl)?.[1];
-  return `Pushed commit ${link(sha ? code(sha.slice(0, 7)) : "commit", report.commitUrl)} to ${target}.`;
-}
-function layers(publish, dryRun) {
-  if (!publish.pushed) return dryRun ? "not pushed (dry run)" : "not pushed by this run";
-  return `${publish.blobsUploaded} uploaded (${formatBytes(publish.bytesUploaded)}), ${publish.blobsPresent} already in the registry`;
-}
-function repositoryLink(facts) {
-  const name = text(facts.gitopsRepository);
-  return facts.source.serverUrl ? link(name, url(facts.source.serverUrl, facts.gitopsRepository)) : name;
-}
-
-// src/report/templates.ts
-var PLACEHOLDERS = ["image", "repository", "name", "tag", "digest", "short-digest", "version"];
-var TOKEN = /\{\{|\}\}|\{\s*([A-Za-z_][\w.-]*)\s*\}/g;
-function renderTemplate(template, values) {
-  return template.replace(TOKEN, (token, name) => {
-    if (name === void 0) return token[0];
-    if (!PLACEHOLDERS.includes(name)) {
-      throw new Error(
-        `unknown placeholder {${name}}; the known ones are ${PLACEHOLDERS.map((known) => `{${known}}`).join(", ")} (write {{ and }} for literal braces)`
-      );
-    }
-    return values[name];
-  });
-}
-function templateValues(reference, digest) {
-  if (!isDigest(digest)) throw new Error(`"${digest}" is not a sha256 digest (sha256: followed by 64 lowercase hex digits)`);
-  const tag = reference.tag ?? "";
-  const short = shortDigest(digest);
-  return {
-    image: pinnedReference(reference, digest),
-    repository: reference.repository,
-    name: imageName(reference),
-    tag,
-    digest,
-    "short-digest": short,
-    version: tag || short
-  };
-}
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
@@ -10972,7 +8858,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path2) => path2.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -11302,8 +9188,8 @@ function removeUndefinedProperties(obj) {
 }
 function merge(defaults, route, options) {
   if (typeof route === "string") {
-    let [method, url3] = route.split(" ");
-    options = Object.assign(url3 ? { method, url: url3 } : { url: method }, options);
+    let [method, url2] = route.split(" ");
+    options = Object.assign(url2 ? { method, url: url2 } : { url: method }, options);
   } else {
     options = Object.assign({}, route);
   }
@@ -11321,13 +9207,13 @@ function merge(defaults, route, options) {
   }
   return mergedOptions;
 }
-function addQueryParameters(url3, parameters) {
-  const separator = /\?/.test(url3) ? "&" : "?";
+function addQueryParameters(url2, parameters) {
+  const separator = /\?/.test(url2) ? "&" : "?";
   const names = Object.keys(parameters);
   if (names.length === 0) {
-    return url3;
+    return url2;
   }
-  return url3 + separator + names.map((name) => {
+  return url2 + separator + names.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -11338,8 +9224,8 @@ var urlVariableRegex = /\{[^{}}]+\}/g;
 function removeNonChars(variableName) {
   return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
 }
-function extractUrlVariableNames(url3) {
-  const matches2 = url3.match(urlVariableRegex);
+function extractUrlVariableNames(url2) {
+  const matches2 = url2.match(urlVariableRegex);
   if (!matches2) {
     return [];
   }
@@ -11486,7 +9372,7 @@ function expand(template, context) {
 }
 function parse(options) {
   let method = options.method.toUpperCase();
-  let url3 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
   let body;
   let parameters = omit(options, [
@@ -11497,10 +9383,10 @@ function parse(options) {
     "request",
     "mediaType"
   ]);
-  const urlVariableNames = extractUrlVariableNames(url3);
-  url3 = parseUrl(url3).expand(parameters);
-  if (!/^http/.test(url3)) {
-    url3 = options.baseUrl + url3;
+  const urlVariableNames = extractUrlVariableNames(url2);
+  url2 = parseUrl(url2).expand(parameters);
+  if (!/^http/.test(url2)) {
+    url2 = options.baseUrl + url2;
   }
   const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
   const remainingParameters = omit(parameters, omittedParameters);
@@ -11514,7 +9400,7 @@ function parse(options) {
         )
       ).join(",");
     }
-    if (url3.endsWith("/graphql")) {
+    if (url2.endsWith("/graphql")) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
@@ -11525,7 +9411,7 @@ function parse(options) {
     }
   }
   if (["GET", "HEAD"].includes(method)) {
-    url3 = addQueryParameters(url3, remainingParameters);
+    url2 = addQueryParameters(url2, remainingParameters);
   } else {
     if ("data" in remainingParameters) {
       body = remainingParameters.data;
@@ -11542,7 +9428,7 @@ function parse(options) {
     body = "";
   }
   return Object.assign(
-    { method, url: url3, headers },
+    { method, url: url2, headers },
     typeof body !== "undefined" ? { body } : null,
     options.request ? { request: options.request } : null
   );
@@ -12148,13 +10034,13 @@ async function fetchWrapper(requestOptions) {
     throw requestError;
   }
   const status = fetchResponse.status;
-  const url3 = fetchResponse.url;
+  const url2 = fetchResponse.url;
   const responseHeaders = {};
   for (const [key, value] of fetchResponse.headers) {
     responseHeaders[key] = value;
   }
   const octokitResponse = {
-    url: url3,
+    url: url2,
     status,
     headers: responseHeaders,
     data: ""
@@ -12564,17 +10450,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path2 = requestOptions.url.replace(options.baseUrl, "");
+    const path = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path2} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error) => {
       const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path2} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error;
     });
@@ -12619,31 +10505,31 @@ function iterator(octokit, route, parameters) {
   const requestMethod = typeof route === "function" ? route : octokit.request;
   const method = options.method;
   const headers = options.headers;
-  let url3 = options.url;
+  let url2 = options.url;
   return {
     [Symbol.asyncIterator]: () => ({
       async next() {
-        if (!url3) return { done: true };
+        if (!url2) return { done: true };
         try {
-          const response = await requestMethod({ method, url: url3, headers });
+          const response = await requestMethod({ method, url: url2, headers });
           const normalizedResponse = normalizePaginatedListResponse(response);
-          url3 = ((normalizedResponse.headers.link || "").match(
+          url2 = ((normalizedResponse.headers.link || "").match(
             /<([^<>]+)>;\s*rel="next"/
           ) || [])[1];
-          if (!url3 && "total_commits" in normalizedResponse.data) {
+          if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
             const params = parsedUrl.searchParams;
             const page = parseInt(params.get("page") || "1", 10);
             const per_page = parseInt(params.get("per_page") || "250", 10);
             if (page * per_page < normalizedResponse.data.total_commits) {
               params.set("page", String(page + 1));
-              url3 = parsedUrl.toString();
+              url2 = parsedUrl.toString();
             }
           }
           return { value: normalizedResponse };
         } catch (error) {
           if (error.status !== 409) throw error;
-          url3 = "";
+          url2 = "";
           return {
             value: {
               status: 200,
@@ -14998,11 +12884,11 @@ var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
     const [route, defaults, decorations] = endpoint2;
-    const [method, url3] = route.split(/ /);
+    const [method, url2] = route.split(/ /);
     const endpointDefaults = Object.assign(
       {
         method,
-        url: url3
+        url: url2
       },
       defaults
     );
@@ -15233,8 +13119,8 @@ var passThrough = {
 };
 function requestLine(octokit, options) {
   try {
-    const { method, url: url3 } = octokit.request.endpoint.parse(options);
-    return `${method} ${url3.replace(options.baseUrl, "")}`;
+    const { method, url: url2 } = octokit.request.endpoint.parse(options);
+    return `${method} ${url2.replace(options.baseUrl, "")}`;
   } catch {
     return `${options.method} ${options.url}`;
   }
@@ -15249,7 +13135,7 @@ function isClassifiedRateLimit(error) {
 function oneLine(text2) {
   return text2.replace(/\s+/g, " ").slice(0, 200);
 }
-var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function attempts(settings) {
   return (octokit) => {
     const seen = /* @__PURE__ */ new WeakMap();
@@ -15397,10 +13283,10 @@ var GitOpsRepository = class {
     const queue = paths.entries();
     let failed = false;
     const worker = async () => {
-      for (const [index, path2] of queue) {
+      for (const [index, path] of queue) {
         if (failed) return;
         try {
-          results[index] = { path: path2, content: await this.readFile(snapshot, path2) };
+          results[index] = { path, content: await this.readFile(snapshot, path) };
         } catch (error) {
           failed = true;
           throw error;
@@ -15410,14 +13296,14 @@ var GitOpsRepository = class {
     await Promise.all(Array.from({ length: Math.min(this.readConcurrency, paths.length) }, worker));
     return results;
   }
-  async readFile(snapshot, path2) {
-    const where = `${path2} at ${snapshot.branch} (${snapshot.commitSha.slice(0, 7)})`;
+  async readFile(snapshot, path) {
+    const where = `${path} at ${snapshot.branch} (${snapshot.commitSha.slice(0, 7)})`;
     let response;
     try {
       response = await this.client.request("GET /repos/{owner}/{repo}/contents/{+path}", {
         owner: this.owner,
         repo: this.repo,
-        path: encodePath(path2),
+        path: encodePath(path),
         ref: snapshot.commitSha,
         headers: { accept: "application/vnd.github.raw" },
         // The body is decoded here, not by fetch: Response.text() would drop a byte-order mark.
@@ -15430,7 +13316,7 @@ var GitOpsRepository = class {
     const bytes = await readBody(response.data);
     const contentType = String(response.headers["content-type"] ?? "");
     if (contentType.startsWith("application/json") && isDirectoryListing(bytes)) {
-      throw new Error(`${path2} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`);
+      throw new Error(`${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`);
     }
     try {
       return utf8.decode(bytes);
@@ -15561,7 +13447,7 @@ function isDirectoryListing(bytes) {
 var DEFAULT_ATTEMPTS = 5;
 var DEFAULT_DELAY_MS = 1e3;
 var SETTLE_RETRIES = 3;
-var sleep2 = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+var sleep2 = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function backoff(baseMs, attempt) {
   return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
 }
@@ -15667,81 +13553,6 @@ async function settle(delayMs, fresh, call) {
       await sleep2(wait);
     }
   }
-}
-
-// src/manifests/patterns.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var INPUT = "manifests";
-var YAML_FILE = /\.ya?ml$/i;
-var ROOT = ".";
-function validateManifestPatterns(patterns) {
-  if (patterns.length === 0) throw new InputError(INPUT, "no file, directory or glob given; list at least one path relative to the GitOps repository root");
-  return patterns.map(normalizePattern);
-}
-function isExplicitFileList(patterns) {
-  return patterns.length > 0 && patterns.every((pattern) => !isGlob(pattern) && YAML_FILE.test(pattern) && !pattern.endsWith("/"));
-}
-function selectManifestFiles(patterns, repositoryFiles, where) {
-  const normalized = validateManifestPatterns(patterns);
-  const files = new Set(repositoryFiles);
-  const selected = /* @__PURE__ */ new Set();
-  for (const [index, pattern] of normalized.entries()) {
-    const matches2 = select(pattern, files, repositoryFiles);
-    if (matches2.length === 0) {
-      const what = isGlob(pattern) ? "no .yaml/.yml file" : "no file, nor a directory holding .yaml/.yml files,";
-      throw new InputError(
-        INPUT,
-        `"${patterns[index]}" matches ${what} in ${where}; check the path (relative to the repository root, case-sensitive) and the branch`
-      );
-    }
-    for (const file of matches2) selected.add(file);
-  }
-  return [...selected].sort(compareCodeUnits);
-}
-function select(pattern, files, repositoryFiles) {
-  if (pattern === ROOT) return repositoryFiles.filter((file) => YAML_FILE.test(file));
-  if (!isGlob(pattern)) {
-    if (files.has(pattern)) return [pattern];
-    const prefix = `${pattern}/`;
-    return repositoryFiles.filter((file) => file.startsWith(prefix) && YAML_FILE.test(file));
-  }
-  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
-  return repositoryFiles.filter((file) => YAML_FILE.test(file) && (isMatch(file) || ancestors(file).some((directory) => isMatch(directory))));
-}
-function ancestors(file) {
-  const result = [];
-  for (let slash = file.indexOf("/"); slash >= 0; slash = file.indexOf("/", slash + 1)) result.push(file.slice(0, slash));
-  return result;
-}
-function isGlob(pattern) {
-  return import_picomatch.default.scan(pattern).isGlob;
-}
-function normalizePattern(item) {
-  const quoted = JSON.stringify(item);
-  const pattern = item.trim();
-  if (pattern === "") throw new InputError(INPUT, "an item is empty; remove the stray comma or blank entry");
-  if (pattern.includes("\0")) throw new InputError(INPUT, `${quoted} contains a NUL character`);
-  if (pattern.startsWith("!")) {
-    throw new InputError(INPUT, `${quoted}: exclusions are not supported; list only the files, directories or globs to include`);
-  }
-  const slashed = pattern.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    throw new InputError(INPUT, `${quoted} is an absolute path; give paths relative to the GitOps repository root (e.g. "apps/backend/deployment.yaml")`);
-  }
-  const segments = [];
-  for (const segment of slashed.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") {
-      if (segments.length === 0) throw new InputError(INPUT, `${quoted} points outside the GitOps repository root; remove the ".."`);
-      segments.pop();
-      continue;
-    }
-    segments.push(segment);
-  }
-  return segments.length === 0 ? ROOT : segments.join("/");
-}
-function compareCodeUnits(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // src/manifests/pin.ts
@@ -15937,10 +13748,10 @@ var Walker = class {
       spec = { node: next.node, viaAlias: spec.viaAlias || next.viaAlias };
     }
     for (const [field, initContainer] of CONTAINER_FIELDS) {
-      const list3 = this.seq(this.get(spec.node, field));
-      if (!list3) continue;
-      for (const item of list3.node.items) {
-        const container = this.map({ node: item, viaAlias: spec.viaAlias || list3.viaAlias });
+      const list2 = this.seq(this.get(spec.node, field));
+      if (!list2) continue;
+      for (const item of list2.node.items) {
+        const container = this.map({ node: item, viaAlias: spec.viaAlias || list2.viaAlias });
         if (!container) continue;
         const image = this.get(container.node, "image");
         const scalar = image && this.resolve(image.node, image.viaAlias);
@@ -16004,10 +13815,10 @@ function offsetOf(node) {
 function isMergePair(pair) {
   return (0, import_yaml.isScalar)(pair.key) && (pair.key.value === MERGE_KEY || typeof pair.key.value === "symbol" && pair.key.source === MERGE_KEY);
 }
-function hasApiGroup(apiVersion, group2) {
+function hasApiGroup(apiVersion, group) {
   const slash = apiVersion?.lastIndexOf("/") ?? -1;
   const actual = apiVersion === void 0 || slash < 0 ? "" : apiVersion.slice(0, slash);
-  return group2 === void 0 ? !actual.includes(".") : actual === group2;
+  return group === void 0 ? !actual.includes(".") : actual === group;
 }
 function checkAliasExpansion(document, file, lineOf) {
   let directNodes = 0;
@@ -16095,9 +13906,9 @@ function renderScalar(source, site, file, pinned) {
 var MAX_LISTED_FILES = 10;
 var MAX_LISTED_IMAGES = 5;
 function planPins(files, selector, pinned) {
-  const planned = inspectAll(files, selector).map(({ path: path2, content, sites }) => {
-    const rewritten = rewriteImages(content, path2, sites, pinned);
-    return { path: path2, before: content, after: rewritten.content, changes: rewritten.changes, sites: sites.length };
+  const planned = inspectAll(files, selector).map(({ path, content, sites }) => {
+    const rewritten = rewriteImages(content, path, sites, pinned);
+    return { path, before: content, after: rewritten.content, changes: rewritten.changes, sites: sites.length };
   });
   return {
     files: planned,
@@ -16106,10 +13917,10 @@ function planPins(files, selector, pinned) {
   };
 }
 function checkManifests(files, selector) {
-  return inspectAll(files, selector).map(({ path: path2, sites }) => ({ path: path2, sites }));
+  return inspectAll(files, selector).map(({ path, sites }) => ({ path, sites }));
 }
 function inspectAll(files, selector) {
-  const inspected = files.map(({ path: path2, content }) => ({ path: path2, content, ...inspectManifest(content, path2, selector) }));
+  const inspected = files.map(({ path, content }) => ({ path, content, ...inspectManifest(content, path, selector) }));
   if (inspected.every((file) => file.sites.length === 0)) throw noMatchError(inspected, selector);
   return inspected;
 }
@@ -16149,7 +13960,7 @@ var MIN_MAX_COST = 256;
 var FUNCNAME_MAX_BYTES = 80;
 var NO_NEWLINE = "\\ No newline at end of file";
 var VISIBLE_CR = "\u240D";
-function unifiedDiff(path2, before, after, context = DEFAULT_CONTEXT) {
+function unifiedDiff(path, before, after, context = DEFAULT_CONTEXT) {
   if (!(context >= 0 && (Number.isInteger(context) || context === Infinity))) {
     throw new RangeError(`The diff context must be a whole number of lines (0 or more), not ${context}`);
   }
@@ -16162,7 +13973,7 @@ function unifiedDiff(path2, before, after, context = DEFAULT_CONTEXT) {
   markChanges(idsA, idsB, changedA, changedB);
   compact(idsA, changedA, idsB, changedB);
   compact(idsB, changedB, idsA, changedA);
-  const out = [`--- a/${path2}`, `+++ b/${path2}`];
+  const out = [`--- a/${path}`, `+++ b/${path}`];
   for (const hunk of hunks(changeBlocks(changedA, changedB), idsA.length, idsB.length, context)) {
     emitHunk(out, hunk, a, b);
   }
@@ -16494,6 +14305,236 @@ function truncateUtf8(text2, maxBytes) {
   return text2.slice(0, end);
 }
 
+// src/report/markdown.ts
+var bodyLength = (text2) => text2.length + countNewlines(text2);
+var utf8Length = (text2) => Buffer.byteLength(text2);
+function countNewlines(text2) {
+  let count = 0;
+  for (let index = text2.indexOf("\n"); index >= 0; index = text2.indexOf("\n", index + 1)) count++;
+  return count;
+}
+function code(value) {
+  const text2 = value.replace(/\r?\n|\r/g, " ");
+  if (text2 === "") return "` `";
+  const fence = "`".repeat(longestRun(text2, "`") + 1);
+  const pad = text2.startsWith("`") || text2.endsWith("`") || text2.startsWith(" ") && text2.endsWith(" ") && text2.trim() !== "" ? " " : "";
+  return `${fence}${pad}${text2}${pad}${fence}`;
+}
+function text(value) {
+  return value.replace(/\r?\n|\r/g, " ").replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, "\\$&");
+}
+function html(value) {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function cell(markdown) {
+  return markdown.replace(/\|/g, "\\|");
+}
+function link(label, url2) {
+  return `[${label}](${url2.replace(/[\s()<>]/g, (char) => encodeURIComponent(char))})`;
+}
+function url(server, ...segments) {
+  const path = segments.flatMap((segment) => segment.split("/")).filter((segment) => segment !== "").map(encodeURIComponent).join("/");
+  return `${server.replace(/\/+$/, "")}/${path}`;
+}
+function fenced(content, info2 = "") {
+  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
+  const body = content.endsWith("\n") ? content : `${content}
+`;
+  return `${fence}${info2}
+${body}${fence}
+`;
+}
+function table(rows) {
+  return ["| | |", "|---|---|", ...rows.map(([label, value]) => `| **${label}** | ${cell(value)} |`)].join("\n") + "\n";
+}
+function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function longestRun(value, char) {
+  let longest = 0;
+  let current = 0;
+  for (const c of value) {
+    current = c === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+var COLLAPSE_LINES = 25;
+var NOTE_RESERVE = 400;
+function diffSections(files, budget, measure, limitName) {
+  const withDiff = files.filter((file) => file.diff !== "");
+  const parts = [];
+  const newline = measure("\n");
+  let used = 0;
+  for (const [index, file] of withDiff.entries()) {
+    const block = diffBlock(file);
+    const room = budget - used - (index < withDiff.length - 1 ? NOTE_RESERVE : 0);
+    if (measure(block) + newline <= room) {
+      parts.push(block);
+      used += measure(block) + newline;
+      continue;
+    }
+    const cut = truncatedDiffBlock(file, budget - used - NOTE_RESERVE, measure);
+    if (cut !== void 0) parts.push(cut.block);
+    const left = withDiff.length - index - (cut === void 0 ? 0 : 1);
+    const shown = cut === void 0 ? "" : `The last diff is cut after ${plural(cut.shown, "line")} of ${cut.total}. `;
+    const rest = left > 0 ? `The diffs of ${plural(left, "more file")} are left out. ` : "";
+    parts.push(`_${shown}${rest}This keeps the text under ${limitName}; the commit has the full change._
+`);
+    break;
+  }
+  return parts.join("\n");
+}
+function diffBlock(file) {
+  const lines = file.diff.endsWith("\n") ? file.diff.slice(0, -1).split("\n") : file.diff.split("\n");
+  if (lines.length <= COLLAPSE_LINES) return fenced(file.diff, "diff");
+  return details(file, lines, fenced(file.diff, "diff"));
+}
+function details(file, lines, block) {
+  let added = 0;
+  let removed = 0;
+  for (const line of lines.slice(2)) {
+    if (line.startsWith("+")) added++;
+    else if (line.startsWith("-")) removed++;
+  }
+  return `<details><summary><code>${html(file.path)}</code> (+${added} \u2212${removed})</summary>
+
+${block}
+</details>
+`;
+}
+function truncatedDiffBlock(file, room, measure) {
+  const lines = (file.diff.endsWith("\n") ? file.diff.slice(0, -1) : file.diff).split("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(file.diff, "`") + 1));
+  const newline = measure("\n");
+  let size = measure(details(file, lines, `${fence}diff
+${fence}
+`)) + newline;
+  let shown = 0;
+  while (shown < lines.length && size + measure(lines[shown]) + newline <= room) {
+    size += measure(lines[shown]) + newline;
+    shown++;
+  }
+  if (shown < 4) return void 0;
+  const kept = lines.slice(0, shown);
+  return { block: details(file, lines, `${fence}diff
+${kept.join("\n")}
+${fence}
+`), shown, total: lines.length };
+}
+function changeList(files, budget, measure) {
+  const lines = [];
+  let used = 0;
+  let left = files.reduce((sum, file) => sum + file.changes.length, 0);
+  const newline = measure("\n");
+  const fits = (line) => used + measure(line) + newline + NOTE_RESERVE / 4 <= budget;
+  outer: for (const file of files) {
+    const heading = `- ${code(file.path)}`;
+    if (!fits(heading)) break;
+    lines.push(heading);
+    used += measure(heading) + newline;
+    for (const change of file.changes) {
+      const item = `  - ${describeChange(change)}`;
+      if (!fits(item)) break outer;
+      lines.push(item);
+      used += measure(item) + newline;
+      left--;
+    }
+  }
+  if (left > 0) lines.push(`- \u2026 and ${plural(left, "more container")}`);
+  return lines.join("\n") + "\n";
+}
+function describeChange(change) {
+  const where = [change.kind && text(change.kind), change.workload && code(change.workload)].filter(Boolean).join(" ");
+  const container = change.container ? `container ${code(change.container)}` : "container";
+  return `line ${change.line}: ${where ? `${where}, ` : ""}${container}: ${code(change.from)} \u2192 ${code(change.to)}`;
+}
+
+// src/report/pull-request.ts
+var PULL_REQUEST_MARKER = "<!-- gitops-deploy-action -->";
+var MAX_BODY_LENGTH = 65536;
+var LIMIT_NAME = "GitHub's limit of 65,536 characters";
+var TABLE_FILES = 10;
+function pullRequestBody(facts, intro) {
+  for (const layout of ["full", "no-diffs", "table-only"]) {
+    const body = compose(facts, intro, layout);
+    if (bodyLength(body) <= MAX_BODY_LENGTH) return body;
+  }
+  return compose(facts, "", "table-only");
+}
+function compose(facts, intro, layout) {
+  const summaryTable = factsTable(facts);
+  const links = sourceLinks(facts.source);
+  const footer = `${links ? `${links}
+
+` : ""}${PULL_REQUEST_MARKER}
+`;
+  let budget = MAX_BODY_LENGTH - bodyLength(summaryTable) - bodyLength(footer) - 64;
+  const introText = intro.trim() === "" ? "" : fitIntro(intro.trim(), Math.min(budget - 2e3, budget * 0.75));
+  budget -= bodyLength(introText) + 4;
+  const sections = [introText, summaryTable];
+  const withChanges = facts.files.filter((file) => file.changes.length > 0);
+  if (layout !== "table-only" && withChanges.length > 0) {
+    sections.push(`**Changed containers**
+
+${changeList(withChanges, Math.max(0, budget * 0.5), bodyLength)}`);
+    budget -= bodyLength(sections[sections.length - 1]) + 4;
+  }
+  if (facts.files.some((file) => file.diff !== "")) {
+    sections.push(
+      layout === "full" ? `**Diff**
+
+${diffSections(facts.files, budget - 32, bodyLength, LIMIT_NAME)}` : `_The diffs are left out to stay under ${LIMIT_NAME}; the commit has the full change._`
+    );
+  }
+  sections.push(footer);
+  return sections.filter((section) => section !== "").map((section) => section.replace(/\n+$/, "")).join("\n\n") + "\n";
+}
+function factsTable(facts, extraRows = []) {
+  const paths = facts.files.map((file) => code(file.path));
+  const shown = paths.slice(0, TABLE_FILES);
+  if (paths.length > TABLE_FILES) shown.push(`\u2026 and ${plural(paths.length - TABLE_FILES, "more file")}`);
+  return table([
+    ["Image", code(facts.image.image)],
+    ["Digest", code(facts.image.digest)],
+    ["Registry", code(facts.registry)],
+    ...extraRows,
+    ["Files", shown.length > 0 ? shown.join("<br>") : "none"]
+  ]);
+}
+function sourceLinks(source) {
+  const { serverUrl, repository, sha, runId } = source;
+  if (!serverUrl || !repository) return "";
+  const commit = sha ? `from commit ${link(code(sha.slice(0, 7)), url(serverUrl, repository, "commit", sha))} of ${text(repository)}` : "";
+  const run = runId ? `by ${link(`workflow run ${text(runId)}`, url(serverUrl, repository, "actions/runs", runId))}${sha ? "" : ` of ${text(repository)}`}` : "";
+  return commit || run ? `Deployed ${[commit, run].filter(Boolean).join(" ")}.` : "";
+}
+function fitIntro(intro, room) {
+  if (bodyLength(intro) <= room) return intro;
+  const note = `
+
+_The description above is cut to stay under ${LIMIT_NAME}._`;
+  let end = 0;
+  let size = bodyLength(note);
+  for (const line of intro.split("\n")) {
+    const next = bodyLength(line) + 2;
+    if (size + next > room) break;
+    size += next;
+    end += line.length + 1;
+  }
+  return intro.slice(0, Math.max(0, end - 1)) + note;
+}
+
 // src/writeback.ts
 function openGitOps(settings) {
   const client = createGitHubClient(settings.token, settings.run.apiUrl);
@@ -16510,8 +14551,8 @@ async function readManifestTarget(gitops, settings) {
   const snapshot = await gitops.repository.snapshot(base);
   info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`);
   const files = await readManifests(gitops, settings, snapshot);
-  for (const { path: path2, sites } of checkManifests(files, gitops.selector)) {
-    info(`${path2}: ${sites.length} matching container${sites.length === 1 ? "" : "s"}`);
+  for (const { path, sites } of checkManifests(files, gitops.selector)) {
+    info(`${path}: ${sites.length} matching container${sites.length === 1 ? "" : "s"}`);
   }
   return { base, snapshot, files };
 }
@@ -16543,13 +14584,13 @@ async function writeBack(gitops, settings, target, pinned) {
     return { base, change };
   }
   if (settings.mode === "push") {
-    const outcome3 = await pushToBase(gitops.repository, { base, initial: target.snapshot, message, prepare });
-    logChange(outcome3.prepared);
-    return { base, change: outcome3.prepared, ...outcome3.commitSha !== void 0 && { commitSha: outcome3.commitSha } };
+    const outcome2 = await pushToBase(gitops.repository, { base, initial: target.snapshot, message, prepare });
+    logChange(outcome2.prepared);
+    return { base, change: outcome2.prepared, ...outcome2.commitSha !== void 0 && { commitSha: outcome2.commitSha } };
   }
   const title = render("title", settings.templates.title);
   const intro = render("body", settings.templates.body);
-  const outcome2 = await updatePullRequest(gitops.repository, {
+  const outcome = await updatePullRequest(gitops.repository, {
     base,
     initial: target.snapshot,
     branch: settings.branch,
@@ -16559,12 +14600,12 @@ async function writeBack(gitops, settings, target, pinned) {
     prepare,
     body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro)
   });
-  logChange(outcome2.prepared);
+  logChange(outcome.prepared);
   return {
     base,
-    change: outcome2.prepared,
-    ...outcome2.commitSha !== void 0 && { commitSha: outcome2.commitSha },
-    ...outcome2.pullRequest !== void 0 && { pullRequest: outcome2.pullRequest }
+    change: outcome.prepared,
+    ...outcome.commitSha !== void 0 && { commitSha: outcome.commitSha },
+    ...outcome.pullRequest !== void 0 && { pullRequest: outcome.pullRequest }
   };
 }
 function deploymentFacts(settings, gitops, base, change, image, publish) {
@@ -16591,220 +14632,19 @@ function digestOf(pinned) {
   return pinned.slice(pinned.lastIndexOf("@") + 1);
 }
 
-// src/outputs.ts
-async function setOutputs(settings, gitops, image, pinned, outcome2) {
-  const changedFiles = outcome2.change.files.map((file) => file.path);
-  const changed = changedFiles.length > 0;
-  setOutput("digest", image.digest);
-  setOutput("pinned-image", pinned);
-  setOutput("changed", String(changed));
-  setOutput("changed-files", JSON.stringify(changedFiles));
-  setOutput("commit-sha", outcome2.commitSha ?? "");
-  setOutput("pull-request-number", outcome2.pullRequest ? String(outcome2.pullRequest.number) : "");
-  setOutput("pull-request-url", outcome2.pullRequest?.url ?? "");
-  const facts = deploymentFacts(settings, gitops, outcome2.base, outcome2.change, templateValues(settings.image, image.digest), {
-    pushed: image.pushed,
-    blobsUploaded: image.blobsUploaded,
-    blobsPresent: image.blobsPresent,
-    bytesUploaded: image.bytesUploaded
-  });
-  await writeJobSummary({
-    facts,
-    mode: settings.mode,
-    dryRun: settings.dryRun,
-    changed,
-    ...outcome2.commitSha !== void 0 && {
-      commitUrl: `${settings.run.serverUrl}/${gitops.repository.fullName}/commit/${outcome2.commitSha}`
-    },
-    ...outcome2.pullRequest !== void 0 && { pullRequest: outcome2.pullRequest }
-  });
-}
-
-// src/settings.ts
-import * as path from "node:path";
-var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-function readSettings(env = process.env) {
-  const token = getInput("token");
-  if (token) setSecret(token);
-  if (!token) {
-    throw new InputError("token", "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.");
-  }
-  const image = parse3("image", () => parseImageReference(required("image")));
-  const run2 = runContext(env);
-  const source = readSource(run2.workspace);
-  const mode = oneOf("mode", ["pr", "push"], "pr");
-  const container = getInput("container").trim() || void 0;
-  if (container !== void 0 && !CONTAINER_NAME.test(container)) {
-    throw new InputError("container", `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`);
-  }
-  const gitopsRepository = getInput("gitops-repository").trim() || run2.repository;
-  if (!REPOSITORY.test(gitopsRepository)) {
-    throw new InputError("gitops-repository", `"${gitopsRepository}" must be "owner/name".`);
-  }
-  const [owner, repo] = gitopsRepository.split("/");
-  const base = branchInput("base");
-  const branch = branchInput("branch") ?? `deploy/${imageName(image)}`;
-  if (mode === "pr" && base !== void 0 && base === branch) {
-    throw new InputError("branch", `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`);
-  }
-  return {
-    image,
-    source,
-    manifests: parse3("manifests", () => validateManifestPatterns(list2(required("manifests")))),
-    ...container !== void 0 && { container },
-    mode,
-    gitops: { owner, repo },
-    ...base !== void 0 && { base },
-    branch,
-    token,
-    dryRun: bool("dry-run"),
-    templates: readTemplates(image),
-    labels: readLabels(image),
-    gcp: readGcp(),
-    run: run2
-  };
-}
-function readSource(workspace) {
-  const value = getInput("source").trim() || "docker";
-  if (value === "docker" || value === "registry") return { kind: value };
-  if (path.isAbsolute(value)) {
-    throw new InputError("source", `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
-  }
-  const resolved = path.resolve(workspace, value);
-  if (path.relative(workspace, resolved).startsWith("..")) {
-    throw new InputError("source", `"${value}" points outside GITHUB_WORKSPACE.`);
-  }
-  return { kind: "layout", path: resolved, input: value };
-}
-var DEFAULT_MESSAGE = "Deploy {name} {version}";
-var EXAMPLE_DIGEST = `sha256:${"0".repeat(64)}`;
-function readTemplates(image) {
-  const values = templateValues(image, EXAMPLE_DIGEST);
-  const template = (name, fallback) => {
-    const value = getInput(name) || fallback;
-    parse3(name, () => renderTemplate(value, values));
-    return value;
-  };
-  return {
-    commitMessage: template("commit-message", DEFAULT_MESSAGE),
-    title: template("title", DEFAULT_MESSAGE),
-    body: template("body", "")
-  };
-}
-function readLabels(image) {
-  const values = templateValues(image, EXAMPLE_DIGEST);
-  const labels = list2(getInput("labels"));
-  for (const label of labels) parse3("labels", () => renderTemplate(label, values));
-  return labels;
-}
-function readGcp() {
-  const optional = (name) => getInput(name).trim() || void 0;
-  const provider = optional("workload-identity-provider");
-  const workloadIdentityProvider = provider === void 0 ? void 0 : parseWorkloadIdentityProvider(provider);
-  const account = optional("service-account");
-  const serviceAccount = account === void 0 ? void 0 : validateServiceAccountEmail(account);
-  if (serviceAccount !== void 0 && workloadIdentityProvider === void 0) {
-    throw new InputError("service-account", "needs workload-identity-provider: the federated identity that impersonates the service account.");
-  }
-  const audience = optional("audience");
-  return {
-    ...workloadIdentityProvider !== void 0 && { workloadIdentityProvider },
-    ...serviceAccount !== void 0 && { serviceAccount },
-    ...audience !== void 0 && { audience },
-    stsEndpoint: url2("sts-endpoint", "https://sts.googleapis.com"),
-    iamCredentialsEndpoint: url2("iam-credentials-endpoint", "https://iamcredentials.googleapis.com")
-  };
-}
-function runContext(env) {
-  return {
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
-    repository: env.GITHUB_REPOSITORY ?? "",
-    sha: env.GITHUB_SHA ?? "",
-    runId: env.GITHUB_RUN_ID ?? "",
-    workspace: env.GITHUB_WORKSPACE || process.cwd()
-  };
-}
-function required(name) {
-  const value = getInput(name).trim();
-  if (!value) throw new InputError(name, "is required but empty.");
-  return value;
-}
-function list2(value) {
-  return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
-}
-function bool(name) {
-  const value = getInput(name).trim().toLowerCase();
-  if (value === "" || value === "false") return false;
-  if (value === "true") return true;
-  throw new InputError(name, `"${value}" is not a boolean; use true or false.`);
-}
-function oneOf(name, allowed, fallback) {
-  const value = getInput(name).trim() || fallback;
-  if (allowed.includes(value)) return value;
-  throw new InputError(name, `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
-}
-function branchInput(name) {
-  const value = getInput(name).trim().replace(/^refs\/heads\//, "");
-  if (!value) return void 0;
-  if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {
-    throw new InputError(name, `"${value}" is not a valid branch name.`);
-  }
-  return value;
-}
-function url2(name, fallback) {
-  const value = getInput(name).trim() || fallback;
-  let parsed;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new InputError(name, `"${value}" is not a URL.`);
-  }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
-    throw new InputError(name, `"${value}" must be an https URL.`);
-  }
-  return value.replace(/\/+$/, "");
-}
-function parse3(input, parser) {
-  try {
-    return parser();
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(input, errorMessage(error));
-  }
-}
-
-// src/main.ts
-async function run() {
-  try {
-    const settings = readSettings();
-    const gitops = openGitOps(settings);
-    const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-LVEHRR66.js");
-    const request2 = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
-    const plan = await phase("Check the image source", () => inspectSource(request2));
-    const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-FDFINKE2.js");
-      return authenticate(settings.gcp);
-    });
-    const image = await phase(
-      settings.dryRun ? "Resolve the image (dry run)" : "Publish the image",
-      () => publishImage({ ...request2, ...credentials !== void 0 && { credentials } }, plan)
-    );
-    const pinned = pinnedReference(settings.image, image.digest);
-    const outcome2 = await phase(
-      settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
-      () => writeBack(gitops, settings, target, pinned)
-    );
-    await phase("Report", () => setOutputs(settings, gitops, image, pinned, outcome2));
-  } catch (error) {
-    setFailed(errorMessage(error));
-  }
-}
-function phase(name, work) {
-  return group(name, work);
-}
 export {
-  run
+  utf8Length,
+  code,
+  text,
+  link,
+  url,
+  formatBytes,
+  diffSections,
+  changeList,
+  factsTable,
+  sourceLinks,
+  openGitOps,
+  readManifestTarget,
+  writeBack,
+  deploymentFacts
 };
