@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
+import { type ActionRun, runAction } from './action-runner.js'
 import { type GoogleCloudFakes, type GoogleCloudFakesOptions, startGoogleCloudFakes } from './gcp/index.js'
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from './github-api/server.js'
 import { type ImageSpec, type LayoutEntry, type LayoutOptions, writeLayout } from './oci/layout.js'
@@ -30,6 +31,14 @@ export interface Stack {
   inputs(overrides?: Record<string, string>): Record<string, string>
   /** `HOST/PATH` of an image repository in the registry. */
   repository(path: string): string
+  /** Runs dist/index.js with `inputs(overrides)` in a job of the service repository. */
+  run(overrides: Record<string, string>, env?: Record<string, string>): Promise<ActionRun>
+  /**
+   * Secrets that show in what a run printed or wrote (the log without its `::add-mask::`
+   * commands, the summary, the outputs, the post step): the GitHub token, any token the Google
+   * fakes issued, any JWT. Empty when the run kept them all hidden.
+   */
+  leakedSecrets(result: ActionRun): string[]
   /** Writes an OCI layout under the workspace; returns its workspace-relative path and entries. */
   layout(name: string, images: ImageSpec[], options?: LayoutOptions): Promise<{ source: string; entries: LayoutEntry[] }>
   close(): Promise<void>
@@ -51,27 +60,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     })
     closers.push(() => registry.close())
 
+    const env = (): Record<string, string> => ({
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: github.serverUrl,
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: serviceRepository,
+      ...gcp.env(),
+    })
+    const inputs = (overrides: Record<string, string> = {}): Record<string, string> => ({
+      token: github.token,
+      'gitops-repository': `${github.owner}/${github.repo}`,
+      'workload-identity-provider': gcp.provider,
+      'sts-endpoint': gcp.stsEndpoint,
+      'iam-credentials-endpoint': gcp.iamCredentialsEndpoint,
+      ...overrides,
+    })
     return {
       github,
       gcp,
       registry,
       workspace,
       serviceRepository,
-      env: () => ({
-        GITHUB_API_URL: github.url,
-        GITHUB_SERVER_URL: github.serverUrl,
-        GITHUB_WORKSPACE: workspace,
-        GITHUB_REPOSITORY: serviceRepository,
-        ...gcp.env(),
-      }),
-      inputs: (overrides = {}) => ({
-        token: github.token,
-        'gitops-repository': `${github.owner}/${github.repo}`,
-        'workload-identity-provider': gcp.provider,
-        'sts-endpoint': gcp.stsEndpoint,
-        'iam-credentials-endpoint': gcp.iamCredentialsEndpoint,
-        ...overrides,
-      }),
+      env,
+      inputs,
+      run: (overrides, extraEnv = {}) =>
+        runAction({ inputs: inputs(overrides), env: { ...env(), ...extraEnv }, githubToken: github.token, repository: serviceRepository }),
+      leakedSecrets: (result) => {
+        const visible = [result.log, result.stderr, result.summary, JSON.stringify(result.outputs), result.post.stdout, result.post.stderr].join('\n')
+        const secrets = [github.token, ...gcp.tokens.issuedTokens()].filter((secret) => visible.includes(secret))
+        return [...secrets, ...(visible.match(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]*/g) ?? [])]
+      },
       repository: (imagePath) => `${registry.host}/${imagePath}`,
       layout: async (name, images, layoutOptions) => {
         const { digests } = await writeLayout(path.join(workspace, name), images, layoutOptions)

@@ -33,16 +33,9 @@ const manifest = (name: string, image: string): string =>
     '',
   ].join('\n')
 
-async function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({ inputs: stack.inputs(inputs), env: { ...stack.env(), ...env }, githubToken: stack.github.token, repository: stack.serviceRepository })
-}
-
 function expectNoSecrets(result: ActionRun): void {
-  const visible = [result.log, result.stderr, result.summary, JSON.stringify(result.outputs), result.post.stdout, result.post.stderr].join('\n')
-  expect(visible).not.toContain(stack.github.token)
+  expect(stack.leakedSecrets(result)).toEqual([])
   expect(result.masks).toContain(stack.github.token)
-  for (const token of stack.gcp.tokens.issuedTokens()) expect(visible).not.toContain(token)
-  expect(visible).not.toMatch(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\./) // no JWT of any kind
   expect(result.leftovers).toEqual([])
 }
 
@@ -81,7 +74,7 @@ describe('keyless auth and native push', () => {
     const digest = entries[0]!.digest
     const image = `${stack.repository('acme/api')}:1.0.0`
 
-    const result = await run({ image, source: 'api.tar', manifests: 'apps/api/deployment.yaml', 'service-account': stack.gcp.serviceAccount })
+    const result = await stack.run({ image, source: 'api.tar', manifests: 'apps/api/deployment.yaml', 'service-account': stack.gcp.serviceAccount })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(digest)
@@ -103,7 +96,7 @@ describe('keyless auth and native push', () => {
     const digest = await registryDigest('acme/api', '1.0.0')
     const writes = registryWrites()
 
-    const result = await run({ image: `${stack.repository('acme/api')}:1.0.0`, source: 'registry', manifests: 'apps/api/', mode: 'push' })
+    const result = await stack.run({ image: `${stack.repository('acme/api')}:1.0.0`, source: 'registry', manifests: 'apps/api/', mode: 'push' })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(digest)
@@ -132,7 +125,7 @@ describe('keyless auth and native push', () => {
     )
     const { entries } = await stack.layout('layouts/jobs', [{ layers: [{ size: 5000, seed: 3 }], refName: '3.0.0' }])
 
-    const result = await run(
+    const result = await stack.run(
       { image: `${stack.repository('acme/jobs')}:3.0.0`, source: 'layouts/jobs', manifests: 'apps/jobs/deployment.yaml', mode: 'push', 'workload-identity-provider': '' },
       { GOOGLE_APPLICATION_CREDENTIALS: file },
     )
@@ -154,7 +147,7 @@ describe('keyless auth and native push', () => {
     })
     const index = entries[0]!
 
-    const result = await run({ image: `${stack.repository('acme/web')}:2.0.0`, source: 'layouts/web', manifests: 'apps/web/deployment.yaml', mode: 'push' })
+    const result = await stack.run({ image: `${stack.repository('acme/web')}:2.0.0`, source: 'layouts/web', manifests: 'apps/web/deployment.yaml', mode: 'push' })
 
     expect(result.errors).toEqual([])
     expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json')
@@ -165,7 +158,7 @@ describe('keyless auth and native push', () => {
   test('a single platform wrapped by buildx with a provenance attestation pins the index digest', async () => {
     const { entries } = await stack.layout('layouts/web-attested', [{ layers: [{ size: 2000, seed: 12 }], refName: '2.1.0' }], { buildxAttestation: true })
 
-    const result = await run({ image: `${stack.repository('acme/web')}:2.1.0`, source: 'layouts/web-attested', manifests: 'apps/web/deployment.yaml', mode: 'push' })
+    const result = await stack.run({ image: `${stack.repository('acme/web')}:2.1.0`, source: 'layouts/web-attested', manifests: 'apps/web/deployment.yaml', mode: 'push' })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(entries[0]!.digest)
@@ -177,7 +170,7 @@ describe('keyless auth and native push', () => {
     stack.registry.injectFault({ method: 'PUT', path: /\/blobs\/uploads\//, status: 502, times: 2 })
     stack.registry.injectFault({ method: 'HEAD', path: /\/manifests\//, reset: true })
 
-    const result = await run({ image: `${stack.repository('acme/web')}:2.2.0`, source: 'layouts/web-retry', manifests: 'apps/web/deployment.yaml', mode: 'push' })
+    const result = await stack.run({ image: `${stack.repository('acme/web')}:2.2.0`, source: 'layouts/web-retry', manifests: 'apps/web/deployment.yaml', mode: 'push' })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(entries[0]!.digest)
@@ -193,7 +186,7 @@ describe('the docker source', () => {
     const image = `${stack.repository('acme/api')}:1.1.0`
     await writeFakeDockerImages(images, { [image]: path.join(stack.workspace, 'layouts/docker-api') })
 
-    const result = await run(
+    const result = await stack.run(
       { image, manifests: 'apps/api/deployment.yaml', mode: 'push', 'service-account': stack.gcp.serviceAccount },
       { PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_DOCKER_IMAGES: images, FAKE_DOCKER_LOG: log },
     )
@@ -216,7 +209,7 @@ describe('the docker source', () => {
 describe('failures that write nothing', () => {
   test('a tag missing from the registry', async () => {
     const head = await stack.github.headSha('main')
-    const result = await run({ image: `${stack.repository('acme/api')}:does-not-exist`, source: 'registry', manifests: 'apps/api/deployment.yaml', mode: 'push' })
+    const result = await stack.run({ image: `${stack.repository('acme/api')}:does-not-exist`, source: 'registry', manifests: 'apps/api/deployment.yaml', mode: 'push' })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
@@ -229,7 +222,7 @@ describe('failures that write nothing', () => {
     const writes = registryWrites()
     await stack.layout('layouts/aud', [{ layers: [{ size: 1000, seed: 30 }], refName: '4.0.0' }])
 
-    const result = await run({ image: `${stack.repository('acme/api')}:4.0.0`, source: 'layouts/aud', manifests: 'apps/api/deployment.yaml', mode: 'push', audience: 'https://wrong.example/audience' })
+    const result = await stack.run({ image: `${stack.repository('acme/api')}:4.0.0`, source: 'layouts/aud', manifests: 'apps/api/deployment.yaml', mode: 'push', audience: 'https://wrong.example/audience' })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
@@ -262,7 +255,7 @@ describe('failures that write nothing', () => {
     const image = `${stack.repository('acme/api')}:5.0.0`
     stack.github.resetRequests()
 
-    const result = await run({ image, source: 'layouts/dry', manifests: 'apps/api/deployment.yaml', 'dry-run': 'true' })
+    const result = await stack.run({ image, source: 'layouts/dry', manifests: 'apps/api/deployment.yaml', 'dry-run': 'true' })
 
     expect(result.errors).toEqual([])
     expect(result.outputs).toMatchObject({ digest: entries[0]!.digest, changed: 'true', 'commit-sha': '', 'pull-request-number': '' })

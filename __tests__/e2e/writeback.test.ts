@@ -1,7 +1,7 @@
 // End to end through dist/index.js, as a runner starts it: the GitOps half of a run
 // (pin, commit or pull request) against the git-backed GitHub API and the real registry.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { type ActionRun, runAction } from '../../test-support/action-runner.js'
+import { type ActionRun } from '../../test-support/action-runner.js'
 import { type Stack, startStack } from '../../test-support/stack.js'
 
 let stack: Stack
@@ -34,15 +34,10 @@ async function build(name: string, tag: string, seed: number): Promise<{ image: 
   return { image, digest: entries[0]!.digest, source }
 }
 
-async function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({ inputs: stack.inputs(inputs), env: { ...stack.env(), ...env }, githubToken: stack.github.token, repository: stack.serviceRepository })
-}
-
 function expectNoSecrets(result: ActionRun): void {
-  const visible = [result.log, result.stderr, result.summary, JSON.stringify(result.outputs), result.post.stdout].join('\n')
-  expect(visible).not.toContain(stack.github.token)
+  expect(stack.leakedSecrets(result)).toEqual([])
   expect(result.masks).toContain(stack.github.token)
-  for (const token of stack.gcp.tokens.issuedTokens()) expect(visible).not.toContain(token)
+  expect(result.leftovers).toEqual([])
 }
 
 /** Lines that differ between two versions of a file, as [before, after] pairs. */
@@ -76,7 +71,7 @@ describe('push mode', () => {
     const head = await stack.github.headSha('main')
     const { image, digest, source } = await build('backend', '1.0.0', 1)
 
-    const result = await run({ image, source, manifests: 'apps/backend/deployment.yaml', mode: 'push' })
+    const result = await stack.run({ image, source, manifests: 'apps/backend/deployment.yaml', mode: 'push' })
 
     expect(result.errors).toEqual([])
     expect(result.exitCode).toBe(0)
@@ -109,7 +104,7 @@ describe('push mode', () => {
     const head = await stack.github.headSha('main')
     stack.github.resetRequests()
 
-    const result = await run({ image: `${image}@${digest}`, manifests: 'apps/backend/deployment.yaml', mode: 'push' })
+    const result = await stack.run({ image: `${image}@${digest}`, manifests: 'apps/backend/deployment.yaml', mode: 'push' })
 
     expect(result.errors).toEqual([])
     expect(result.outputs).toMatchObject({ changed: 'false', 'changed-files': '[]', 'commit-sha': '' })
@@ -127,7 +122,7 @@ describe('push mode', () => {
 
     const results = await Promise.all(
       services.map((s, i) =>
-        run({ image: `${stack.repository(`acme/${s}`)}:2.0.0`, source: layouts[i]!.source, manifests: `apps/${s}/`, mode: 'push' }),
+        stack.run({ image: `${stack.repository(`acme/${s}`)}:2.0.0`, source: layouts[i]!.source, manifests: `apps/${s}/`, mode: 'push' }),
       ),
     )
 
@@ -157,7 +152,7 @@ describe('push mode', () => {
     })
     stack.github.injectFault({ method: 'PATCH', path: /\/git\/refs\/heads\/main$/, status: 502 })
 
-    const result = await run({ image, source, manifests: 'apps/frontend/deployment.yaml', mode: 'push' })
+    const result = await stack.run({ image, source, manifests: 'apps/frontend/deployment.yaml', mode: 'push' })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.changed).toBe('true')
@@ -170,7 +165,7 @@ describe('pr mode', () => {
     const first = await build('frontend', '0.3.0', 11)
     const baseBefore = await stack.github.headSha('main')
 
-    const opened = await run({ image: first.image, source: first.source, manifests: 'apps/frontend', labels: 'deploy, frontend' })
+    const opened = await stack.run({ image: first.image, source: first.source, manifests: 'apps/frontend', labels: 'deploy, frontend' })
 
     expect(opened.errors).toEqual([])
     const number = opened.outputs['pull-request-number']
@@ -187,7 +182,7 @@ describe('pr mode', () => {
     // Someone else lands a commit on the base; the next deploy must rebase the action's branch.
     const newBase = await stack.github.seed({ 'README.md': '# GitOps\n\nUpdated.\n' })
     const second = await build('frontend', '0.4.0', 12)
-    const updated = await run({ image: second.image, source: second.source, manifests: 'apps/frontend' })
+    const updated = await stack.run({ image: second.image, source: second.source, manifests: 'apps/frontend' })
 
     expect(updated.errors).toEqual([])
     expect(updated.outputs['pull-request-number']).toBe(number)
@@ -202,7 +197,7 @@ describe('pr mode', () => {
     expect(await stack.github.changedPaths(newBase, branch[0]!.sha)).toEqual(['apps/frontend/deployment.yaml'])
 
     // A rerun of the same deploy moves nothing.
-    const rerun = await run({ image: `${second.image}@${second.digest}`, manifests: 'apps/frontend' })
+    const rerun = await stack.run({ image: `${second.image}@${second.digest}`, manifests: 'apps/frontend' })
     expect(rerun.errors).toEqual([])
     expect(rerun.outputs['pull-request-number']).toBe(number)
     expect((await stack.github.commits('deploy/frontend'))[0]!.sha).toBe(branch[0]!.sha)
@@ -234,7 +229,7 @@ describe('refusals leave everything untouched', () => {
     const pulls = stack.github.pulls().length
     const registryWrites = stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').length
 
-    const result = await run({ image: `${stack.repository('acme/backend')}:9.9.9`, source: layout.source, ...inputs })
+    const result = await stack.run({ image: `${stack.repository('acme/backend')}:9.9.9`, source: layout.source, ...inputs })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { createAccessTokenSource, type GcpCredentialOptions } from '../../src/gcp/credentials.js'
 import { decodeJwt, startGoogleCloudFakes, type GoogleCloudFakes } from '../../test-support/gcp/index.js'
+import { failure } from '../../test-support/failure.js'
 
 const ENV_KEYS = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GOOGLE_APPLICATION_CREDENTIALS', 'GITHUB_REPOSITORY', 'GITHUB_REF']
 
@@ -65,15 +66,6 @@ function printed(): string {
 
 function statuses(service: 'oidc' | 'sts' | 'iam'): (number | 'reset')[] {
   return fakes.received.filter((r) => r.service === service).map((r) => r.status)
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 describe('workload identity federation', () => {

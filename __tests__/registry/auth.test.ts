@@ -12,6 +12,7 @@ import { registryErrorDetail, remedy, statusFailure } from '../../src/registry/e
 import { publishImage } from '../../src/registry/publish.js'
 import { type RegistryStandIn, TEST_ACCESS_TOKEN, startRegistry } from '../../test-support/registry/launch.js'
 import { type LayoutEntry, writeLayout } from '../../test-support/oci/layout.js'
+import { failure } from '../../test-support/failure.js'
 
 let work: string
 let layout: { dir: string; entry: LayoutEntry }
@@ -140,12 +141,3 @@ describe('error text (pure)', () => {
     expect(remedy(404, 'push', true, 'NAME_UNKNOWN')).toMatch(/repository exists/)
   })
 })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
-}

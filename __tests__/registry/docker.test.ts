@@ -11,6 +11,7 @@ import { inspectSource, publishImage } from '../../src/registry/publish.js'
 import { installFakeDocker, readFakeDockerLog, writeFakeDockerImages } from '../../test-support/docker/install.js'
 import { type RegistryStandIn, TEST_ACCESS_TOKEN, startRegistry } from '../../test-support/registry/launch.js'
 import { type LayoutEntry, writeLayout } from '../../test-support/oci/layout.js'
+import { failure } from '../../test-support/failure.js'
 
 let registry: RegistryStandIn
 let work: string
@@ -141,12 +142,3 @@ describe('parsePushOutput', () => {
     expect(parsePushOutput(output)).toEqual(expected)
   })
 })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
-}

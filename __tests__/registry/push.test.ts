@@ -14,6 +14,7 @@ import { type PublishRequest, inspectSource, publishImage } from '../../src/regi
 import { pushImage } from '../../src/registry/push.js'
 import { type RegistryStandIn, TEST_ACCESS_TOKEN, startRegistry } from '../../test-support/registry/launch.js'
 import { type LayoutEntry, tarLayout, writeLayout } from '../../test-support/oci/layout.js'
+import { failure } from '../../test-support/failure.js'
 
 const run = promisify(execFile)
 const MIB = 1024 * 1024
@@ -294,12 +295,3 @@ describe('failures', () => {
     expect(error.message).toContain('No credentials were configured')
   })
 })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
-}
