@@ -213,13 +213,20 @@ describe('refusals leave everything untouched', () => {
     ['no container with the image', { manifests: 'apps/frontend/deployment.yaml', container: 'sidecar' }, /no container/i],
     ['invalid YAML', { manifests: 'apps/broken/deployment.yaml' }, /apps\/broken\/deployment\.yaml:\d+/],
     ['an unknown placeholder', { manifests: 'apps/backend/deployment.yaml', 'commit-message': 'Deploy {app}' }, /commit-message.*\{app\}/],
+    ['a manifest over the size limit', { manifests: 'apps/huge/deployment.yaml' }, /apps\/huge\/deployment\.yaml.*limit/],
+    ['an alias bomb', { manifests: 'apps/bomb/deployment.yaml' }, /apps\/bomb\/deployment\.yaml:\d+.*alias bomb/],
+    ['a source path that does not exist', { manifests: 'apps/backend/deployment.yaml', source: 'build/missing.tar' }, /Input 'source'.*build\/missing\.tar/],
     ['a bad mode', { manifests: 'apps/backend/deployment.yaml', mode: 'merge' }, /mode/],
     ['a pool instead of a provider', { manifests: 'apps/backend/deployment.yaml', 'workload-identity-provider': 'projects/123456789012/locations/global/workloadIdentityPools/github-pool' }, /workload-identity-provider.*providers/],
   ]
 
   beforeAll(async () => {
+    const image = `${stack.repository('acme/backend')}:1.0.0`
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((key, i) => `${key}: &${key} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)]
     await stack.github.seed({
-      'apps/broken/deployment.yaml': `${deployment('broken', `${stack.repository('acme/backend')}:1.0.0`)}\n  bad: [unclosed\n`,
+      'apps/broken/deployment.yaml': `${deployment('broken', image)}\n  bad: [unclosed\n`,
+      'apps/huge/deployment.yaml': deployment('huge', image) + `# ${'x'.repeat(6 * 1024 * 1024)}\n`,
+      'apps/bomb/deployment.yaml': `${deployment('bomb', image)}\n---\n${bomb.join('\n')}\n`,
     })
   })
 

@@ -6,7 +6,8 @@ import type { RegistryCredentials } from './auth.js'
 import { RegistryClient } from './client.js'
 import { inspectLocalImage, pushWithDocker } from './docker.js'
 import { RegistryError } from './errors.js'
-import { type LayoutImage, type OciLayout, openLayout, selectImage } from './layout.js'
+import { LayoutError, type LayoutImage, type OciLayout, openLayout, selectImage } from './layout.js'
+import { InputError } from '../errors.js'
 import { formatBytes, pushImage } from './push.js'
 import { type ImageReference, formatReference, shortDigest } from '../image/reference.js'
 import type { ImageSource } from '../settings.js'
@@ -54,8 +55,10 @@ export async function inspectSource(request: PublishRequest): Promise<PublishPla
   const push = dryRun ? 'would-push' : 'pushed'
 
   if (source.kind === 'layout') {
-    const layout = await openLayout(source.path, source.input)
-    const chosen = await selectImage(layout, image)
+    const { layout, chosen } = await asSourceInput(async () => {
+      const layout = await openLayout(source.path, source.input)
+      return { layout, chosen: await selectImage(layout, image) }
+    })
     if (image.digest !== undefined && chosen.root.digest !== image.digest) {
       throw new RegistryError(
         `The image in ${source.input} has digest ${chosen.root.digest}, but the image input pins ${image.digest}. Remove the digest from the image input, or point source at the layout of that image.`,
@@ -94,6 +97,16 @@ export async function inspectSource(request: PublishRequest): Promise<PublishPla
     )
   }
   return { action: 'would-push', summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`, digest: known, tag }
+}
+
+/** A layout that cannot be read or has no such image is a problem with the `source` input. */
+async function asSourceInput<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (error) {
+    if (!(error instanceof LayoutError)) throw error
+    throw new InputError('source', `${error.message} It must be an OCI image layout directory, or a tar of one, relative to GITHUB_WORKSPACE.`)
+  }
 }
 
 export async function publishImage(request: PublishRequest, plan?: PublishPlan): Promise<PublishResult> {

@@ -4,15 +4,15 @@ import {
   renderTemplate,
   selectManifestFiles,
   templateValues
-} from "./chunk-JI67ITG4.js";
-import {
-  InputError,
-  errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-4TJIYNQ2.js";
 import {
   normalizedRepository,
   parseImageReference
 } from "./chunk-QFRMGKCX.js";
+import {
+  InputError,
+  errorMessage
+} from "./chunk-PZGVM4CR.js";
 import {
   debug,
   info,

@@ -4,10 +4,10 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-5XMO2BA6.js";
-import "./chunk-JI67ITG4.js";
-import "./chunk-PZGVM4CR.js";
+} from "./chunk-IM7VLLJT.js";
+import "./chunk-4TJIYNQ2.js";
 import "./chunk-QFRMGKCX.js";
+import "./chunk-PZGVM4CR.js";
 import "./chunk-TXXUNNXF.js";
 import "./chunk-PUMHU2BD.js";
 export {

@@ -1,13 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  InputError
-} from "./chunk-PZGVM4CR.js";
-import {
   imageName,
   isDigest,
   pinnedReference,
   shortDigest
 } from "./chunk-QFRMGKCX.js";
+import {
+  InputError
+} from "./chunk-PZGVM4CR.js";
 import {
   __commonJS,
   __toESM

@@ -19,6 +19,9 @@ import {
   shortDigest
 } from "./chunk-QFRMGKCX.js";
 import {
+  InputError
+} from "./chunk-PZGVM4CR.js";
+import {
   info,
   setSecret
 } from "./chunk-TXXUNNXF.js";
@@ -1256,8 +1259,10 @@ async function inspectSource(request) {
   const name = formatReference(image);
   const push = dryRun ? "would-push" : "pushed";
   if (source.kind === "layout") {
-    const layout = await openLayout(source.path, source.input);
-    const chosen = await selectImage(layout, image);
+    const { layout, chosen } = await asSourceInput(async () => {
+      const layout2 = await openLayout(source.path, source.input);
+      return { layout: layout2, chosen: await selectImage(layout2, image) };
+    });
     if (image.digest !== void 0 && chosen.root.digest !== image.digest) {
       throw new RegistryError(
         `The image in ${source.input} has digest ${chosen.root.digest}, but the image input pins ${image.digest}. Remove the digest from the image input, or point source at the layout of that image.`
@@ -1294,6 +1299,14 @@ async function inspectSource(request) {
     );
   }
   return { action: "would-push", summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`, digest: known, tag };
+}
+async function asSourceInput(read) {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof LayoutError)) throw error;
+    throw new InputError("source", `${error.message} It must be an OCI image layout directory, or a tar of one, relative to GITHUB_WORKSPACE.`);
+  }
 }
 async function publishImage(request, plan) {
   const { image, credentials } = request;

@@ -7,17 +7,17 @@ import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-JI67ITG4.js";
-import {
-  InputError,
-  errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-4TJIYNQ2.js";
 import {
   imageName,
   isLoopbackHost,
   parseImageReference,
   pinnedReference
 } from "./chunk-QFRMGKCX.js";
+import {
+  InputError,
+  errorMessage
+} from "./chunk-PZGVM4CR.js";
 import {
   getInput,
   group,
@@ -185,10 +185,10 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-WJ7HWWOX.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-BVCIQSQU.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-LVEHRR66.js");
+    const { inspectSource, publishImage } = await import("./publish-XOKG34BH.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
@@ -204,7 +204,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, pinned)
     );
-    const { setOutputs } = await import("./outputs-QBXRBTU5.js");
+    const { setOutputs } = await import("./outputs-YVBBMMPU.js");
     await phase("Report", () => setOutputs(settings, gitops, image, pinned, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

@@ -11,14 +11,14 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-5XMO2BA6.js";
+} from "./chunk-IM7VLLJT.js";
 import {
   templateValues
-} from "./chunk-JI67ITG4.js";
+} from "./chunk-4TJIYNQ2.js";
+import "./chunk-QFRMGKCX.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";
-import "./chunk-QFRMGKCX.js";
 import {
   info,
   setOutput,
