@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-TS3SFJK7.js");
+  const { run } = await import("./chunks/main-WLK572SM.js");
   await run();
 }

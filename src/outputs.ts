@@ -9,13 +9,19 @@ import { type WriteBackOutcome, deploymentFacts, type GitOps } from './writeback
 export async function setOutputs(settings: Settings, gitops: GitOps, image: PublishResult, pinned: string, outcome: WriteBackOutcome): Promise<void> {
   const changedFiles = outcome.change.files.map((file) => file.path)
   const changed = changedFiles.length > 0
-  core.setOutput('digest', image.digest)
-  core.setOutput('pinned-image', pinned)
-  core.setOutput('changed', String(changed))
-  core.setOutput('changed-files', JSON.stringify(changedFiles))
-  core.setOutput('commit-sha', outcome.commitSha ?? '')
-  core.setOutput('pull-request-number', outcome.pullRequest ? String(outcome.pullRequest.number) : '')
-  core.setOutput('pull-request-url', outcome.pullRequest?.url ?? '')
+  const outputs: Record<string, string> = {
+    digest: image.digest,
+    'pinned-image': pinned,
+    changed: String(changed),
+    'changed-files': JSON.stringify(changedFiles),
+    'commit-sha': outcome.commitSha ?? '',
+    'pull-request-number': outcome.pullRequest ? String(outcome.pullRequest.number) : '',
+    'pull-request-url': outcome.pullRequest?.url ?? '',
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    core.setOutput(name, value)
+    core.info(`${name}: ${value}`)
+  }
 
   const facts = deploymentFacts(settings, gitops, outcome.base, outcome.change, templateValues(settings.image, image.digest), {
     pushed: image.pushed,

@@ -260,6 +260,8 @@ describe('failures that write nothing', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs).toMatchObject({ digest: entries[0]!.digest, changed: 'true', 'commit-sha': '', 'pull-request-number': '' })
     expect(result.stdout).toContain(`+          image: ${image}@${entries[0]!.digest}`)
+    expect(result.log).toContain(`pinned-image: ${image}@${entries[0]!.digest}`)
+    expect(result.log).toContain('changed: true')
     expect(registryWrites()).toBe(writes)
     expect(stack.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
     expect(await stack.github.headSha('main')).toBe(head)

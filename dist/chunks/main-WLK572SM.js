@@ -204,7 +204,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, pinned)
     );
-    const { setOutputs } = await import("./outputs-YVBBMMPU.js");
+    const { setOutputs } = await import("./outputs-AKLCJVTP.js");
     await phase("Report", () => setOutputs(settings, gitops, image, pinned, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

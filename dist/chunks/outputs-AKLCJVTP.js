@@ -101,13 +101,19 @@ function repositoryLink(facts) {
 async function setOutputs(settings, gitops, image, pinned, outcome2) {
   const changedFiles = outcome2.change.files.map((file) => file.path);
   const changed = changedFiles.length > 0;
-  setOutput("digest", image.digest);
-  setOutput("pinned-image", pinned);
-  setOutput("changed", String(changed));
-  setOutput("changed-files", JSON.stringify(changedFiles));
-  setOutput("commit-sha", outcome2.commitSha ?? "");
-  setOutput("pull-request-number", outcome2.pullRequest ? String(outcome2.pullRequest.number) : "");
-  setOutput("pull-request-url", outcome2.pullRequest?.url ?? "");
+  const outputs = {
+    digest: image.digest,
+    "pinned-image": pinned,
+    changed: String(changed),
+    "changed-files": JSON.stringify(changedFiles),
+    "commit-sha": outcome2.commitSha ?? "",
+    "pull-request-number": outcome2.pullRequest ? String(outcome2.pullRequest.number) : "",
+    "pull-request-url": outcome2.pullRequest?.url ?? ""
+  };
+  for (const [name, value] of Object.entries(outputs)) {
+    setOutput(name, value);
+    info(`${name}: ${value}`);
+  }
   const facts = deploymentFacts(settings, gitops, outcome2.base, outcome2.change, templateValues(settings.image, image.digest), {
     pushed: image.pushed,
     blobsUploaded: image.blobsUploaded,
