@@ -7,10 +7,10 @@ import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-73J5KEEP.js");
+  const { cleanup } = await import("./chunks/post-SOROL6T6.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-WLK572SM.js");
+  const { run } = await import("./chunks/main-D6YWRBP7.js");
   await run();
 }

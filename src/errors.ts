@@ -19,8 +19,3 @@ export function errorMessage(error: unknown): string {
     return String(error)
   }
 }
-
-/** Prefixes a failure with what was being done, keeping the original as `cause`. */
-export function withContext(context: string, error: unknown): Error {
-  return new Error(`${context}: ${errorMessage(error)}`, { cause: error })
-}

@@ -53,6 +53,9 @@ export function openGitOps(settings: Settings): GitOps {
 /** Reads the selected manifests at the head of the base branch and checks they name the image. */
 export async function readManifestTarget(gitops: GitOps, settings: Settings): Promise<ManifestTarget> {
   const base = settings.base ?? (await gitops.repository.defaultBranch())
+  if (settings.mode === 'pr' && base === settings.branch) {
+    throw new InputError('branch', `is "${base}", the base branch. The pull request needs a branch of its own; use mode: push to commit to "${base}" directly.`)
+  }
   const snapshot = await gitops.repository.snapshot(base)
   core.info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`)
   const files = await readManifests(gitops, settings, snapshot)

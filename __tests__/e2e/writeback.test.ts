@@ -217,6 +217,7 @@ describe('refusals leave everything untouched', () => {
     ['an alias bomb', { manifests: 'apps/bomb/deployment.yaml' }, /apps\/bomb\/deployment\.yaml:\d+.*alias bomb/],
     ['a source path that does not exist', { manifests: 'apps/backend/deployment.yaml', source: 'build/missing.tar' }, /Input 'source'.*build\/missing\.tar/],
     ['a bad mode', { manifests: 'apps/backend/deployment.yaml', mode: 'merge' }, /mode/],
+    ['a pull request branch that is the default branch', { manifests: 'apps/backend/deployment.yaml', branch: 'main' }, /Input 'branch'.*base branch/],
     ['a pool instead of a provider', { manifests: 'apps/backend/deployment.yaml', 'workload-identity-provider': 'projects/123456789012/locations/global/workloadIdentityPools/github-pool' }, /workload-identity-provider.*providers/],
   ]
 

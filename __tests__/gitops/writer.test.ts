@@ -332,6 +332,21 @@ describe('pr mode', () => {
     ])
   })
 
+  test('a changed base retargets the open pull request instead of opening a second one', async () => {
+    const first = await freshBase()
+    const branch = `deploy/backend-${branchCounter}`
+    const opened = await runPullRequest(first, branch, NEW)
+    const second = await freshBase()
+
+    const moved = await runPullRequest(second, branch, NEW)
+
+    expect(moved.pullRequest).toMatchObject({ number: opened.pullRequest!.number, created: false })
+    const open = gh.pulls().filter((pull) => pull.head === branch && pull.state === 'open')
+    expect(open).toHaveLength(1)
+    expect(open[0]!.base).toBe(second)
+    expect((await gh.commits(branch))[0]!.parents).toEqual([await gh.headSha(second)])
+  })
+
   test('rerun with nothing new: no commit, no ref move, no pull request update', async () => {
     const base = await freshBase()
     const branch = `deploy/backend-${branchCounter}`

@@ -104,3 +104,9 @@ describe('selectManifestFiles', () => {
     expect(() => selectManifestFiles(patterns, repository, WHERE)).toThrow(message)
   })
 })
+
+describe('duplicates', () => {
+  test('the same file written twice is read and committed once', () => {
+    expect(validateManifestPatterns(['apps/a.yaml', './apps/a.yaml', 'apps//a.yaml', 'apps/b.yaml'])).toEqual(['apps/a.yaml', 'apps/b.yaml'])
+  })
+})

@@ -1,6 +1,7 @@
 // The docker source, with a fake `docker` CLI first on PATH that pushes prepared layouts to
 // the real registry (through skopeo) and logs how it was called.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -100,6 +101,30 @@ describe('docker source', () => {
     await expect(inspectSource({ image: image(':v9'), source: { kind: 'docker' }, credentials: creds, dryRun: false })).rejects.toThrow(
       `The local Docker engine has no image ${registry.host}/team/app:v9.`,
     )
+  })
+
+  test("without credentials of its own it pushes with the user's Docker configuration (an earlier login applies)", async () => {
+    const userConfig = path.join(work, 'user-docker-config')
+    await mkdir(userConfig, { recursive: true })
+    await new Promise<void>((resolve, reject) => {
+      const login = execFile('docker', ['login', registry.host, '--username', 'oauth2accesstoken', '--password-stdin'], { env: { ...process.env, DOCKER_CONFIG: userConfig } }, (error) =>
+        (error ? reject(new Error(`docker login failed: ${error.message}`)) : resolve()),
+      )
+      login.stdin?.end(TEST_ACCESS_TOKEN)
+    })
+    await rm(logFile, { force: true })
+    process.env.DOCKER_CONFIG = userConfig
+    try {
+      const result = await publishImage({ image: image(), source: { kind: 'docker' }, dryRun: false })
+      expect(result).toMatchObject({ action: 'pushed', digest: layout.entry.digest })
+    } finally {
+      delete process.env.DOCKER_CONFIG
+    }
+    const calls = await readFakeDockerLog(logFile)
+    expect(calls.map((c) => c.command)).toEqual(['image', 'push'])
+    expect(calls[1]!.dockerConfig).toBe(userConfig)
+    expect(await stat(userConfig)).toBeDefined()
+    expect(await readdir(runnerTemp)).toEqual([])
   })
 
   test('a login the registry refuses: clear error, config removed', async () => {

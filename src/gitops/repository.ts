@@ -25,6 +25,8 @@ export interface PullRequest {
   readonly url: string
   readonly title: string
   readonly body: string
+  /** The branch it merges into. */
+  readonly base: string
   readonly labels: readonly string[]
 }
 
@@ -233,10 +235,11 @@ export class GitOpsRepository {
   }
 
   /** The open pull request from this repository's `branch` into `base`, if any. */
-  async findPullRequest(branch: string, base: string): Promise<PullRequest | undefined> {
+  /** The open pull request of `branch`, whatever base it targets (the caller retargets it). */
+  async findPullRequest(branch: string): Promise<PullRequest | undefined> {
     try {
       // Without the OWNER: prefix GitHub ignores the head filter and lists every open PR.
-      const { data } = await this.client.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, base, state: 'open', per_page: 10 })
+      const { data } = await this.client.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, state: 'open', per_page: 10 })
       const pull = data.find((candidate) => candidate.head.ref === branch)
       return pull && toPullRequest(pull)
     } catch (error) {
@@ -254,9 +257,9 @@ export class GitOpsRepository {
     }
   }
 
-  async updatePullRequest(number: number, title: string, body: string): Promise<PullRequest> {
+  async updatePullRequest(number: number, title: string, body: string, base: string): Promise<PullRequest> {
     try {
-      const { data } = await this.client.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, title, body })
+      const { data } = await this.client.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, title, body, base })
       return toPullRequest(data)
     } catch (error) {
       throw this.writeError(`Could not update pull request #${number}`, error, true)
@@ -276,12 +279,15 @@ export class GitOpsRepository {
   }
 }
 
-function toPullRequest(pull: Pick<PullData, 'number' | 'html_url' | 'title' | 'body'> & { labels: readonly { name?: string }[] }): PullRequest {
+function toPullRequest(
+  pull: Pick<PullData, 'number' | 'html_url' | 'title' | 'body'> & { base: { ref: string }; labels: readonly { name?: string }[] },
+): PullRequest {
   return {
     number: pull.number,
     url: pull.html_url,
     title: pull.title,
     body: pull.body ?? '',
+    base: pull.base.ref,
     labels: pull.labels.map((label) => label.name).filter((name): name is string => typeof name === 'string'),
   }
 }

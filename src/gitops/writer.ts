@@ -154,8 +154,8 @@ async function upsertPullRequest(
   delayMs: number,
 ): Promise<PullRequestResult> {
   const { base, branch, title } = options
-  const existing = await repo.findPullRequest(branch, base)
-  if (existing !== undefined) return updateExisting(repo, existing, title, body)
+  const existing = await repo.findPullRequest(branch)
+  if (existing !== undefined) return updateExisting(repo, existing, base, title, body)
 
   // Right after the branch was created or moved GitHub can still answer 422 ("No commits
   // between …", "head sha can't be blank") for a moment.
@@ -166,8 +166,8 @@ async function upsertPullRequest(
   }
   // Another run opened it between our lookup and our create; it may take a moment to be listed.
   for (let retry = 0; ; retry++) {
-    const raced = await repo.findPullRequest(branch, base)
-    if (raced !== undefined) return updateExisting(repo, raced, title, body)
+    const raced = await repo.findPullRequest(branch)
+    if (raced !== undefined) return updateExisting(repo, raced, base, title, body)
     if (retry >= SETTLE_RETRIES) {
       throw new Error(`Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`)
     }
@@ -175,12 +175,13 @@ async function upsertPullRequest(
   }
 }
 
-async function updateExisting(repo: GitOpsRepository, pull: PullRequest, title: string, body: string): Promise<PullRequestResult> {
-  if (pull.title === title && pull.body === body) {
+/** Brings the branch's one open pull request up to date, retargeting it when `base` changed. */
+async function updateExisting(repo: GitOpsRepository, pull: PullRequest, base: string, title: string, body: string): Promise<PullRequestResult> {
+  if (pull.title === title && pull.body === body && pull.base === base) {
     core.info(`Pull request #${pull.number} is up to date: ${pull.url}`)
     return { ...pull, created: false }
   }
-  const updated = await repo.updatePullRequest(pull.number, title, body)
+  const updated = await repo.updatePullRequest(pull.number, title, body, base)
   core.info(`Updated pull request #${updated.number}: ${updated.url}`)
   return { ...updated, created: false }
 }

@@ -13,11 +13,11 @@ const ROOT = '.'
  * Validates the `manifests` input items (already split on newlines/commas). Normalizes `./x`, `x//y`,
  * backslashes -> `/`. Throws naming the item for: absolute paths, `..` escaping the root, empty, NUL,
  * `!` exclusions (picomatch would read them as "everything else").
- * Returns the normalized patterns.
+ * Returns the normalized patterns, each once, in the order given.
  */
 export function validateManifestPatterns(patterns: readonly string[]): string[] {
   if (patterns.length === 0) throw new InputError(INPUT, 'no file, directory or glob given; list at least one path relative to the GitOps repository root')
-  return patterns.map(normalizePattern)
+  return [...new Set(patterns.map(normalizePattern))]
 }
 
 /** True when every pattern is an explicit file path (no glob characters, ends in .yaml/.yml): then no tree listing is needed. */

@@ -8,6 +8,7 @@ import { type Access, RegistryError, type RegistryTarget, redact, remedy, regist
 import { type HttpResponse, header, isTransientNetworkError, send } from './http.js'
 import { isLoopbackHost } from '../image/reference.js'
 import { type RetryPolicy, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry.js'
+import { mayReceiveCredentials } from './trust.js'
 
 /** Satisfied by the GCP access token source (src/gcp/credentials.ts). */
 export interface RegistryCredentials {
@@ -134,6 +135,11 @@ export class Authenticator {
     // The access token travels to the realm: never in clear text beyond this machine.
     if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
       throw new RegistryError(`${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`)
+    }
+    if (credentials && !mayReceiveCredentials(realm.host, target.registry)) {
+      throw new RegistryError(
+        `${where(target)}: the registry sends token requests to ${realm.host}, which is neither the registry nor a Google registry; refusing to send Google Cloud credentials there.`,
+      )
     }
     if (scheme.service !== undefined) realm.searchParams.set('service', scheme.service)
     realm.searchParams.set('scope', `repository:${target.repository}:${access === 'push' ? 'pull,push' : 'pull'}`)

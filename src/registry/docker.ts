@@ -1,10 +1,11 @@
 // The `docker` source: the image is in the local engine. The Docker CLI pushes it with
 // credentials kept in a throw-away DOCKER_CONFIG (never the user's ~/.docker), and the registry,
-// not the CLI, has the last word on the digest.
+// not the CLI, has the last word on the digest. Without credentials of its own the action leaves
+// the user's Docker configuration alone (a login made by an earlier step still applies).
 import * as core from '@actions/core'
 import * as exec from '@actions/exec'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { homedir, tmpdir } from 'node:os'
 import * as path from 'node:path'
 import type { RegistryCredentials } from './auth.js'
 import type { ManifestDescriptor, RegistryClient } from './client.js'
@@ -24,10 +25,8 @@ export interface DockerPushOptions {
 export async function pushWithDocker(options: DockerPushOptions): Promise<ManifestDescriptor> {
   const { image, tag, client, credentials } = options
   const name = `${image.repository}:${tag}`
-  const config = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), CONFIG_PREFIX))
-  // If the job is cancelled mid-push, the post step still finds and deletes it.
-  core.saveState(STATE_KEY, config)
-  const env = { ...definedEnv(process.env), DOCKER_CONFIG: config }
+  const config = credentials === undefined ? undefined : await temporaryConfig()
+  const env = { ...definedEnv(process.env), ...(config !== undefined && { DOCKER_CONFIG: config }) }
   let loggedIn = false
   try {
     if (credentials !== undefined) {
@@ -53,11 +52,43 @@ export async function pushWithDocker(options: DockerPushOptions): Promise<Manife
       const output = push.stderr || push.stdout
       throw new RegistryError(`docker push ${name} failed (exit code ${push.exitCode}): ${excerpt(output)}${pushHint(output)}`)
     }
-    return await confirm(client, name, tag, parsePushOutput(push.stdout))
+    const pushed = parsePushOutput(push.stdout)
+    try {
+      return await confirm(client, name, tag, pushed)
+    } catch (error) {
+      // docker pushed with the job's own login (an earlier docker/login-action step), which the
+      // action cannot reuse for its HEAD: the digest docker printed is the best it has.
+      if (credentials !== undefined || pushed === undefined || !(error instanceof RegistryError) || (error.status !== 401 && error.status !== 403)) throw error
+      core.warning(`Cannot confirm ${pushed.digest} with ${image.registry} without credentials of the action's own; pinning the digest docker push reported.`)
+      return { digest: pushed.digest, mediaType: '', size: pushed.size }
+    }
   } finally {
     if (loggedIn) await exec.exec('docker', ['logout', image.registry], { env, ignoreReturnCode: true, silent: true }).catch(() => 0)
-    await rm(config, { recursive: true, force: true })
+    if (config !== undefined) await rm(config, { recursive: true, force: true })
   }
+}
+
+/**
+ * A fresh DOCKER_CONFIG for the login. Which engine to talk to is also part of the Docker
+ * configuration (`docker context`): that part of the user's configuration is carried over, so the
+ * push reaches the engine that `docker image inspect` saw; their credentials are not.
+ */
+async function temporaryConfig(): Promise<string> {
+  const config = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), CONFIG_PREFIX))
+  // If the job is cancelled mid-push, the post step still finds and deletes it.
+  core.saveState(STATE_KEY, config)
+  const userConfig = process.env.DOCKER_CONFIG || path.join(homedir(), '.docker')
+  let currentContext: unknown
+  try {
+    currentContext = (JSON.parse(await readFile(path.join(userConfig, 'config.json'), 'utf8')) as { currentContext?: unknown }).currentContext
+  } catch {
+    return config
+  }
+  if (typeof currentContext === 'string' && currentContext !== '' && currentContext !== 'default') {
+    await cp(path.join(userConfig, 'contexts'), path.join(config, 'contexts'), { recursive: true }).catch(() => undefined)
+    await writeFile(path.join(config, 'config.json'), JSON.stringify({ currentContext }))
+  }
+  return config
 }
 
 /** The digest the registry holds for what docker just pushed. */

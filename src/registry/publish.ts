@@ -11,6 +11,7 @@ import { InputError } from '../errors.js'
 import { formatBytes, pushImage } from './push.js'
 import { type ImageReference, formatReference, shortDigest } from '../image/reference.js'
 import type { ImageSource } from '../settings.js'
+import { acceptsGoogleCredentials } from './trust.js'
 
 export type { RegistryCredentials } from './auth.js'
 
@@ -99,6 +100,16 @@ export async function inspectSource(request: PublishRequest): Promise<PublishPla
   return { action: 'would-push', summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`, digest: known, tag }
 }
 
+/** The Google Cloud credentials, unless the registry is not Google's: then it is accessed anonymously. */
+function trustedCredentials({ image, credentials }: PublishRequest): RegistryCredentials | undefined {
+  if (credentials === undefined || acceptsGoogleCredentials(image.registry)) return credentials
+  core.warning(
+    `${image.registry} is not a Google registry: the Google Cloud credentials are not sent to it, and it is accessed anonymously. ` +
+      'Drop workload-identity-provider (and GOOGLE_APPLICATION_CREDENTIALS) for this image, or push it to Artifact Registry.',
+  )
+  return undefined
+}
+
 /** A layout that cannot be read or has no such image is a problem with the `source` input. */
 async function asSourceInput<T>(read: () => Promise<T>): Promise<T> {
   try {
@@ -110,7 +121,8 @@ async function asSourceInput<T>(read: () => Promise<T>): Promise<T> {
 }
 
 export async function publishImage(request: PublishRequest, plan?: PublishPlan): Promise<PublishResult> {
-  const { image, credentials } = request
+  const { image } = request
+  const credentials = trustedCredentials(request)
   const chosen = plan ?? (await inspectSource(request))
   const writes = chosen.action === 'pushed'
   const client = new RegistryClient({

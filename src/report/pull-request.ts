@@ -16,7 +16,7 @@ export interface DeploymentFacts {
   publish?: { pushed: boolean; blobsUploaded: number; blobsPresent: number; bytesUploaded: number }
 }
 
-/** Finds the action's own pull request among others and tells readers it is generated. */
+/** Marks the body as generated, for readers and for tools that look for the action's pull requests. */
 export const PULL_REQUEST_MARKER = '<!-- gitops-deploy-action -->'
 /** GitHub rejects a longer body: "body is too long (maximum is 65536 characters)". */
 export const MAX_BODY_LENGTH = 65_536

@@ -4,8 +4,8 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-IM7VLLJT.js";
-import "./chunk-4TJIYNQ2.js";
+} from "./chunk-DLXXAQND.js";
+import "./chunk-YUEFORME.js";
 import "./chunk-QFRMGKCX.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-TXXUNNXF.js";

@@ -10,7 +10,7 @@ import "./chunk-PUMHU2BD.js";
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-RBQCPQ2T.js");
+    const { removeDockerConfig } = await import("./docker-3GW4REJS.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);

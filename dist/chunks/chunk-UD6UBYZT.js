@@ -15,8 +15,8 @@ import {
 } from "./chunk-TXXUNNXF.js";
 
 // src/registry/docker.ts
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
 
 // src/registry/errors.ts
@@ -94,9 +94,8 @@ var CONFIG_PREFIX = "gitops-deploy-docker-";
 async function pushWithDocker(options) {
   const { image, tag, client, credentials } = options;
   const name = `${image.repository}:${tag}`;
-  const config = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), CONFIG_PREFIX));
-  saveState(STATE_KEY, config);
-  const env = { ...definedEnv(process.env), DOCKER_CONFIG: config };
+  const config = credentials === void 0 ? void 0 : await temporaryConfig();
+  const env = { ...definedEnv(process.env), ...config !== void 0 && { DOCKER_CONFIG: config } };
   let loggedIn = false;
   try {
     if (credentials !== void 0) {
@@ -120,11 +119,34 @@ async function pushWithDocker(options) {
       const output = push.stderr || push.stdout;
       throw new RegistryError(`docker push ${name} failed (exit code ${push.exitCode}): ${excerpt(output)}${pushHint(output)}`);
     }
-    return await confirm(client, name, tag, parsePushOutput(push.stdout));
+    const pushed = parsePushOutput(push.stdout);
+    try {
+      return await confirm(client, name, tag, pushed);
+    } catch (error) {
+      if (credentials !== void 0 || pushed === void 0 || !(error instanceof RegistryError) || error.status !== 401 && error.status !== 403) throw error;
+      warning(`Cannot confirm ${pushed.digest} with ${image.registry} without credentials of the action's own; pinning the digest docker push reported.`);
+      return { digest: pushed.digest, mediaType: "", size: pushed.size };
+    }
   } finally {
     if (loggedIn) await exec("docker", ["logout", image.registry], { env, ignoreReturnCode: true, silent: true }).catch(() => 0);
-    await rm(config, { recursive: true, force: true });
+    if (config !== void 0) await rm(config, { recursive: true, force: true });
   }
+}
+async function temporaryConfig() {
+  const config = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), CONFIG_PREFIX));
+  saveState(STATE_KEY, config);
+  const userConfig = process.env.DOCKER_CONFIG || path.join(homedir(), ".docker");
+  let currentContext;
+  try {
+    currentContext = JSON.parse(await readFile(path.join(userConfig, "config.json"), "utf8")).currentContext;
+  } catch {
+    return config;
+  }
+  if (typeof currentContext === "string" && currentContext !== "" && currentContext !== "default") {
+    await cp(path.join(userConfig, "contexts"), path.join(config, "contexts"), { recursive: true }).catch(() => void 0);
+    await writeFile(path.join(config, "config.json"), JSON.stringify({ currentContext }));
+  }
+  return config;
 }
 async function confirm(client, name, tag, pushed) {
   const current = await client.resolve(tag);

@@ -7,7 +7,7 @@ import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-4TJIYNQ2.js";
+} from "./chunk-YUEFORME.js";
 import {
   imageName,
   isLoopbackHost,
@@ -185,10 +185,10 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-BVCIQSQU.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-A6M4C2BU.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-XOKG34BH.js");
+    const { inspectSource, publishImage } = await import("./publish-ES7G5ZZ4.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
@@ -204,7 +204,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, pinned)
     );
-    const { setOutputs } = await import("./outputs-AKLCJVTP.js");
+    const { setOutputs } = await import("./outputs-AZNLIKC7.js");
     await phase("Report", () => setOutputs(settings, gitops, image, pinned, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

@@ -10,7 +10,7 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-EITMMLKM.js";
+} from "./chunk-UD6UBYZT.js";
 import {
   formatReference,
   isDigest,
@@ -23,7 +23,8 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   info,
-  setSecret
+  setSecret,
+  warning
 } from "./chunk-TXXUNNXF.js";
 import "./chunk-PUMHU2BD.js";
 
@@ -250,6 +251,18 @@ function parseRetryAfter(value, now = Date.now()) {
 }
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// src/registry/trust.ts
+var GOOGLE_REGISTRY = /^(?:[a-z0-9-]+-docker\.pkg\.dev|(?:[a-z0-9-]+\.)?gcr\.io)$/;
+function hostname(host) {
+  return (host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d+$/, "")).toLowerCase();
+}
+function acceptsGoogleCredentials(host) {
+  return GOOGLE_REGISTRY.test(hostname(host)) || isLoopbackHost(host);
+}
+function mayReceiveCredentials(realmHost, registryHost) {
+  return hostname(realmHost) === hostname(registryHost) || acceptsGoogleCredentials(realmHost);
+}
+
 // src/registry/auth.ts
 var OAUTH_USER = "oauth2accesstoken";
 var DEFAULT_TOKEN_LIFETIME_S = 60;
@@ -341,6 +354,11 @@ var Authenticator = class {
     }
     if (realm.protocol !== "https:" && !(realm.protocol === "http:" && isLoopbackHost(realm.host))) {
       throw new RegistryError(`${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`);
+    }
+    if (credentials && !mayReceiveCredentials(realm.host, target.registry)) {
+      throw new RegistryError(
+        `${where(target)}: the registry sends token requests to ${realm.host}, which is neither the registry nor a Google registry; refusing to send Google Cloud credentials there.`
+      );
     }
     if (scheme.service !== void 0) realm.searchParams.set("service", scheme.service);
     realm.searchParams.set("scope", `repository:${target.repository}:${access === "push" ? "pull,push" : "pull"}`);
@@ -1300,6 +1318,13 @@ async function inspectSource(request) {
   }
   return { action: "would-push", summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`, digest: known, tag };
 }
+function trustedCredentials({ image, credentials }) {
+  if (credentials === void 0 || acceptsGoogleCredentials(image.registry)) return credentials;
+  warning(
+    `${image.registry} is not a Google registry: the Google Cloud credentials are not sent to it, and it is accessed anonymously. Drop workload-identity-provider (and GOOGLE_APPLICATION_CREDENTIALS) for this image, or push it to Artifact Registry.`
+  );
+  return void 0;
+}
 async function asSourceInput(read) {
   try {
     return await read();
@@ -1309,7 +1334,8 @@ async function asSourceInput(read) {
   }
 }
 async function publishImage(request, plan) {
-  const { image, credentials } = request;
+  const { image } = request;
+  const credentials = trustedCredentials(request);
   const chosen = plan ?? await inspectSource(request);
   const writes = chosen.action === "pushed";
   const client = new RegistryClient({

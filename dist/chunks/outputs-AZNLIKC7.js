@@ -11,10 +11,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-IM7VLLJT.js";
+} from "./chunk-DLXXAQND.js";
 import {
   templateValues
-} from "./chunk-4TJIYNQ2.js";
+} from "./chunk-YUEFORME.js";
 import "./chunk-QFRMGKCX.js";
 import {
   errorMessage

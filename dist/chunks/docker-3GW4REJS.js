@@ -4,7 +4,7 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-EITMMLKM.js";
+} from "./chunk-UD6UBYZT.js";
 import "./chunk-QFRMGKCX.js";
 import "./chunk-TXXUNNXF.js";
 import "./chunk-PUMHU2BD.js";

@@ -1796,7 +1796,7 @@ var YAML_FILE = /\.ya?ml$/i;
 var ROOT = ".";
 function validateManifestPatterns(patterns) {
   if (patterns.length === 0) throw new InputError(INPUT, "no file, directory or glob given; list at least one path relative to the GitOps repository root");
-  return patterns.map(normalizePattern);
+  return [...new Set(patterns.map(normalizePattern))];
 }
 function isExplicitFileList(patterns) {
   return patterns.length > 0 && patterns.every((pattern) => !isGlob(pattern) && YAML_FILE.test(pattern) && !pattern.endsWith("/"));

@@ -4,7 +4,7 @@ import {
   renderTemplate,
   selectManifestFiles,
   templateValues
-} from "./chunk-4TJIYNQ2.js";
+} from "./chunk-YUEFORME.js";
 import {
   normalizedRepository,
   parseImageReference
@@ -13379,9 +13379,10 @@ var GitOpsRepository = class {
     }
   }
   /** The open pull request from this repository's `branch` into `base`, if any. */
-  async findPullRequest(branch, base) {
+  /** The open pull request of `branch`, whatever base it targets (the caller retargets it). */
+  async findPullRequest(branch) {
     try {
-      const { data } = await this.client.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, base, state: "open", per_page: 10 });
+      const { data } = await this.client.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, state: "open", per_page: 10 });
       const pull = data.find((candidate) => candidate.head.ref === branch);
       return pull && toPullRequest(pull);
     } catch (error) {
@@ -13397,9 +13398,9 @@ var GitOpsRepository = class {
       throw this.writeError(`Could not open a pull request from ${branch} into ${base}`, error, true);
     }
   }
-  async updatePullRequest(number, title, body) {
+  async updatePullRequest(number, title, body, base) {
     try {
-      const { data } = await this.client.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, title, body });
+      const { data } = await this.client.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, title, body, base });
       return toPullRequest(data);
     } catch (error) {
       throw this.writeError(`Could not update pull request #${number}`, error, true);
@@ -13422,6 +13423,7 @@ function toPullRequest(pull) {
     url: pull.html_url,
     title: pull.title,
     body: pull.body ?? "",
+    base: pull.base.ref,
     labels: pull.labels.map((label) => label.name).filter((name) => typeof name === "string")
   };
 }
@@ -13516,28 +13518,28 @@ async function placeCommit(repo, options, tree) {
 }
 async function upsertPullRequest(repo, options, body, justMoved, delayMs) {
   const { base, branch, title } = options;
-  const existing = await repo.findPullRequest(branch, base);
-  if (existing !== void 0) return updateExisting(repo, existing, title, body);
+  const existing = await repo.findPullRequest(branch);
+  if (existing !== void 0) return updateExisting(repo, existing, base, title, body);
   const created = await settle(delayMs, justMoved, () => repo.createPullRequest(branch, base, title, body));
   if (created !== "exists") {
     info(`Opened pull request #${created.number}: ${created.url}`);
     return { ...created, created: true };
   }
   for (let retry2 = 0; ; retry2++) {
-    const raced = await repo.findPullRequest(branch, base);
-    if (raced !== void 0) return updateExisting(repo, raced, title, body);
+    const raced = await repo.findPullRequest(branch);
+    if (raced !== void 0) return updateExisting(repo, raced, base, title, body);
     if (retry2 >= SETTLE_RETRIES) {
       throw new Error(`Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`);
     }
     await sleep2(backoff(delayMs, retry2 + 1));
   }
 }
-async function updateExisting(repo, pull, title, body) {
-  if (pull.title === title && pull.body === body) {
+async function updateExisting(repo, pull, base, title, body) {
+  if (pull.title === title && pull.body === body && pull.base === base) {
     info(`Pull request #${pull.number} is up to date: ${pull.url}`);
     return { ...pull, created: false };
   }
-  const updated = await repo.updatePullRequest(pull.number, title, body);
+  const updated = await repo.updatePullRequest(pull.number, title, body, base);
   info(`Updated pull request #${updated.number}: ${updated.url}`);
   return { ...updated, created: false };
 }
@@ -14548,6 +14550,9 @@ function openGitOps(settings) {
 }
 async function readManifestTarget(gitops, settings) {
   const base = settings.base ?? await gitops.repository.defaultBranch();
+  if (settings.mode === "pr" && base === settings.branch) {
+    throw new InputError("branch", `is "${base}", the base branch. The pull request needs a branch of its own; use mode: push to commit to "${base}" directly.`);
+  }
   const snapshot = await gitops.repository.snapshot(base);
   info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`);
   const files = await readManifests(gitops, settings, snapshot);
