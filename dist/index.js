@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-D6YWRBP7.js");
+  const { run } = await import("./chunks/main-RHNXHMWV.js");
   await run();
 }

@@ -506,7 +506,7 @@ describe('reading', () => {
 
     const repo = new GitOpsRepository(client, gh.owner, gh.repo)
     expect(await repo.defaultBranch()).toBe('main')
-    await expect(repo.snapshot('no-such-branch')).rejects.toThrow(/branch no-such-branch .*Set the `base` input to an existing branch/)
+    await expect(repo.snapshot('no-such-branch')).rejects.toThrow(/^Could not read branch no-such-branch in acme\/gitops: Branch not found \(HTTP 404\)\. Set the `base` input to an existing branch/)
     const snapshot = await repo.snapshot(base)
     await expect(repo.readFiles(snapshot, ['apps/missing.yaml'])).rejects.toThrow(/Could not read apps\/missing\.yaml at .*Check the `manifests` input/)
     await expect(repo.readFiles(snapshot, ['apps'])).rejects.toThrow(/apps is a directory/)

@@ -13236,7 +13236,7 @@ var GitOpsRepository = class {
   async snapshot(branch) {
     const head = await this.findBranch(branch);
     if (head === void 0) {
-      throw apiError(`Could not read branch ${branch}`, this.fullName, { status: 404, message: "Branch not found" }, `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`);
+      throw apiError(`Could not read branch ${branch}`, this.fullName, { status: 404, response: { data: { message: "Branch not found" } } }, `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`);
     }
     return { branch: head.branch, commitSha: head.commitSha, treeSha: head.treeSha };
   }

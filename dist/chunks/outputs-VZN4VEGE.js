@@ -11,7 +11,7 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-DLXXAQND.js";
+} from "./chunk-VST2E5LA.js";
 import {
   templateValues
 } from "./chunk-YUEFORME.js";
