@@ -42,7 +42,7 @@ afterEach(() => {
   write = undefined
 })
 
-function start(answers: Answer[]) {
+function start(answers: Answer[], options: { requestTimeoutMs?: number } = {}) {
   script = [...answers]
   seen = []
   output = []
@@ -50,7 +50,7 @@ function start(answers: Answer[]) {
     output.push(String(chunk))
     return true
   })
-  return createGitHubClient(TOKEN, apiUrl, { retryBaseMs: 1, retryAfterUnitMs: 5 })
+  return createGitHubClient(TOKEN, apiUrl, { retryBaseMs: 1, retryAfterUnitMs: 5, ...options })
 }
 
 describe('createGitHubClient', () => {
@@ -73,6 +73,15 @@ describe('createGitHubClient', () => {
     expect(log).toContain('Retrying GET /repos/acme/gitops (attempt 3)')
     expect(log).not.toContain(TOKEN)
     expect(log).not.toMatch(/authorization/i)
+  })
+
+  test('a request left without an answer times out and is retried', async () => {
+    const silent: Answer = () => undefined // never answers: a hung connection
+    const client = start([silent, ok], { requestTimeoutMs: 200 })
+    const { data } = await client.rest.repos.get({ owner: 'acme', repo: 'gitops' })
+    expect(data.default_branch).toBe('main')
+    expect(seen).toHaveLength(2)
+    expect(output.join('')).toContain('Retrying GET /repos/acme/gitops (attempt 2)')
   })
 
   test('gives up after a few 5xx answers', async () => {

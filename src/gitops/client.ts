@@ -16,6 +16,8 @@ export interface ClientOptions {
   readonly maxRetryAfterSeconds?: number
   /** How long one second of `retry-after` lasts; tests shrink it. */
   readonly retryAfterUnitMs?: number
+  /** A request with no answer by then is abandoned (and retried like a network error). */
+  readonly requestTimeoutMs?: number
 }
 
 const DEFAULTS: Required<ClientOptions> = {
@@ -24,6 +26,7 @@ const DEFAULTS: Required<ClientOptions> = {
   rateLimitRetries: 3,
   maxRetryAfterSeconds: 90,
   retryAfterUnitMs: 1000,
+  requestTimeoutMs: 60_000,
 }
 
 // 429 is left to the rate-limit handling below, which honours `retry-after`; retrying it here
@@ -161,5 +164,14 @@ export function createGitHubClient(token: string, apiUrl: string, options: Clien
     log: { debug: () => {}, info: () => {}, warn: (message: string) => core.debug(message), error: () => {} },
     retry: { retries: settings.retries, retryAfterBaseValue: settings.retryBaseMs, doNotRetry: DO_NOT_RETRY },
     throttle: throttle(settings),
+    request: { fetch: fetchWithTimeout(settings.requestTimeoutMs) },
   })
+}
+
+/** fetch, but a hung connection fails after `timeoutMs` instead of holding the job for minutes. */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return (input, init = {}) => {
+    const timeout = AbortSignal.timeout(timeoutMs)
+    return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout })
+  }
 }

@@ -4,7 +4,7 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-VST2E5LA.js";
+} from "./chunk-TUXB6HJJ.js";
 import "./chunk-YUEFORME.js";
 import "./chunk-QFRMGKCX.js";
 import "./chunk-PZGVM4CR.js";

@@ -9984,8 +9984,8 @@ function isPlainObject2(value) {
 }
 var noop2 = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -10001,7 +10001,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -13108,7 +13108,8 @@ var DEFAULTS2 = {
   retryBaseMs: 500,
   rateLimitRetries: 3,
   maxRetryAfterSeconds: 90,
-  retryAfterUnitMs: 1e3
+  retryAfterUnitMs: 1e3,
+  requestTimeoutMs: 6e4
 };
 var DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 var USER_AGENT = "gitops-deploy-action";
@@ -13200,8 +13201,15 @@ function createGitHubClient(token, apiUrl, options = {}) {
     }, warn: (message) => debug(message), error: () => {
     } },
     retry: { retries: settings.retries, retryAfterBaseValue: settings.retryBaseMs, doNotRetry: DO_NOT_RETRY },
-    throttle: throttle(settings)
+    throttle: throttle(settings),
+    request: { fetch: fetchWithTimeout(settings.requestTimeoutMs) }
   });
+}
+function fetchWithTimeout(timeoutMs) {
+  return (input, init = {}) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
 }
 
 // src/gitops/repository.ts

@@ -185,7 +185,7 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-AOPSPGNK.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-6FTVU55Q.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const { inspectSource, publishImage } = await import("./publish-ES7G5ZZ4.js");
@@ -204,7 +204,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, pinned)
     );
-    const { setOutputs } = await import("./outputs-VZN4VEGE.js");
+    const { setOutputs } = await import("./outputs-XGRM5ZJR.js");
     await phase("Report", () => setOutputs(settings, gitops, image, pinned, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

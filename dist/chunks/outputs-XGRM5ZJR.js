@@ -11,7 +11,7 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-VST2E5LA.js";
+} from "./chunk-TUXB6HJJ.js";
 import {
   templateValues
 } from "./chunk-YUEFORME.js";
