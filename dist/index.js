@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-BVOJFYYA.js");
+  const { run } = await import("./chunks/main-CENQH3DM.js");
   await run();
 }

@@ -3,7 +3,6 @@
 // source; only then is anything pushed or committed.
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
-import { pinnedReference } from './image/reference.js'
 import { readSettings } from './settings.js'
 
 export async function run(): Promise<void> {
@@ -25,13 +24,12 @@ export async function run(): Promise<void> {
     const image = await phase(settings.dryRun ? 'Resolve the image (dry run)' : 'Publish the image', () =>
       publishImage({ ...request, ...(credentials !== undefined && { credentials }) }, plan),
     )
-    const pinned = pinnedReference(settings.image, image.digest)
 
     const outcome = await phase(settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository', () =>
-      writeBack(gitops, settings, target, pinned),
+      writeBack(gitops, settings, target, image.digest),
     )
     const { setOutputs } = await import('./outputs.js')
-    await phase('Report', () => setOutputs(settings, gitops, image, pinned, outcome))
+    await phase('Report', () => setOutputs(settings, gitops, image, outcome))
   } catch (error) {
     core.setFailed(errorMessage(error))
   }

@@ -6,12 +6,13 @@ import { templateValues } from './report/templates.js'
 import type { Settings } from './settings.js'
 import { type WriteBackOutcome, deploymentFacts, type GitOps } from './writeback.js'
 
-export async function setOutputs(settings: Settings, gitops: GitOps, image: PublishResult, pinned: string, outcome: WriteBackOutcome): Promise<void> {
+export async function setOutputs(settings: Settings, gitops: GitOps, image: PublishResult, outcome: WriteBackOutcome): Promise<void> {
+  const values = templateValues(settings.image, image.digest)
   const changedFiles = outcome.change.files.map((file) => file.path)
   const changed = changedFiles.length > 0
   const outputs: Record<string, string> = {
     digest: image.digest,
-    'pinned-image': pinned,
+    'pinned-image': values.image,
     changed: String(changed),
     'changed-files': JSON.stringify(changedFiles),
     'commit-sha': outcome.commitSha ?? '',
@@ -23,7 +24,7 @@ export async function setOutputs(settings: Settings, gitops: GitOps, image: Publ
     core.info(`${name}: ${value}`)
   }
 
-  const facts = deploymentFacts(settings, gitops, outcome.base, outcome.change, templateValues(settings.image, image.digest), {
+  const facts = deploymentFacts(settings, gitops, outcome.base, outcome.change, values, {
     pushed: image.pushed,
     blobsUploaded: image.blobsUploaded,
     blobsPresent: image.blobsPresent,

@@ -6,7 +6,7 @@ import { InputError, errorMessage } from './errors.js'
 import { type ImageReference, imageName, isLoopbackHost, parseImageReference } from './image/reference.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { validateManifestPatterns } from './manifests/patterns.js'
-import { renderTemplate, templateValues } from './report/templates.js'
+import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -71,6 +71,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
 
   const image = parse('image', () => parseImageReference(required('image')))
+  const example = templateValues(image, EXAMPLE_DIGEST)
   const run = runContext(env)
   const source = readSource(run.workspace)
   const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
@@ -102,8 +103,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     branch,
     token,
     dryRun: bool('dry-run'),
-    templates: readTemplates(image),
-    labels: readLabels(image),
+    templates: readTemplates(example),
+    labels: readLabels(example),
     gcp: readGcp(),
     run,
   }
@@ -123,28 +124,25 @@ function readSource(workspace: string): ImageSource {
 }
 
 const DEFAULT_MESSAGE = 'Deploy {name} {version}'
-// Any digest will do: rendering once now finds unknown placeholders before anything is pushed.
+// Any digest will do for checking templates up front.
 const EXAMPLE_DIGEST = `sha256:${'0'.repeat(64)}`
 
-function readTemplates(image: ImageReference): MessageTemplates {
-  const values = templateValues(image, EXAMPLE_DIGEST)
-  const template = (name: string, fallback: string): string => {
-    const value = core.getInput(name) || fallback
-    parse(name, () => renderTemplate(value, values))
-    return value
-  }
+function readTemplates(example: TemplateValues): MessageTemplates {
   return {
-    commitMessage: template('commit-message', DEFAULT_MESSAGE),
-    title: template('title', DEFAULT_MESSAGE),
-    body: template('body', ''),
+    commitMessage: checkedTemplate('commit-message', core.getInput('commit-message') || DEFAULT_MESSAGE, example),
+    title: checkedTemplate('title', core.getInput('title') || DEFAULT_MESSAGE, example),
+    body: checkedTemplate('body', core.getInput('body'), example),
   }
 }
 
-function readLabels(image: ImageReference): string[] {
-  const values = templateValues(image, EXAMPLE_DIGEST)
-  const labels = list(core.getInput('labels'))
-  for (const label of labels) parse('labels', () => renderTemplate(label, values))
-  return labels
+function readLabels(example: TemplateValues): string[] {
+  return list(core.getInput('labels')).map((label) => checkedTemplate('labels', label, example))
+}
+
+/** Renders once with example values, so an unknown placeholder fails before anything is pushed. */
+function checkedTemplate(input: string, template: string, example: TemplateValues): string {
+  parse(input, () => renderTemplate(template, example))
+  return template
 }
 
 function readGcp(): GcpSettings {

@@ -74,13 +74,14 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
 }
 
 /** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
-export async function writeBack(gitops: GitOps, settings: Settings, target: ManifestTarget, pinned: string): Promise<WriteBackOutcome> {
+export async function writeBack(gitops: GitOps, settings: Settings, target: ManifestTarget, digest: string): Promise<WriteBackOutcome> {
+  const values = templateValues(settings.image, digest)
+  const pinned = values.image
   const prepare = async (snapshot: Snapshot, first: boolean): Promise<PinnedChange> => {
     const files = first ? target.files : await readManifests(gitops, settings, snapshot)
     const plan = planPins(files, gitops.selector, pinned)
     return { plan, files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after })) }
   }
-  const values = templateValues(settings.image, digestOf(pinned))
   const render = (input: string, template: string): string => {
     try {
       return renderTemplate(template, values)
@@ -154,8 +155,4 @@ function logChange(change: PinnedChange): void {
   for (const file of change.plan.files) {
     if (file.changes.length > 0) core.info(unifiedDiff(file.path, file.before, file.after))
   }
-}
-
-function digestOf(pinned: string): string {
-  return pinned.slice(pinned.lastIndexOf('@') + 1)
 }

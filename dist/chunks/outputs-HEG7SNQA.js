@@ -11,7 +11,7 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-TUXB6HJJ.js";
+} from "./chunk-57UD2LGP.js";
 import {
   templateValues
 } from "./chunk-YUEFORME.js";
@@ -98,12 +98,13 @@ function repositoryLink(facts) {
 }
 
 // src/outputs.ts
-async function setOutputs(settings, gitops, image, pinned, outcome2) {
+async function setOutputs(settings, gitops, image, outcome2) {
+  const values = templateValues(settings.image, image.digest);
   const changedFiles = outcome2.change.files.map((file) => file.path);
   const changed = changedFiles.length > 0;
   const outputs = {
     digest: image.digest,
-    "pinned-image": pinned,
+    "pinned-image": values.image,
     changed: String(changed),
     "changed-files": JSON.stringify(changedFiles),
     "commit-sha": outcome2.commitSha ?? "",
@@ -114,7 +115,7 @@ async function setOutputs(settings, gitops, image, pinned, outcome2) {
     setOutput(name, value);
     info(`${name}: ${value}`);
   }
-  const facts = deploymentFacts(settings, gitops, outcome2.base, outcome2.change, templateValues(settings.image, image.digest), {
+  const facts = deploymentFacts(settings, gitops, outcome2.base, outcome2.change, values, {
     pushed: image.pushed,
     blobsUploaded: image.blobsUploaded,
     blobsPresent: image.blobsPresent,

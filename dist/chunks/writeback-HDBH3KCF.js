@@ -4,7 +4,7 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-TUXB6HJJ.js";
+} from "./chunk-57UD2LGP.js";
 import "./chunk-YUEFORME.js";
 import "./chunk-QFRMGKCX.js";
 import "./chunk-PZGVM4CR.js";

@@ -14574,13 +14574,14 @@ async function readManifests(gitops, settings, snapshot) {
   const paths = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifestFiles(settings.manifests, await repository.listFiles(snapshot), `${repository.fullName}@${snapshot.branch}`);
   return repository.readFiles(snapshot, paths);
 }
-async function writeBack(gitops, settings, target, pinned) {
+async function writeBack(gitops, settings, target, digest) {
+  const values = templateValues(settings.image, digest);
+  const pinned = values.image;
   const prepare = async (snapshot, first) => {
     const files = first ? target.files : await readManifests(gitops, settings, snapshot);
     const plan = planPins(files, gitops.selector, pinned);
     return { plan, files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after })) };
   };
-  const values = templateValues(settings.image, digestOf(pinned));
   const render = (input, template) => {
     try {
       return renderTemplate(template, values);
@@ -14640,9 +14641,6 @@ function logChange(change) {
   for (const file of change.plan.files) {
     if (file.changes.length > 0) info(unifiedDiff(file.path, file.before, file.after));
   }
-}
-function digestOf(pinned) {
-  return pinned.slice(pinned.lastIndexOf("@") + 1);
 }
 
 export {

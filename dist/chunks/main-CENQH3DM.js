@@ -11,8 +11,7 @@ import {
 import {
   imageName,
   isLoopbackHost,
-  parseImageReference,
-  pinnedReference
+  parseImageReference
 } from "./chunk-QFRMGKCX.js";
 import {
   InputError,
@@ -37,6 +36,7 @@ function readSettings(env = process.env) {
     throw new InputError("token", "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.");
   }
   const image = parse("image", () => parseImageReference(required("image")));
+  const example = templateValues(image, EXAMPLE_DIGEST);
   const run2 = runContext(env);
   const source = readSource(run2.workspace);
   const mode = oneOf("mode", ["pr", "push"], "pr");
@@ -65,8 +65,8 @@ function readSettings(env = process.env) {
     branch,
     token,
     dryRun: bool("dry-run"),
-    templates: readTemplates(image),
-    labels: readLabels(image),
+    templates: readTemplates(example),
+    labels: readLabels(example),
     gcp: readGcp(),
     run: run2
   };
@@ -85,24 +85,19 @@ function readSource(workspace) {
 }
 var DEFAULT_MESSAGE = "Deploy {name} {version}";
 var EXAMPLE_DIGEST = `sha256:${"0".repeat(64)}`;
-function readTemplates(image) {
-  const values = templateValues(image, EXAMPLE_DIGEST);
-  const template = (name, fallback) => {
-    const value = getInput(name) || fallback;
-    parse(name, () => renderTemplate(value, values));
-    return value;
-  };
+function readTemplates(example) {
   return {
-    commitMessage: template("commit-message", DEFAULT_MESSAGE),
-    title: template("title", DEFAULT_MESSAGE),
-    body: template("body", "")
+    commitMessage: checkedTemplate("commit-message", getInput("commit-message") || DEFAULT_MESSAGE, example),
+    title: checkedTemplate("title", getInput("title") || DEFAULT_MESSAGE, example),
+    body: checkedTemplate("body", getInput("body"), example)
   };
 }
-function readLabels(image) {
-  const values = templateValues(image, EXAMPLE_DIGEST);
-  const labels = list(getInput("labels"));
-  for (const label of labels) parse("labels", () => renderTemplate(label, values));
-  return labels;
+function readLabels(example) {
+  return list(getInput("labels")).map((label) => checkedTemplate("labels", label, example));
+}
+function checkedTemplate(input, template, example) {
+  parse(input, () => renderTemplate(template, example));
+  return template;
 }
 function readGcp() {
   const optional = (name) => getInput(name).trim() || void 0;
@@ -185,7 +180,7 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-6FTVU55Q.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-HDBH3KCF.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const { inspectSource, publishImage } = await import("./publish-ES7G5ZZ4.js");
@@ -199,13 +194,12 @@ async function run() {
       settings.dryRun ? "Resolve the image (dry run)" : "Publish the image",
       () => publishImage({ ...request, ...credentials !== void 0 && { credentials } }, plan)
     );
-    const pinned = pinnedReference(settings.image, image.digest);
     const outcome = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
-      () => writeBack(gitops, settings, target, pinned)
+      () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-XGRM5ZJR.js");
-    await phase("Report", () => setOutputs(settings, gitops, image, pinned, outcome));
+    const { setOutputs } = await import("./outputs-HEG7SNQA.js");
+    await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));
   }
