@@ -15,7 +15,8 @@ async function apiCalls(): Promise<{ push: number; pr: number; files: number }> 
   const stack = await startStack()
   try {
     const files: Record<string, string> = {}
-    for (let i = 0; i < REPOSITORY_FILES; i++) files[`apps/service-${i}/config.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s${i}\n`
+    for (let i = 0; i < REPOSITORY_FILES; i++)
+      files[`apps/service-${i}/config.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s${i}\n`
     files['apps/backend/deployment.yaml'] = [
       'apiVersion: apps/v1',
       'kind: Deployment',
@@ -32,7 +33,13 @@ async function apiCalls(): Promise<{ push: number; pr: number; files: number }> 
       const { source } = await stack.layout(`layouts/${tag}`, [{ layers: [{ size: 1024, seed }], refName: tag }])
       stack.github.resetRequests()
       const result = await runAction({
-        inputs: stack.inputs({ image: `${stack.repository('acme/backend')}:${tag}`, source, manifests: 'apps/backend/deployment.yaml', mode, labels: 'deploy' }),
+        inputs: stack.inputs({
+          image: `${stack.repository('acme/backend')}:${tag}`,
+          source,
+          manifests: 'apps/backend/deployment.yaml',
+          mode,
+          labels: 'deploy',
+        }),
         env: stack.env(),
         githubToken: stack.github.token,
       })
@@ -75,17 +82,28 @@ async function main(): Promise<void> {
   console.log(`  pr mode:   ${calls.pr} (target ≤ 10)`)
 
   const rewrite = await benchRewrite()
-  console.log(`Rewrite of a ${rewrite.documents}-document manifest (${round(rewrite.bytes / 1024, 0)} KiB): ${round(rewrite.milliseconds)} ms`)
+  console.log(
+    `Rewrite of a ${rewrite.documents}-document manifest (${round(rewrite.bytes / 1024, 0)} KiB): ${round(rewrite.milliseconds)} ms`,
+  )
 
   const start = await coldStart()
-  console.log(`Cold start to exit on a missing input: ${round(start.bundleMs)} ms (node -e 0: ${round(start.nodeMs)} ms, difference ${round(start.bundleMs - start.nodeMs)} ms)`)
+  console.log(
+    `Cold start to exit on a missing input: ${round(start.bundleMs)} ms (node -e 0: ${round(start.nodeMs)} ms, difference ${round(start.bundleMs - start.nodeMs)} ms)`,
+  )
 
   const push = await benchPush()
   console.log('Native push of 3 × 64 MiB layers to the local registry:')
-  console.log(`  ours ${round(push.ours.seconds, 2)} s, skopeo copy ${round(push.skopeo.seconds, 2)} s, ratio ${round(push.ratio, 2)} (target ≤ 1.0)`)
+  console.log(
+    `  ours ${round(push.ours.seconds, 2)} s, skopeo copy ${round(push.skopeo.seconds, 2)} s, ratio ${round(push.ratio, 2)} (target ≤ 1.0)`,
+  )
   console.log(`  peak RSS of our push: ${round(push.ours.peakRssMiB, 0)} MiB`)
-  console.log(`  second push (all blobs present): ours ${round(push.secondPush.oursSeconds, 2)} s, skopeo ${round(push.secondPush.skopeoSeconds, 2)} s`)
-  if (push.bigLayer) console.log(`  ${push.bigLayer.layerMiB} MiB layer: peak RSS ${round(push.bigLayer.peakRssMiB, 0)} MiB (target < 150 MiB)`)
+  console.log(
+    `  second push (all blobs present): ours ${round(push.secondPush.oursSeconds, 2)} s, skopeo ${round(push.secondPush.skopeoSeconds, 2)} s`,
+  )
+  if (push.bigLayer)
+    console.log(
+      `  ${push.bigLayer.layerMiB} MiB layer: peak RSS ${round(push.bigLayer.peakRssMiB, 0)} MiB (target < 150 MiB)`,
+    )
 }
 
 await main()

@@ -93,7 +93,9 @@ export async function benchPush(options: BenchPushOptions = {}): Promise<BenchPu
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
       logLevel: 'warning',
     })
 
@@ -102,14 +104,21 @@ export async function benchPush(options: BenchPushOptions = {}): Promise<BenchPu
     const seed = randomInt(1, 2 ** 40)
     const freshLayout = async (round: number): Promise<string> => {
       const dir = path.join(work, `layout-${round}`)
-      await writeLayout(dir, [{ layers: layerMiB.map((size, i) => ({ size: size * MIB, seed: seed + round * 100 + i })), refName: 'bench' }])
+      await writeLayout(dir, [
+        { layers: layerMiB.map((size, i) => ({ size: size * MIB, seed: seed + round * 100 + i })), refName: 'bench' },
+      ])
       return dir
     }
 
     // The blob traffic goes straight to the registry; only token requests pass the in-process proxy.
     const host = registry.directHost
     const ours = (repository: string, dir: string): Promise<{ wall: number; report: ChildReport }> =>
-      runOurs(child, { image: `${host}/${repository}:bench`, layout: dir, token: TEST_ACCESS_TOKEN, report: path.join(work, `${repository.replace(/\W/g, '-')}.json`) })
+      runOurs(child, {
+        image: `${host}/${repository}:bench`,
+        layout: dir,
+        token: TEST_ACCESS_TOKEN,
+        report: path.join(work, `${repository.replace(/\W/g, '-')}.json`),
+      })
     const skopeo = (repository: string, layout: string): Promise<number> =>
       timed('skopeo', [
         'copy',
@@ -133,7 +142,9 @@ export async function benchPush(options: BenchPushOptions = {}): Promise<BenchPu
       const skopeoSecond = await skopeo(`bench/skopeo-${round}`, layout)
       await rm(layout, { recursive: true, force: true })
       if (first.report.blobsUploaded !== layerMiB.length + 1 || second.report.blobsUploaded !== 0) {
-        throw new Error(`unexpected upload counts: first ${first.report.blobsUploaded}, second ${second.report.blobsUploaded}`)
+        throw new Error(
+          `unexpected upload counts: first ${first.report.blobsUploaded}, second ${second.report.blobsUploaded}`,
+        )
       }
       firsts.push({ ours: first.report, oursWall: first.wall, skopeo: skopeoFirst })
       seconds.push({ ours: second.report.seconds, skopeo: skopeoSecond })
@@ -156,7 +167,10 @@ export async function benchPush(options: BenchPushOptions = {}): Promise<BenchPu
       },
       skopeo: { seconds: round(median(firsts.map((f) => f.skopeo))) },
       ratio: round(median(firsts.map((f) => f.ours.seconds / f.skopeo))),
-      secondPush: { oursSeconds: round(median(seconds.map((s) => s.ours))), skopeoSeconds: round(median(seconds.map((s) => s.skopeo))) },
+      secondPush: {
+        oursSeconds: round(median(seconds.map((s) => s.ours))),
+        skopeoSeconds: round(median(seconds.map((s) => s.skopeo))),
+      },
       rounds,
       ...(bigLayer !== undefined && { bigLayer }),
     }

@@ -85,7 +85,8 @@ export async function benchRewrite(): Promise<{ documents: number; bytes: number
     const result = pinManifest(content, 'bench/manifest.yaml', selector, PINNED)
     const elapsed = performance.now() - start
     // Two sites per Deployment; a wrong count would mean timing the wrong work.
-    if (result.changes.length !== 2 * Math.ceil(DOCUMENTS / 3)) throw new Error(`expected ${2 * Math.ceil(DOCUMENTS / 3)} changes, got ${result.changes.length}`)
+    if (result.changes.length !== 2 * Math.ceil(DOCUMENTS / 3))
+      throw new Error(`expected ${2 * Math.ceil(DOCUMENTS / 3)} changes, got ${result.changes.length}`)
     return elapsed
   }
   run() // warm-up: JIT and the yaml module's lazy setup
@@ -95,7 +96,11 @@ export async function benchRewrite(): Promise<{ documents: number; bytes: number
     await new Promise((resolve) => setImmediate(resolve))
   }
   times.sort((a, b) => a - b)
-  return { documents: DOCUMENTS, bytes: Buffer.byteLength(content, 'utf8'), milliseconds: Math.round(times[RUNS >> 1] * 10) / 10 }
+  return {
+    documents: DOCUMENTS,
+    bytes: Buffer.byteLength(content, 'utf8'),
+    milliseconds: Math.round(times[RUNS >> 1] * 10) / 10,
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -96,12 +96,21 @@ async function main(): Promise<number> {
     heading('6. The GitOps repository now')
     const log = await sandbox.github.commits(sandbox.github.defaultBranch)
     for (const commit of log) {
-      say(`  ${cyan(commit.sha.slice(0, 7))} ${commit.message.split('\n')[0] ?? ''} ${dim(`(${commit.committer.replace(/ <.*>$/, '')}${commit.verified ? ', Verified' : ''})`)}`)
+      say(
+        `  ${cyan(commit.sha.slice(0, 7))} ${commit.message.split('\n')[0] ?? ''} ${dim(`(${commit.committer.replace(/ <.*>$/, '')}${commit.verified ? ', Verified' : ''})`)}`,
+      )
     }
     const problems = sandbox.github.takeValidationErrors()
-    if (problems.length > 0) throw new Error(`The GitHub API stand-in saw requests GitHub would reject:\n${problems.join('\n')}`)
-    say(dim(`  Every GitHub API request matched GitHub's OpenAPI description (${sandbox.github.requests.length} requests).`))
-    say(`\n${green('Done')} in ${seconds()}. Argo CD, watching acme/gitops, would now deploy ${bold(push.outputs['pinned-image'] ?? '')}.`)
+    if (problems.length > 0)
+      throw new Error(`The GitHub API stand-in saw requests GitHub would reject:\n${problems.join('\n')}`)
+    say(
+      dim(
+        `  Every GitHub API request matched GitHub's OpenAPI description (${sandbox.github.requests.length} requests).`,
+      ),
+    )
+    say(
+      `\n${green('Done')} in ${seconds()}. Argo CD, watching acme/gitops, would now deploy ${bold(push.outputs['pinned-image'] ?? '')}.`,
+    )
     return 0
   } finally {
     await sandbox.close()
@@ -160,9 +169,13 @@ async function startSandbox(): Promise<Sandbox> {
     registry: { omitService: true },
   })
   const { registry, github, gcp } = sandbox
-  ok(`registry        ${registry.host}  ${dim(`(${path.basename(findRegistryBinary() ?? 'registry')}, token auth like Artifact Registry)`)}`)
-  ok(`GitHub API      ${github.url}  ${dim('(git-backed, requests checked against GitHub\'s OpenAPI)')}`)
-  ok(`Google STS      ${gcp.stsEndpoint}  ${dim('(Workload Identity provider ' + gcp.provider.replace(/^projects\/\d+\//, '…/') + ')')}`)
+  ok(
+    `registry        ${registry.host}  ${dim(`(${path.basename(findRegistryBinary() ?? 'registry')}, token auth like Artifact Registry)`)}`,
+  )
+  ok(`GitHub API      ${github.url}  ${dim("(git-backed, requests checked against GitHub's OpenAPI)")}`)
+  ok(
+    `Google STS      ${gcp.stsEndpoint}  ${dim('(Workload Identity provider ' + gcp.provider.replace(/^projects\/\d+\//, '…/') + ')')}`,
+  )
   ok(`IAM Credentials ${gcp.iamCredentialsEndpoint}  ${dim('(and the GitHub OIDC token endpoint)')}`)
   return sandbox
 }
@@ -180,28 +193,50 @@ async function seedGitOps({ github, registry }: Sandbox): Promise<void> {
     'platform/external-secrets/service-account.yaml': 'examples/external-secrets/service-account.yaml',
   }
   const files: Record<string, string> = {
-    'README.md': '# acme/gitops\n\nWhat runs in the acme clusters. Argo CD syncs `apps/` (see `argocd/application.yaml`).\n',
+    'README.md':
+      '# acme/gitops\n\nWhat runs in the acme clusters. Argo CD syncs `apps/` (see `argocd/application.yaml`).\n',
   }
   for (const [target, source] of Object.entries(layout)) {
     // The examples name europe-docker.pkg.dev; here the registry is the local stand-in.
-    files[target] = (await readFile(path.join(PROJECT_ROOT, source), 'utf8')).replaceAll(`${EXAMPLE_REGISTRY}/`, `${registry.host}/`)
+    files[target] = (await readFile(path.join(PROJECT_ROOT, source), 'utf8')).replaceAll(
+      `${EXAMPLE_REGISTRY}/`,
+      `${registry.host}/`,
+    )
   }
   await github.seed(files, { message: 'Initial GitOps repository' })
   for (const file of Object.keys(files).sort()) say(`  ${dim('│')} ${file}`)
-  const backend = parse(files['apps/backend/backend-deployment.yaml'] ?? '') as { spec: { template: { spec: { containers: { name: string; image: string }[] } } } }
+  const backend = parse(files['apps/backend/backend-deployment.yaml'] ?? '') as {
+    spec: { template: { spec: { containers: { name: string; image: string }[] } } }
+  }
   const current = backend.spec.template.spec.containers.find((container) => container.name === 'backend')?.image ?? ''
-  ok(`seeded ${github.owner}/${github.repo}; the backend runs ${cyan(current.replace(/@sha256:(\w{12})\w+/, '@sha256:$1…'))}`)
+  ok(
+    `seeded ${github.owner}/${github.repo}; the backend runs ${cyan(current.replace(/@sha256:(\w{12})\w+/, '@sha256:$1…'))}`,
+  )
 }
 
 async function buildImage(workspace: string): Promise<void> {
   const dir = path.join(workspace, 'backend-image')
   await mkdir(dir, { recursive: true })
   // Wrapped in an index with a provenance attestation, as `docker buildx build` does by default.
-  const { digests } = await writeLayout(dir, [{ layers: [{ size: 512 * 1024, seed: 1 }, { size: 128 * 1024, seed: 2 }], refName: TAG }], {
-    buildxAttestation: true,
-  })
+  const { digests } = await writeLayout(
+    dir,
+    [
+      {
+        layers: [
+          { size: 512 * 1024, seed: 1 },
+          { size: 128 * 1024, seed: 2 },
+        ],
+        refName: TAG,
+      },
+    ],
+    {
+      buildxAttestation: true,
+    },
+  )
   const entry = digests[0]
-  ok(`OCI layout backend-image/ with tag ${TAG}, ${entry?.children?.length ?? 0} manifests in an index ${dim(entry?.digest.slice(0, 19) ?? '')}…`)
+  ok(
+    `OCI layout backend-image/ with tag ${TAG}, ${entry?.children?.length ?? 0} manifests in an index ${dim(entry?.digest.slice(0, 19) ?? '')}…`,
+  )
 }
 
 /** Runs dist/index.js as the runner does (main step, then the post step), showing its phases live. */
@@ -227,7 +262,9 @@ async function runDemoAction(sandbox: Sandbox, inputs: Record<string, string>): 
   })
   say(`  ${cyan('▸')} post step: clean up ${dim(seconds())}`)
   if (result.exitCode !== 0 || result.post.exitCode !== 0) {
-    console.error(red(`\nThe action failed (main exit ${result.exitCode}, post exit ${result.post.exitCode}). Its output:`))
+    console.error(
+      red(`\nThe action failed (main exit ${result.exitCode}, post exit ${result.post.exitCode}). Its output:`),
+    )
     console.error(result.stdout + result.stderr + result.post.stdout + result.post.stderr)
     throw new Error('the action failed')
   }
@@ -245,15 +282,23 @@ async function report(sandbox: Sandbox, result: DemoRun): Promise<void> {
   if (outputs['pull-request-number']) {
     const pull = sandbox.github.pulls().find((candidate) => String(candidate.number) === outputs['pull-request-number'])
     say(`  ${bold('pull request')}  #${outputs['pull-request-number']} ${outputs['pull-request-url'] ?? ''}`)
-    if (pull) say(dim(`                "${pull.title}", ${pull.head} → ${pull.base}, labels: ${pull.labels.join(', ') || 'none'}`))
+    if (pull)
+      say(
+        dim(
+          `                "${pull.title}", ${pull.head} → ${pull.base}, labels: ${pull.labels.join(', ') || 'none'}`,
+        ),
+      )
   }
   if (commit) {
     const verified = await commitVerified(sandbox.github, commit)
-    say(`  ${bold('GitOps diff')}   ${dim(`(commit ${commit.slice(0, 7)}${verified ? ', signed by GitHub: Verified' : ''})`)}`)
+    say(
+      `  ${bold('GitOps diff')}   ${dim(`(commit ${commit.slice(0, 7)}${verified ? ', signed by GitHub: Verified' : ''})`)}`,
+    )
     const diff = await sandbox.github.git(['show', '--format=', '--unified=1', commit])
     for (const line of diff.trimEnd().split('\n')) say(`    ${colorDiff(line)}`)
   }
-  const cleaned = result.leftovers.length === 0 ? 'no files left in RUNNER_TEMP' : `left behind: ${result.leftovers.join(', ')}`
+  const cleaned =
+    result.leftovers.length === 0 ? 'no files left in RUNNER_TEMP' : `left behind: ${result.leftovers.join(', ')}`
   ok(`outputs written; post step done, ${cleaned}`)
 }
 
@@ -282,7 +327,8 @@ function isStoryLine(line: string): boolean {
 }
 
 function colorDiff(line: string): string {
-  if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ') || line.startsWith('index ')) return dim(line)
+  if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ') || line.startsWith('index '))
+    return dim(line)
   if (line.startsWith('+')) return green(line)
   if (line.startsWith('-')) return red(line)
   if (line.startsWith('@@')) return cyan(line)

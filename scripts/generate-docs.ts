@@ -70,9 +70,12 @@ export function updateReadme(readme: string, action: ActionMetadata): string {
     const from = result.indexOf(start)
     const to = result.indexOf(end)
     if (from < 0 || to < 0 || to < from) {
-      throw new Error(`README.md: missing or misordered markers "${start}" … "${end}"; add both around the ${section} table.`)
+      throw new Error(
+        `README.md: missing or misordered markers "${start}" … "${end}"; add both around the ${section} table.`,
+      )
     }
-    if (result.indexOf(start, from + 1) >= 0) throw new Error(`README.md: the marker "${start}" appears more than once.`)
+    if (result.indexOf(start, from + 1) >= 0)
+      throw new Error(`README.md: the marker "${start}" appears more than once.`)
     const eol = result.includes('\r\n') ? '\r\n' : '\n'
     const table = renderSection(section, action).replaceAll('\n', eol)
     result = result.slice(0, from + start.length) + eol + eol + table + eol + eol + result.slice(to)
@@ -140,7 +143,10 @@ function row(cells: readonly string[]): string {
 
 /** One table cell: folded to a line, pipes escaped so they do not split the cell. */
 function cell(text: string | undefined): string {
-  return (text ?? '').replace(/\s*\n\s*/g, ' ').trim().replaceAll('|', '\\|')
+  return (text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replaceAll('|', '\\|')
 }
 
 /** Inline code that survives backticks and pipes inside the value. */
@@ -156,11 +162,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The Markdown files whose generated parts this script owns, repository-relative. */
 export async function documentationFiles(root: string): Promise<string[]> {
   const docs = await readdir(path.join(root, 'docs')).catch(() => [] as string[])
-  return ['README.md', ...docs.filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)]
+  return [
+    'README.md',
+    ...docs
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+      .map((name) => `docs/${name}`),
+  ]
 }
 
 /** What each documentation file should contain; files already current are left out. */
-export async function expectedDocumentation(root: string): Promise<Map<string, { current: string; expected: string; drift: string[] }>> {
+export async function expectedDocumentation(
+  root: string,
+): Promise<Map<string, { current: string; expected: string; drift: string[] }>> {
   const action = parseActionMetadata(await readFile(path.join(root, 'action.yml'), 'utf8'), 'action.yml')
   const cache = new Map<string, string>()
   const sources = new Map<string, string>()

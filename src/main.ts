@@ -25,8 +25,9 @@ export async function run(): Promise<void> {
       publishImage({ ...request, ...(credentials !== undefined && { credentials }) }, plan),
     )
 
-    const outcome = await phase(settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository', () =>
-      writeBack(gitops, settings, target, image.digest),
+    const outcome = await phase(
+      settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
+      () => writeBack(gitops, settings, target, image.digest),
     )
     const { setOutputs } = await import('./outputs.js')
     await phase('Report', () => setOutputs(settings, gitops, image, outcome))

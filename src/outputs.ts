@@ -6,7 +6,12 @@ import { templateValues } from './report/templates.js'
 import type { Settings } from './settings.js'
 import { type WriteBackOutcome, deploymentFacts, type GitOps } from './writeback.js'
 
-export async function setOutputs(settings: Settings, gitops: GitOps, image: PublishResult, outcome: WriteBackOutcome): Promise<void> {
+export async function setOutputs(
+  settings: Settings,
+  gitops: GitOps,
+  image: PublishResult,
+  outcome: WriteBackOutcome,
+): Promise<void> {
   const values = templateValues(settings.image, image.digest)
   const changedFiles = outcome.change.files.map((file) => file.path)
   const changed = changedFiles.length > 0

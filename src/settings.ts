@@ -67,7 +67,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // Mask before anything else can print it.
   if (token) core.setSecret(token)
   if (!token) {
-    throw new InputError('token', 'is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.')
+    throw new InputError(
+      'token',
+      'is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.',
+    )
   }
 
   const image = parse('image', () => parseImageReference(required('image')))
@@ -77,7 +80,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
   const container = core.getInput('container').trim() || undefined
   if (container !== undefined && !CONTAINER_NAME.test(container)) {
-    throw new InputError('container', `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`)
+    throw new InputError(
+      'container',
+      `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`,
+    )
   }
 
   const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
@@ -89,7 +95,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const base = branchInput('base')
   const branch = branchInput('branch') ?? `deploy/${imageName(image)}`
   if (mode === 'pr' && base !== undefined && base === branch) {
-    throw new InputError('branch', `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`)
+    throw new InputError(
+      'branch',
+      `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`,
+    )
   }
 
   return {
@@ -152,7 +161,10 @@ function readGcp(): GcpSettings {
   const account = optional('service-account')
   const serviceAccount = account === undefined ? undefined : validateServiceAccountEmail(account)
   if (serviceAccount !== undefined && workloadIdentityProvider === undefined) {
-    throw new InputError('service-account', 'needs workload-identity-provider: the federated identity that impersonates the service account.')
+    throw new InputError(
+      'service-account',
+      'needs workload-identity-provider: the federated identity that impersonates the service account.',
+    )
   }
   const audience = optional('audience')
   return {
@@ -203,7 +215,10 @@ function oneOf<const T extends string>(name: string, allowed: readonly T[], fall
 }
 
 function branchInput(name: string): string | undefined {
-  const value = core.getInput(name).trim().replace(/^refs\/heads\//, '')
+  const value = core
+    .getInput(name)
+    .trim()
+    .replace(/^refs\/heads\//, '')
   if (!value) return undefined
   // The subset of git-check-ref-format that matters for names people type.
   if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {

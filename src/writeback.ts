@@ -54,7 +54,10 @@ export function openGitOps(settings: Settings): GitOps {
 export async function readManifestTarget(gitops: GitOps, settings: Settings): Promise<ManifestTarget> {
   const base = settings.base ?? (await gitops.repository.defaultBranch())
   if (settings.mode === 'pr' && base === settings.branch) {
-    throw new InputError('branch', `is "${base}", the base branch. The pull request needs a branch of its own; use mode: push to commit to "${base}" directly.`)
+    throw new InputError(
+      'branch',
+      `is "${base}", the base branch. The pull request needs a branch of its own; use mode: push to commit to "${base}" directly.`,
+    )
   }
   const snapshot = await gitops.repository.snapshot(base)
   core.info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`)
@@ -69,18 +72,32 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
   const { repository } = gitops
   const paths = isExplicitFileList(settings.manifests)
     ? settings.manifests
-    : selectManifestFiles(settings.manifests, await repository.listFiles(snapshot), `${repository.fullName}@${snapshot.branch}`)
+    : selectManifestFiles(
+        settings.manifests,
+        await repository.listFiles(snapshot),
+        `${repository.fullName}@${snapshot.branch}`,
+      )
   return repository.readFiles(snapshot, paths)
 }
 
 /** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
-export async function writeBack(gitops: GitOps, settings: Settings, target: ManifestTarget, digest: string): Promise<WriteBackOutcome> {
+export async function writeBack(
+  gitops: GitOps,
+  settings: Settings,
+  target: ManifestTarget,
+  digest: string,
+): Promise<WriteBackOutcome> {
   const values = templateValues(settings.image, digest)
   const pinned = values.image
   const prepare = async (snapshot: Snapshot, first: boolean): Promise<PinnedChange> => {
     const files = first ? target.files : await readManifests(gitops, settings, snapshot)
     const plan = planPins(files, gitops.selector, pinned)
-    return { plan, files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after })) }
+    return {
+      plan,
+      files: plan.files
+        .filter((file) => file.changes.length > 0)
+        .map((file) => ({ path: file.path, content: file.after })),
+    }
   }
   const render = (input: string, template: string): string => {
     try {
@@ -95,7 +112,9 @@ export async function writeBack(gitops: GitOps, settings: Settings, target: Mani
   if (settings.dryRun) {
     const change = await prepare(target.snapshot, true)
     logChange(change)
-    core.info(`Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`)
+    core.info(
+      `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`,
+    )
     return { base, change }
   }
 
@@ -141,8 +160,17 @@ export function deploymentFacts(
     base,
     files: change.plan.files
       .filter((file) => file.changes.length > 0)
-      .map((file) => ({ path: file.path, diff: unifiedDiff(file.path, file.before, file.after), changes: file.changes })),
-    source: { serverUrl: settings.run.serverUrl, repository: settings.run.repository, sha: settings.run.sha, runId: settings.run.runId },
+      .map((file) => ({
+        path: file.path,
+        diff: unifiedDiff(file.path, file.before, file.after),
+        changes: file.changes,
+      })),
+    source: {
+      serverUrl: settings.run.serverUrl,
+      repository: settings.run.repository,
+      sha: settings.run.sha,
+      runId: settings.run.runId,
+    },
     ...(publish !== undefined && { publish }),
   }
 }

@@ -84,7 +84,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     }
     const inputs: Record<string, string> = {}
     for (const [name, spec] of Object.entries(declared)) {
-      const value = options.inputs[name] ?? evaluateDefault(spec.default ?? '', { token: options.githubToken ?? 'ghs_default_token', repository })
+      const value =
+        options.inputs[name] ??
+        evaluateDefault(spec.default ?? '', { token: options.githubToken ?? 'ghs_default_token', repository })
       inputs[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
     }
     const baseEnv: Record<string, string> = {
@@ -110,7 +112,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       ? { exitCode: 0, stdout: '', stderr: '' }
       : await step(
           node,
-          { ...baseEnv, ...inputs, ...Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value])) },
+          {
+            ...baseEnv,
+            ...inputs,
+            ...Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value])),
+          },
           (line) => options.onLine?.(line, 'post'),
         )
     return {

@@ -40,7 +40,11 @@ export interface Stack {
    */
   leakedSecrets(result: ActionRun): string[]
   /** Writes an OCI layout under the workspace; returns its workspace-relative path and entries. */
-  layout(name: string, images: ImageSpec[], options?: LayoutOptions): Promise<{ source: string; entries: LayoutEntry[] }>
+  layout(
+    name: string,
+    images: ImageSpec[],
+    options?: LayoutOptions,
+  ): Promise<{ source: string; entries: LayoutEntry[] }>
   close(): Promise<void>
 }
 
@@ -84,9 +88,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env,
       inputs,
       run: (overrides, extraEnv = {}) =>
-        runAction({ inputs: inputs(overrides), env: { ...env(), ...extraEnv }, githubToken: github.token, repository: serviceRepository }),
+        runAction({
+          inputs: inputs(overrides),
+          env: { ...env(), ...extraEnv },
+          githubToken: github.token,
+          repository: serviceRepository,
+        }),
       leakedSecrets: (result) => {
-        const visible = [result.log, result.stderr, result.summary, JSON.stringify(result.outputs), result.post.stdout, result.post.stderr].join('\n')
+        const visible = [
+          result.log,
+          result.stderr,
+          result.summary,
+          JSON.stringify(result.outputs),
+          result.post.stdout,
+          result.post.stderr,
+        ].join('\n')
         const secrets = [github.token, ...gcp.tokens.issuedTokens()].filter((secret) => visible.includes(secret))
         return [...secrets, ...(visible.match(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]*/g) ?? [])]
       },

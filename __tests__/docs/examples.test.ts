@@ -13,7 +13,9 @@ interface Manifest {
   readonly doc: Json
 }
 
-const MANIFEST_FILES = filesUnder('examples', ['.yaml', '.yml']).filter((file) => !file.startsWith('examples/workflows/'))
+const MANIFEST_FILES = filesUnder('examples', ['.yaml', '.yml']).filter(
+  (file) => !file.startsWith('examples/workflows/'),
+)
 
 const MANIFESTS: Manifest[] = MANIFEST_FILES.flatMap((file) =>
   parseAllDocuments(read(file)).map((document, index) => {
@@ -35,7 +37,6 @@ const API_VERSIONS: Record<string, string> = {
   Service: 'v1',
   ServiceAccount: 'v1',
 }
-
 
 function requireFields(manifest: Manifest, fields: readonly string[]): void {
   const missing = fields.filter((field) => {
@@ -66,21 +67,38 @@ function containers(manifest: Manifest): Json[] {
 describe('example manifests', () => {
   test('there are manifests for every guide', () => {
     const kinds = new Set(MANIFESTS.map((manifest) => manifest.doc.kind))
-    for (const kind of ['Application', 'ClusterSecretStore', 'ExternalSecret', 'ServiceAccount', 'Deployment', 'CronJob', 'Service']) {
+    for (const kind of [
+      'Application',
+      'ClusterSecretStore',
+      'ExternalSecret',
+      'ServiceAccount',
+      'Deployment',
+      'CronJob',
+      'Service',
+    ]) {
       expect({ kind, present: kinds.has(kind) }).toEqual({ kind, present: true })
     }
   })
 
-  test.each(MANIFESTS.map((manifest) => [where(manifest), manifest] as const))('%s has a known kind, its apiVersion and a name', (_name, manifest) => {
-    const kind = String(manifest.doc.kind)
-    expect(Object.keys(API_VERSIONS)).toContain(kind)
-    expect(manifest.doc.apiVersion).toBe(API_VERSIONS[kind])
-    requireFields(manifest, ['metadata.name'])
-  })
+  test.each(MANIFESTS.map((manifest) => [where(manifest), manifest] as const))(
+    '%s has a known kind, its apiVersion and a name',
+    (_name, manifest) => {
+      const kind = String(manifest.doc.kind)
+      expect(Object.keys(API_VERSIONS)).toContain(kind)
+      expect(manifest.doc.apiVersion).toBe(API_VERSIONS[kind])
+      requireFields(manifest, ['metadata.name'])
+    },
+  )
 
   test('the Argo CD Application syncs automatically with prune and self-heal', () => {
     for (const manifest of ofKind('Application')) {
-      requireFields(manifest, ['spec.project', 'spec.source.repoURL', 'spec.source.path', 'spec.source.targetRevision', 'spec.destination.namespace'])
+      requireFields(manifest, [
+        'spec.project',
+        'spec.source.repoURL',
+        'spec.source.path',
+        'spec.source.targetRevision',
+        'spec.destination.namespace',
+      ])
       expect(at(manifest.doc, 'spec.destination.server') ?? at(manifest.doc, 'spec.destination.name')).toBeTruthy()
       expect(at(manifest.doc, 'spec.syncPolicy.automated.prune')).toBe(true)
       expect(at(manifest.doc, 'spec.syncPolicy.automated.selfHeal')).toBe(true)
@@ -109,26 +127,35 @@ describe('example manifests', () => {
     for (const store of ofKind('ClusterSecretStore')) {
       const ref = at(store.doc, 'spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef') as Json
       const account = ofKind('ServiceAccount').find(
-        (manifest) => at(manifest.doc, 'metadata.name') === ref.name && at(manifest.doc, 'metadata.namespace') === ref.namespace,
+        (manifest) =>
+          at(manifest.doc, 'metadata.name') === ref.name && at(manifest.doc, 'metadata.namespace') === ref.namespace,
       )
       expect(account).toBeDefined()
       const annotation = at(account?.doc, 'metadata.annotations') as Json | undefined
       expect(String(annotation?.['iam.gke.io/gcp-service-account'])).toMatch(
-        new RegExp(`^[a-z][a-z0-9-]+@${String(at(store.doc, 'spec.provider.gcpsm.projectID'))}\\.iam\\.gserviceaccount\\.com$`),
+        new RegExp(
+          `^[a-z][a-z0-9-]+@${String(at(store.doc, 'spec.provider.gcpsm.projectID'))}\\.iam\\.gserviceaccount\\.com$`,
+        ),
       )
     }
   })
 
   test('ExternalSecrets name a store, a target and what to fetch, and feed a workload', () => {
-    const stores = ofKind('ClusterSecretStore', 'SecretStore').map((manifest) => `${String(manifest.doc.kind)}/${String(at(manifest.doc, 'metadata.name'))}`)
+    const stores = ofKind('ClusterSecretStore', 'SecretStore').map(
+      (manifest) => `${String(manifest.doc.kind)}/${String(at(manifest.doc, 'metadata.name'))}`,
+    )
     const consumed = new Set(
       ofKind('Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job').flatMap((manifest) =>
-        containers(manifest).flatMap((container) => ((container.envFrom ?? []) as Json[]).map((source) => at(source, 'secretRef.name'))),
+        containers(manifest).flatMap((container) =>
+          ((container.envFrom ?? []) as Json[]).map((source) => at(source, 'secretRef.name')),
+        ),
       ),
     )
     for (const manifest of ofKind('ExternalSecret')) {
       requireFields(manifest, ['spec.secretStoreRef.name', 'spec.secretStoreRef.kind', 'spec.target.name'])
-      expect(stores).toContain(`${String(at(manifest.doc, 'spec.secretStoreRef.kind'))}/${String(at(manifest.doc, 'spec.secretStoreRef.name'))}`)
+      expect(stores).toContain(
+        `${String(at(manifest.doc, 'spec.secretStoreRef.kind'))}/${String(at(manifest.doc, 'spec.secretStoreRef.name'))}`,
+      )
       const data = (at(manifest.doc, 'spec.data') ?? []) as Json[]
       const dataFrom = (at(manifest.doc, 'spec.dataFrom') ?? []) as Json[]
       expect(data.length + dataFrom.length).toBeGreaterThan(0)
@@ -142,7 +169,11 @@ describe('example manifests', () => {
 
   test('workloads have a selector matching their labels and named containers with valid images', () => {
     for (const manifest of ofKind('Deployment', 'StatefulSet', 'DaemonSet')) {
-      requireFields(manifest, ['spec.selector.matchLabels', 'spec.template.metadata.labels', 'spec.template.spec.containers'])
+      requireFields(manifest, [
+        'spec.selector.matchLabels',
+        'spec.template.metadata.labels',
+        'spec.template.spec.containers',
+      ])
       const selector = at(manifest.doc, 'spec.selector.matchLabels') as Json
       expect(at(manifest.doc, 'spec.template.metadata.labels')).toMatchObject(selector)
     }
@@ -161,12 +192,18 @@ describe('example manifests', () => {
   })
 
   test('our own images are pinned as REPO:TAG@sha256 in the GitOps examples', () => {
-    const images = ofKind('Deployment', 'CronJob').flatMap((manifest) => containers(manifest).map((container) => String(container.image)))
+    const images = ofKind('Deployment', 'CronJob').flatMap((manifest) =>
+      containers(manifest).map((container) => String(container.image)),
+    )
     const ours = images.filter((image) => image.startsWith('europe-docker.pkg.dev/acme-prod/apps/'))
     expect(ours.length).toBeGreaterThanOrEqual(3)
     for (const image of ours) {
       const reference = parseImageReference(image)
-      expect({ image, tag: Boolean(reference.tag), digest: Boolean(reference.digest) }).toEqual({ image, tag: true, digest: true })
+      expect({ image, tag: Boolean(reference.tag), digest: Boolean(reference.digest) }).toEqual({
+        image,
+        tag: true,
+        digest: true,
+      })
     }
   })
 
@@ -174,11 +211,15 @@ describe('example manifests', () => {
     for (const service of ofKind('Service')) {
       requireFields(service, ['spec.selector', 'spec.ports'])
       const directory = service.file.slice(0, service.file.lastIndexOf('/'))
-      const workloads = MANIFESTS.filter((manifest) => manifest.file.startsWith(directory) && manifest.doc.kind === 'Deployment')
-      expect(workloads.some((workload) => {
-        const labels = at(workload.doc, 'spec.template.metadata.labels') as Json
-        return Object.entries(at(service.doc, 'spec.selector') as Json).every(([key, value]) => labels[key] === value)
-      })).toBe(true)
+      const workloads = MANIFESTS.filter(
+        (manifest) => manifest.file.startsWith(directory) && manifest.doc.kind === 'Deployment',
+      )
+      expect(
+        workloads.some((workload) => {
+          const labels = at(workload.doc, 'spec.template.metadata.labels') as Json
+          return Object.entries(at(service.doc, 'spec.selector') as Json).every(([key, value]) => labels[key] === value)
+        }),
+      ).toBe(true)
     }
   })
 })

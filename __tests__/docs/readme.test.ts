@@ -26,7 +26,17 @@ const SAMPLE: ActionMetadata = {
   outputs: { digest: { description: 'The digest.' } },
 }
 
-const SKELETON = ['# Title', '', '<!-- inputs:start -->', 'old', '<!-- inputs:end -->', '', '<!-- outputs:start -->', '<!-- outputs:end -->', ''].join('\n')
+const SKELETON = [
+  '# Title',
+  '',
+  '<!-- inputs:start -->',
+  'old',
+  '<!-- inputs:end -->',
+  '',
+  '<!-- outputs:start -->',
+  '<!-- outputs:end -->',
+  '',
+].join('\n')
 
 describe('this repository', () => {
   test('README tables and every quoted example match their sources (npm run docs -- --check)', async () => {
@@ -38,7 +48,10 @@ describe('this repository', () => {
     for (const file of markdownFiles()) {
       for (const block of codeBlocks(read(file))) {
         if (!/^(yaml|yml)$/.test(block.info) || !/^apiVersion:/m.test(block.body)) continue
-        expect({ file, include: /^<!-- include: examples\/\S+ -->$/.test(block.previousLine) }).toEqual({ file, include: true })
+        expect({ file, include: /^<!-- include: examples\/\S+ -->$/.test(block.previousLine) }).toEqual({
+          file,
+          include: true,
+        })
       }
       for (const { path: target } of findIncludes(read(file))) expect(target).toMatch(/^examples\//)
     }
@@ -49,8 +62,8 @@ describe('this repository', () => {
     for (const file of markdownFiles()) {
       const text = read(file)
       // Prose: "`name` input" or "the `a` and `b` inputs".
-      const prose = [...text.matchAll(/`([a-z][a-z-]*)`(?:(?:,| and| or) `[a-z][a-z-]*`)* inputs?\b/g)].flatMap((match) =>
-        [...match[0].matchAll(/`([a-z][a-z-]*)`/g)].map((name) => name[1] ?? ''),
+      const prose = [...text.matchAll(/`([a-z][a-z-]*)`(?:(?:,| and| or) `[a-z][a-z-]*`)* inputs?\b/g)].flatMap(
+        (match) => [...match[0].matchAll(/`([a-z][a-z-]*)`/g)].map((name) => name[1] ?? ''),
       )
       // YAML: `with:` blocks of this action, and bare fragments of one.
       const yaml = codeBlocks(text)
@@ -64,13 +77,20 @@ describe('this repository', () => {
 
   test('the README gives exactly the two quick-start commands', () => {
     const readme = read('README.md')
-    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1))
-    const commands = codeBlocks(quickStart).filter((block) => block.info === 'sh').map((block) => block.body.trim())
+    const quickStart = readme.slice(
+      readme.indexOf('## Quick start'),
+      readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1),
+    )
+    const commands = codeBlocks(quickStart)
+      .filter((block) => block.info === 'sh')
+      .map((block) => block.body.trim())
     expect(commands).toEqual(['npm ci && npm run demo', 'npm ci && npm test'])
   })
 
   test('the README links only to files that exist', async () => {
-    const links = [...read('README.md').matchAll(/\]\((?!https?:|#)([^)#]+)(#[^)]*)?\)/g)].map((match) => match[1] ?? '')
+    const links = [...read('README.md').matchAll(/\]\((?!https?:|#)([^)#]+)(#[^)]*)?\)/g)].map(
+      (match) => match[1] ?? '',
+    )
     expect(links.length).toBeGreaterThan(0)
     for (const link of links) await expect(readFile(path.join(ROOT, link))).resolves.toBeDefined()
   })
@@ -105,7 +125,9 @@ describe('generate-docs', () => {
     const once = updateReadme(SKELETON, SAMPLE)
     expect(once.startsWith('# Title\n\n<!-- inputs:start -->\n\n| Input |')).toBe(true)
     expect(once).not.toContain('old')
-    expect(once).toContain('<!-- outputs:start -->\n\n| Output | Description |\n| --- | --- |\n| `digest` | The digest. |\n\n<!-- outputs:end -->')
+    expect(once).toContain(
+      '<!-- outputs:start -->\n\n| Output | Description |\n| --- | --- |\n| `digest` | The digest. |\n\n<!-- outputs:end -->',
+    )
     expect(updateReadme(once, SAMPLE)).toBe(once)
     expect(driftedSections(once, SAMPLE)).toEqual([])
   })
@@ -127,9 +149,35 @@ describe('generate-docs', () => {
   })
 
   test('replaces an included block with the file and leaves other blocks alone', () => {
-    const markdown = ['Text', '<!-- include: examples/a.yaml -->', '```yaml', 'stale: true', '```', '', '```yaml', 'kept: true', '```', ''].join('\n')
-    const updated = updateIncludes(markdown, 'doc.md', (target) => (target === 'examples/a.yaml' ? 'fresh: true\n' : ''))
-    expect(updated).toBe(['Text', '<!-- include: examples/a.yaml -->', '```yaml', 'fresh: true', '```', '', '```yaml', 'kept: true', '```', ''].join('\n'))
+    const markdown = [
+      'Text',
+      '<!-- include: examples/a.yaml -->',
+      '```yaml',
+      'stale: true',
+      '```',
+      '',
+      '```yaml',
+      'kept: true',
+      '```',
+      '',
+    ].join('\n')
+    const updated = updateIncludes(markdown, 'doc.md', (target) =>
+      target === 'examples/a.yaml' ? 'fresh: true\n' : '',
+    )
+    expect(updated).toBe(
+      [
+        'Text',
+        '<!-- include: examples/a.yaml -->',
+        '```yaml',
+        'fresh: true',
+        '```',
+        '',
+        '```yaml',
+        'kept: true',
+        '```',
+        '',
+      ].join('\n'),
+    )
     expect(findIncludes(updated)).toEqual([{ path: 'examples/a.yaml', body: 'fresh: true\n' }])
   })
 
@@ -147,10 +195,16 @@ describe('generate-docs', () => {
       dir = await mkdtemp(path.join(tmpdir(), 'generate-docs-'))
       await mkdir(path.join(dir, 'docs'))
       await mkdir(path.join(dir, 'examples'))
-      await writeFile(path.join(dir, 'action.yml'), 'inputs:\n  image:\n    description: The image.\n    required: true\noutputs:\n  digest:\n    description: The digest.\n')
+      await writeFile(
+        path.join(dir, 'action.yml'),
+        'inputs:\n  image:\n    description: The image.\n    required: true\noutputs:\n  digest:\n    description: The digest.\n',
+      )
       await writeFile(path.join(dir, 'README.md'), SKELETON)
       await writeFile(path.join(dir, 'examples', 'app.yaml'), 'kind: Application\n')
-      await writeFile(path.join(dir, 'docs', 'guide.md'), '# Guide\n\n<!-- include: examples/app.yaml -->\n```yaml\n```\n')
+      await writeFile(
+        path.join(dir, 'docs', 'guide.md'),
+        '# Guide\n\n<!-- include: examples/app.yaml -->\n```yaml\n```\n',
+      )
       errors = []
       logs = []
       jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')))

@@ -12,7 +12,10 @@ import { ROOT, actionMetadata, at, filesUnder, read } from './helpers.js'
 
 const run = promisify(execFile)
 const VALIDATOR = path.join(ROOT, 'node_modules', '.bin', 'action-validator')
-const WORKFLOWS = [...filesUnder('examples/workflows', ['.yml', '.yaml']), ...filesUnder('.github/workflows', ['.yml', '.yaml'])]
+const WORKFLOWS = [
+  ...filesUnder('examples/workflows', ['.yml', '.yaml']),
+  ...filesUnder('.github/workflows', ['.yml', '.yaml']),
+]
 /** How the examples refer to this action, and how the self-test does. */
 const THIS_ACTION = /^(acme\/gitops-deploy-action@v\d+|\.\/?)$/
 
@@ -84,11 +87,15 @@ describe('workflow files', () => {
     for (const step of ours) {
       const inputs = Object.keys(step.with ?? {})
       expect(inputs.filter((name) => !(name in action.inputs))).toEqual([])
-      const required = Object.entries(action.inputs).filter(([, input]) => input.required === true).map(([name]) => name)
+      const required = Object.entries(action.inputs)
+        .filter(([, input]) => input.required === true)
+        .map(([name]) => name)
       expect(required.filter((name) => !inputs.includes(name))).toEqual([])
     }
     const ids = new Set(ours.map((step) => step.id).filter((id): id is string => typeof id === 'string'))
-    const referenced = [...read(file).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)].filter((match) => ids.has(match[1] ?? ''))
+    const referenced = [...read(file).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)].filter((match) =>
+      ids.has(match[1] ?? ''),
+    )
     expect(referenced.map((match) => match[2]).filter((name) => !(String(name) in action.outputs))).toEqual([])
   })
 
@@ -96,15 +103,23 @@ describe('workflow files', () => {
     for (const file of WORKFLOWS) {
       const workflow = parse(read(file)) as Json
       for (const [name, job] of Object.entries((workflow.jobs ?? {}) as Record<string, Json>)) {
-        const federates = ((job.steps ?? []) as Json[]).some((step) => isThisAction(step) && at(step, 'with.workload-identity-provider'))
-        if (federates) expect({ file, name, permissions: job.permissions }).toMatchObject({ permissions: { 'id-token': 'write', contents: 'read' } })
+        const federates = ((job.steps ?? []) as Json[]).some(
+          (step) => isThisAction(step) && at(step, 'with.workload-identity-provider'),
+        )
+        if (federates)
+          expect({ file, name, permissions: job.permissions }).toMatchObject({
+            permissions: { 'id-token': 'write', contents: 'read' },
+          })
       }
     }
   })
 })
 
 test('Dependabot updates npm and GitHub Actions', () => {
-  const config = parse(read('.github/dependabot.yml')) as { version: number; updates: { 'package-ecosystem': string; directory: string }[] }
+  const config = parse(read('.github/dependabot.yml')) as {
+    version: number
+    updates: { 'package-ecosystem': string; directory: string }[]
+  }
   expect(config.version).toBe(2)
   expect(config.updates.map((update) => [update['package-ecosystem'], update.directory]).sort()).toEqual([
     ['github-actions', '/'],
@@ -136,7 +151,12 @@ describe('action.yml', () => {
 
   test('runs on node24 from the bundle, with a post step that always runs', () => {
     const action = parse(read('action.yml')) as Json
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' })
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/index.js',
+      'post-if': 'always()',
+    })
   })
 
   test('every input has a description and either is required or has a default; every output is described', () => {
@@ -150,4 +170,3 @@ describe('action.yml', () => {
     }
   })
 })
-

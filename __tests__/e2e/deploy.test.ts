@@ -42,7 +42,12 @@ function expectNoSecrets(result: ActionRun): void {
 /** The digest the registry itself reports, cross-checked with skopeo. */
 async function registryDigest(repository: string, tag: string): Promise<string> {
   const token = stack.gcp.tokens.issuedTokens().at(-1)
-  const { stdout } = await exec('skopeo', ['inspect', '--raw', ...stack.registry.skopeoCredsArgs(token), `docker://${stack.registry.directHost}/${repository}:${tag}`])
+  const { stdout } = await exec('skopeo', [
+    'inspect',
+    '--raw',
+    ...stack.registry.skopeoCredsArgs(token),
+    `docker://${stack.registry.directHost}/${repository}:${tag}`,
+  ])
   return `sha256:${createHash('sha256').update(stdout).digest('hex')}`
 }
 
@@ -69,12 +74,25 @@ afterEach(() => {
 
 describe('keyless auth and native push', () => {
   test('impersonates the service account and pushes an OCI archive, then opens a pull request', async () => {
-    const { entries } = await stack.layout('layouts/api', [{ layers: [{ size: 300_000, seed: 1 }, { size: 1000, seed: 2 }], refName: '1.0.0' }])
+    const { entries } = await stack.layout('layouts/api', [
+      {
+        layers: [
+          { size: 300_000, seed: 1 },
+          { size: 1000, seed: 2 },
+        ],
+        refName: '1.0.0',
+      },
+    ])
     await tarLayout(path.join(stack.workspace, 'layouts/api'), path.join(stack.workspace, 'api.tar'))
     const digest = entries[0]!.digest
     const image = `${stack.repository('acme/api')}:1.0.0`
 
-    const result = await stack.run({ image, source: 'api.tar', manifests: 'apps/api/deployment.yaml', 'service-account': stack.gcp.serviceAccount })
+    const result = await stack.run({
+      image,
+      source: 'api.tar',
+      manifests: 'apps/api/deployment.yaml',
+      'service-account': stack.gcp.serviceAccount,
+    })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(digest)
@@ -96,7 +114,12 @@ describe('keyless auth and native push', () => {
     const digest = await registryDigest('acme/api', '1.0.0')
     const writes = registryWrites()
 
-    const result = await stack.run({ image: `${stack.repository('acme/api')}:1.0.0`, source: 'registry', manifests: 'apps/api/', mode: 'push' })
+    const result = await stack.run({
+      image: `${stack.repository('acme/api')}:1.0.0`,
+      source: 'registry',
+      manifests: 'apps/api/',
+      mode: 'push',
+    })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(digest)
@@ -126,7 +149,13 @@ describe('keyless auth and native push', () => {
     const { entries } = await stack.layout('layouts/jobs', [{ layers: [{ size: 5000, seed: 3 }], refName: '3.0.0' }])
 
     const result = await stack.run(
-      { image: `${stack.repository('acme/jobs')}:3.0.0`, source: 'layouts/jobs', manifests: 'apps/jobs/deployment.yaml', mode: 'push', 'workload-identity-provider': '' },
+      {
+        image: `${stack.repository('acme/jobs')}:3.0.0`,
+        source: 'layouts/jobs',
+        manifests: 'apps/jobs/deployment.yaml',
+        mode: 'push',
+        'workload-identity-provider': '',
+      },
       { GOOGLE_APPLICATION_CREDENTIALS: file },
     )
 
@@ -147,7 +176,12 @@ describe('keyless auth and native push', () => {
     })
     const index = entries[0]!
 
-    const result = await stack.run({ image: `${stack.repository('acme/web')}:2.0.0`, source: 'layouts/web', manifests: 'apps/web/deployment.yaml', mode: 'push' })
+    const result = await stack.run({
+      image: `${stack.repository('acme/web')}:2.0.0`,
+      source: 'layouts/web',
+      manifests: 'apps/web/deployment.yaml',
+      mode: 'push',
+    })
 
     expect(result.errors).toEqual([])
     expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json')
@@ -156,9 +190,18 @@ describe('keyless auth and native push', () => {
   })
 
   test('a single platform wrapped by buildx with a provenance attestation pins the index digest', async () => {
-    const { entries } = await stack.layout('layouts/web-attested', [{ layers: [{ size: 2000, seed: 12 }], refName: '2.1.0' }], { buildxAttestation: true })
+    const { entries } = await stack.layout(
+      'layouts/web-attested',
+      [{ layers: [{ size: 2000, seed: 12 }], refName: '2.1.0' }],
+      { buildxAttestation: true },
+    )
 
-    const result = await stack.run({ image: `${stack.repository('acme/web')}:2.1.0`, source: 'layouts/web-attested', manifests: 'apps/web/deployment.yaml', mode: 'push' })
+    const result = await stack.run({
+      image: `${stack.repository('acme/web')}:2.1.0`,
+      source: 'layouts/web-attested',
+      manifests: 'apps/web/deployment.yaml',
+      mode: 'push',
+    })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(entries[0]!.digest)
@@ -166,11 +209,18 @@ describe('keyless auth and native push', () => {
   })
 
   test('a registry 5xx during the upload is retried', async () => {
-    const { entries } = await stack.layout('layouts/web-retry', [{ layers: [{ size: 50_000, seed: 13 }], refName: '2.2.0' }])
+    const { entries } = await stack.layout('layouts/web-retry', [
+      { layers: [{ size: 50_000, seed: 13 }], refName: '2.2.0' },
+    ])
     stack.registry.injectFault({ method: 'PUT', path: /\/blobs\/uploads\//, status: 502, times: 2 })
     stack.registry.injectFault({ method: 'HEAD', path: /\/manifests\//, reset: true })
 
-    const result = await stack.run({ image: `${stack.repository('acme/web')}:2.2.0`, source: 'layouts/web-retry', manifests: 'apps/web/deployment.yaml', mode: 'push' })
+    const result = await stack.run({
+      image: `${stack.repository('acme/web')}:2.2.0`,
+      source: 'layouts/web-retry',
+      manifests: 'apps/web/deployment.yaml',
+      mode: 'push',
+    })
 
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(entries[0]!.digest)
@@ -180,7 +230,9 @@ describe('keyless auth and native push', () => {
 describe('the docker source', () => {
   test('logs in with --password-stdin into a temporary DOCKER_CONFIG, pushes, and leaves nothing behind', async () => {
     const bin = await installFakeDocker(path.join(stack.workspace, 'fake-docker-bin'))
-    const { entries } = await stack.layout('layouts/docker-api', [{ layers: [{ size: 4000, seed: 20 }], refName: '1.1.0' }])
+    const { entries } = await stack.layout('layouts/docker-api', [
+      { layers: [{ size: 4000, seed: 20 }], refName: '1.1.0' },
+    ])
     const images = path.join(stack.workspace, 'fake-docker-images.json')
     const log = path.join(stack.workspace, 'fake-docker.log')
     const image = `${stack.repository('acme/api')}:1.1.0`
@@ -209,7 +261,12 @@ describe('the docker source', () => {
 describe('failures that write nothing', () => {
   test('a tag missing from the registry', async () => {
     const head = await stack.github.headSha('main')
-    const result = await stack.run({ image: `${stack.repository('acme/api')}:does-not-exist`, source: 'registry', manifests: 'apps/api/deployment.yaml', mode: 'push' })
+    const result = await stack.run({
+      image: `${stack.repository('acme/api')}:does-not-exist`,
+      source: 'registry',
+      manifests: 'apps/api/deployment.yaml',
+      mode: 'push',
+    })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
@@ -222,7 +279,13 @@ describe('failures that write nothing', () => {
     const writes = registryWrites()
     await stack.layout('layouts/aud', [{ layers: [{ size: 1000, seed: 30 }], refName: '4.0.0' }])
 
-    const result = await stack.run({ image: `${stack.repository('acme/api')}:4.0.0`, source: 'layouts/aud', manifests: 'apps/api/deployment.yaml', mode: 'push', audience: 'https://wrong.example/audience' })
+    const result = await stack.run({
+      image: `${stack.repository('acme/api')}:4.0.0`,
+      source: 'layouts/aud',
+      manifests: 'apps/api/deployment.yaml',
+      mode: 'push',
+      audience: 'https://wrong.example/audience',
+    })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
@@ -239,7 +302,12 @@ describe('failures that write nothing', () => {
     delete env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
 
     const result = await runAction({
-      inputs: stack.inputs({ image: `${stack.repository('acme/api')}:4.1.0`, source: 'layouts/noid', manifests: 'apps/api/deployment.yaml', mode: 'push' }),
+      inputs: stack.inputs({
+        image: `${stack.repository('acme/api')}:4.1.0`,
+        source: 'layouts/noid',
+        manifests: 'apps/api/deployment.yaml',
+        mode: 'push',
+      }),
       env,
       githubToken: stack.github.token,
     })
@@ -255,10 +323,20 @@ describe('failures that write nothing', () => {
     const image = `${stack.repository('acme/api')}:5.0.0`
     stack.github.resetRequests()
 
-    const result = await stack.run({ image, source: 'layouts/dry', manifests: 'apps/api/deployment.yaml', 'dry-run': 'true' })
+    const result = await stack.run({
+      image,
+      source: 'layouts/dry',
+      manifests: 'apps/api/deployment.yaml',
+      'dry-run': 'true',
+    })
 
     expect(result.errors).toEqual([])
-    expect(result.outputs).toMatchObject({ digest: entries[0]!.digest, changed: 'true', 'commit-sha': '', 'pull-request-number': '' })
+    expect(result.outputs).toMatchObject({
+      digest: entries[0]!.digest,
+      changed: 'true',
+      'commit-sha': '',
+      'pull-request-number': '',
+    })
     expect(result.stdout).toContain(`+          image: ${image}@${entries[0]!.digest}`)
     expect(result.log).toContain(`pinned-image: ${image}@${entries[0]!.digest}`)
     expect(result.log).toContain('changed: true')

@@ -25,12 +25,20 @@ const deployment = (name: string, image: string, extra = ''): string =>
   ].join('\n')
 
 const service = (name: string): string =>
-  ['---', 'apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${name}`, 'spec:', '  ports: [{port: 80}]', ''].join('\n')
+  ['---', 'apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${name}`, 'spec:', '  ports: [{port: 80}]', ''].join(
+    '\n',
+  )
 
 /** A one-layer OCI layout for `name:tag` in the workspace: the image, its digest and the `source` input. */
-async function build(name: string, tag: string, seed: number): Promise<{ image: string; digest: string; source: string }> {
+async function build(
+  name: string,
+  tag: string,
+  seed: number,
+): Promise<{ image: string; digest: string; source: string }> {
   const image = `${stack.repository(`acme/${name}`)}:${tag}`
-  const { source, entries } = await stack.layout(`layouts/${name}-${tag}`, [{ layers: [{ size: 2048, seed }], refName: tag }])
+  const { source, entries } = await stack.layout(`layouts/${name}-${tag}`, [
+    { layers: [{ size: 2048, seed }], refName: tag },
+  ])
   return { image, digest: entries[0]!.digest, source }
 }
 
@@ -51,7 +59,8 @@ function changedLines(before: string, after: string): [string, string][] {
 beforeAll(async () => {
   stack = await startStack()
   await stack.github.seed({
-    'apps/backend/deployment.yaml': deployment('backend', `${stack.repository('acme/backend')}:0.9.0`) + service('backend'),
+    'apps/backend/deployment.yaml':
+      deployment('backend', `${stack.repository('acme/backend')}:0.9.0`) + service('backend'),
     'apps/frontend/deployment.yaml': deployment('frontend', `${stack.repository('acme/frontend')}:0.1.0`),
     'README.md': '# GitOps\n',
   })
@@ -90,7 +99,10 @@ describe('push mode', () => {
     expect(await stack.github.changedPaths(head!, commits[0]!.sha)).toEqual(['apps/backend/deployment.yaml'])
     const after = await stack.github.readFile('main', 'apps/backend/deployment.yaml')
     expect(changedLines(before!, after!)).toEqual([
-      [`          image: "${stack.repository('acme/backend')}:0.9.0" # bumped by CI`, `          image: "${image}@${digest}" # bumped by CI`],
+      [
+        `          image: "${stack.repository('acme/backend')}:0.9.0" # bumped by CI`,
+        `          image: "${image}@${digest}" # bumped by CI`,
+      ],
     ])
     expect(result.summary).toContain(digest)
     expect(result.summary).toContain('apps/backend/deployment.yaml')
@@ -104,7 +116,11 @@ describe('push mode', () => {
     const head = await stack.github.headSha('main')
     stack.github.resetRequests()
 
-    const result = await stack.run({ image: `${image}@${digest}`, manifests: 'apps/backend/deployment.yaml', mode: 'push' })
+    const result = await stack.run({
+      image: `${image}@${digest}`,
+      manifests: 'apps/backend/deployment.yaml',
+      mode: 'push',
+    })
 
     expect(result.errors).toEqual([])
     expect(result.outputs).toMatchObject({ changed: 'false', 'changed-files': '[]', 'commit-sha': '' })
@@ -114,15 +130,26 @@ describe('push mode', () => {
 
   test('four concurrent runs for four services all land', async () => {
     const services = ['alpha', 'bravo', 'charlie', 'delta']
-    await stack.github.seed(Object.fromEntries(services.map((s) => [`apps/${s}/deployment.yaml`, deployment(s, `${stack.repository(`acme/${s}`)}:0.0.1`)])))
+    await stack.github.seed(
+      Object.fromEntries(
+        services.map((s) => [`apps/${s}/deployment.yaml`, deployment(s, `${stack.repository(`acme/${s}`)}:0.0.1`)]),
+      ),
+    )
     const head = await stack.github.headSha('main')
     const layouts = await Promise.all(
-      services.map((s, i) => stack.layout(`layouts/${s}`, [{ layers: [{ size: 1024, seed: 100 + i }], refName: '2.0.0' }])),
+      services.map((s, i) =>
+        stack.layout(`layouts/${s}`, [{ layers: [{ size: 1024, seed: 100 + i }], refName: '2.0.0' }]),
+      ),
     )
 
     const results = await Promise.all(
       services.map((s, i) =>
-        stack.run({ image: `${stack.repository(`acme/${s}`)}:2.0.0`, source: layouts[i]!.source, manifests: `apps/${s}/`, mode: 'push' }),
+        stack.run({
+          image: `${stack.repository(`acme/${s}`)}:2.0.0`,
+          source: layouts[i]!.source,
+          manifests: `apps/${s}/`,
+          mode: 'push',
+        }),
       ),
     )
 
@@ -165,7 +192,12 @@ describe('pr mode', () => {
     const first = await build('frontend', '0.3.0', 11)
     const baseBefore = await stack.github.headSha('main')
 
-    const opened = await stack.run({ image: first.image, source: first.source, manifests: 'apps/frontend', labels: 'deploy, frontend' })
+    const opened = await stack.run({
+      image: first.image,
+      source: first.source,
+      manifests: 'apps/frontend',
+      labels: 'deploy, frontend',
+    })
 
     expect(opened.errors).toEqual([])
     const number = opened.outputs['pull-request-number']
@@ -193,7 +225,9 @@ describe('pr mode', () => {
     const branch = await stack.github.commits('deploy/frontend')
     expect(branch[0]!.sha).toBe(updated.outputs['commit-sha'])
     expect(branch[0]!.parents).toEqual([newBase])
-    expect(await stack.github.readFile('deploy/frontend', 'apps/frontend/deployment.yaml')).toContain(`${second.image}@${second.digest}`)
+    expect(await stack.github.readFile('deploy/frontend', 'apps/frontend/deployment.yaml')).toContain(
+      `${second.image}@${second.digest}`,
+    )
     expect(await stack.github.changedPaths(newBase, branch[0]!.sha)).toEqual(['apps/frontend/deployment.yaml'])
 
     // A rerun of the same deploy moves nothing.
@@ -210,20 +244,50 @@ describe('refusals leave everything untouched', () => {
     ['a path escaping the repository', { manifests: 'apps/../../secrets.yaml' }, /manifests.*\.\./i],
     ['a glob matching nothing', { manifests: 'apps/nothing-*/**/*.yaml' }, /apps\/nothing-\*.*matches no .*file/i],
     ['a missing file', { manifests: 'apps/missing/deployment.yaml' }, /apps\/missing\/deployment\.yaml/],
-    ['no container with the image', { manifests: 'apps/frontend/deployment.yaml', container: 'sidecar' }, /no container/i],
+    [
+      'no container with the image',
+      { manifests: 'apps/frontend/deployment.yaml', container: 'sidecar' },
+      /no container/i,
+    ],
     ['invalid YAML', { manifests: 'apps/broken/deployment.yaml' }, /apps\/broken\/deployment\.yaml:\d+/],
-    ['an unknown placeholder', { manifests: 'apps/backend/deployment.yaml', 'commit-message': 'Deploy {app}' }, /commit-message.*\{app\}/],
-    ['a manifest over the size limit', { manifests: 'apps/huge/deployment.yaml' }, /apps\/huge\/deployment\.yaml.*limit/],
+    [
+      'an unknown placeholder',
+      { manifests: 'apps/backend/deployment.yaml', 'commit-message': 'Deploy {app}' },
+      /commit-message.*\{app\}/,
+    ],
+    [
+      'a manifest over the size limit',
+      { manifests: 'apps/huge/deployment.yaml' },
+      /apps\/huge\/deployment\.yaml.*limit/,
+    ],
     ['an alias bomb', { manifests: 'apps/bomb/deployment.yaml' }, /apps\/bomb\/deployment\.yaml:\d+.*alias bomb/],
-    ['a source path that does not exist', { manifests: 'apps/backend/deployment.yaml', source: 'build/missing.tar' }, /Input 'source'.*build\/missing\.tar/],
+    [
+      'a source path that does not exist',
+      { manifests: 'apps/backend/deployment.yaml', source: 'build/missing.tar' },
+      /Input 'source'.*build\/missing\.tar/,
+    ],
     ['a bad mode', { manifests: 'apps/backend/deployment.yaml', mode: 'merge' }, /mode/],
-    ['a pull request branch that is the default branch', { manifests: 'apps/backend/deployment.yaml', branch: 'main' }, /Input 'branch'.*base branch/],
-    ['a pool instead of a provider', { manifests: 'apps/backend/deployment.yaml', 'workload-identity-provider': 'projects/123456789012/locations/global/workloadIdentityPools/github-pool' }, /workload-identity-provider.*providers/],
+    [
+      'a pull request branch that is the default branch',
+      { manifests: 'apps/backend/deployment.yaml', branch: 'main' },
+      /Input 'branch'.*base branch/,
+    ],
+    [
+      'a pool instead of a provider',
+      {
+        manifests: 'apps/backend/deployment.yaml',
+        'workload-identity-provider': 'projects/123456789012/locations/global/workloadIdentityPools/github-pool',
+      },
+      /workload-identity-provider.*providers/,
+    ],
   ]
 
   beforeAll(async () => {
     const image = `${stack.repository('acme/backend')}:1.0.0`
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((key, i) => `${key}: &${key} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)]
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((key, i) => `${key}: &${key} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ]
     await stack.github.seed({
       'apps/broken/deployment.yaml': `${deployment('broken', image)}\n  bad: [unclosed\n`,
       'apps/huge/deployment.yaml': deployment('huge', image) + `# ${'x'.repeat(6 * 1024 * 1024)}\n`,
@@ -237,14 +301,20 @@ describe('refusals leave everything untouched', () => {
     const pulls = stack.github.pulls().length
     const registryWrites = stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').length
 
-    const result = await stack.run({ image: `${stack.repository('acme/backend')}:9.9.9`, source: layout.source, ...inputs })
+    const result = await stack.run({
+      image: `${stack.repository('acme/backend')}:9.9.9`,
+      source: layout.source,
+      ...inputs,
+    })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
     expect(result.errors[0]).toMatch(message)
     expect(await Promise.all(['main', 'deploy/backend'].map((b) => stack.github.headSha(b)))).toEqual(heads)
     expect(stack.github.pulls()).toHaveLength(pulls)
-    expect(stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toHaveLength(registryWrites)
+    expect(stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toHaveLength(
+      registryWrites,
+    )
     expect(result.outputs).toEqual({})
   })
 })

@@ -8,7 +8,13 @@ import { createAccessTokenSource, type GcpCredentialOptions } from '../../src/gc
 import { decodeJwt, startGoogleCloudFakes, type GoogleCloudFakes } from '../../test-support/gcp/index.js'
 import { failure } from '../../test-support/failure.js'
 
-const ENV_KEYS = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GOOGLE_APPLICATION_CREDENTIALS', 'GITHUB_REPOSITORY', 'GITHUB_REF']
+const ENV_KEYS = [
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'GITHUB_REPOSITORY',
+  'GITHUB_REF',
+]
 
 let fakes: GoogleCloudFakes
 let tmp: string
@@ -56,12 +62,18 @@ function options(extra: Partial<GcpCredentialOptions> = {}): GcpCredentialOption
 }
 
 function masked(): string[] {
-  return stdout.flatMap((line) => line.split(/\r?\n/)).filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length))
+  return stdout
+    .flatMap((line) => line.split(/\r?\n/))
+    .filter((line) => line.startsWith('::add-mask::'))
+    .map((line) => line.slice('::add-mask::'.length))
 }
 
 /** Everything printed except the mask commands themselves. */
 function printed(): string {
-  return stdout.flatMap((line) => line.split(/\r?\n/)).filter((line) => !line.startsWith('::add-mask::')).join('\n')
+  return stdout
+    .flatMap((line) => line.split(/\r?\n/))
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
 }
 
 function statuses(service: 'oidc' | 'sts' | 'iam'): (number | 'reset')[] {
@@ -80,8 +92,17 @@ describe('workload identity federation', () => {
       scopes: ['https://www.googleapis.com/auth/cloud-platform'],
     })
     const [oidc, sts] = fakes.received
-    expect(oidc).toMatchObject({ service: 'oidc', status: 200, audience: `https://iam.googleapis.com/${fakes.provider}` })
-    expect(sts).toMatchObject({ service: 'sts', status: 200, encoding: 'form', audience: `//iam.googleapis.com/${fakes.provider}` })
+    expect(oidc).toMatchObject({
+      service: 'oidc',
+      status: 200,
+      audience: `https://iam.googleapis.com/${fakes.provider}`,
+    })
+    expect(sts).toMatchObject({
+      service: 'sts',
+      status: 200,
+      encoding: 'form',
+      audience: `//iam.googleapis.com/${fakes.provider}`,
+    })
     expect(statuses('iam')).toEqual([])
 
     // Cached: no second exchange.
@@ -238,7 +259,9 @@ describe('errors say what to fix', () => {
   test('a rejected audience quotes Google and points at the allowed audiences', async () => {
     const source = await createAccessTokenSource(options({ audience: 'https://wrong.example.com' }))
     const error = await failure(source!.getAccessToken())
-    expect(error.message).toContain('invalid_grant: The audience in ID Token [https://wrong.example.com] does not match the expected audience.')
+    expect(error.message).toContain(
+      'invalid_grant: The audience in ID Token [https://wrong.example.com] does not match the expected audience.',
+    )
     expect(error.message).toContain('allowed audiences')
     expect(error.message).toContain(`https://iam.googleapis.com/${fakes.provider}`)
     expect(statuses('sts')).toEqual([400]) // not retried
@@ -271,7 +294,9 @@ describe('errors say what to fix', () => {
     expect(error.message).toContain(`IAM Credentials refused to mint a token for ${stranger}`)
     expect(error.message).toContain("Permission 'iam.serviceAccounts.getAccessToken' denied")
     expect(error.message).toContain('roles/iam.workloadIdentityUser')
-    expect(error.message).toContain(`principalSet://iam.googleapis.com/projects/${fakes.projectNumber}/locations/global/workloadIdentityPools/github-pool/attribute.repository/${fakes.repository}`)
+    expect(error.message).toContain(
+      `principalSet://iam.googleapis.com/projects/${fakes.projectNumber}/locations/global/workloadIdentityPools/github-pool/attribute.repository/${fakes.repository}`,
+    )
     expect(error.message).toContain('roles/iam.serviceAccountTokenCreator')
     expect(error.message).toContain('up to 5 minutes')
     expect(statuses('iam')).toEqual([403]) // not retried
@@ -279,13 +304,21 @@ describe('errors say what to fix', () => {
   })
 
   test('a bad provider fails before any request', async () => {
-    const error = await failure(createAccessTokenSource(options({ workloadIdentityProvider: 'projects/my-project/locations/global/workloadIdentityPools/p1234/providers/gh12' })))
+    const error = await failure(
+      createAccessTokenSource(
+        options({
+          workloadIdentityProvider: 'projects/my-project/locations/global/workloadIdentityPools/p1234/providers/gh12',
+        }),
+      ),
+    )
     expect(error.message).toMatch(/^Input 'workload-identity-provider': .*project NUMBER/)
     expect(fakes.received).toEqual([])
   })
 
   test('service-account needs a provider', async () => {
-    const error = await failure(createAccessTokenSource(options({ workloadIdentityProvider: undefined, serviceAccount: fakes.serviceAccount })))
+    const error = await failure(
+      createAccessTokenSource(options({ workloadIdentityProvider: undefined, serviceAccount: fakes.serviceAccount })),
+    )
     expect(error.message).toMatch(/^Input 'service-account': .*workload-identity-provider/)
   })
 })
@@ -326,7 +359,9 @@ describe('application default credentials', () => {
     expect(source?.kind).toBe('application-default')
     expect(source?.principal).toBe(fakes.provider)
     const token = await source!.getAccessToken()
-    expect(fakes.isValidAccessToken(token)?.principal).toMatch(/^principal:\/\/iam\.googleapis\.com\/.*\/subject\/repo:/)
+    expect(fakes.isValidAccessToken(token)?.principal).toMatch(
+      /^principal:\/\/iam\.googleapis\.com\/.*\/subject\/repo:/,
+    )
     // The JWT fetched by the library from credential_source.url is masked too.
     for (const secret of [...fakes.oidc.issuedTokens, token]) expect(masked()).toContain(secret)
   })
@@ -337,7 +372,8 @@ describe('application default credentials', () => {
     expect(source?.principal).toBe(fakes.serviceAccount)
     const token = await source!.getAccessToken()
     expect(fakes.isValidAccessToken(token)?.principal).toBe(fakes.serviceAccount)
-    for (const secret of [...fakes.oidc.issuedTokens, ...fakes.tokens.issuedTokens()]) expect(masked()).toContain(secret)
+    for (const secret of [...fakes.oidc.issuedTokens, ...fakes.tokens.issuedTokens()])
+      expect(masked()).toContain(secret)
   })
 
   test('an external_account file with a file credential_source', async () => {
@@ -382,6 +418,8 @@ describe('application default credentials', () => {
   test('a missing file is named', async () => {
     process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(tmp, 'missing.json')
     const error = await failure(createAccessTokenSource(options({ workloadIdentityProvider: undefined })))
-    expect(error.message).toContain(`GOOGLE_APPLICATION_CREDENTIALS points at ${path.join(tmp, 'missing.json')}, which does not exist`)
+    expect(error.message).toContain(
+      `GOOGLE_APPLICATION_CREDENTIALS points at ${path.join(tmp, 'missing.json')}, which does not exist`,
+    )
   })
 })

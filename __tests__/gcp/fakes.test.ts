@@ -38,7 +38,9 @@ function exchangeForm(subjectToken: string, overrides: Record<string, string> = 
   })
 }
 
-async function exchange(body: URLSearchParams | Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+async function exchange(
+  body: URLSearchParams | Record<string, string>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const isForm = body instanceof URLSearchParams
   const response = await fetch(`${fakes.stsEndpoint}/v1/token`, {
     method: 'POST',
@@ -59,11 +61,14 @@ async function generate(
   account = fakes.serviceAccount,
   body: unknown = { scope: ['https://www.googleapis.com/auth/cloud-platform'] },
 ): Promise<{ status: number; json: IamAnswer }> {
-  const response = await fetch(`${fakes.iamCredentialsEndpoint}/v1/projects/-/serviceAccounts/${account}:generateAccessToken`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) },
-    body: JSON.stringify(body),
-  })
+  const response = await fetch(
+    `${fakes.iamCredentialsEndpoint}/v1/projects/-/serviceAccounts/${account}:generateAccessToken`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) },
+      body: JSON.stringify(body),
+    },
+  )
   return { status: response.status, json: (await response.json()) as IamAnswer }
 }
 
@@ -95,7 +100,10 @@ describe('Actions OIDC endpoint', () => {
   })
 
   test('env() is what a job with id-token: write sees', () => {
-    expect(fakes.env()).toEqual({ ACTIONS_ID_TOKEN_REQUEST_URL: fakes.oidc.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: fakes.oidc.requestToken })
+    expect(fakes.env()).toEqual({
+      ACTIONS_ID_TOKEN_REQUEST_URL: fakes.oidc.url,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: fakes.oidc.requestToken,
+    })
     expect(fakes.oidc.url).toMatch(/\?api-version=2\.0$/)
   })
 })
@@ -104,8 +112,14 @@ describe('STS', () => {
   test('exchanges a form-encoded request', async () => {
     const { status, json } = await exchange(exchangeForm(await oidcToken()))
     expect(status).toBe(200)
-    expect(json).toMatchObject({ issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 3600 })
-    expect(fakes.isValidAccessToken(json.access_token as string)?.principal).toMatch(/\/subject\/repo:octo-org\/gitops-demo:ref:refs\/heads\/main$/)
+    expect(json).toMatchObject({
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    })
+    expect(fakes.isValidAccessToken(json.access_token as string)?.principal).toMatch(
+      /\/subject\/repo:octo-org\/gitops-demo:ref:refs\/heads\/main$/,
+    )
     expect(fakes.received.at(-1)).toMatchObject({ service: 'sts', status: 200, encoding: 'form' })
   })
 
@@ -128,16 +142,23 @@ describe('STS', () => {
     ['requested token type', { requested_token_type: 'urn:ietf:params:oauth:token-type:id_token' }, 'invalid_request'],
     ['subject token type', { subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }, 'invalid_request'],
     ['scope', { scope: 'https://www.googleapis.com/auth/devstorage.read_only' }, 'invalid_scope'],
-    ['audience', { audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/x/providers/y' }, 'invalid_target'],
+    [
+      'audience',
+      { audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/x/providers/y' },
+      'invalid_target',
+    ],
   ])('refuses a wrong %s', async (_, overrides, error) => {
     const { status, json } = await exchange(exchangeForm(await oidcToken(), overrides))
     expect(status).toBe(400)
     expect(json.error).toBe(error)
   })
 
-  test('refuses a JWT for another audience with Google\'s message', async () => {
+  test("refuses a JWT for another audience with Google's message", async () => {
     const { json } = await exchange(exchangeForm(await oidcToken('https://other')))
-    expect(json).toEqual({ error: 'invalid_grant', error_description: 'The audience in ID Token [https://other] does not match the expected audience.' })
+    expect(json).toEqual({
+      error: 'invalid_grant',
+      error_description: 'The audience in ID Token [https://other] does not match the expected audience.',
+    })
   })
 
   test('accepts configured allowed audiences', async () => {
@@ -147,7 +168,13 @@ describe('STS', () => {
 
   test('refuses a JWT signed by another key', async () => {
     const now = Math.floor(Date.now() / 1000)
-    const forged = signJwt(generateRsaKey('forged'), { iss: fakes.oidc.issuer, aud: `https://iam.googleapis.com/${fakes.provider}`, sub: 'x', iat: now, exp: now + 60 })
+    const forged = signJwt(generateRsaKey('forged'), {
+      iss: fakes.oidc.issuer,
+      aud: `https://iam.googleapis.com/${fakes.provider}`,
+      sub: 'x',
+      iat: now,
+      exp: now + 60,
+    })
     const { json } = await exchange(exchangeForm(forged))
     expect(json.error).toBe('invalid_grant')
     expect(json.error_description).toMatch(/signature/)
@@ -155,7 +182,13 @@ describe('STS', () => {
 
   test('refuses an expired JWT', async () => {
     const now = Math.floor(Date.now() / 1000)
-    const expired = fakes.oidc.sign({ iss: fakes.oidc.issuer, aud: `https://iam.googleapis.com/${fakes.provider}`, sub: 'x', iat: now - 900, exp: now - 600 })
+    const expired = fakes.oidc.sign({
+      iss: fakes.oidc.issuer,
+      aud: `https://iam.googleapis.com/${fakes.provider}`,
+      sub: 'x',
+      iat: now - 900,
+      exp: now - 600,
+    })
     const { json } = await exchange(exchangeForm(expired))
     expect(json.error).toBe('invalid_grant')
     expect(json.error_description).toMatch(/expired/)
@@ -164,7 +197,10 @@ describe('STS', () => {
   test('applies the attribute condition', async () => {
     fakes.sts.settings.attributeCondition = (claims) => claims.repository === 'octo-org/other'
     const { json } = await exchange(exchangeForm(await oidcToken()))
-    expect(json).toEqual({ error: 'invalid_grant', error_description: 'The given credential is rejected by the attribute condition.' })
+    expect(json).toEqual({
+      error: 'invalid_grant',
+      error_description: 'The given credential is rejected by the attribute condition.',
+    })
   })
 
   test('injected faults: 503 and connection reset', async () => {
@@ -184,11 +220,17 @@ describe('IAM Credentials', () => {
   }
 
   test('mints a service account token for a bound principal', async () => {
-    const { status, json } = await generate(await federatedToken(), fakes.serviceAccount, { scope: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '600s' })
+    const { status, json } = await generate(await federatedToken(), fakes.serviceAccount, {
+      scope: ['https://www.googleapis.com/auth/cloud-platform'],
+      lifetime: '600s',
+    })
     expect(status).toBe(200)
     expect(json.expireTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     expect(Date.parse(json.expireTime) - Date.now()).toBeGreaterThan(590_000)
-    expect(fakes.isValidAccessToken(json.accessToken)).toEqual({ principal: fakes.serviceAccount, scopes: ['https://www.googleapis.com/auth/cloud-platform'] })
+    expect(fakes.isValidAccessToken(json.accessToken)).toEqual({
+      principal: fakes.serviceAccount,
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    })
   })
 
   test('401 without, or with an unknown or expired, bearer token', async () => {
@@ -223,7 +265,10 @@ describe('IAM Credentials', () => {
     ]
     for (const [member, expected] of cases) {
       fakes.iam.settings.bindings = { 'ci@demo-project.iam.gserviceaccount.com': [member] }
-      expect([member, (await generate(token, 'ci@demo-project.iam.gserviceaccount.com')).status]).toEqual([member, expected])
+      expect([member, (await generate(token, 'ci@demo-project.iam.gserviceaccount.com')).status]).toEqual([
+        member,
+        expected,
+      ])
     }
   })
 

@@ -22,18 +22,50 @@ describe('parseWorkloadIdentityProvider', () => {
 
   test.each([
     ['empty', '', /is empty/],
-    ['a pool', 'projects/123456789012/locations/global/workloadIdentityPools/github-pool', /this is a pool; append \/providers\/PROVIDER_ID/],
-    ['a pool with a trailing slash', 'projects/123456789012/locations/global/workloadIdentityPools/github-pool/', /this is a pool/],
-    ['a project ID', 'projects/my-project/locations/global/workloadIdentityPools/github-pool/providers/github', /use the project NUMBER: gcloud projects describe my-project --format='value\(projectNumber\)'/],
-    ['another location', 'projects/123456789012/locations/us-central1/workloadIdentityPools/github-pool/providers/github', /location "global", not "us-central1"/],
+    [
+      'a pool',
+      'projects/123456789012/locations/global/workloadIdentityPools/github-pool',
+      /this is a pool; append \/providers\/PROVIDER_ID/,
+    ],
+    [
+      'a pool with a trailing slash',
+      'projects/123456789012/locations/global/workloadIdentityPools/github-pool/',
+      /this is a pool/,
+    ],
+    [
+      'a project ID',
+      'projects/my-project/locations/global/workloadIdentityPools/github-pool/providers/github',
+      /use the project NUMBER: gcloud projects describe my-project --format='value\(projectNumber\)'/,
+    ],
+    [
+      'another location',
+      'projects/123456789012/locations/us-central1/workloadIdentityPools/github-pool/providers/github',
+      /location "global", not "us-central1"/,
+    ],
     ['no location', 'projects/123456789012/workloadIdentityPools/github-pool/providers/github', /has no location/],
     ['a workforce pool', 'locations/global/workforcePools/staff/providers/github', /not a full resource name/],
-    ['a workforce pool under a project', 'projects/123456789012/locations/global/workforcePools/staff/providers/github', /workforce pool/],
+    [
+      'a workforce pool under a project',
+      'projects/123456789012/locations/global/workforcePools/staff/providers/github',
+      /workforce pool/,
+    ],
     ['a bare provider ID', 'github', /not a full resource name.*providers describe/],
-    ['a provider key without ID', 'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers', /names no provider/],
+    [
+      'a provider key without ID',
+      'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers',
+      /names no provider/,
+    ],
     ['extra segments', `${PROVIDER}/keys/1`, /unexpected "\/keys\/1" after the provider/],
-    ['an uppercase pool ID', 'projects/123456789012/locations/global/workloadIdentityPools/GitHub/providers/github', /pool ID "GitHub" must be 4-32 lowercase/],
-    ['a short provider ID', 'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/gh', /provider ID "gh" must be 4-32/],
+    [
+      'an uppercase pool ID',
+      'projects/123456789012/locations/global/workloadIdentityPools/GitHub/providers/github',
+      /pool ID "GitHub" must be 4-32 lowercase/,
+    ],
+    [
+      'a short provider ID',
+      'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/gh',
+      /provider ID "gh" must be 4-32/,
+    ],
     ['a URL of another host', `https://example.com/${PROVIDER}`, /not a full resource name/],
   ])('rejects %s, naming the input', (_, value, message) => {
     let thrown: unknown

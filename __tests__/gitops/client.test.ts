@@ -14,10 +14,12 @@ let script: Answer[] = []
 let seen: { method: string; url: string; headers: IncomingMessage['headers'] }[] = []
 let output: string[] = []
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
-  res.end(JSON.stringify(body))
-}
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Answer =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    res.end(JSON.stringify(body))
+  }
 const ok = json(200, { default_branch: 'main' })
 
 beforeAll(async () => {
@@ -98,11 +100,17 @@ describe('createGitHubClient', () => {
   })
 
   test('honours a secondary rate limit with retry-after', async () => {
-    const limited = json(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' })
+    const limited = json(
+      403,
+      { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      { 'retry-after': '1' },
+    )
     const client = start([limited, ok])
     await client.rest.repos.get({ owner: 'acme', repo: 'gitops' })
     expect(seen).toHaveLength(2)
-    expect(output.join('')).toMatch(/::warning::GitHub secondary rate limit on GET \/repos\/acme\/gitops; retrying in 1s/)
+    expect(output.join('')).toMatch(
+      /::warning::GitHub secondary rate limit on GET \/repos\/acme\/gitops; retrying in 1s/,
+    )
   })
 
   test('honours retry-after on a bare 429', async () => {
@@ -112,7 +120,9 @@ describe('createGitHubClient', () => {
   })
 
   test('does not wait for a rate limit that lasts longer than a job should idle', async () => {
-    const client = start([json(403, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '3600' })])
+    const client = start([
+      json(403, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '3600' }),
+    ])
     await expect(client.rest.repos.get({ owner: 'acme', repo: 'gitops' })).rejects.toMatchObject({ status: 403 })
     expect(seen).toHaveLength(1)
   })

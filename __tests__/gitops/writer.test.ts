@@ -26,7 +26,11 @@ let branchCounter = 0
 beforeAll(async () => {
   gh = await startFakeGitHub()
   client = createGitHubClient(gh.token, gh.url, { retryBaseMs: 1, retryAfterUnitMs: 5 })
-  await gh.seed({ [BACKEND]: manifest(OLD), [FRONTEND]: 'image: registry.example/acme/frontend:2\n', 'README.md': '# gitops\n' })
+  await gh.seed({
+    [BACKEND]: manifest(OLD),
+    [FRONTEND]: 'image: registry.example/acme/frontend:2\n',
+    'README.md': '# gitops\n',
+  })
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     output.push(String(chunk))
     return true
@@ -58,7 +62,12 @@ interface Pin extends Prepared {
 }
 
 /** The manifest rewrite stands in for the real one: it only has to produce file updates. */
-function pinner(repo: GitOpsRepository, image: string, firstRead: readonly { path: string; content: string }[], calls: Snapshot[] = []) {
+function pinner(
+  repo: GitOpsRepository,
+  image: string,
+  firstRead: readonly { path: string; content: string }[],
+  calls: Snapshot[] = [],
+) {
   return async (snapshot: Snapshot, first: boolean): Promise<Pin> => {
     calls.push(snapshot)
     const files = first ? firstRead : await repo.readFiles(snapshot, [BACKEND])
@@ -120,7 +129,12 @@ describe('push mode', () => {
     expect(await gh.changedPaths(before!, outcome.commitSha!)).toEqual([BACKEND])
     expect(await gh.readFile(base, BACKEND)).toBe(manifest(NEW))
     const [commit] = await gh.commits(base)
-    expect(commit).toMatchObject({ sha: outcome.commitSha, message: `Deploy ${NEW}`, parents: [before], verified: true })
+    expect(commit).toMatchObject({
+      sha: outcome.commitSha,
+      message: `Deploy ${NEW}`,
+      parents: [before],
+      verified: true,
+    })
     expect(commit?.author).toContain('github-actions[bot]')
     expect(operations()).toEqual([
       'GET repos/get',
@@ -152,7 +166,10 @@ describe('push mode', () => {
     let competitor: string | undefined
     const remove = gh.onBeforeRequest(async ({ method, path }) => {
       if (method === 'PATCH' && path.endsWith(`/git/refs/heads/${base}`) && competitor === undefined) {
-        competitor = await gh.seed({ [FRONTEND]: 'image: registry.example/acme/frontend:3\n' }, { branch: base, message: 'frontend deploy' })
+        competitor = await gh.seed(
+          { [FRONTEND]: 'image: registry.example/acme/frontend:3\n' },
+          { branch: base, message: 'frontend deploy' },
+        )
       }
     })
     const snapshots: Snapshot[] = []
@@ -197,7 +214,9 @@ describe('push mode', () => {
   test('four concurrent runs for four services all land', async () => {
     const base = await freshBase()
     const services = ['a', 'b', 'c', 'd']
-    await gh.seed(Object.fromEntries(services.map((s) => [`apps/${s}.yaml`, `image: registry.example/${s}:old\n`])), { branch: base })
+    await gh.seed(Object.fromEntries(services.map((s) => [`apps/${s}.yaml`, `image: registry.example/${s}:old\n`])), {
+      branch: base,
+    })
     const run = async (service: string) => {
       const repo = new GitOpsRepository(client, gh.owner, gh.repo)
       const initial = await repo.snapshot(base)
@@ -211,13 +230,18 @@ describe('push mode', () => {
         retryDelayMs: 2,
         prepare: async (snapshot, isFirst) => {
           const files = isFirst ? first : await read(snapshot)
-          return { files: files.map((f) => ({ path: f.path, content: f.content.replace(':old', ':new') })).filter((f) => f.content.includes(':new')) }
+          return {
+            files: files
+              .map((f) => ({ path: f.path, content: f.content.replace(':old', ':new') }))
+              .filter((f) => f.content.includes(':new')),
+          }
         },
       })
     }
     const outcomes = await Promise.all(services.map(run))
     expect(outcomes.every((o) => o.commitSha !== undefined)).toBe(true)
-    for (const s of services) expect(await gh.readFile(base, `apps/${s}.yaml`)).toBe(`image: registry.example/${s}:new\n`)
+    for (const s of services)
+      expect(await gh.readFile(base, `apps/${s}.yaml`)).toBe(`image: registry.example/${s}:new\n`)
     const messages = (await gh.commits(base)).slice(0, 4).map((c) => c.message)
     expect(messages.sort()).toEqual(services.map((s) => `Deploy ${s}`))
   })
@@ -230,7 +254,10 @@ describe('push mode', () => {
       path: /\/git\/refs\//,
       status: 403,
       headers: { 'retry-after': '1' },
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest',
+      },
     })
     const outcome = await runPush(base, NEW)
     expect(outcome.commitSha).toBe(await gh.headSha(base))
@@ -238,14 +265,24 @@ describe('push mode', () => {
     expect(calls('PATCH')).toHaveLength(2)
     const log = output.join('')
     expect(log).toMatch(/POST \/repos\/acme\/gitops\/git\/trees failed: HTTP 502/)
-    expect(log).toMatch(/secondary rate limit on PATCH \/repos\/acme\/gitops\/git\/refs\/heads\/env\/test-\d+; retrying in 1s/)
+    expect(log).toMatch(
+      /secondary rate limit on PATCH \/repos\/acme\/gitops\/git\/refs\/heads\/env\/test-\d+; retrying in 1s/,
+    )
   })
 
   test('a failure before the ref update leaves the base untouched', async () => {
     const base = await freshBase()
     const before = await gh.headSha(base)
-    gh.injectFault({ method: 'POST', path: /\/git\/commits$/, status: 500, times: 10, body: { message: 'Server Error' } })
-    await expect(runPush(base, NEW)).rejects.toThrow('Could not create a commit in acme/gitops: Server Error (HTTP 500)')
+    gh.injectFault({
+      method: 'POST',
+      path: /\/git\/commits$/,
+      status: 500,
+      times: 10,
+      body: { message: 'Server Error' },
+    })
+    await expect(runPush(base, NEW)).rejects.toThrow(
+      'Could not create a commit in acme/gitops: Server Error (HTTP 500)',
+    )
     expect(calls('POST', /\/git\/commits$/)).toHaveLength(4)
     expect(calls('PATCH')).toHaveLength(0)
     expect(await gh.headSha(base)).toBe(before)
@@ -253,18 +290,32 @@ describe('push mode', () => {
 
   test('a token without write access gets told which permission it needs', async () => {
     const base = await freshBase()
-    gh.injectFault({ method: 'POST', path: /\/git\/trees$/, status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } })
+    gh.injectFault({
+      method: 'POST',
+      path: /\/git\/trees$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+    })
     const error = await runPush(base, NEW).catch((e: unknown) => e as Error)
     expect(error).toBeInstanceOf(Error)
-    expect((error as Error).message).toContain('Could not create a tree in acme/gitops: Resource not accessible by integration (HTTP 403)')
+    expect((error as Error).message).toContain(
+      'Could not create a tree in acme/gitops: Resource not accessible by integration (HTTP 403)',
+    )
     expect((error as Error).message).toContain('`contents: write` on acme/gitops')
     expect((error as Error).message).toContain("default GITHUB_TOKEN only reaches the workflow's own repository")
     expect((error as Error).message).not.toContain('pull-requests')
   })
   test('a protected base branch points to pr mode', async () => {
     const base = await freshBase()
-    gh.injectFault({ method: 'PATCH', path: /\/git\/refs\//, status: 422, body: { message: `Protected branch update failed for refs/heads/${base}.` } })
-    await expect(runPush(base, NEW)).rejects.toThrow(/Could not update refs\/heads\/env\/test-\d+ in acme\/gitops: Protected branch update failed .*\(HTTP 422\)\. .*use `mode: pr`/)
+    gh.injectFault({
+      method: 'PATCH',
+      path: /\/git\/refs\//,
+      status: 422,
+      body: { message: `Protected branch update failed for refs/heads/${base}.` },
+    })
+    await expect(runPush(base, NEW)).rejects.toThrow(
+      /Could not update refs\/heads\/env\/test-\d+ in acme\/gitops: Protected branch update failed .*\(HTTP 422\)\. .*use `mode: pr`/,
+    )
   })
 })
 
@@ -296,7 +347,14 @@ describe('pr mode', () => {
     expect(await gh.headSha(base)).toBe(baseHead)
     const pulls = gh.pulls().filter((p) => p.head === branch)
     expect(pulls).toEqual([
-      expect.objectContaining({ number: outcome.pullRequest!.number, state: 'open', base, title: `Deploy ${NEW}`, body: `Pins ${NEW} in ${BACKEND}`, labels: ['deploy'] }),
+      expect.objectContaining({
+        number: outcome.pullRequest!.number,
+        state: 'open',
+        base,
+        title: `Deploy ${NEW}`,
+        body: `Pins ${NEW} in ${BACKEND}`,
+        labels: ['deploy'],
+      }),
     ])
   })
 
@@ -317,7 +375,12 @@ describe('pr mode', () => {
     expect(await gh.readFile(branch, BACKEND)).toBe(manifest(NEWER))
     const pulls = gh.pulls().filter((p) => p.head === branch)
     expect(pulls).toHaveLength(1)
-    expect(pulls[0]).toMatchObject({ title: `Deploy ${NEWER}`, body: `Pins ${NEWER} in ${BACKEND}`, headSha: second.commitSha, labels: ['deploy'] })
+    expect(pulls[0]).toMatchObject({
+      title: `Deploy ${NEWER}`,
+      body: `Pins ${NEWER} in ${BACKEND}`,
+      headSha: second.commitSha,
+      labels: ['deploy'],
+    })
     // Labels are already on the pull request: no call for them.
     expect(operations()).toEqual([
       'GET repos/get',
@@ -377,7 +440,14 @@ describe('pr mode', () => {
     const remove = gh.onBeforeRequest(async ({ method, path }) => {
       if (method === 'POST' && path === '/repos/acme/gitops/pulls' && racedNumber === undefined) {
         racedNumber = 0
-        const { data } = await client.rest.pulls.create({ owner: gh.owner, repo: gh.repo, head: branch, base, title: 'raced', body: 'raced' })
+        const { data } = await client.rest.pulls.create({
+          owner: gh.owner,
+          repo: gh.repo,
+          head: branch,
+          base,
+          title: 'raced',
+          body: 'raced',
+        })
         racedNumber = data.number
       }
     })
@@ -388,7 +458,14 @@ describe('pr mode', () => {
       remove()
     }
     const pulls = gh.pulls().filter((p) => p.head === branch)
-    expect(pulls).toEqual([expect.objectContaining({ number: racedNumber, title: `Deploy ${NEW}`, body: `Pins ${NEW} in ${BACKEND}`, labels: ['deploy'] })])
+    expect(pulls).toEqual([
+      expect.objectContaining({
+        number: racedNumber,
+        title: `Deploy ${NEW}`,
+        body: `Pins ${NEW} in ${BACKEND}`,
+        labels: ['deploy'],
+      }),
+    ])
   })
 
   test("GitHub's eventual-consistency 422 right after creating the branch is retried", async () => {
@@ -398,7 +475,11 @@ describe('pr mode', () => {
       method: 'POST',
       path: /\/pulls$/,
       status: 422,
-      body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }], documentation_url: 'https://docs.github.com/rest' },
+      body: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
+        documentation_url: 'https://docs.github.com/rest',
+      },
     })
     const outcome = await runPullRequest(base, branch, NEW)
     expect(outcome.pullRequest?.created).toBe(true)
@@ -426,9 +507,17 @@ describe('pr mode', () => {
     await gh.seed({ 'other.txt': 'moved' }, { branch: base })
     const baseHead = await gh.headSha(base)
     const branchHead = await gh.headSha(branch)
-    gh.injectFault({ method: 'POST', path: /\/git\/commits$/, status: 500, times: 10, body: { message: 'Server Error' } })
+    gh.injectFault({
+      method: 'POST',
+      path: /\/git\/commits$/,
+      status: 500,
+      times: 10,
+      body: { message: 'Server Error' },
+    })
 
-    await expect(runPullRequest(base, branch, NEWER)).rejects.toThrow(/Could not create a commit in acme\/gitops: Server Error \(HTTP 500\)/)
+    await expect(runPullRequest(base, branch, NEWER)).rejects.toThrow(
+      /Could not create a commit in acme\/gitops: Server Error \(HTTP 500\)/,
+    )
 
     expect(await gh.headSha(base)).toBe(baseHead)
     expect(await gh.headSha(branch)).toBe(branchHead)
@@ -439,8 +528,15 @@ describe('pr mode', () => {
   test('a token that cannot open pull requests is told about pull-requests: write', async () => {
     const base = await freshBase()
     const branch = `deploy/backend-${branchCounter}`
-    gh.injectFault({ method: 'POST', path: /\/pulls$/, status: 403, body: { message: 'Resource not accessible by integration' } })
-    await expect(runPullRequest(base, branch, NEW)).rejects.toThrow(/`contents: write` and `pull-requests: write` on acme\/gitops/)
+    gh.injectFault({
+      method: 'POST',
+      path: /\/pulls$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    })
+    await expect(runPullRequest(base, branch, NEW)).rejects.toThrow(
+      /`contents: write` and `pull-requests: write` on acme\/gitops/,
+    )
   })
 
   test('refuses a pull request branch equal to the base', async () => {
@@ -480,7 +576,9 @@ describe('reading', () => {
       await small.seed({ 'a.yaml': 'a', 'b.yaml': 'b', 'c/d.yaml': 'd' })
       const repo = new GitOpsRepository(createGitHubClient(small.token, small.url), small.owner, small.repo)
       const snapshot = await repo.snapshot('main')
-      await expect(repo.listFiles(snapshot)).rejects.toThrow(/too many files .* List the manifest files explicitly in the `manifests` input/)
+      await expect(repo.listFiles(snapshot)).rejects.toThrow(
+        /too many files .* List the manifest files explicitly in the `manifests` input/,
+      )
       expect(small.takeValidationErrors()).toEqual([])
     } finally {
       await small.close()
@@ -492,7 +590,11 @@ describe('reading', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const { port } = closed.address() as AddressInfo
     await new Promise<void>((resolve) => closed.close(() => resolve()))
-    const offline = new GitOpsRepository(createGitHubClient(gh.token, `http://127.0.0.1:${port}`, { retryBaseMs: 1 }), gh.owner, gh.repo)
+    const offline = new GitOpsRepository(
+      createGitHubClient(gh.token, `http://127.0.0.1:${port}`, { retryBaseMs: 1 }),
+      gh.owner,
+      gh.repo,
+    )
     const error = (await offline.defaultBranch().catch((e: unknown) => e)) as Error
     expect(error.message).toMatch(/^Could not read the repository in acme\/gitops: network error: .*ECONNREFUSED/)
     expect(error.message).not.toContain('HTTP 500')
@@ -502,13 +604,19 @@ describe('reading', () => {
   test('clear errors for a missing repository, base branch, file or directory', async () => {
     const base = await freshBase()
     const missing = new GitOpsRepository(client, gh.owner, 'nope')
-    await expect(missing.defaultBranch()).rejects.toThrow(/Could not read the repository in acme\/nope: Not Found \(HTTP 404\)\. Either acme\/nope does not exist or the token cannot see it/)
+    await expect(missing.defaultBranch()).rejects.toThrow(
+      /Could not read the repository in acme\/nope: Not Found \(HTTP 404\)\. Either acme\/nope does not exist or the token cannot see it/,
+    )
 
     const repo = new GitOpsRepository(client, gh.owner, gh.repo)
     expect(await repo.defaultBranch()).toBe('main')
-    await expect(repo.snapshot('no-such-branch')).rejects.toThrow(/^Could not read branch no-such-branch in acme\/gitops: Branch not found \(HTTP 404\)\. Set the `base` input to an existing branch/)
+    await expect(repo.snapshot('no-such-branch')).rejects.toThrow(
+      /^Could not read branch no-such-branch in acme\/gitops: Branch not found \(HTTP 404\)\. Set the `base` input to an existing branch/,
+    )
     const snapshot = await repo.snapshot(base)
-    await expect(repo.readFiles(snapshot, ['apps/missing.yaml'])).rejects.toThrow(/Could not read apps\/missing\.yaml at .*Check the `manifests` input/)
+    await expect(repo.readFiles(snapshot, ['apps/missing.yaml'])).rejects.toThrow(
+      /Could not read apps\/missing\.yaml at .*Check the `manifests` input/,
+    )
     await expect(repo.readFiles(snapshot, ['apps'])).rejects.toThrow(/apps is a directory/)
   })
 })

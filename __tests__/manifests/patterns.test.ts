@@ -12,7 +12,10 @@ describe('validateManifestPatterns', () => {
     [['apps\\backend\\deploy.yml'], ['apps/backend/deploy.yml']],
     [['  apps/x.yaml  '], ['apps/x.yaml']],
     [['apps/./x/../y.yaml'], ['apps/y.yaml']],
-    [['apps/**/*.yaml', 'base/'], ['apps/**/*.yaml', 'base']],
+    [
+      ['apps/**/*.yaml', 'base/'],
+      ['apps/**/*.yaml', 'base'],
+    ],
     [['.'], ['.']],
     [['./'], ['.']],
   ])('%j -> %j', (input, expected) => {
@@ -76,25 +79,59 @@ describe('selectManifestFiles', () => {
     [
       'directory, recursively, YAML only, not a sibling with the same prefix',
       ['apps/backend'],
-      ['apps/backend/deployment.yaml', 'apps/backend/kustomization.yaml', 'apps/backend/overlays/prod/patch.yaml', 'apps/backend/service.yml'],
+      [
+        'apps/backend/deployment.yaml',
+        'apps/backend/kustomization.yaml',
+        'apps/backend/overlays/prod/patch.yaml',
+        'apps/backend/service.yml',
+      ],
     ],
-    ['directory with trailing slash', ['apps/frontend/'], ['apps/frontend/.hidden/extra.yaml', 'apps/frontend/deployment.yaml']],
-    ['glob', ['apps/*/deployment.yaml'], ['apps/backend-legacy/deployment.yaml', 'apps/backend/deployment.yaml', 'apps/frontend/deployment.yaml']],
-    ['glob with ** includes dot directories', ['apps/frontend/**/*.yaml'], ['apps/frontend/.hidden/extra.yaml', 'apps/frontend/deployment.yaml']],
-    ['glob naming directories selects below them', ['**/overlays/prod'], ['apps/backend/overlays/prod/patch.yaml', 'clusters/prod/apps/backend/overlays/prod/patch.yaml']],
-    ['brace glob', ['apps/{backend,frontend}/deployment.yaml'], ['apps/backend/deployment.yaml', 'apps/frontend/deployment.yaml']],
+    [
+      'directory with trailing slash',
+      ['apps/frontend/'],
+      ['apps/frontend/.hidden/extra.yaml', 'apps/frontend/deployment.yaml'],
+    ],
+    [
+      'glob',
+      ['apps/*/deployment.yaml'],
+      ['apps/backend-legacy/deployment.yaml', 'apps/backend/deployment.yaml', 'apps/frontend/deployment.yaml'],
+    ],
+    [
+      'glob with ** includes dot directories',
+      ['apps/frontend/**/*.yaml'],
+      ['apps/frontend/.hidden/extra.yaml', 'apps/frontend/deployment.yaml'],
+    ],
+    [
+      'glob naming directories selects below them',
+      ['**/overlays/prod'],
+      ['apps/backend/overlays/prod/patch.yaml', 'clusters/prod/apps/backend/overlays/prod/patch.yaml'],
+    ],
+    [
+      'brace glob',
+      ['apps/{backend,frontend}/deployment.yaml'],
+      ['apps/backend/deployment.yaml', 'apps/frontend/deployment.yaml'],
+    ],
     ['root', ['.'], repository.filter((file) => /\.ya?ml$/.test(file)).sort()],
     [
       'overlapping patterns are de-duplicated and sorted',
       ['apps/backend/deployment.yaml', './apps/backend', 'base.yaml'],
-      ['apps/backend/deployment.yaml', 'apps/backend/kustomization.yaml', 'apps/backend/overlays/prod/patch.yaml', 'apps/backend/service.yml', 'base.yaml'],
+      [
+        'apps/backend/deployment.yaml',
+        'apps/backend/kustomization.yaml',
+        'apps/backend/overlays/prod/patch.yaml',
+        'apps/backend/service.yml',
+        'base.yaml',
+      ],
     ],
   ])('%s', (_name, patterns, expected) => {
     expect(selectManifestFiles(patterns, repository, WHERE)).toEqual(expected)
   })
 
   test.each([
-    [['apps/missing.yaml'], '"apps/missing.yaml" matches no file, nor a directory holding .yaml/.yml files, in acme/gitops@main'],
+    [
+      ['apps/missing.yaml'],
+      '"apps/missing.yaml" matches no file, nor a directory holding .yaml/.yml files, in acme/gitops@main',
+    ],
     [['notes'], '"notes" matches no file'],
     [['apps/*/missing.yaml'], '"apps/*/missing.yaml" matches no .yaml/.yml file in acme/gitops@main'],
     [['apps/backend', 'Apps/Backend'], '"Apps/Backend" matches no file'],
@@ -107,6 +144,9 @@ describe('selectManifestFiles', () => {
 
 describe('duplicates', () => {
   test('the same file written twice is read and committed once', () => {
-    expect(validateManifestPatterns(['apps/a.yaml', './apps/a.yaml', 'apps//a.yaml', 'apps/b.yaml'])).toEqual(['apps/a.yaml', 'apps/b.yaml'])
+    expect(validateManifestPatterns(['apps/a.yaml', './apps/a.yaml', 'apps//a.yaml', 'apps/b.yaml'])).toEqual([
+      'apps/a.yaml',
+      'apps/b.yaml',
+    ])
   })
 })

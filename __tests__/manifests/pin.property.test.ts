@@ -98,7 +98,10 @@ const imageFor = (repository: string) =>
       tag: fc.option(tag, { nil: undefined }),
       digest: fc.option(hex, { nil: undefined }),
     })
-    .map(({ repository, tag, digest }) => repository + (tag === undefined ? '' : `:${tag}`) + (digest === undefined ? '' : `@sha256:${digest}`))
+    .map(
+      ({ repository, tag, digest }) =>
+        repository + (tag === undefined ? '' : `:${tag}`) + (digest === undefined ? '' : `@sha256:${digest}`),
+    )
 
 const containerFor = (repository: string): fc.Arbitrary<ContainerModel> =>
   fc.record({
@@ -122,29 +125,45 @@ const workloadFor = (repository: string): fc.Arbitrary<WorkloadModel> =>
     leadingComment: fc.boolean(),
   })
 
-const other: fc.Arbitrary<OtherModel> = fc.record({ type: fc.constant('other' as const), text: fc.constantFrom(...OTHER_DOCUMENTS) })
+const other: fc.Arbitrary<OtherModel> = fc.record({
+  type: fc.constant('other' as const),
+  text: fc.constantFrom(...OTHER_DOCUMENTS),
+})
 
 const fileFor = (repository: string): fc.Arbitrary<FileModel> =>
   fc.integer({ min: 1, max: 5 }).chain((count) =>
     fc.record({
-      documents: fc.array(fc.oneof({ weight: 3, arbitrary: workloadFor(repository) }, { weight: 1, arbitrary: other }), { minLength: count, maxLength: count }),
+      documents: fc.array(
+        fc.oneof({ weight: 3, arbitrary: workloadFor(repository) }, { weight: 1, arbitrary: other }),
+        { minLength: count, maxLength: count },
+      ),
       crlf: fc.boolean(),
       finalNewline: fc.boolean(),
       bom: fc.boolean(),
       leadingSeparator: fc.boolean(),
-      separators: fc.array(fc.constantFrom('---\n', '\n---\n', '# next\n---\n', '...\n---\n', '--- # doc\n'), { minLength: count, maxLength: count }),
+      separators: fc.array(fc.constantFrom('---\n', '\n---\n', '# next\n---\n', '...\n---\n', '--- # doc\n'), {
+        minLength: count,
+        maxLength: count,
+      }),
     }),
   )
 
 const target = fc.constantFrom(...Object.keys(TARGETS)).chain((repository) =>
   fc.record({
     selector: fc.record(
-      { repository: fc.constant(repository), container: fc.option(fc.constantFrom(...NAMES), { nil: undefined, freq: 2 }) },
+      {
+        repository: fc.constant(repository),
+        container: fc.option(fc.constantFrom(...NAMES), { nil: undefined, freq: 2 }),
+      },
       { requiredKeys: ['repository'] },
     ),
     model: fileFor(repository),
     pinned: fc
-      .record({ spelling: fc.constantFrom(...TARGETS[repository]), tag: fc.option(tag, { nil: undefined }), digest: hex })
+      .record({
+        spelling: fc.constantFrom(...TARGETS[repository]),
+        tag: fc.option(tag, { nil: undefined }),
+        digest: hex,
+      })
       .map(({ spelling, tag, digest }) => `${spelling}${tag === undefined ? '' : `:${tag}`}@sha256:${digest}`),
   }),
 )
@@ -155,7 +174,10 @@ function quoted(value: string, quote: Quote): string {
 
 function matches(model: ContainerModel, selector: ContainerSelector, pinned: string): boolean {
   const value = model.alreadyPinned ? pinned : model.image
-  return normalizedRepository(parseImageReference(value)) === selector.repository && (selector.container === undefined || selector.container === model.name)
+  return (
+    normalizedRepository(parseImageReference(value)) === selector.repository &&
+    (selector.container === undefined || selector.container === model.name)
+  )
 }
 
 /** The image text a container is written with. */
@@ -187,7 +209,9 @@ function renderWorkload(model: WorkloadModel, imageOf: ImageOf): string {
     const rest = ' '.repeat(dash.length)
     for (const item of items) {
       if (item.blankBefore) lines.push('')
-      const [first, second] = fields(item).map((text) => (item.comment && text.startsWith('image') ? `${text}  # keep me` : text))
+      const [first, second] = fields(item).map((text) =>
+        item.comment && text.startsWith('image') ? `${text}  # keep me` : text,
+      )
       lines.push(dash + first, rest + second)
     }
   }
@@ -207,7 +231,9 @@ function render(model: FileModel, imageOf: ImageOf): string {
 
 function containersOf(model: FileModel): ContainerModel[] {
   return model.documents.flatMap((document) =>
-    document.type === 'workload' ? [...document.containers.filter((item) => item.init), ...document.containers.filter((item) => !item.init)] : [],
+    document.type === 'workload'
+      ? [...document.containers.filter((item) => item.init), ...document.containers.filter((item) => !item.init)]
+      : [],
   )
 }
 
@@ -215,7 +241,14 @@ function containersOf(model: FileModel): ContainerModel[] {
 function imagesInDocuments(content: string): string[][] {
   return parseAllDocuments(content)
     .map((document) => document.toJS() as Record<string, unknown> | null)
-    .filter((value) => value !== null && typeof value === 'object' && typeof value.kind === 'string' && value.kind in KINDS && value.apiVersion !== 'example.com/v1')
+    .filter(
+      (value) =>
+        value !== null &&
+        typeof value === 'object' &&
+        typeof value.kind === 'string' &&
+        value.kind in KINDS &&
+        value.apiVersion !== 'example.com/v1',
+    )
     .map((value) => {
       let spec = value as Record<string, unknown>
       for (const key of KINDS[value!.kind as keyof typeof KINDS].path) spec = spec[key] as Record<string, unknown>
@@ -239,7 +272,11 @@ describe('pinManifest on generated manifests', () => {
         // The sites are exactly the matching containers, and their ranges hold the written scalar.
         const sites = findImageSites(before, 'gen.yaml', selector)
         expect(sites.map((site) => site.image)).toEqual(matching.map(original))
-        sites.forEach((site, index) => expect(before.slice(site.range[0], site.range[1])).toBe(quoted(original(matching[index]), matching[index].quote)))
+        sites.forEach((site, index) =>
+          expect(before.slice(site.range[0], site.range[1])).toBe(
+            quoted(original(matching[index]), matching[index].quote),
+          ),
+        )
 
         const result = pinManifest(before, 'gen.yaml', selector, pinned)
         // (a) Byte for byte: the same manifest with only the matching images written as the pinned value.
@@ -247,9 +284,13 @@ describe('pinManifest on generated manifests', () => {
         let cursor = 0
         let offset = 0
         for (const site of result.sites) {
-          expect(result.content.slice(cursor + offset, site.range[0] + offset)).toBe(before.slice(cursor, site.range[0]))
+          expect(result.content.slice(cursor + offset, site.range[0] + offset)).toBe(
+            before.slice(cursor, site.range[0]),
+          )
           const replacement = before.slice(site.range[0], site.range[1]).replace(site.image, pinned)
-          expect(result.content.slice(site.range[0] + offset, site.range[0] + offset + replacement.length)).toBe(replacement)
+          expect(result.content.slice(site.range[0] + offset, site.range[0] + offset + replacement.length)).toBe(
+            replacement,
+          )
           offset += replacement.length - (site.range[1] - site.range[0])
           cursor = site.range[1]
         }
@@ -257,9 +298,16 @@ describe('pinManifest on generated manifests', () => {
         expect(result.changes).toHaveLength(matching.filter((item) => original(item) !== pinned).length)
 
         // (b) Reading the result back gives the pinned image for matching containers, the old one elsewhere.
-        const perDocument = model.documents.filter((document): document is WorkloadModel => document.type === 'workload')
+        const perDocument = model.documents.filter(
+          (document): document is WorkloadModel => document.type === 'workload',
+        )
         expect(imagesInDocuments(result.content)).toEqual(
-          perDocument.map((document) => [...document.containers.filter((item) => item.init), ...document.containers.filter((item) => !item.init)].map(expected)),
+          perDocument.map((document) =>
+            [
+              ...document.containers.filter((item) => item.init),
+              ...document.containers.filter((item) => !item.init),
+            ].map(expected),
+          ),
         )
 
         // (c) A second rewrite is a no-op.

@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals'
-import { MAX_MANIFEST_BYTES, ManifestError, findImageSites, pinManifest, rewriteImages } from '../../src/manifests/pin.js'
+import {
+  MAX_MANIFEST_BYTES,
+  ManifestError,
+  findImageSites,
+  pinManifest,
+  rewriteImages,
+} from '../../src/manifests/pin.js'
 import type { ContainerSelector, ImageSite } from '../../src/manifests/pin.js'
 
 const OLD = `sha256:${'1'.repeat(64)}`
@@ -13,12 +19,28 @@ function pair(template: string, from: string, to: string): [string, string] {
 }
 
 function sitesSummary(sites: readonly ImageSite[]) {
-  return sites.map(({ kind, workload, container, initContainer, line, image }) => ({ kind, workload, container, initContainer, line, image }))
+  return sites.map(({ kind, workload, container, initContainer, line, image }) => ({
+    kind,
+    workload,
+    container,
+    initContainer,
+    line,
+    image,
+  }))
 }
 
 describe('workload kinds', () => {
   const podSpec = (indent: string) =>
-    [`${indent}initContainers:`, `${indent}- name: migrate`, `${indent}  image: {{IMG}}`, `${indent}containers:`, `${indent}- name: web`, `${indent}  image: {{IMG}}`, `${indent}- name: cache`, `${indent}  image: redis:7`].join('\n')
+    [
+      `${indent}initContainers:`,
+      `${indent}- name: migrate`,
+      `${indent}  image: {{IMG}}`,
+      `${indent}containers:`,
+      `${indent}- name: web`,
+      `${indent}  image: {{IMG}}`,
+      `${indent}- name: cache`,
+      `${indent}  image: redis:7`,
+    ].join('\n')
 
   test.each([
     ['Pod', 'v1', 'spec:\n', '  '],
@@ -29,7 +51,12 @@ describe('workload kinds', () => {
     ['ReplicaSet', 'apps/v1', 'spec:\n  template:\n    spec:\n', '      '],
     ['ReplicationController', 'v1', 'spec:\n  template:\n    spec:\n', '      '],
     ['Job', 'batch/v1', 'spec:\n  template:\n    spec:\n', '      '],
-    ['CronJob', 'batch/v1', 'spec:\n  schedule: "@daily"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n', '          '],
+    [
+      'CronJob',
+      'batch/v1',
+      'spec:\n  schedule: "@daily"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n',
+      '          ',
+    ],
     ['Rollout', 'argoproj.io/v1alpha1', 'spec:\n  template:\n    spec:\n', '      '],
   ])('%s (%s)', (kind, apiVersion, path, indent) => {
     // 4 header lines, the path, then `initContainers:` and `- name: migrate`.
@@ -39,26 +66,77 @@ describe('workload kinds', () => {
     const result = pinManifest(before, 'apps/frontend.yaml', NGINX, PINNED)
     expect(result.content).toBe(after)
     expect(sitesSummary(result.sites)).toEqual([
-      { kind, workload: 'frontend', container: 'migrate', initContainer: true, line: firstImageLine, image: 'nginx:1.26' },
-      { kind, workload: 'frontend', container: 'web', initContainer: false, line: firstImageLine + 3, image: 'nginx:1.26' },
+      {
+        kind,
+        workload: 'frontend',
+        container: 'migrate',
+        initContainer: true,
+        line: firstImageLine,
+        image: 'nginx:1.26',
+      },
+      {
+        kind,
+        workload: 'frontend',
+        container: 'web',
+        initContainer: false,
+        line: firstImageLine + 3,
+        image: 'nginx:1.26',
+      },
     ])
     expect(result.changes).toEqual([
-      { file: 'apps/frontend.yaml', line: firstImageLine, workload: 'frontend', kind, container: 'migrate', from: 'nginx:1.26', to: PINNED },
-      { file: 'apps/frontend.yaml', line: firstImageLine + 3, workload: 'frontend', kind, container: 'web', from: 'nginx:1.26', to: PINNED },
+      {
+        file: 'apps/frontend.yaml',
+        line: firstImageLine,
+        workload: 'frontend',
+        kind,
+        container: 'migrate',
+        from: 'nginx:1.26',
+        to: PINNED,
+      },
+      {
+        file: 'apps/frontend.yaml',
+        line: firstImageLine + 3,
+        workload: 'frontend',
+        kind,
+        container: 'web',
+        from: 'nginx:1.26',
+        to: PINNED,
+      },
     ])
     for (const site of result.sites) expect(before.slice(site.range[0], site.range[1])).toBe('nginx:1.26')
   })
 
   test.each([
-    ['Service', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n'],
-    ['ConfigMap with image text', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  pod.yaml: |\n    containers:\n    - image: nginx\n  image: nginx\n'],
-    ['Kustomization', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n- name: nginx\n  newTag: "1.26"\n'],
-    ['unknown kind', 'apiVersion: example.com/v1\nkind: Widget\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n'],
-    ['a CRD reusing a built-in kind name', 'apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n'],
-    ['Rollout outside argoproj.io', 'apiVersion: apps/v1\nkind: Rollout\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n'],
+    [
+      'Service',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n',
+    ],
+    [
+      'ConfigMap with image text',
+      'apiVersion: v1\nkind: ConfigMap\ndata:\n  pod.yaml: |\n    containers:\n    - image: nginx\n  image: nginx\n',
+    ],
+    [
+      'Kustomization',
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n- name: nginx\n  newTag: "1.26"\n',
+    ],
+    [
+      'unknown kind',
+      'apiVersion: example.com/v1\nkind: Widget\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n',
+    ],
+    [
+      'a CRD reusing a built-in kind name',
+      'apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n',
+    ],
+    [
+      'Rollout outside argoproj.io',
+      'apiVersion: apps/v1\nkind: Rollout\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n',
+    ],
     ['kind that is not a string', 'kind: [Pod]\nspec:\n  containers: [{name: web, image: nginx}]\n'],
     ['containers that is not a list', 'kind: Pod\nspec:\n  containers: {name: web, image: nginx}\n'],
-    ['image that is not a string', 'kind: Pod\nspec:\n  containers:\n  - {name: a, image: 42}\n  - {name: b, image: null}\n  - {name: c, image: [nginx]}\n  - {name: d}\n  - nginx\n'],
+    [
+      'image that is not a string',
+      'kind: Pod\nspec:\n  containers:\n  - {name: a, image: 42}\n  - {name: b, image: null}\n  - {name: c, image: [nginx]}\n  - {name: d}\n  - nginx\n',
+    ],
     ['a missing spec', 'kind: Deployment\nmetadata: {name: x}\n'],
     ['empty file', ''],
     ['comments only', '# nothing here\n'],
@@ -79,12 +157,16 @@ describe('workload kinds', () => {
     )
     const result = pinManifest(before, 'list.yaml', NGINX, PINNED)
     expect(result.content).toBe(after)
-    expect(sitesSummary(result.sites)).toEqual([{ kind: 'Deployment', workload: 'a', container: 'web', initContainer: false, line: 10, image: 'nginx' }])
+    expect(sitesSummary(result.sites)).toEqual([
+      { kind: 'Deployment', workload: 'a', container: 'web', initContainer: false, line: 10, image: 'nginx' },
+    ])
   })
 
   test('unnamed workloads and containers', () => {
     const sites = findImageSites('kind: Pod\nspec:\n  containers:\n  - image: nginx\n', 'p.yaml', NGINX)
-    expect(sitesSummary(sites)).toEqual([{ kind: 'Pod', workload: '', container: '', initContainer: false, line: 4, image: 'nginx' }])
+    expect(sitesSummary(sites)).toEqual([
+      { kind: 'Pod', workload: '', container: '', initContainer: false, line: 4, image: 'nginx' },
+    ])
   })
 })
 
@@ -200,30 +282,110 @@ describe('matching', () => {
 
 describe('byte preservation: only the image scalar changes', () => {
   test.each([
-    ['trailing comment on the image line', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}   # pinned by CI, do not edit\n', 'nginx:1', PINNED],
-    ['single quotes stay', "kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}\n", "'nginx:1'", `'${PINNED}'`],
-    ['double quotes stay', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}} # c\n', '"nginx:1"', `"${PINNED}"`],
-    ['CRLF line endings', 'kind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: {{IMG}}\r\n  - name: x\r\n    image: redis\r\n', 'nginx:1', PINNED],
+    [
+      'trailing comment on the image line',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}   # pinned by CI, do not edit\n',
+      'nginx:1',
+      PINNED,
+    ],
+    [
+      'single quotes stay',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}\n',
+      "'nginx:1'",
+      `'${PINNED}'`,
+    ],
+    [
+      'double quotes stay',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}} # c\n',
+      '"nginx:1"',
+      `"${PINNED}"`,
+    ],
+    [
+      'CRLF line endings',
+      'kind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: {{IMG}}\r\n  - name: x\r\n    image: redis\r\n',
+      'nginx:1',
+      PINNED,
+    ],
     ['no final newline', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}', 'nginx:1', PINNED],
-    ['no final newline, quoted', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}', '"nginx:1"', `"${PINNED}"`],
-    ['byte order mark', '\uFEFFkind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: {{IMG}}\r\n', 'nginx:1', PINNED],
+    [
+      'no final newline, quoted',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}',
+      '"nginx:1"',
+      `"${PINNED}"`,
+    ],
+    [
+      'byte order mark',
+      '\uFEFFkind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: {{IMG}}\r\n',
+      'nginx:1',
+      PINNED,
+    ],
     [
       'comments, blank lines, odd indentation and key order',
       '# header\n\napiVersion: v1   # core\nkind: Pod\n\nmetadata:\n    name: p   # four spaces\nspec:\n    # the app\n    containers:\n\n        -   image: {{IMG}}\n            # below the image\n            name: web\n\n    restartPolicy: Always\n\n\n',
       'nginx:1',
       PINNED,
     ],
-    ['flow-style containers', 'kind: Pod\nspec:\n  containers: [{name: a, image: {{IMG}}}, {name: b, image: redis}]\n', 'nginx:1', PINNED],
-    ['flow-style, quoted, spread over lines', "kind: Pod\nspec: {containers: [\n  { name: a,\n    image: {{IMG}} },\n  ]}\n", "'nginx:1'", `'${PINNED}'`],
-    ['JSON document', '{"kind": "Pod", "spec": {"containers": [{"name": "a", "image": {{IMG}}}]}}', '"nginx:1"', `"${PINNED}"`],
-    ['anchor and tag on the scalar', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: &img !!str {{IMG}}\n', 'nginx:1', PINNED],
-    ['value on the next line', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image:\n      {{IMG}}\n', 'nginx:1', PINNED],
+    [
+      'flow-style containers',
+      'kind: Pod\nspec:\n  containers: [{name: a, image: {{IMG}}}, {name: b, image: redis}]\n',
+      'nginx:1',
+      PINNED,
+    ],
+    [
+      'flow-style, quoted, spread over lines',
+      'kind: Pod\nspec: {containers: [\n  { name: a,\n    image: {{IMG}} },\n  ]}\n',
+      "'nginx:1'",
+      `'${PINNED}'`,
+    ],
+    [
+      'JSON document',
+      '{"kind": "Pod", "spec": {"containers": [{"name": "a", "image": {{IMG}}}]}}',
+      '"nginx:1"',
+      `"${PINNED}"`,
+    ],
+    [
+      'anchor and tag on the scalar',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: &img !!str {{IMG}}\n',
+      'nginx:1',
+      PINNED,
+    ],
+    [
+      'value on the next line',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image:\n      {{IMG}}\n',
+      'nginx:1',
+      PINNED,
+    ],
     ['tab after the colon', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image:\t{{IMG}}\n', 'nginx:1', PINNED],
-    ['literal block scalar', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: |\n      {{IMG}}\n    ports: []\n', 'nginx:1', PINNED],
-    ['folded block scalar, strip, CRLF', 'kind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: >- # folded\r\n       {{IMG}}\r\n\r\n', 'nginx:1', PINNED],
-    ['non-ASCII comments', 'kind: Pod # ünïcödé 🚀\nspec:\n  containers:\n  - name: wéb\n    image: {{IMG}} # ✓\n', 'nginx:1', PINNED],
-    ['tag@digest replaced by the new tag@digest', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}\n', `nginx:1.26@${OLD}`, PINNED],
-    ['digest-only pin', 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}\n', `"nginx@${OLD}"`, `"nginx@${NEW}"`],
+    [
+      'literal block scalar',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: |\n      {{IMG}}\n    ports: []\n',
+      'nginx:1',
+      PINNED,
+    ],
+    [
+      'folded block scalar, strip, CRLF',
+      'kind: Pod\r\nspec:\r\n  containers:\r\n  - name: web\r\n    image: >- # folded\r\n       {{IMG}}\r\n\r\n',
+      'nginx:1',
+      PINNED,
+    ],
+    [
+      'non-ASCII comments',
+      'kind: Pod # ünïcödé 🚀\nspec:\n  containers:\n  - name: wéb\n    image: {{IMG}} # ✓\n',
+      'nginx:1',
+      PINNED,
+    ],
+    [
+      'tag@digest replaced by the new tag@digest',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}\n',
+      `nginx:1.26@${OLD}`,
+      PINNED,
+    ],
+    [
+      'digest-only pin',
+      'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: {{IMG}}\n',
+      `"nginx@${OLD}"`,
+      `"nginx@${NEW}"`,
+    ],
   ])('%s', (_name, template, from, to) => {
     const [before, after] = pair(template, from, to)
     const pinned = to.replace(/^['"]|['"]$/g, '')
@@ -233,7 +395,11 @@ describe('byte preservation: only the image scalar changes', () => {
   })
 
   test('the line of a site counts CRLF lines and ignores the BOM', () => {
-    const sites = findImageSites('\uFEFF# a\r\n\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - {name: web, image: nginx}\r\n', 'p.yaml', NGINX)
+    const sites = findImageSites(
+      '\uFEFF# a\r\n\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - {name: web, image: nginx}\r\n',
+      'p.yaml',
+      NGINX,
+    )
     expect(sites.map((site) => site.line)).toEqual([6])
   })
 
@@ -249,7 +415,9 @@ describe('byte preservation: only the image scalar changes', () => {
     const before = `kind: Pod\nspec:\n  containers:\n  - {name: a, image: ${PINNED}}\n  - {name: b, image: nginx:1}\n`
     const result = pinManifest(before, 'p.yaml', NGINX, PINNED)
     expect(result.changes.map((change) => change.container)).toEqual(['b'])
-    expect(result.content).toBe(`kind: Pod\nspec:\n  containers:\n  - {name: a, image: ${PINNED}}\n  - {name: b, image: ${PINNED}}\n`)
+    expect(result.content).toBe(
+      `kind: Pod\nspec:\n  containers:\n  - {name: a, image: ${PINNED}}\n  - {name: b, image: ${PINNED}}\n`,
+    )
   })
 })
 
@@ -259,7 +427,9 @@ describe('rewriteImages', () => {
 
   test('a plain scalar that would need quotes becomes double-quoted', () => {
     const pinned = `[::1]:5000/app@${NEW}`
-    expect(rewriteImages(content, 'p.yaml', sites(), pinned).content).toBe(`kind: Pod\nspec:\n  containers:\n  - {name: a, image: "${pinned}"}\n`)
+    expect(rewriteImages(content, 'p.yaml', sites(), pinned).content).toBe(
+      `kind: Pod\nspec:\n  containers:\n  - {name: a, image: "${pinned}"}\n`,
+    )
   })
 
   test('refuses a pinned value that is not an image reference', () => {
@@ -290,7 +460,8 @@ describe('anchors and aliases', () => {
   })
 
   test('merge keys: an explicit image wins over the merged one', () => {
-    const content = 'kind: Pod\nspec:\n  containers:\n  - &base {name: a, image: redis}\n  - <<: *base\n    name: b\n    image: nginx:1\n'
+    const content =
+      'kind: Pod\nspec:\n  containers:\n  - &base {name: a, image: redis}\n  - <<: *base\n    name: b\n    image: nginx:1\n'
     expect(findImageSites(content, 'p.yaml', NGINX).map((site) => [site.container, site.line])).toEqual([['b', 7]])
   })
 
@@ -311,7 +482,11 @@ describe('anchors and aliases', () => {
       'p.yaml:5: container "b" in Pod shares the image of line 4 through a YAML alias but is not selected',
     ],
   ])('refuses %s', (_name, content, message) => {
-    const selector = message.includes('not selected') ? { ...NGINX, container: 'a' } : message.includes('"b"') ? { ...NGINX, container: 'b' } : NGINX
+    const selector = message.includes('not selected')
+      ? { ...NGINX, container: 'a' }
+      : message.includes('"b"')
+        ? { ...NGINX, container: 'b' }
+        : NGINX
     expect(() => findImageSites(content, 'p.yaml', selector)).toThrow(ManifestError)
     expect(() => findImageSites(content, 'p.yaml', selector)).toThrow(message)
   })
@@ -327,7 +502,8 @@ describe('anchors and aliases', () => {
   })
 
   test('aliases elsewhere are fine', () => {
-    const content = 'kind: Deployment\nmetadata:\n  labels: &labels {app: web}\nspec:\n  selector: {matchLabels: *labels}\n  template:\n    metadata: {labels: *labels}\n    spec:\n      containers: [{name: web, image: nginx}]\n'
+    const content =
+      'kind: Deployment\nmetadata:\n  labels: &labels {app: web}\nspec:\n  selector: {matchLabels: *labels}\n  template:\n    metadata: {labels: *labels}\n    spec:\n      containers: [{name: web, image: nginx}]\n'
     expect(findImageSites(content, 'd.yaml', NGINX)).toHaveLength(1)
   })
 
@@ -364,20 +540,64 @@ describe('errors', () => {
   const deepBomb = `a: &a0 [x, x]\n${Array.from({ length: 120 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`).join('\n')}\n`
 
   test.each([
-    ['invalid YAML in the second document', lines('kind: Pod', '---', 'kind: Pod', 'spec:', '  containers: [', '  - name: x', ''), /^apps\/p\.yaml:6: invalid YAML: /],
+    [
+      'invalid YAML in the second document',
+      lines('kind: Pod', '---', 'kind: Pod', 'spec:', '  containers: [', '  - name: x', ''),
+      /^apps\/p\.yaml:6: invalid YAML: /,
+    ],
     ['a tab-indented line', lines('kind: Pod', 'spec:', '\tcontainers: []', ''), /^apps\/p\.yaml:3: invalid YAML: /],
-    ['a duplicate key', lines('kind: Pod', 'spec:', '  containers:', '  - name: a', '    image: nginx', '    image: redis', ''), /^apps\/p\.yaml:6: invalid YAML: Map keys must be unique/],
-    ['an alias without anchor', lines('kind: Pod', 'spec: *nope', ''), /^apps\/p\.yaml:2: invalid YAML: the alias \*nope has no anchor/],
-    ['an anchor containing itself', lines('kind: Pod', 'spec: &s {containers: *s}', ''), /^apps\/p\.yaml:2: invalid YAML: an anchor contains an alias to itself/],
+    [
+      'a duplicate key',
+      lines('kind: Pod', 'spec:', '  containers:', '  - name: a', '    image: nginx', '    image: redis', ''),
+      /^apps\/p\.yaml:6: invalid YAML: Map keys must be unique/,
+    ],
+    [
+      'an alias without anchor',
+      lines('kind: Pod', 'spec: *nope', ''),
+      /^apps\/p\.yaml:2: invalid YAML: the alias \*nope has no anchor/,
+    ],
+    [
+      'an anchor containing itself',
+      lines('kind: Pod', 'spec: &s {containers: *s}', ''),
+      /^apps\/p\.yaml:2: invalid YAML: an anchor contains an alias to itself/,
+    ],
     ['an alias bomb', bomb, /^apps\/p\.yaml:1: YAML aliases expand this document to \d{9} nodes .* \(an alias bomb\)/],
-    ['a deep alias bomb', deepBomb, /^apps\/p\.yaml:1: YAML aliases expand this document to more than 1000000000000000 nodes/],
-    ['a file over the size limit', `kind: Pod\n${'#'.repeat(MAX_MANIFEST_BYTES)}\n`, /^apps\/p\.yaml: is \d+ bytes, over the 5242880-byte limit/],
-    ['a file over the size limit in UTF-8 bytes', `# ${'é'.repeat(MAX_MANIFEST_BYTES / 2)}\n`, /over the 5242880-byte limit/],
+    [
+      'a deep alias bomb',
+      deepBomb,
+      /^apps\/p\.yaml:1: YAML aliases expand this document to more than 1000000000000000 nodes/,
+    ],
+    [
+      'a file over the size limit',
+      `kind: Pod\n${'#'.repeat(MAX_MANIFEST_BYTES)}\n`,
+      /^apps\/p\.yaml: is \d+ bytes, over the 5242880-byte limit/,
+    ],
+    [
+      'a file over the size limit in UTF-8 bytes',
+      `# ${'é'.repeat(MAX_MANIFEST_BYTES / 2)}\n`,
+      /over the 5242880-byte limit/,
+    ],
     // Deep nesting used to take yaml's parser into quadratic time or abort Node on stack exhaustion.
-    ['compact sequences nested 50,000 deep', `${'- '.repeat(50_000)}x`, /^apps\/p\.yaml:1: collections are nested more than 256 levels deep/],
-    ['flow collections nested a million deep', `kind: Pod\nspec: ${'['.repeat(1_000_000)}`, /^apps\/p\.yaml:2: collections are nested more than 256 levels deep/],
-    ['block mappings nested by indentation', Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'), /^apps\/p\.yaml:257: collections are nested more than 256 levels deep/],
-    ['a helm template', lines('kind: Deployment', 'spec:', '  {{- if .Values.enabled }}', '  replicas: 1', '  {{- end }}', ''), /^apps\/p\.yaml:3: invalid YAML/],
+    [
+      'compact sequences nested 50,000 deep',
+      `${'- '.repeat(50_000)}x`,
+      /^apps\/p\.yaml:1: collections are nested more than 256 levels deep/,
+    ],
+    [
+      'flow collections nested a million deep',
+      `kind: Pod\nspec: ${'['.repeat(1_000_000)}`,
+      /^apps\/p\.yaml:2: collections are nested more than 256 levels deep/,
+    ],
+    [
+      'block mappings nested by indentation',
+      Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'),
+      /^apps\/p\.yaml:257: collections are nested more than 256 levels deep/,
+    ],
+    [
+      'a helm template',
+      lines('kind: Deployment', 'spec:', '  {{- if .Values.enabled }}', '  replicas: 1', '  {{- end }}', ''),
+      /^apps\/p\.yaml:3: invalid YAML/,
+    ],
   ])('%s', (_name, content, message) => {
     let error: unknown
     try {
@@ -396,6 +616,8 @@ describe('errors', () => {
     const block = 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: |+\n\n      nginx:1.26\n\n    ports: []\n'
     expect(pinManifest(block, 'p.yaml', NGINX, PINNED).content).toBe(block.replace('nginx:1.26', PINNED))
     const folded = 'kind: Pod\nspec:\n  containers:\n  - name: web\n    image: "ngi\\\n      nx"\n'
-    expect(pinManifest(folded, 'p.yaml', NGINX, PINNED).content).toBe(`kind: Pod\nspec:\n  containers:\n  - name: web\n    image: "${PINNED}"\n`)
+    expect(pinManifest(folded, 'p.yaml', NGINX, PINNED).content).toBe(
+      `kind: Pod\nspec:\n  containers:\n  - name: web\n    image: "${PINNED}"\n`,
+    )
   })
 })

@@ -16,14 +16,26 @@ const deployment = (name: string, containers: Record<string, string>) =>
     '  template:',
     '    spec:',
     '      containers:',
-    ...Object.entries(containers).flatMap(([container, image]) => [`      - name: ${container}`, `        image: ${image}`]),
+    ...Object.entries(containers).flatMap(([container, image]) => [
+      `      - name: ${container}`,
+      `        image: ${image}`,
+    ]),
     '',
   ].join('\n')
 
 const files: ManifestFile[] = [
-  { path: 'apps/backend/deployment.yaml', content: deployment('backend', { api: 'europe-docker.pkg.dev/acme/apps/backend:v1', proxy: 'envoyproxy/envoy:v1.30' }) },
+  {
+    path: 'apps/backend/deployment.yaml',
+    content: deployment('backend', {
+      api: 'europe-docker.pkg.dev/acme/apps/backend:v1',
+      proxy: 'envoyproxy/envoy:v1.30',
+    }),
+  },
   { path: 'apps/backend/service.yaml', content: 'apiVersion: v1\nkind: Service\nmetadata: {name: backend}\n' },
-  { path: 'apps/worker/deployment.yaml', content: deployment('worker', { worker: 'europe-docker.pkg.dev/acme/apps/backend:v1' }) },
+  {
+    path: 'apps/worker/deployment.yaml',
+    content: deployment('worker', { worker: 'europe-docker.pkg.dev/acme/apps/backend:v1' }),
+  },
   { path: 'apps/pinned/deployment.yaml', content: deployment('pinned', { api: PINNED }) },
 ]
 
@@ -42,8 +54,24 @@ describe('planPins', () => {
     expect(plan.files[3].after).toBe(files[3].content)
     expect(plan.files.map((file) => file.before)).toEqual(files.map((file) => file.content))
     expect(plan.changes).toEqual([
-      { file: 'apps/backend/deployment.yaml', line: 9, workload: 'backend', kind: 'Deployment', container: 'api', from: 'europe-docker.pkg.dev/acme/apps/backend:v1', to: PINNED },
-      { file: 'apps/worker/deployment.yaml', line: 9, workload: 'worker', kind: 'Deployment', container: 'worker', from: 'europe-docker.pkg.dev/acme/apps/backend:v1', to: PINNED },
+      {
+        file: 'apps/backend/deployment.yaml',
+        line: 9,
+        workload: 'backend',
+        kind: 'Deployment',
+        container: 'api',
+        from: 'europe-docker.pkg.dev/acme/apps/backend:v1',
+        to: PINNED,
+      },
+      {
+        file: 'apps/worker/deployment.yaml',
+        line: 9,
+        workload: 'worker',
+        kind: 'Deployment',
+        container: 'worker',
+        from: 'europe-docker.pkg.dev/acme/apps/backend:v1',
+        to: PINNED,
+      },
     ])
   })
 
@@ -60,7 +88,9 @@ describe('planPins', () => {
   })
 
   test('an invalid file fails the whole plan, naming it', () => {
-    expect(() => planPins([...files, { path: 'apps/bad.yaml', content: 'a: [\n' }], BACKEND, PINNED)).toThrow(/^apps\/bad\.yaml:2: invalid YAML/)
+    expect(() => planPins([...files, { path: 'apps/bad.yaml', content: 'a: [\n' }], BACKEND, PINNED)).toThrow(
+      /^apps\/bad\.yaml:2: invalid YAML/,
+    )
   })
 })
 
@@ -89,7 +119,9 @@ describe('no matching container', () => {
 
   test('with a container filter, names the containers that do have the image', () => {
     const error = failure(() => checkManifests(files, { ...BACKEND, container: 'backend' }))
-    expect(error.message).toContain('no container with image europe-docker.pkg.dev/acme/apps/backend named "backend" in: ')
+    expect(error.message).toContain(
+      'no container with image europe-docker.pkg.dev/acme/apps/backend named "backend" in: ',
+    )
     expect(error.message).toContain('Containers with that image are named "api", "worker".')
     expect(error.message).toContain("and that 'container' is the container's name")
   })
@@ -100,7 +132,10 @@ describe('no matching container', () => {
   })
 
   test('long lists are cut short', () => {
-    const many = Array.from({ length: 14 }, (_, i) => ({ path: `f${i}.yaml`, content: deployment(`d${i}`, { c: `registry.example/img${i}:1` }) }))
+    const many = Array.from({ length: 14 }, (_, i) => ({
+      path: `f${i}.yaml`,
+      content: deployment(`d${i}`, { c: `registry.example/img${i}:1` }),
+    }))
     const error = failure(() => planPins(many, BACKEND, PINNED))
     expect(error.message).toContain('f9.yaml and 4 more. Images seen: ')
     expect(error.message).toContain('registry.example/img4:1 (container "c" in Deployment "d4", f4.yaml) and 9 more.')

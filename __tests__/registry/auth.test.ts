@@ -54,7 +54,12 @@ describe('Artifact Registry style: no service in the challenge, short-lived toke
   })
 
   test('a token is renewed before it expires, without a 401 first', async () => {
-    const client = new RegistryClient({ registry: registry.host, repository: 'team/app', credentials: creds, access: 'pull' })
+    const client = new RegistryClient({
+      registry: registry.host,
+      repository: 'team/app',
+      credentials: creds,
+      access: 'pull',
+    })
     expect((await client.resolve('v1'))?.digest).toBe(layout.entry.digest)
     const tokens = registry.tokenRequests.length
     const since = registry.requests.length
@@ -82,10 +87,13 @@ describe('anonymous and Basic registries', () => {
         res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }))
         return
       }
-      const upstream = httpRequest({ host: upstreamHost, port: Number(upstreamPort), method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      })
+      const upstream = httpRequest(
+        { host: upstreamHost, port: Number(upstreamPort), method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        },
+      )
       req.pipe(upstream)
     })
     await new Promise<void>((resolve) => basic.listen(0, '127.0.0.1', resolve))
@@ -110,9 +118,14 @@ describe('anonymous and Basic registries', () => {
 
   test('rejected Basic credentials: one renewal, then an error with the fix', async () => {
     let invalidations = 0
-    const wrong = { getAccessToken: () => Promise.resolve('stale-access-token'), invalidate: () => void invalidations++ }
+    const wrong = {
+      getAccessToken: () => Promise.resolve('stale-access-token'),
+      invalidate: () => void invalidations++,
+    }
     const error = await failure(push(basicHost, 'basic/other', wrong))
-    expect(error.message).toMatch(new RegExp(`^Registry ${basicHost}, repository basic/other: HEAD manifest sha256:\\w+ failed with HTTP 401\\.`))
+    expect(error.message).toMatch(
+      new RegExp(`^Registry ${basicHost}, repository basic/other: HEAD manifest sha256:\\w+ failed with HTTP 401\\.`),
+    )
     expect(error.message).toContain('the principal needs roles/artifactregistry.writer on the repository')
     expect(error.message).not.toContain('stale-access-token')
     expect(invalidations).toBe(1)
@@ -121,8 +134,18 @@ describe('anonymous and Basic registries', () => {
 
 describe('error text (pure)', () => {
   test.each([
-    [401, 'push', true, 'The registry did not accept the credentials: check the Google Cloud authentication inputs; the principal needs roles/artifactregistry.writer on the repository.'],
-    [401, 'pull', false, 'No credentials were configured: set workload-identity-provider (and service-account), or GOOGLE_APPLICATION_CREDENTIALS, so the action can authenticate.'],
+    [
+      401,
+      'push',
+      true,
+      'The registry did not accept the credentials: check the Google Cloud authentication inputs; the principal needs roles/artifactregistry.writer on the repository.',
+    ],
+    [
+      401,
+      'pull',
+      false,
+      'No credentials were configured: set workload-identity-provider (and service-account), or GOOGLE_APPLICATION_CREDENTIALS, so the action can authenticate.',
+    ],
     [403, 'push', true, 'The principal needs roles/artifactregistry.writer on the repository.'],
     [403, 'pull', true, 'The principal needs roles/artifactregistry.reader on the repository.'],
     [500, 'push', true, ''],
@@ -132,9 +155,26 @@ describe('error text (pure)', () => {
 
   test('Artifact Registry denial body', () => {
     const body = Buffer.from(
-      JSON.stringify({ errors: [{ code: 'DENIED', message: 'Permission "artifactregistry.repositories.uploadArtifacts" denied on resource "projects/p/locations/europe/repositories/r"' }] }),
+      JSON.stringify({
+        errors: [
+          {
+            code: 'DENIED',
+            message:
+              'Permission "artifactregistry.repositories.uploadArtifacts" denied on resource "projects/p/locations/europe/repositories/r"',
+          },
+        ],
+      }),
     )
-    expect(statusFailure({ registry: 'europe-docker.pkg.dev', repository: 'p/r/app' }, 'start upload of blob 0123456789ab', 403, body, 'push', true)).toBe(
+    expect(
+      statusFailure(
+        { registry: 'europe-docker.pkg.dev', repository: 'p/r/app' },
+        'start upload of blob 0123456789ab',
+        403,
+        body,
+        'push',
+        true,
+      ),
+    ).toBe(
       'Registry europe-docker.pkg.dev, repository p/r/app: start upload of blob 0123456789ab failed with HTTP 403 (DENIED: Permission "artifactregistry.repositories.uploadArtifacts" denied on resource "projects/p/locations/europe/repositories/r"). The principal needs roles/artifactregistry.writer on the repository.',
     )
     expect(registryErrorDetail(Buffer.from('<html>bad gateway</html>\n'))).toEqual({ text: '<html>bad gateway</html>' })

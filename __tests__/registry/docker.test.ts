@@ -31,7 +31,9 @@ beforeAll(async () => {
   await mkdir(runnerTemp)
   stateFile = path.join(work, 'state')
   logFile = path.join(work, 'docker-log.jsonl')
-  const { digests } = await writeLayout(path.join(work, 'layout'), [{ layers: [{ size: 4000, seed: 1 }], refName: 'v1' }])
+  const { digests } = await writeLayout(path.join(work, 'layout'), [
+    { layers: [{ size: 4000, seed: 1 }], refName: 'v1' },
+  ])
   layout = { dir: path.join(work, 'layout'), entry: digests[0]! }
   const images = path.join(work, 'images.json')
   await writeFakeDockerImages(images, { [`${registry.host}/team/app:v1`]: layout.dir })
@@ -62,14 +64,21 @@ const image = (suffix = ':v1') => parseImageReference(`${registry.host}/team/app
 
 describe('docker source', () => {
   test('dry run before any push: no digest can be known, and the error says what to use instead', async () => {
-    await expect(inspectSource({ image: image(), source: { kind: 'docker' }, credentials: creds, dryRun: true })).rejects.toThrow(
+    await expect(
+      inspectSource({ image: image(), source: { kind: 'docker' }, credentials: creds, dryRun: true }),
+    ).rejects.toThrow(
       /Dry run cannot know the digest of .*team\/app:v1: it was never pushed .* Use source: registry .* or an OCI layout path/,
     )
   })
 
   test('logs in through stdin into a temporary DOCKER_CONFIG, pushes, confirms with the registry, cleans up', async () => {
     const result = await publishImage({ image: image(), source: { kind: 'docker' }, credentials: creds, dryRun: false })
-    expect(result).toMatchObject({ action: 'pushed', pushed: true, digest: layout.entry.digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' })
+    expect(result).toMatchObject({
+      action: 'pushed',
+      pushed: true,
+      digest: layout.entry.digest,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    })
 
     const calls = await readFakeDockerLog(logFile)
     expect(calls.map((c) => c.command)).toEqual(['image', 'login', 'push', 'logout'])
@@ -86,7 +95,9 @@ describe('docker source', () => {
     expect(await readdir(runnerTemp)).toEqual([])
     expect(await readFile(stateFile, 'utf8')).toContain(login.dockerConfig!)
     // Confirmed with a HEAD of the tag.
-    expect(registry.requests.some((r) => r.method === 'HEAD' && r.path === '/v2/team/app/manifests/v1' && r.status === 200)).toBe(true)
+    expect(
+      registry.requests.some((r) => r.method === 'HEAD' && r.path === '/v2/team/app/manifests/v1' && r.status === 200),
+    ).toBe(true)
   })
 
   test('dry run after a push: the digest the engine recorded, nothing pushed', async () => {
@@ -98,17 +109,20 @@ describe('docker source', () => {
   })
 
   test('an image the engine does not have fails before anything runs', async () => {
-    await expect(inspectSource({ image: image(':v9'), source: { kind: 'docker' }, credentials: creds, dryRun: false })).rejects.toThrow(
-      `The local Docker engine has no image ${registry.host}/team/app:v9.`,
-    )
+    await expect(
+      inspectSource({ image: image(':v9'), source: { kind: 'docker' }, credentials: creds, dryRun: false }),
+    ).rejects.toThrow(`The local Docker engine has no image ${registry.host}/team/app:v9.`)
   })
 
   test("without credentials of its own it pushes with the user's Docker configuration (an earlier login applies)", async () => {
     const userConfig = path.join(work, 'user-docker-config')
     await mkdir(userConfig, { recursive: true })
     await new Promise<void>((resolve, reject) => {
-      const login = execFile('docker', ['login', registry.host, '--username', 'oauth2accesstoken', '--password-stdin'], { env: { ...process.env, DOCKER_CONFIG: userConfig } }, (error) =>
-        (error ? reject(new Error(`docker login failed: ${error.message}`)) : resolve()),
+      const login = execFile(
+        'docker',
+        ['login', registry.host, '--username', 'oauth2accesstoken', '--password-stdin'],
+        { env: { ...process.env, DOCKER_CONFIG: userConfig } },
+        (error) => (error ? reject(new Error(`docker login failed: ${error.message}`)) : resolve()),
       )
       login.stdin?.end(TEST_ACCESS_TOKEN)
     })
@@ -129,7 +143,9 @@ describe('docker source', () => {
 
   test('a login the registry refuses: clear error, config removed', async () => {
     const wrong = { getAccessToken: () => Promise.resolve('not-a-valid-token') }
-    const error = await failure(publishImage({ image: image(), source: { kind: 'docker' }, credentials: wrong, dryRun: false }))
+    const error = await failure(
+      publishImage({ image: image(), source: { kind: 'docker' }, credentials: wrong, dryRun: false }),
+    )
     expect(error.message).toMatch(new RegExp(`^docker login ${registry.host} failed \\(exit code 1\\)`))
     expect(error.message).not.toContain('not-a-valid-token')
     expect(await readdir(runnerTemp)).toEqual([])
@@ -159,8 +175,14 @@ describe('removeDockerConfig (post step)', () => {
 describe('parsePushOutput', () => {
   const hex = createHash('sha256').update('x').digest('hex')
   test.each([
-    [`The push refers to repository [r/app]\nabc: Pushed\nv1: digest: sha256:${hex} size: 1234\n`, { tag: 'v1', digest: `sha256:${hex}`, size: 1234 }],
-    [`v1: digest: sha256:${'0'.repeat(64)} size: 1\r\nv2: digest: sha256:${hex} size: 2\r\n`, { tag: 'v2', digest: `sha256:${hex}`, size: 2 }],
+    [
+      `The push refers to repository [r/app]\nabc: Pushed\nv1: digest: sha256:${hex} size: 1234\n`,
+      { tag: 'v1', digest: `sha256:${hex}`, size: 1234 },
+    ],
+    [
+      `v1: digest: sha256:${'0'.repeat(64)} size: 1\r\nv2: digest: sha256:${hex} size: 2\r\n`,
+      { tag: 'v2', digest: `sha256:${hex}`, size: 2 },
+    ],
     ['Everything up-to-date\n', undefined],
     [`v1: digest: sha256:${hex.slice(1)} size: 1\n`, undefined],
   ])('%#', (output, expected) => {

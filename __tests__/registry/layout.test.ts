@@ -61,7 +61,9 @@ describe('layout directory', () => {
     const layout = await openLayout(dir)
     expect((await selectImage(layout, image('r.example/app:v2'))).root.digest).toBe(digests[1]!.digest)
     // A full reference as the ref name works too, and so does a digest.
-    expect((await selectImage(layout, image(`r.example/app@${digests[0]!.digest}`))).root.digest).toBe(digests[0]!.digest)
+    expect((await selectImage(layout, image(`r.example/app@${digests[0]!.digest}`))).root.digest).toBe(
+      digests[0]!.digest,
+    )
   })
 
   test('several images and none matches: the error lists the ref names', async () => {
@@ -97,7 +99,9 @@ describe('layout directory', () => {
 
   test('buildx provenance wrapper: the index is the image, attestations counted', async () => {
     const dir = await fresh('buildx')
-    const { digests } = await writeLayout(dir, [{ layers: [{ size: 200 }], refName: 'v1' }], { buildxAttestation: true })
+    const { digests } = await writeLayout(dir, [{ layers: [{ size: 200 }], refName: 'v1' }], {
+      buildxAttestation: true,
+    })
     const chosen = await selectImage(await openLayout(dir), image('r.example/app:v1'))
     expect(chosen.root.digest).toBe(digests[0]!.digest)
     expect(chosen.summary).toBe('index: linux/amd64 + 1 attestation')
@@ -114,7 +118,9 @@ describe('layout directory', () => {
     })
     // Rewrite index.json to list the platform manifests directly.
     const children = digests[0]!.children!
-    const indexJson = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children }))
+    const indexJson = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children }),
+    )
     await writeFile(path.join(dir, 'index.json'), indexJson)
     const chosen = await selectImage(await openLayout(dir), image('r.example/app:v1'))
     expect(chosen.root.digest).toBe(sha(indexJson))
@@ -125,12 +131,18 @@ describe('layout directory', () => {
   test('a missing blob and a blob of the wrong size fail before anything is pushed', async () => {
     const dir = await fresh('broken')
     const { digests } = await writeLayout(dir, [{ layers: [{ size: 5000 }] }])
-    const manifest = JSON.parse(await readFile(blobPath(dir, digests[0]!.digest), 'utf8')) as { layers: { digest: string }[] }
+    const manifest = JSON.parse(await readFile(blobPath(dir, digests[0]!.digest), 'utf8')) as {
+      layers: { digest: string }[]
+    }
     const layer = blobPath(dir, manifest.layers[0]!.digest)
     await truncate(layer, 10)
-    await expect(selectImage(await openLayout(dir, 'broken'), image('r/app:v1'))).rejects.toThrow(/broken: blob sha256:\w+ is 10 bytes but manifest .* says \d+/)
+    await expect(selectImage(await openLayout(dir, 'broken'), image('r/app:v1'))).rejects.toThrow(
+      /broken: blob sha256:\w+ is 10 bytes but manifest .* says \d+/,
+    )
     await rm(layer)
-    await expect(selectImage(await openLayout(dir, 'broken'), image('r/app:v1'))).rejects.toThrow(/broken: blob sha256:\w+ \(listed in manifest .*\) is missing/)
+    await expect(selectImage(await openLayout(dir, 'broken'), image('r/app:v1'))).rejects.toThrow(
+      /broken: blob sha256:\w+ \(listed in manifest .*\) is missing/,
+    )
   })
 
   test('not a layout', async () => {
@@ -147,7 +159,16 @@ describe('layout tar', () => {
 
   beforeAll(async () => {
     layoutDir = await fresh('for-tar')
-    const { digests } = await writeLayout(layoutDir, [{ layers: [{ size: 4000, seed: 7 }, { size: 0, seed: 8 }], refName: 'v1', imageName: 'docker.io/library/app:v1' }])
+    const { digests } = await writeLayout(layoutDir, [
+      {
+        layers: [
+          { size: 4000, seed: 7 },
+          { size: 0, seed: 8 },
+        ],
+        refName: 'v1',
+        imageName: 'docker.io/library/app:v1',
+      },
+    ])
     rootDigest = digests[0]!.digest
   })
 
@@ -231,7 +252,9 @@ describe('layout tar', () => {
     await writeFile(path.join(dir, 'manifest.json'), '[]')
     const file = path.join(work, 'legacy.tar')
     await run('tar', ['--create', '--file', file, '--directory', dir, 'manifest.json'])
-    await expect(openLayout(file, 'legacy.tar')).rejects.toThrow(/legacy `docker save` archive.*Docker 25 or later.*skopeo copy docker-archive:legacy.tar oci:DIR/)
+    await expect(openLayout(file, 'legacy.tar')).rejects.toThrow(
+      /legacy `docker save` archive.*Docker 25 or later.*skopeo copy docker-archive:legacy.tar oci:DIR/,
+    )
   })
 })
 

@@ -27,7 +27,15 @@ beforeAll(async () => {
   registry = await startRegistry({ auth: 'token' })
   work = await mkdtemp(path.join(tmpdir(), 'push-test-'))
   const dir = path.join(work, 'single')
-  const { digests } = await writeLayout(dir, [{ layers: [{ size: 2 * MIB, seed: 1 }, { size: 1000, seed: 2 }], refName: 'v1' }])
+  const { digests } = await writeLayout(dir, [
+    {
+      layers: [
+        { size: 2 * MIB, seed: 1 },
+        { size: 1000, seed: 2 },
+      ],
+      refName: 'v1',
+    },
+  ])
   single = { dir, entry: digests[0]! }
 })
 
@@ -51,7 +59,13 @@ function ref(repository: string, suffix = ':v1'): ImageReference {
 }
 
 function layoutRequest(image: ImageReference, dir: string, extra: Partial<PublishRequest> = {}): PublishRequest {
-  return { image, source: { kind: 'layout', path: dir, input: path.basename(dir) }, credentials: credentials(), dryRun: false, ...extra }
+  return {
+    image,
+    source: { kind: 'layout', path: dir, input: path.basename(dir) },
+    credentials: credentials(),
+    dryRun: false,
+    ...extra,
+  }
 }
 
 async function skopeoRaw(reference: string): Promise<Buffer> {
@@ -64,7 +78,10 @@ async function skopeoRaw(reference: string): Promise<Buffer> {
 
 const sha = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 const uploads = (since: number): string[] =>
-  registry.requests.slice(since).filter((r) => /\/blobs\/uploads\//.test(r.path)).map((r) => `${r.method} ${r.status}`)
+  registry.requests
+    .slice(since)
+    .filter((r) => /\/blobs\/uploads\//.test(r.path))
+    .map((r) => `${r.method} ${r.status}`)
 
 describe('layout source', () => {
   test('pushes a layout directory; skopeo reads back the same manifest bytes', async () => {
@@ -81,7 +98,12 @@ describe('layout source', () => {
     })
     expect(result.bytesUploaded).toBeGreaterThan(2 * MIB)
     // The token request asked for this repository only, with the service from the challenge.
-    expect(registry.tokenRequests.at(-1)).toMatchObject({ scope: 'repository:team/app:pull,push', service: 'registry-stand-in', user: 'oauth2accesstoken', status: 200 })
+    expect(registry.tokenRequests.at(-1)).toMatchObject({
+      scope: 'repository:team/app:pull,push',
+      service: 'registry-stand-in',
+      user: 'oauth2accesstoken',
+      status: 200,
+    })
     expect(sha(await skopeoRaw(`${registry.host}/team/app:v1`))).toBe(result.digest)
   })
 
@@ -89,18 +111,38 @@ describe('layout source', () => {
     const image = ref('team/app')
     const since = registry.requests.length
     const result = await publishImage(layoutRequest(image, single.dir))
-    expect(result).toMatchObject({ action: 'pushed', digest: single.entry.digest, blobsUploaded: 0, blobsPresent: 3, bytesUploaded: 0 })
+    expect(result).toMatchObject({
+      action: 'pushed',
+      digest: single.entry.digest,
+      blobsUploaded: 0,
+      blobsPresent: 3,
+      bytesUploaded: 0,
+    })
     expect(uploads(since)).toEqual([])
   })
 
   test('a new image sharing a layer: the shared blob is skipped after a HEAD, the rest uploaded', async () => {
     const dir = path.join(work, 'shared')
-    const { digests } = await writeLayout(dir, [{ layers: [{ size: 2 * MIB, seed: 1 }, { size: 500, seed: 3 }], refName: 'v3' }])
+    const { digests } = await writeLayout(dir, [
+      {
+        layers: [
+          { size: 2 * MIB, seed: 1 },
+          { size: 500, seed: 3 },
+        ],
+        refName: 'v3',
+      },
+    ])
     const since = registry.requests.length
     const result = await publishImage(layoutRequest(ref('team/app', ':v3'), dir))
     expect(result).toMatchObject({ digest: digests[0]!.digest, blobsUploaded: 2, blobsPresent: 1 })
     expect(result.bytesUploaded).toBeLessThan(MIB)
-    expect(registry.requests.slice(since).filter((r) => r.method === 'HEAD' && r.path.includes('/blobs/')).map((r) => r.status).sort()).toEqual([200, 404, 404])
+    expect(
+      registry.requests
+        .slice(since)
+        .filter((r) => r.method === 'HEAD' && r.path.includes('/blobs/'))
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([200, 404, 404])
   })
 
   test('a tar of the layout (docker save of Docker >= 25)', async () => {
@@ -123,19 +165,34 @@ describe('layout source', () => {
       },
     })
     const result = await publishImage(layoutRequest(ref('team/multi'), dir))
-    expect(result).toMatchObject({ digest: digests[0]!.digest, mediaType: 'application/vnd.oci.image.index.v1+json', blobsUploaded: 4 })
+    expect(result).toMatchObject({
+      digest: digests[0]!.digest,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      blobsUploaded: 4,
+    })
     expect(sha(await skopeoRaw(`${registry.host}/team/multi:v1`))).toBe(result.digest)
     for (const child of digests[0]!.children!) {
       expect(sha(await skopeoRaw(`${registry.host}/team/multi@${child.digest}`))).toBe(child.digest)
     }
     // Resolving the tag answers the index, not one platform's manifest.
-    const resolved = await publishImage({ image: ref('team/multi'), source: { kind: 'registry' }, credentials: credentials(), dryRun: false })
-    expect(resolved).toMatchObject({ action: 'resolved', digest: digests[0]!.digest, mediaType: 'application/vnd.oci.image.index.v1+json' })
+    const resolved = await publishImage({
+      image: ref('team/multi'),
+      source: { kind: 'registry' },
+      credentials: credentials(),
+      dryRun: false,
+    })
+    expect(resolved).toMatchObject({
+      action: 'resolved',
+      digest: digests[0]!.digest,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+    })
   })
 
   test('buildx provenance-wrapped single platform: the index digest is pinned', async () => {
     const dir = path.join(work, 'buildx')
-    const { digests } = await writeLayout(dir, [{ layers: [{ size: 2000, seed: 21 }], refName: 'v1' }], { buildxAttestation: true })
+    const { digests } = await writeLayout(dir, [{ layers: [{ size: 2000, seed: 21 }], refName: 'v1' }], {
+      buildxAttestation: true,
+    })
     const plan = await inspectSource(layoutRequest(ref('team/buildx'), dir))
     expect(plan.summary).toMatch(/index: linux\/amd64 \+ 1 attestation/)
     const result = await publishImage(layoutRequest(ref('team/buildx'), dir), plan)
@@ -166,37 +223,77 @@ describe('layout source', () => {
     await writeLayout(dir, [{ layers: [{ size: 10 * MIB, seed: 31 }], refName: 'v1' }])
     const layout = await openLayout(dir)
     const image = await selectImage(layout, ref('team/chunked'))
-    const client = new RegistryClient({ registry: registry.host, repository: 'team/chunked', credentials: credentials(), monolithicLimit: MIB, chunkSize: 3 * MIB })
+    const client = new RegistryClient({
+      registry: registry.host,
+      repository: 'team/chunked',
+      credentials: credentials(),
+      monolithicLimit: MIB,
+      chunkSize: 3 * MIB,
+    })
     const since = registry.requests.length
     const result = await pushImage({ client, image, blobs: layout.blobs, tag: 'v1' })
     expect(result.blobsUploaded).toBe(2)
     // config (< 1 MiB): POST + PUT; layer (10 MiB in 3 MiB chunks): POST + 4 PATCH + PUT.
-    expect(uploads(since).sort()).toEqual(['PATCH 202', 'PATCH 202', 'PATCH 202', 'PATCH 202', 'POST 202', 'POST 202', 'PUT 201', 'PUT 201'])
+    expect(uploads(since).sort()).toEqual([
+      'PATCH 202',
+      'PATCH 202',
+      'PATCH 202',
+      'PATCH 202',
+      'POST 202',
+      'POST 202',
+      'PUT 201',
+      'PUT 201',
+    ])
     expect(sha(await skopeoRaw(`${registry.host}/team/chunked:v1`))).toBe(result.digest)
   })
 })
 
 describe('registry source and digests', () => {
   test('resolves a tag to the digest the registry holds', async () => {
-    const result = await publishImage({ image: ref('team/app'), source: { kind: 'registry' }, credentials: credentials(), dryRun: false })
-    expect(result).toMatchObject({ action: 'resolved', pushed: false, digest: single.entry.digest, registry: registry.host })
+    const result = await publishImage({
+      image: ref('team/app'),
+      source: { kind: 'registry' },
+      credentials: credentials(),
+      dryRun: false,
+    })
+    expect(result).toMatchObject({
+      action: 'resolved',
+      pushed: false,
+      digest: single.entry.digest,
+      registry: registry.host,
+    })
     // Resolution only reads: the token asked for pull.
     expect(registry.tokenRequests.at(-1)?.scope).toBe('repository:team/app:pull')
   })
 
   test('a missing tag is a clear error naming the image', async () => {
-    await expect(publishImage({ image: ref('team/app', ':nope'), source: { kind: 'registry' }, credentials: credentials(), dryRun: false })).rejects.toThrow(
-      `Tag nope of ${registry.host}/team/app is not in the registry ${registry.host}.`,
-    )
+    await expect(
+      publishImage({
+        image: ref('team/app', ':nope'),
+        source: { kind: 'registry' },
+        credentials: credentials(),
+        dryRun: false,
+      }),
+    ).rejects.toThrow(`Tag nope of ${registry.host}/team/app is not in the registry ${registry.host}.`)
   })
 
   test('a digest given in the image is verified; a missing one fails without writing', async () => {
-    const found = await publishImage({ image: ref('team/app', `@${single.entry.digest}`), source: { kind: 'registry' }, credentials: credentials(), dryRun: false })
+    const found = await publishImage({
+      image: ref('team/app', `@${single.entry.digest}`),
+      source: { kind: 'registry' },
+      credentials: credentials(),
+      dryRun: false,
+    })
     expect(found).toMatchObject({ action: 'verified', digest: single.entry.digest })
     const missing = `sha256:${'1'.repeat(64)}`
     const since = registry.requests.length
     await expect(
-      publishImage({ image: ref('team/app', `:v1@${missing}`), source: { kind: 'docker' }, credentials: credentials(), dryRun: false }),
+      publishImage({
+        image: ref('team/app', `:v1@${missing}`),
+        source: { kind: 'docker' },
+        credentials: credentials(),
+        dryRun: false,
+      }),
     ).rejects.toThrow(`${registry.host}/team/app:v1@${missing} is not in the registry ${registry.host}`)
     expect(registry.requests.slice(since).every((r) => r.method === 'GET' || r.method === 'HEAD')).toBe(true)
   })
@@ -243,7 +340,11 @@ describe('failures', () => {
   test('tokens revoked mid-push: the client re-authenticates and the push succeeds; no token in any output', async () => {
     const layout = await openLayout(single.dir)
     const image = await selectImage(layout, ref('team/revoked'))
-    const client = new RegistryClient({ registry: registry.host, repository: 'team/revoked', credentials: credentials() })
+    const client = new RegistryClient({
+      registry: registry.host,
+      repository: 'team/revoked',
+      credentials: credentials(),
+    })
     let revoked = false
     const blobs = {
       ...layout.blobs,
@@ -283,7 +384,11 @@ describe('failures', () => {
     const creds = credentials('expired-access-token')
     const error = await failure(publishImage(layoutRequest(ref('team/denied'), single.dir, { credentials: creds })))
     expect(error).toBeInstanceOf(Error)
-    expect(error.message).toMatch(new RegExp(`^Registry ${registry.host}, repository team/denied: token request to ${registry.host}/v2/token failed with HTTP 401`))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Registry ${registry.host}, repository team/denied: token request to ${registry.host}/v2/token failed with HTTP 401`,
+      ),
+    )
     expect(error.message).toContain('the principal needs roles/artifactregistry.writer on the repository')
     expect(error.message).not.toContain('expired-access-token')
     expect(creds.invalidations).toBe(1)

@@ -44,7 +44,9 @@ describe('a challenge that points the token request elsewhere', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       authorizations.push(req.headers.authorization)
-      res.writeHead(401, { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="registry"' }).end()
+      res
+        .writeHead(401, { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="registry"' })
+        .end()
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     host = `127.0.0.1:${(server.address() as AddressInfo).port}`

@@ -17,12 +17,25 @@ afterAll(async () => {
 })
 
 /** `git diff --no-index` of the two texts, from the first hunk on (its headers name temp files). */
-async function gitDiff(before: string, after: string, options: { context?: number; args?: string[] } = {}): Promise<string> {
+async function gitDiff(
+  before: string,
+  after: string,
+  options: { context?: number; args?: string[] } = {},
+): Promise<string> {
   const n = counter++
   const a = join(dir, `a${n}`)
   const b = join(dir, `b${n}`)
   await Promise.all([writeFile(a, before), writeFile(b, after)])
-  const args = ['diff', '--no-index', '--no-color', '--no-ext-diff', `-U${options.context ?? 3}`, ...(options.args ?? []), a, b]
+  const args = [
+    'diff',
+    '--no-index',
+    '--no-color',
+    '--no-ext-diff',
+    `-U${options.context ?? 3}`,
+    ...(options.args ?? []),
+    a,
+    b,
+  ]
   const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: dir }
   const output = await new Promise<string>((resolve, reject) => {
     execFile('git', args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -40,7 +53,8 @@ function hunksOf(diff: string): string {
   return diff.split('\n').slice(2).join('\n')
 }
 
-const lines = (count: number, prefix = 'line'): string => Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}\n`).join('')
+const lines = (count: number, prefix = 'line'): string =>
+  Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}\n`).join('')
 
 function manifest(documents: number, image: (index: number) => string): string {
   const parts: string[] = []
@@ -92,9 +106,22 @@ describe('unifiedDiff matches git diff --no-index', () => {
     ['last line changed', ten, ten.replace('line 10\n', 'last\n')],
     ['lines inserted', ten, ten.replace('line 4\n', 'line 4\nnew a\nnew b\n')],
     ['lines deleted', ten, ten.replace('line 4\nline 5\n', '')],
-    ['two changes whose contexts touch share a hunk', lines(20), lines(20).replace('line 3\n', 'x\n').replace('line 10\n', 'y\n')],
-    ['two changes one line further apart get two hunks', lines(20), lines(20).replace('line 3\n', 'x\n').replace('line 11\n', 'y\n')],
-    ['context 0', lines(20), lines(20).replace('line 3\n', 'x\n').replace('line 5\n', '').replace('line 9\n', 'line 9\nz\n'), 0],
+    [
+      'two changes whose contexts touch share a hunk',
+      lines(20),
+      lines(20).replace('line 3\n', 'x\n').replace('line 10\n', 'y\n'),
+    ],
+    [
+      'two changes one line further apart get two hunks',
+      lines(20),
+      lines(20).replace('line 3\n', 'x\n').replace('line 11\n', 'y\n'),
+    ],
+    [
+      'context 0',
+      lines(20),
+      lines(20).replace('line 3\n', 'x\n').replace('line 5\n', '').replace('line 9\n', 'line 9\nz\n'),
+      0,
+    ],
     ['context 1', lines(20), lines(20).replace('line 3\n', 'x\n').replace('line 7\n', 'y\n'), 1],
     ['context 10 reaches both ends', lines(20), lines(20).replace('line 10\n', 'x\n'), 10],
     ['from an empty file', '', 'a\nb\n'],
@@ -102,11 +129,23 @@ describe('unifiedDiff matches git diff --no-index', () => {
     ['final newline removed', ten, ten.slice(0, -1)],
     ['final newline added', ten.slice(0, -1), ten],
     ['last line changed, neither has a final newline', ten.slice(0, -1), ten.replace('line 10\n', 'ten')],
-    ['unchanged last line without newline in the context', ten.slice(0, -1), ten.slice(0, -1).replace('line 9', 'nine')],
+    [
+      'unchanged last line without newline in the context',
+      ten.slice(0, -1),
+      ten.slice(0, -1).replace('line 9', 'nine'),
+    ],
     ['only a line without newline on both sides', 'a', 'b'],
     ['every line different', lines(30, 'old'), lines(20, 'new')],
-    ['a function line ahead of the hunk names it', 'spec:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n', 'spec:\n  a: 1\n  b: 2\n  c: 3\n  d: 44\n  e: 5\n'],
-    ['a long function line is cut as git cuts it', `${'k'.repeat(120)}:\n${lines(6)}`, `${'k'.repeat(120)}:\n${lines(6).replace('line 6', 'six')}`],
+    [
+      'a function line ahead of the hunk names it',
+      'spec:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n',
+      'spec:\n  a: 1\n  b: 2\n  c: 3\n  d: 44\n  e: 5\n',
+    ],
+    [
+      'a long function line is cut as git cuts it',
+      `${'k'.repeat(120)}:\n${lines(6)}`,
+      `${'k'.repeat(120)}:\n${lines(6).replace('line 6', 'six')}`,
+    ],
     ['an image change in a multi-document manifest', manifest(3, () => OLD), manifest(3, (i) => (i === 1 ? NEW : OLD))],
     ['several image changes in one manifest', manifest(6, () => OLD), manifest(6, (i) => (i % 2 ? NEW : OLD))],
     ['a removed line ambiguous among repeats', 'a\nb\nb\nb\nc\n', 'a\nb\nb\nc\n'],
@@ -171,8 +210,12 @@ describe('line endings', () => {
   })
 
   test('a missing final newline is marked after the line that lacks it', () => {
-    expect(unifiedDiff('f', 'a\nb', 'a\nb\n')).toBe('--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n')
-    expect(unifiedDiff('f', 'a\nb', 'x\nb', 1)).toBe('--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a\n+x\n b\n\\ No newline at end of file\n')
+    expect(unifiedDiff('f', 'a\nb', 'a\nb\n')).toBe(
+      '--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n',
+    )
+    expect(unifiedDiff('f', 'a\nb', 'x\nb', 1)).toBe(
+      '--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-a\n+x\n b\n\\ No newline at end of file\n',
+    )
   })
 })
 
@@ -288,7 +331,8 @@ function applyPatch(before: string, diff: string): string {
 
 /** Deletions plus insertions of a shortest edit script, by dynamic programming over lines (with their newline). */
 function minimalEdits(before: string, after: string): number {
-  const key = (parsed: Parsed): string[] => parsed.lines.map((line, i) => (i === parsed.lines.length - 1 && !parsed.finalNewline ? line : `${line}\n`))
+  const key = (parsed: Parsed): string[] =>
+    parsed.lines.map((line, i) => (i === parsed.lines.length - 1 && !parsed.finalNewline ? line : `${line}\n`))
   const a = key(parse(before))
   const b = key(parse(after))
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0))

@@ -1,7 +1,12 @@
 import { describe, expect, test } from '@jest/globals'
 import { parseImageReference } from '../../src/image/reference.js'
 import { unifiedDiff } from '../../src/report/diff.js'
-import { MAX_BODY_LENGTH, PULL_REQUEST_MARKER, pullRequestBody, type DeploymentFacts } from '../../src/report/pull-request.js'
+import {
+  MAX_BODY_LENGTH,
+  PULL_REQUEST_MARKER,
+  pullRequestBody,
+  type DeploymentFacts,
+} from '../../src/report/pull-request.js'
 import { templateValues } from '../../src/report/templates.js'
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`
@@ -26,7 +31,12 @@ function facts(overrides: Partial<DeploymentFacts> = {}): DeploymentFacts {
         changes: [{ line: 10, kind: 'Deployment', workload: 'backend', container: 'app', from: OLD, to: NEW }],
       },
     ],
-    source: { serverUrl: 'https://github.com', repository: 'acme/backend', sha: '0123456789abcdef0123456789abcdef01234567', runId: '987654' },
+    source: {
+      serverUrl: 'https://github.com',
+      repository: 'acme/backend',
+      sha: '0123456789abcdef0123456789abcdef01234567',
+      runId: '987654',
+    },
     ...overrides,
   }
 }
@@ -43,7 +53,9 @@ describe('pullRequestBody', () => {
     expect(body).toContain('| **Registry** | `europe-docker.pkg.dev` |')
     expect(body).toContain('| **Files** | `apps/backend/deployment.yaml` |')
     expect(body).toContain(`  - line 10: Deployment \`backend\`, container \`app\`: \`${OLD}\` → \`${NEW}\``)
-    expect(body).toContain('```diff\n--- a/apps/backend/deployment.yaml\n+++ b/apps/backend/deployment.yaml\n@@ -7,4 +7,4 @@ spec:\n')
+    expect(body).toContain(
+      '```diff\n--- a/apps/backend/deployment.yaml\n+++ b/apps/backend/deployment.yaml\n@@ -7,4 +7,4 @@ spec:\n',
+    )
     expect(body).toContain(`-          image: ${OLD}\n+          image: ${NEW}\n\`\`\`\n`)
     expect(body).toContain(
       'Deployed from commit [`0123456`](https://github.com/acme/backend/commit/0123456789abcdef0123456789abcdef01234567) of acme/backend' +
@@ -59,11 +71,23 @@ describe('pullRequestBody', () => {
   })
 
   test('links whose parts are missing are left out', () => {
-    const noSha = pullRequestBody(facts({ source: { serverUrl: 'https://github.com', repository: 'acme/backend', sha: '', runId: '42' } }), '')
-    expect(noSha).toContain('Deployed by [workflow run 42](https://github.com/acme/backend/actions/runs/42) of acme/backend.')
+    const noSha = pullRequestBody(
+      facts({ source: { serverUrl: 'https://github.com', repository: 'acme/backend', sha: '', runId: '42' } }),
+      '',
+    )
+    expect(noSha).toContain(
+      'Deployed by [workflow run 42](https://github.com/acme/backend/actions/runs/42) of acme/backend.',
+    )
     expect(noSha).not.toContain('/commit/')
-    const noRun = pullRequestBody(facts({ source: { serverUrl: 'https://ghe.example.com/', repository: 'acme/backend', sha: 'abcdef1234', runId: '' } }), '')
-    expect(noRun).toContain('Deployed from commit [`abcdef1`](https://ghe.example.com/acme/backend/commit/abcdef1234) of acme/backend.')
+    const noRun = pullRequestBody(
+      facts({
+        source: { serverUrl: 'https://ghe.example.com/', repository: 'acme/backend', sha: 'abcdef1234', runId: '' },
+      }),
+      '',
+    )
+    expect(noRun).toContain(
+      'Deployed from commit [`abcdef1`](https://ghe.example.com/acme/backend/commit/abcdef1234) of acme/backend.',
+    )
     expect(noRun).not.toContain('actions/runs')
     const none = pullRequestBody(facts({ source: { serverUrl: '', repository: '', sha: '', runId: '' } }), '')
     expect(none).not.toContain('Deployed')
@@ -76,7 +100,13 @@ describe('pullRequestBody', () => {
     const after = before.replace('image: a', 'image: b')
     const body = pullRequestBody(
       facts({
-        files: [{ path, diff: unifiedDiff(path, before, after), changes: [{ line: 5, kind: 'Pod*', workload: 'w_x', container: 'c`1', from: 'a', to: 'b' }] }],
+        files: [
+          {
+            path,
+            diff: unifiedDiff(path, before, after),
+            changes: [{ line: 5, kind: 'Pod*', workload: 'w_x', container: 'c`1', from: 'a', to: 'b' }],
+          },
+        ],
       }),
       '',
     )
@@ -107,7 +137,14 @@ describe('pullRequestBody', () => {
       return {
         path,
         diff: unifiedDiff(path, before, after),
-        changes: Array.from({ length: 400 }, (_, d) => ({ line: d * 11 + 10, kind: 'Deployment', workload: `svc-${d}`, container: 'app', from: OLD, to: NEW })),
+        changes: Array.from({ length: 400 }, (_, d) => ({
+          line: d * 11 + 10,
+          kind: 'Deployment',
+          workload: `svc-${d}`,
+          container: 'app',
+          from: OLD,
+          to: NEW,
+        })),
       }
     })
     expect(files.reduce((sum, file) => sum + file.diff.length, 0)).toBeGreaterThan(5 * MAX_BODY_LENGTH)
@@ -115,7 +152,9 @@ describe('pullRequestBody', () => {
     expect(githubLength(body)).toBeLessThanOrEqual(MAX_BODY_LENGTH)
     expect(body).toContain('Intro.')
     expect(body).toMatch(/… and \d+ more containers/)
-    expect(body).toMatch(/_The last diff is cut after \d+ lines of \d+\. The diffs of \d+ more files are left out\. This keeps the text under GitHub's limit of 65,536 characters; the commit has the full change\._/)
+    expect(body).toMatch(
+      /_The last diff is cut after \d+ lines of \d+\. The diffs of \d+ more files are left out\. This keeps the text under GitHub's limit of 65,536 characters; the commit has the full change\._/,
+    )
     expect(body).toContain('<details><summary><code>apps/service-0/all.yaml</code> (+400 −400)</summary>')
     // Every opened fence is closed.
     expect(body.match(/^```/gm)!.length % 2).toBe(0)

@@ -27,52 +27,126 @@ function facts(overrides: Partial<DeploymentFacts> = {}): DeploymentFacts {
         changes: [{ line: 7, kind: 'Deployment', workload: 'backend', container: 'app', from: OLD, to: NEW }],
       },
     ],
-    source: { serverUrl: 'https://github.com', repository: 'acme/backend', sha: 'fedcba9876543210fedcba9876543210fedcba98', runId: '31337' },
+    source: {
+      serverUrl: 'https://github.com',
+      repository: 'acme/backend',
+      sha: 'fedcba9876543210fedcba9876543210fedcba98',
+      runId: '31337',
+    },
     publish: { pushed: true, blobsUploaded: 2, blobsPresent: 3, bytesUploaded: 5 * 1024 * 1024 + 300 * 1024 },
     ...overrides,
   }
 }
 
-const report = (overrides: Partial<RunReport> = {}): RunReport => ({ facts: facts(), mode: 'push', dryRun: false, changed: true, ...overrides })
+const report = (overrides: Partial<RunReport> = {}): RunReport => ({
+  facts: facts(),
+  mode: 'push',
+  dryRun: false,
+  changed: true,
+  ...overrides,
+})
 
 describe('summaryMarkdown', () => {
   test('a push: heading, commit link, facts with layers, containers, diff, source links', () => {
-    const markdown = summaryMarkdown(report({ commitUrl: 'https://github.com/acme/gitops/commit/1234567890abcdef1234567890abcdef12345678' }))
-    expect(markdown.startsWith('## Deploy `backend`\n\nPushed commit [`1234567`](https://github.com/acme/gitops/commit/1234567890abcdef1234567890abcdef12345678) to `main` of acme/gitops.\n\n')).toBe(true)
+    const markdown = summaryMarkdown(
+      report({ commitUrl: 'https://github.com/acme/gitops/commit/1234567890abcdef1234567890abcdef12345678' }),
+    )
+    expect(
+      markdown.startsWith(
+        '## Deploy `backend`\n\nPushed commit [`1234567`](https://github.com/acme/gitops/commit/1234567890abcdef1234567890abcdef12345678) to `main` of acme/gitops.\n\n',
+      ),
+    ).toBe(true)
     expect(markdown).toContain(`| **Image** | \`${NEW}\` |`)
     expect(markdown).toContain(`| **Digest** | \`${DIGEST}\` |`)
     expect(markdown).toContain('| **Registry** | `europe-docker.pkg.dev` |')
     expect(markdown).toContain('| **Layers** | 2 uploaded (5.3 MiB), 3 already in the registry |')
     expect(markdown).toContain('| **GitOps repository** | [acme/gitops](https://github.com/acme/gitops) → `main` |')
     expect(markdown).toContain(`| **Files** | \`${PATH}\` |`)
-    expect(markdown).toContain(`### Changed containers\n\n- \`${PATH}\`\n  - line 7: Deployment \`backend\`, container \`app\`: \`${OLD}\` → \`${NEW}\`\n`)
+    expect(markdown).toContain(
+      `### Changed containers\n\n- \`${PATH}\`\n  - line 7: Deployment \`backend\`, container \`app\`: \`${OLD}\` → \`${NEW}\`\n`,
+    )
     expect(markdown).toContain(`### Diff\n\n\`\`\`diff\n--- a/${PATH}\n+++ b/${PATH}\n`)
     expect(markdown).toContain(`-          image: ${OLD}\n+          image: ${NEW}\n\`\`\`\n`)
-    expect(markdown.trimEnd().endsWith('by [workflow run 31337](https://github.com/acme/backend/actions/runs/31337).')).toBe(true)
+    expect(
+      markdown.trimEnd().endsWith('by [workflow run 31337](https://github.com/acme/backend/actions/runs/31337).'),
+    ).toBe(true)
     expect(markdown).not.toContain('gitops-deploy-action -->')
   })
 
   test.each([
-    { name: 'opened PR', overrides: { mode: 'pr', pullRequest: { number: 12, url: 'https://github.com/acme/gitops/pull/12', created: true } }, outcome: 'Opened pull request [#12](https://github.com/acme/gitops/pull/12) into `main` of acme/gitops.' },
-    { name: 'updated PR', overrides: { mode: 'pr', pullRequest: { number: 12, url: 'https://github.com/acme/gitops/pull/12', created: false } }, outcome: 'Updated pull request [#12](https://github.com/acme/gitops/pull/12) into `main` of acme/gitops.' },
-    { name: 'nothing to change', overrides: { changed: false }, outcome: `Nothing to change: the manifests already pin \`${DIGEST}\`.` },
-    { name: 'dry run, push', overrides: { dryRun: true }, outcome: '**Dry run:** nothing was pushed or written. The run would push a commit to `main` of acme/gitops.' },
-    { name: 'dry run, pr', overrides: { dryRun: true, mode: 'pr' }, outcome: '**Dry run:** nothing was pushed or written. The run would open or update a pull request into `main` of acme/gitops.' },
-    { name: 'dry run, nothing to change', overrides: { dryRun: true, changed: false }, outcome: `**Dry run.** Nothing to change: the manifests already pin \`${DIGEST}\`.` },
-  ] as { name: string; overrides: Partial<RunReport>; outcome: string }[])('outcome: $name', ({ overrides, outcome }) => {
-    expect(summaryMarkdown(report(overrides)).split('\n\n')[1]).toBe(outcome)
-  })
+    {
+      name: 'opened PR',
+      overrides: {
+        mode: 'pr',
+        pullRequest: { number: 12, url: 'https://github.com/acme/gitops/pull/12', created: true },
+      },
+      outcome: 'Opened pull request [#12](https://github.com/acme/gitops/pull/12) into `main` of acme/gitops.',
+    },
+    {
+      name: 'updated PR',
+      overrides: {
+        mode: 'pr',
+        pullRequest: { number: 12, url: 'https://github.com/acme/gitops/pull/12', created: false },
+      },
+      outcome: 'Updated pull request [#12](https://github.com/acme/gitops/pull/12) into `main` of acme/gitops.',
+    },
+    {
+      name: 'nothing to change',
+      overrides: { changed: false },
+      outcome: `Nothing to change: the manifests already pin \`${DIGEST}\`.`,
+    },
+    {
+      name: 'dry run, push',
+      overrides: { dryRun: true },
+      outcome: '**Dry run:** nothing was pushed or written. The run would push a commit to `main` of acme/gitops.',
+    },
+    {
+      name: 'dry run, pr',
+      overrides: { dryRun: true, mode: 'pr' },
+      outcome:
+        '**Dry run:** nothing was pushed or written. The run would open or update a pull request into `main` of acme/gitops.',
+    },
+    {
+      name: 'dry run, nothing to change',
+      overrides: { dryRun: true, changed: false },
+      outcome: `**Dry run.** Nothing to change: the manifests already pin \`${DIGEST}\`.`,
+    },
+  ] as { name: string; overrides: Partial<RunReport>; outcome: string }[])(
+    'outcome: $name',
+    ({ overrides, outcome }) => {
+      expect(summaryMarkdown(report(overrides)).split('\n\n')[1]).toBe(outcome)
+    },
+  )
 
   test('layers: not pushed, or no row when nothing was published', () => {
-    expect(summaryMarkdown(report({ facts: facts({ publish: { pushed: false, blobsUploaded: 0, blobsPresent: 0, bytesUploaded: 0 } }) }))).toContain('| **Layers** | not pushed by this run |')
-    expect(summaryMarkdown(report({ dryRun: true, facts: facts({ publish: { pushed: false, blobsUploaded: 0, blobsPresent: 0, bytesUploaded: 0 } }) }))).toContain('| **Layers** | not pushed (dry run) |')
+    expect(
+      summaryMarkdown(
+        report({ facts: facts({ publish: { pushed: false, blobsUploaded: 0, blobsPresent: 0, bytesUploaded: 0 } }) }),
+      ),
+    ).toContain('| **Layers** | not pushed by this run |')
+    expect(
+      summaryMarkdown(
+        report({
+          dryRun: true,
+          facts: facts({ publish: { pushed: false, blobsUploaded: 0, blobsPresent: 0, bytesUploaded: 0 } }),
+        }),
+      ),
+    ).toContain('| **Layers** | not pushed (dry run) |')
     expect(summaryMarkdown(report({ facts: facts({ publish: undefined }) }))).not.toContain('**Layers**')
   })
 
   test('HTML in a diff stays text: it is inside a fence, never raw', () => {
     const before = 'a: <script>alert(1)</script>\n'
-    const markdown = summaryMarkdown(report({ facts: facts({ files: [{ path: 'x.yaml', diff: unifiedDiff('x.yaml', before, before.replace('1', '2')), changes: [] }] }) }))
-    expect(markdown).toContain('```diff\n--- a/x.yaml\n+++ b/x.yaml\n@@ -1 +1 @@\n-a: <script>alert(1)</script>\n+a: <script>alert(2)</script>\n```\n')
+    const markdown = summaryMarkdown(
+      report({
+        facts: facts({
+          files: [{ path: 'x.yaml', diff: unifiedDiff('x.yaml', before, before.replace('1', '2')), changes: [] }],
+        }),
+      }),
+    )
+    expect(markdown).toContain(
+      '```diff\n--- a/x.yaml\n+++ b/x.yaml\n@@ -1 +1 @@\n-a: <script>alert(1)</script>\n+a: <script>alert(2)</script>\n```\n',
+    )
   })
 
   test('a huge diff stays under the 1 MiB summary limit', () => {
@@ -99,7 +173,9 @@ describe('writeJobSummary', () => {
     const file = join(dir, 'summary.md')
     await writeFile(file, 'earlier step\n')
     process.env['GITHUB_STEP_SUMMARY'] = file
-    const markdown = await writeJobSummary(report({ mode: 'pr', pullRequest: { number: 3, url: 'https://github.com/acme/gitops/pull/3', created: true } }))
+    const markdown = await writeJobSummary(
+      report({ mode: 'pr', pullRequest: { number: 3, url: 'https://github.com/acme/gitops/pull/3', created: true } }),
+    )
     expect(markdown).toContain('Opened pull request [#3]')
     expect(await readFile(file, 'utf8')).toBe(`earlier step\n${markdown}\n`)
   })

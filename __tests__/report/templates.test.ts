@@ -57,12 +57,21 @@ describe('templateValues', () => {
 })
 
 describe('renderTemplate', () => {
-  const values: TemplateValues = templateValues(parseImageReference('europe-docker.pkg.dev/acme/apps/backend:1.4.2'), DIGEST)
+  const values: TemplateValues = templateValues(
+    parseImageReference('europe-docker.pkg.dev/acme/apps/backend:1.4.2'),
+    DIGEST,
+  )
 
   test.each([
     { template: 'Deploy {name} {version}', expected: 'Deploy backend 1.4.2' },
-    { template: 'chore(deploy): {image}', expected: `chore(deploy): europe-docker.pkg.dev/acme/apps/backend:1.4.2@${DIGEST}` },
-    { template: '{repository}:{tag} ({short-digest})', expected: 'europe-docker.pkg.dev/acme/apps/backend:1.4.2 (0123456789ab)' },
+    {
+      template: 'chore(deploy): {image}',
+      expected: `chore(deploy): europe-docker.pkg.dev/acme/apps/backend:1.4.2@${DIGEST}`,
+    },
+    {
+      template: '{repository}:{tag} ({short-digest})',
+      expected: 'europe-docker.pkg.dev/acme/apps/backend:1.4.2 (0123456789ab)',
+    },
     { template: '{digest}', expected: DIGEST },
     { template: '{ name }', expected: 'backend' },
     { template: 'no placeholders', expected: 'no placeholders' },

@@ -13,7 +13,9 @@ import { startRegistry, TEST_ACCESS_TOKEN, type RegistryStandIn } from '../../te
 
 const run = promisify(execFile)
 const basic = (password: string): string => `Basic ${Buffer.from(`oauth2accesstoken:${password}`).toString('base64')}`
-const MANIFEST_ACCEPT = ['application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json'].join(', ')
+const MANIFEST_ACCEPT = ['application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json'].join(
+  ', ',
+)
 
 async function skopeo(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return (await run('skopeo', args, { env: env ?? process.env, maxBuffer: 16 * 1024 * 1024 })).stdout
@@ -38,7 +40,14 @@ describe('registry stand-in with token auth', () => {
     ])
     registry = started
     image = written.digests[0]!
-    await skopeo(['copy', '--dest-creds', `oauth2accesstoken:${TEST_ACCESS_TOKEN}`, '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${registry.host}/team/app:v1`])
+    await skopeo([
+      'copy',
+      '--dest-creds',
+      `oauth2accesstoken:${TEST_ACCESS_TOKEN}`,
+      '--dest-tls-verify=false',
+      `oci:${layout}:v1`,
+      `docker://${registry.host}/team/app:v1`,
+    ])
   })
 
   afterAll(async () => {
@@ -63,9 +72,16 @@ describe('registry stand-in with token auth', () => {
   test('challenges like a token-auth registry and holds what skopeo pushed with credentials', async () => {
     const ping = await fetch(`http://${registry.host}/v2/`)
     expect(ping.status).toBe(401)
-    expect(ping.headers.get('www-authenticate')).toBe(`Bearer realm="http://${registry.host}/v2/token",service="registry-stand-in"`)
+    expect(ping.headers.get('www-authenticate')).toBe(
+      `Bearer realm="http://${registry.host}/v2/token",service="registry-stand-in"`,
+    )
 
-    const raw = await skopeo(['inspect', '--raw', ...registry.skopeoCredsArgs(), `docker://${registry.directHost}/team/app:v1`])
+    const raw = await skopeo([
+      'inspect',
+      '--raw',
+      ...registry.skopeoCredsArgs(),
+      `docker://${registry.directHost}/team/app:v1`,
+    ])
     expect(sha256(raw)).toBe(image.digest)
     expect(registry.tokenRequests).toContainEqual(
       expect.objectContaining({ user: 'oauth2accesstoken', granted: ['repository:team/app:pull,push'], status: 200 }),
@@ -73,9 +89,20 @@ describe('registry stand-in with token auth', () => {
   })
 
   test('refuses pushes and pulls without valid credentials', async () => {
-    const push = skopeo(['copy', '--dest-no-creds', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${registry.host}/team/other:v1`])
+    const push = skopeo([
+      'copy',
+      '--dest-no-creds',
+      '--dest-tls-verify=false',
+      `oci:${layout}:v1`,
+      `docker://${registry.host}/team/other:v1`,
+    ])
     await expect(push).rejects.toThrow(/denied|unauthorized/)
-    const pull = skopeo(['inspect', '--raw', ...registry.skopeoCredsArgs('not-a-valid-token'), `docker://${registry.host}/team/app:v1`])
+    const pull = skopeo([
+      'inspect',
+      '--raw',
+      ...registry.skopeoCredsArgs('not-a-valid-token'),
+      `docker://${registry.host}/team/app:v1`,
+    ])
     await expect(pull).rejects.toThrow(/failed authentication/)
 
     const refused = await token(['repository:team/app:pull'], undefined, 'not-a-valid-token')
@@ -86,8 +113,18 @@ describe('registry stand-in with token auth', () => {
   test('issues tokens without a service parameter and for several scopes', async () => {
     const response = await token(['repository:team/app:pull,push', 'repository:team/base:pull'])
     expect(response.status).toBe(200)
-    const body = (await response.json()) as { token: string; access_token: string; expires_in: number; issued_at: string }
-    expect(body).toEqual({ token: body.token, access_token: body.token, expires_in: 300, issued_at: expect.any(String) })
+    const body = (await response.json()) as {
+      token: string
+      access_token: string
+      expires_in: number
+      issued_at: string
+    }
+    expect(body).toEqual({
+      token: body.token,
+      access_token: body.token,
+      expires_in: 300,
+      issued_at: expect.any(String),
+    })
     expect((await headManifest(body.token)).headers.get('docker-content-digest')).toBe(image.digest)
     expect(registry.tokenRequests.at(-1)).toEqual({
       scope: 'repository:team/app:pull,push repository:team/base:pull',
@@ -99,7 +136,8 @@ describe('registry stand-in with token auth', () => {
   })
 
   test('revokeTokens makes earlier tokens answer 401 with a Bearer challenge', async () => {
-    const old = ((await (await token(['repository:team/app:pull'], 'registry-stand-in')).json()) as { token: string }).token
+    const old = ((await (await token(['repository:team/app:pull'], 'registry-stand-in')).json()) as { token: string })
+      .token
     expect((await headManifest(old)).status).toBe(200)
     registry.revokeTokens()
     const refused = await headManifest(old)
@@ -128,7 +166,9 @@ describe('registry stand-in with token auth', () => {
     const archive = path.join(work, 'image.tar')
     await tarLayout(layout, archive, { dockerManifest: true })
     const entries = (await run('tar', ['-tf', archive])).stdout.split('\n').filter((e) => e !== '')
-    expect(entries).toEqual(expect.arrayContaining(['oci-layout', 'index.json', 'manifest.json', `blobs/sha256/${image.digest.slice(7)}`]))
+    expect(entries).toEqual(
+      expect.arrayContaining(['oci-layout', 'index.json', 'manifest.json', `blobs/sha256/${image.digest.slice(7)}`]),
+    )
     expect(entries.filter((e) => e.startsWith('./'))).toEqual([])
     const inspected = JSON.parse(await skopeo(['inspect', `oci-archive:${archive}:v1`])) as { Digest: string }
     expect(inspected.Digest).toBe(image.digest)
@@ -152,7 +192,16 @@ describe('registry stand-in with token auth', () => {
     ])
     for (const entry of digests) {
       const target = `docker://${registry.host}/team/indexes:${entry.refName ?? ''}`
-      await skopeo(['copy', '--all', '--preserve-digests', '--dest-creds', `oauth2accesstoken:${TEST_ACCESS_TOKEN}`, '--dest-tls-verify=false', `oci:${dir}:${entry.refName ?? ''}`, target])
+      await skopeo([
+        'copy',
+        '--all',
+        '--preserve-digests',
+        '--dest-creds',
+        `oauth2accesstoken:${TEST_ACCESS_TOKEN}`,
+        '--dest-tls-verify=false',
+        `oci:${dir}:${entry.refName ?? ''}`,
+        target,
+      ])
       expect(sha256(await skopeo(['inspect', '--raw', ...registry.skopeoCredsArgs(), target]))).toBe(entry.digest)
     }
   })
@@ -171,24 +220,35 @@ describe('registry stand-in with token auth', () => {
     await writeFakeDockerImages(env.FAKE_DOCKER_IMAGES, { [reference]: `${layout}:v1` })
     const docker = (args: string[], input?: string): Promise<{ stdout: string; stderr: string }> =>
       new Promise((resolve, reject) => {
-        const child = execFile('docker', args, { env }, (error, stdout, stderr) => (error ? reject(new Error(error.message)) : resolve({ stdout, stderr })))
+        const child = execFile('docker', args, { env }, (error, stdout, stderr) =>
+          error ? reject(new Error(error.message)) : resolve({ stdout, stderr }),
+        )
         child.stdin?.end(input ?? '')
       })
 
-    await expect(docker(['push', reference])).rejects.toThrow(/denied: requested access to the resource is denied|unauthorized/)
-    await expect(docker(['login', registry.host, '-u', 'oauth2accesstoken', '--password-stdin'], 'wrong\n')).rejects.toThrow(
-      /unauthorized: failed authentication/,
+    await expect(docker(['push', reference])).rejects.toThrow(
+      /denied: requested access to the resource is denied|unauthorized/,
     )
-    expect((await docker(['login', registry.host, '-u', 'oauth2accesstoken', '--password-stdin'], `${TEST_ACCESS_TOKEN}\n`)).stdout).toBe(
-      'Login Succeeded\n',
+    await expect(
+      docker(['login', registry.host, '-u', 'oauth2accesstoken', '--password-stdin'], 'wrong\n'),
+    ).rejects.toThrow(/unauthorized: failed authentication/)
+    expect(
+      (await docker(['login', registry.host, '-u', 'oauth2accesstoken', '--password-stdin'], `${TEST_ACCESS_TOKEN}\n`))
+        .stdout,
+    ).toBe('Login Succeeded\n')
+    const config = JSON.parse(await readFile(path.join(dockerConfig, 'config.json'), 'utf8')) as {
+      auths: Record<string, { auth: string }>
+    }
+    expect(Buffer.from(config.auths[registry.host]?.auth ?? '', 'base64').toString()).toBe(
+      `oauth2accesstoken:${TEST_ACCESS_TOKEN}`,
     )
-    const config = JSON.parse(await readFile(path.join(dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> }
-    expect(Buffer.from(config.auths[registry.host]?.auth ?? '', 'base64').toString()).toBe(`oauth2accesstoken:${TEST_ACCESS_TOKEN}`)
 
     const pushed = await docker(['push', reference])
     const raw = await skopeo(['inspect', '--raw', ...registry.skopeoCredsArgs(), `docker://${reference}`])
     expect(pushed.stdout).toContain(`The push refers to repository [${registry.host}/team/app]`)
-    expect(pushed.stdout).toMatch(new RegExp(`^from-docker: digest: ${sha256(raw)} size: ${Buffer.byteLength(raw)}$`, 'm'))
+    expect(pushed.stdout).toMatch(
+      new RegExp(`^from-docker: digest: ${sha256(raw)} size: ${Buffer.byteLength(raw)}$`, 'm'),
+    )
     expect((await docker(['image', 'inspect', '--format', '{{index .RepoDigests 0}}', reference])).stdout).toBe(
       `${registry.host}/team/app@${sha256(raw)}\n`,
     )
@@ -198,7 +258,13 @@ describe('registry stand-in with token auth', () => {
 
     const log = await readFakeDockerLog(env.FAKE_DOCKER_LOG)
     expect(log.map((entry) => [entry.command, entry.exitCode])).toEqual([
-      ['push', 1], ['login', 1], ['login', 0], ['push', 0], ['image', 0], ['logout', 0], ['push', 1],
+      ['push', 1],
+      ['login', 1],
+      ['login', 0],
+      ['push', 0],
+      ['image', 0],
+      ['logout', 0],
+      ['push', 1],
     ])
     expect(log.every((entry) => entry.dockerConfig === dockerConfig && entry.dockerConfigIsTemp === true)).toBe(true)
     expect(await readFile(env.FAKE_DOCKER_LOG, 'utf8')).not.toContain(TEST_ACCESS_TOKEN)
@@ -213,7 +279,14 @@ describe('registry stand-in variants', () => {
       const ping = await fetch(`http://${registry.host}/v2/`)
       expect(ping.headers.get('www-authenticate')).toBe(`Bearer realm="http://${registry.host}/v2/token"`)
       await writeLayout(work, [{ layers: [{ size: 100, seed: 7 }] }])
-      await skopeo(['copy', '--dest-creds', `oauth2accesstoken:${TEST_ACCESS_TOKEN}`, '--dest-tls-verify=false', `oci:${work}`, `docker://${registry.host}/a/b:1`])
+      await skopeo([
+        'copy',
+        '--dest-creds',
+        `oauth2accesstoken:${TEST_ACCESS_TOKEN}`,
+        '--dest-tls-verify=false',
+        `oci:${work}`,
+        `docker://${registry.host}/a/b:1`,
+      ])
       expect(registry.tokenRequests.map((r) => [r.service, r.status])).toEqual([[undefined, 200]])
     } finally {
       await registry.close()

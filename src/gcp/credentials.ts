@@ -64,7 +64,16 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 1000, maxDelay
 // Refresh this long before expiry at most; short-lived tokens refresh at half their life.
 const MAX_REFRESH_MARGIN_MS = 5 * 60 * 1000
 const TRANSIENT_STATUS = (status: number): boolean => status === 408 || status === 429 || status >= 500
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'TimeoutError'])
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'TimeoutError',
+])
 
 /**
  * The token source the inputs ask for: workload identity federation when a provider is set,
@@ -81,7 +90,10 @@ export async function createAccessTokenSource(options: GcpCredentialOptions): Pr
     return new RefreshingTokenSource(source.kind, source.principal, () => withRetries(source.mint, retry), secrets, now)
   }
   if (options.serviceAccount?.trim()) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `impersonation starts from a federated identity: set ${PROVIDER_INPUT} too, or drop ${SERVICE_ACCOUNT_INPUT} when GOOGLE_APPLICATION_CREDENTIALS already names the account.`)
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `impersonation starts from a federated identity: set ${PROVIDER_INPUT} too, or drop ${SERVICE_ACCOUNT_INPUT} when GOOGLE_APPLICATION_CREDENTIALS already names the account.`,
+    )
   }
   if (options.audience?.trim()) {
     throw new InputError('audience', `applies only with ${PROVIDER_INPUT}; set that input or drop audience.`)
@@ -99,7 +111,9 @@ export async function createAccessTokenSource(options: GcpCredentialOptions): Pr
 export async function authenticate(options: GcpCredentialOptions): Promise<AccessTokenSource | undefined> {
   const source = await createAccessTokenSource(options)
   if (source === undefined) {
-    core.info('No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously.')
+    core.info(
+      'No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously.',
+    )
     return undefined
   }
   await source.getAccessToken()
@@ -130,7 +144,9 @@ interface ExchangeContext {
 
 function federatedSource(options: GcpCredentialOptions, secrets: SecretRegister): TokenMinter {
   const provider = parseWorkloadIdentityProvider(options.workloadIdentityProvider ?? '')
-  const serviceAccount = options.serviceAccount?.trim() ? validateServiceAccountEmail(options.serviceAccount) : undefined
+  const serviceAccount = options.serviceAccount?.trim()
+    ? validateServiceAccountEmail(options.serviceAccount)
+    : undefined
   const audience = options.audience?.trim() || defaultAudience(provider)
   requireOidcEnvironment()
   // The runner masks it too; an extra mask costs nothing if a log ever echoes a request.
@@ -140,7 +156,13 @@ function federatedSource(options: GcpCredentialOptions, secrets: SecretRegister)
   const impersonationUrl = serviceAccount
     ? joinUrl(options.iamCredentialsEndpoint, `/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`)
     : undefined
-  const context: ExchangeContext = { provider, audience, tokenUrl, ...(serviceAccount && { serviceAccount }), ...(impersonationUrl && { impersonationUrl }) }
+  const context: ExchangeContext = {
+    provider,
+    audience,
+    tokenUrl,
+    ...(serviceAccount && { serviceAccount }),
+    ...(impersonationUrl && { impersonationUrl }),
+  }
 
   const mint = async (): Promise<MintedToken> => {
     // A new client per refresh: the library caches tokens with its own 5-minute margin,
@@ -158,9 +180,13 @@ function federatedSource(options: GcpCredentialOptions, secrets: SecretRegister)
     })
     try {
       const { token } = await client.getAccessToken()
-      if (!token) throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${serviceAccount ?? provider}.`)
+      if (!token)
+        throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${serviceAccount ?? provider}.`)
       secrets.add(token)
-      return { token, ...(typeof client.credentials.expiry_date === 'number' && { expiresAt: client.credentials.expiry_date }) }
+      return {
+        token,
+        ...(typeof client.credentials.expiry_date === 'number' && { expiresAt: client.credentials.expiry_date }),
+      }
     } catch (error) {
       throw explain(error, context, secrets)
     }
@@ -200,7 +226,10 @@ async function githubOidcToken(audience: string, secrets: SecretRegister): Promi
     const message = errorMessage(error).replace(/\s+/g, ' ').trim()
     const status = /Error Code\s*:\s*(\d{3})/.exec(message)?.[1]
     const transient = status === undefined || TRANSIENT_STATUS(Number(status))
-    throw new OidcTokenError(`Could not get a GitHub OIDC token for audience "${audience}": ${secrets.scrub(message)}`, transient)
+    throw new OidcTokenError(
+      `Could not get a GitHub OIDC token for audience "${audience}": ${secrets.scrub(message)}`,
+      transient,
+    )
   }
   secrets.add(token)
   return token
@@ -213,7 +242,8 @@ async function applicationDefaultSource(file: string, secrets: SecretRegister): 
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('it is not a JSON object')
     json = parsed as Record<string, unknown>
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be used: ${errorMessage(error)}`
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be used: ${errorMessage(error)}`
     throw new GoogleCloudAuthError(
       `GOOGLE_APPLICATION_CREDENTIALS points at ${file}, which ${reason}. ` +
         `Run the step that writes it (e.g. google-github-actions/auth) first, or set ${PROVIDER_INPUT} instead.`,
@@ -221,10 +251,13 @@ async function applicationDefaultSource(file: string, secrets: SecretRegister): 
   }
 
   const impersonationUrl = stringField(json, 'service_account_impersonation_url')
-  const serviceAccount = impersonationUrl ? /serviceAccounts\/([^/:]+):generateAccessToken/.exec(impersonationUrl)?.[1] : undefined
+  const serviceAccount = impersonationUrl
+    ? /serviceAccounts\/([^/:]+):generateAccessToken/.exec(impersonationUrl)?.[1]
+    : undefined
   const audience = stringField(json, 'audience')
   const provider = audience?.replace(/^\/\/iam\.googleapis\.com\//, '')
-  const principal = serviceAccount ?? stringField(json, 'client_email') ?? provider ?? stringField(json, 'type') ?? 'unknown'
+  const principal =
+    serviceAccount ?? stringField(json, 'client_email') ?? provider ?? stringField(json, 'type') ?? 'unknown'
   const context: ExchangeContext = {
     tokenUrl: stringField(json, 'token_url') ?? 'https://sts.googleapis.com/v1/token',
     ...(provider && { provider }),
@@ -245,7 +278,8 @@ async function applicationDefaultSource(file: string, secrets: SecretRegister): 
     try {
       const client = await auth.getClient()
       const { token } = await client.getAccessToken()
-      if (!token) throw new GoogleCloudAuthError(`Application Default Credentials from ${file} returned no access token.`)
+      if (!token)
+        throw new GoogleCloudAuthError(`Application Default Credentials from ${file} returned no access token.`)
       secrets.add(token)
       const expiry = client.credentials.expiry_date
       return { token, ...(typeof expiry === 'number' && { expiresAt: expiry }) }
@@ -318,7 +352,11 @@ interface HttpFailure {
 /** Reads what a gaxios error (or the OAuth error google-auth-library makes of it) carries. */
 function httpFailure(error: unknown): HttpFailure | undefined {
   if (!error || typeof error !== 'object') return undefined
-  const e = error as { response?: { status?: number; data?: unknown; config?: { url?: unknown } }; config?: { url?: unknown }; code?: unknown }
+  const e = error as {
+    response?: { status?: number; data?: unknown; config?: { url?: unknown } }
+    config?: { url?: unknown }
+    code?: unknown
+  }
   const raw = e.config?.url ?? e.response?.config?.url
   const url = typeof raw === 'string' ? raw : raw instanceof URL ? raw.href : undefined
   if (url === undefined) return undefined
@@ -361,7 +399,12 @@ class ExplainedError extends GoogleCloudAuthError {
 }
 
 /** Turns a failed exchange into a message that says what to fix. */
-function explain(error: unknown, context: ExchangeContext, secrets: SecretRegister, what = 'Google Cloud authentication'): Error {
+function explain(
+  error: unknown,
+  context: ExchangeContext,
+  secrets: SecretRegister,
+  what = 'Google Cloud authentication',
+): Error {
   if (error instanceof GoogleCloudAuthError) return error
   const failure = httpFailure(error)
   const message = (text: string): ExplainedError => new ExplainedError(secrets.scrub(text), failure)
@@ -394,15 +437,20 @@ function stsMessage(failure: HttpFailure, context: ExchangeContext, transport: s
     hint = `The provider does not exist or is disabled; check ${PROVIDER_INPUT} (gcloud iam workload-identity-pools providers describe …).`
   } else if (/audience/i.test(google)) {
     const expected = context.provider ? defaultAudience(context.provider) : 'https://iam.googleapis.com/PROVIDER'
-    hint = `The OIDC token was requested for audience "${context.audience ?? '(from the credentials file)'}"; the provider must list it in its allowed audiences ` +
+    hint =
+      `The OIDC token was requested for audience "${context.audience ?? '(from the credentials file)'}"; the provider must list it in its allowed audiences ` +
       `(with none listed it accepts only ${expected}). Fix the audience input or the provider's allowed audiences.`
   } else if (/attribute condition/i.test(google)) {
-    const run = [process.env.GITHUB_REPOSITORY && `repository ${process.env.GITHUB_REPOSITORY}`, process.env.GITHUB_REF && `ref ${process.env.GITHUB_REF}`]
+    const run = [
+      process.env.GITHUB_REPOSITORY && `repository ${process.env.GITHUB_REPOSITORY}`,
+      process.env.GITHUB_REF && `ref ${process.env.GITHUB_REF}`,
+    ]
       .filter(Boolean)
       .join(', ')
     hint = `The provider's attribute condition does not admit this run${run ? ` (${run})` : ''}; compare it with the token's claims (e.g. assertion.repository).`
   } else {
-    hint = 'Check the provider\'s issuer (https://token.actions.githubusercontent.com), allowed audiences and attribute condition.'
+    hint =
+      "Check the provider's issuer (https://token.actions.githubusercontent.com), allowed audiences and attribute condition."
   }
   return `Google STS rejected the GitHub OIDC token for ${provider} (HTTP ${failure.status ?? '?'}, ${google}). ${hint}`
 }
@@ -434,7 +482,9 @@ function memberHint(provider: string): string {
   const { projectNumber, pool } = providerParts(provider)
   const poolName = `//iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${pool}`
   const repository = process.env.GITHUB_REPOSITORY
-  return repository ? `principalSet:${poolName}/attribute.repository/${repository}` : `principalSet:${poolName}/attribute.repository/OWNER/REPO`
+  return repository
+    ? `principalSet:${poolName}/attribute.repository/${repository}`
+    : `principalSet:${poolName}/attribute.repository/OWNER/REPO`
 }
 
 function googleErrorText(data: unknown): string | undefined {
@@ -460,7 +510,9 @@ async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy): P
     } catch (error) {
       if (tried >= policy.attempts || !isTransient(error)) throw error
       const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 4 ** (tried - 1))
-      core.info(`Google Cloud authentication failed for a transient reason; trying again in ${Math.round(delay / 100) / 10}s (${errorMessage(error)})`)
+      core.info(
+        `Google Cloud authentication failed for a transient reason; trying again in ${Math.round(delay / 100) / 10}s (${errorMessage(error)})`,
+      )
       await new Promise((resolve) => setTimeout(resolve, delay))
     }
   }

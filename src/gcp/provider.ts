@@ -35,19 +35,26 @@ export function parseWorkloadIdentityProvider(value: string): string {
 
   const [, project, locationsKey, location, poolsKey, pool, providersKey, provider, ...rest] = parts
   if (!project || !PROJECT_NUMBER.test(project)) {
-    const hint = project && PROJECT_ID.test(project)
-      ? `"${project}" looks like a project ID; use the project NUMBER: gcloud projects describe ${project} --format='value(projectNumber)'`
-      : `"${project ?? ''}" is not a project number; use the project NUMBER: gcloud projects describe PROJECT_ID --format='value(projectNumber)'`
+    const hint =
+      project && PROJECT_ID.test(project)
+        ? `"${project}" looks like a project ID; use the project NUMBER: gcloud projects describe ${project} --format='value(projectNumber)'`
+        : `"${project ?? ''}" is not a project number; use the project NUMBER: gcloud projects describe PROJECT_ID --format='value(projectNumber)'`
     throw providerError(value, `${hint}.`)
   }
   if (locationsKey !== 'locations' || location === undefined) {
     throw providerError(value, `"${value}" has no location; expected ${SHAPE}.`)
   }
   if (location !== 'global') {
-    throw providerError(value, `workload identity pools live in location "global", not "${location}"; expected ${SHAPE}.`)
+    throw providerError(
+      value,
+      `workload identity pools live in location "global", not "${location}"; expected ${SHAPE}.`,
+    )
   }
   if (poolsKey === 'workforcePools') {
-    throw providerError(value, `this is a workforce pool (for people); GitHub Actions needs a workload identity pool: ${SHAPE}.`)
+    throw providerError(
+      value,
+      `this is a workforce pool (for people); GitHub Actions needs a workload identity pool: ${SHAPE}.`,
+    )
   }
   if (poolsKey !== 'workloadIdentityPools' || !pool) {
     throw providerError(value, `"${value}" names no workload identity pool; expected ${SHAPE}.`)
@@ -56,7 +63,12 @@ export function parseWorkloadIdentityProvider(value: string): string {
     throw providerError(value, `pool ID "${pool}" must be 4-32 lowercase letters, digits or "-".`)
   }
   if ((providersKey === undefined || providersKey === '') && provider === undefined) {
-    throw providerError(value, 'this is a pool; append /providers/PROVIDER_ID (gcloud iam workload-identity-pools providers list --workload-identity-pool=' + pool + ' --location=global).')
+    throw providerError(
+      value,
+      'this is a pool; append /providers/PROVIDER_ID (gcloud iam workload-identity-pools providers list --workload-identity-pool=' +
+        pool +
+        ' --location=global).',
+    )
   }
   if (providersKey !== 'providers' || !provider) {
     throw providerError(value, `"${value}" names no provider after the pool; expected ${SHAPE}.`)
@@ -92,25 +104,41 @@ export function providerParts(provider: string): { projectNumber: string; pool: 
  */
 export function validateServiceAccountEmail(value: string): string {
   const account = value.trim()
-  if (account === '') throw new InputError(SERVICE_ACCOUNT_INPUT, 'is empty; expected NAME@PROJECT_ID.iam.gserviceaccount.com.')
+  if (account === '')
+    throw new InputError(SERVICE_ACCOUNT_INPUT, 'is empty; expected NAME@PROJECT_ID.iam.gserviceaccount.com.')
   if (/^[0-9]{10,30}$/.test(account)) return account
   if (account.startsWith('serviceAccount:')) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is an IAM member string; drop the "serviceAccount:" prefix.`)
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is an IAM member string; drop the "serviceAccount:" prefix.`,
+    )
   }
   if (account.startsWith('projects/')) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is a resource name; give only the email, e.g. NAME@PROJECT_ID.iam.gserviceaccount.com.`)
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is a resource name; give only the email, e.g. NAME@PROJECT_ID.iam.gserviceaccount.com.`,
+    )
   }
   if (!account.includes('@')) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is not an email; expected ${account}@PROJECT_ID.iam.gserviceaccount.com.`)
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is not an email; expected ${account}@PROJECT_ID.iam.gserviceaccount.com.`,
+    )
   }
   // The email ends up in a URL path: no characters that would change the path.
   if (!/^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(account)) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is not a valid service account email; expected NAME@PROJECT_ID.iam.gserviceaccount.com.`)
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is not a valid service account email; expected NAME@PROJECT_ID.iam.gserviceaccount.com.`,
+    )
   }
   return account
 }
 
 function providerError(value: string, message: string): InputError {
   // Keep the offending value visible even when the message does not quote it.
-  return new InputError(PROVIDER_INPUT, message.includes(value.trim()) || value.trim() === '' ? message : `${message} (got "${value.trim()}")`)
+  return new InputError(
+    PROVIDER_INPUT,
+    message.includes(value.trim()) || value.trim() === '' ? message : `${message} (got "${value.trim()}")`,
+  )
 }

@@ -126,7 +126,9 @@ function throttle(settings: Required<ClientOptions>): ThrottlingOptions {
         core.warning(`GitHub ${kind} on ${line} (retry after ${retryAfter}s); giving up`)
         return false
       }
-      core.warning(`GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${settings.rateLimitRetries})`)
+      core.warning(
+        `GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${settings.rateLimitRetries})`,
+      )
       return true
     }
   return {

@@ -75,11 +75,18 @@ export function apiError(what: string, fullName: string, error: unknown, hint?: 
   const status = statusOf(error)
   const message = gitHubMessage(error)
   const suffix = status === undefined ? '' : ` (HTTP ${status})`
-  return new GitHubApiError(`${what} in ${fullName}: ${message}${suffix}${hint ? `. ${hint}` : ''}`, status, message, { cause: error })
+  return new GitHubApiError(`${what} in ${fullName}: ${message}${suffix}${hint ? `. ${hint}` : ''}`, status, message, {
+    cause: error,
+  })
 }
 
 /** What to do when GitHub refuses a write: the usual cause is a token without write access. */
-export function writeAccessHint(fullName: string, status: number | undefined, pullRequests: boolean, message = ''): string | undefined {
+export function writeAccessHint(
+  fullName: string,
+  status: number | undefined,
+  pullRequests: boolean,
+  message = '',
+): string | undefined {
   if (/protected branch|rule violations?/i.test(message)) {
     return 'The branch is protected (branch protection or a ruleset): use `mode: pr`, or let the token bypass the protection'
   }

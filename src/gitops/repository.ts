@@ -2,7 +2,15 @@
 // API writes, one call each. No clone, and no call whose count grows with the repository's size.
 import type { RestEndpointMethodTypes } from '@octokit/rest'
 import type { GitHubClient } from './client.js'
-import { apiError, gitHubMessage, isPullRequestAlreadyExists, isRefConflict, isReferenceAlreadyExists, statusOf, writeAccessHint } from './github-error.js'
+import {
+  apiError,
+  gitHubMessage,
+  isPullRequestAlreadyExists,
+  isRefConflict,
+  isReferenceAlreadyExists,
+  statusOf,
+  writeAccessHint,
+} from './github-error.js'
 
 /** A branch head as read once; every write of a run builds on it. */
 export interface Snapshot {
@@ -79,7 +87,12 @@ export class GitOpsRepository {
   async snapshot(branch: string): Promise<Snapshot> {
     const head = await this.findBranch(branch)
     if (head === undefined) {
-      throw apiError(`Could not read branch ${branch}`, this.fullName, { status: 404, response: { data: { message: 'Branch not found' } } }, `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`)
+      throw apiError(
+        `Could not read branch ${branch}`,
+        this.fullName,
+        { status: 404, response: { data: { message: 'Branch not found' } } },
+        `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`,
+      )
     }
     return { branch: head.branch, commitSha: head.commitSha, treeSha: head.treeSha }
   }
@@ -96,7 +109,12 @@ export class GitOpsRepository {
       data = response.data as BranchData
     } catch (error) {
       if (statusOf(error) === 404) return undefined
-      throw apiError(`Could not read branch ${branch}`, this.fullName, error, writeAccessHint(this.fullName, statusOf(error), false))
+      throw apiError(
+        `Could not read branch ${branch}`,
+        this.fullName,
+        error,
+        writeAccessHint(this.fullName, statusOf(error), false),
+      )
     }
     return {
       branch,
@@ -110,7 +128,12 @@ export class GitOpsRepository {
   async listFiles(snapshot: Snapshot): Promise<string[]> {
     let data: RestEndpointMethodTypes['git']['getTree']['response']['data']
     try {
-      ;({ data } = await this.client.rest.git.getTree({ owner: this.owner, repo: this.repo, tree_sha: snapshot.treeSha, recursive: '1' }))
+      ;({ data } = await this.client.rest.git.getTree({
+        owner: this.owner,
+        repo: this.repo,
+        tree_sha: snapshot.treeSha,
+        recursive: '1',
+      }))
     } catch (error) {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error)
     }
@@ -120,7 +143,9 @@ export class GitOpsRepository {
           'List the manifest files explicitly in the `manifests` input instead of directories or globs.',
       )
     }
-    return data.tree.filter((entry) => entry.type === 'blob' && typeof entry.path === 'string').map((entry) => entry.path)
+    return data.tree
+      .filter((entry) => entry.type === 'blob' && typeof entry.path === 'string')
+      .map((entry) => entry.path)
   }
 
   /** The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). */
@@ -167,7 +192,9 @@ export class GitOpsRepository {
     const bytes = await readBody(response.data as unknown)
     const contentType = String(response.headers['content-type'] ?? '')
     if (contentType.startsWith('application/json') && isDirectoryListing(bytes)) {
-      throw new Error(`${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`)
+      throw new Error(
+        `${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`,
+      )
     }
     try {
       return utf8.decode(bytes)
@@ -183,7 +210,12 @@ export class GitOpsRepository {
         owner: this.owner,
         repo: this.repo,
         base_tree: baseTree,
-        tree: files.map((file) => ({ path: file.path, mode: '100644' as const, type: 'blob' as const, content: file.content })),
+        tree: files.map((file) => ({
+          path: file.path,
+          mode: '100644' as const,
+          type: 'blob' as const,
+          content: file.content,
+        })),
       })
       return data.sha
     } catch (error) {
@@ -197,7 +229,13 @@ export class GitOpsRepository {
    */
   async createCommit(message: string, tree: string, parents: readonly string[]): Promise<string> {
     try {
-      const { data } = await this.client.rest.git.createCommit({ owner: this.owner, repo: this.repo, message, tree, parents: [...parents] })
+      const { data } = await this.client.rest.git.createCommit({
+        owner: this.owner,
+        repo: this.repo,
+        message,
+        tree,
+        parents: [...parents],
+      })
       return data.sha
     } catch (error) {
       throw this.writeError('Could not create a commit', error)
@@ -239,17 +277,35 @@ export class GitOpsRepository {
   async findPullRequest(branch: string): Promise<PullRequest | undefined> {
     try {
       // Without the OWNER: prefix GitHub ignores the head filter and lists every open PR.
-      const { data } = await this.client.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, state: 'open', per_page: 10 })
+      const { data } = await this.client.rest.pulls.list({
+        owner: this.owner,
+        repo: this.repo,
+        head: `${this.owner}:${branch}`,
+        state: 'open',
+        per_page: 10,
+      })
       const pull = data.find((candidate) => candidate.head.ref === branch)
       return pull && toPullRequest(pull)
     } catch (error) {
-      throw apiError(`Could not look up the pull request for ${branch}`, this.fullName, error, writeAccessHint(this.fullName, statusOf(error), true))
+      throw apiError(
+        `Could not look up the pull request for ${branch}`,
+        this.fullName,
+        error,
+        writeAccessHint(this.fullName, statusOf(error), true),
+      )
     }
   }
 
   async createPullRequest(branch: string, base: string, title: string, body: string): Promise<PullRequest | 'exists'> {
     try {
-      const { data } = await this.client.rest.pulls.create({ owner: this.owner, repo: this.repo, head: branch, base, title, body })
+      const { data } = await this.client.rest.pulls.create({
+        owner: this.owner,
+        repo: this.repo,
+        head: branch,
+        base,
+        title,
+        body,
+      })
       return toPullRequest(data)
     } catch (error) {
       if (isPullRequestAlreadyExists(error)) return 'exists'
@@ -259,7 +315,14 @@ export class GitOpsRepository {
 
   async updatePullRequest(number: number, title: string, body: string, base: string): Promise<PullRequest> {
     try {
-      const { data } = await this.client.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, title, body, base })
+      const { data } = await this.client.rest.pulls.update({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        title,
+        body,
+        base,
+      })
       return toPullRequest(data)
     } catch (error) {
       throw this.writeError(`Could not update pull request #${number}`, error, true)
@@ -268,19 +331,32 @@ export class GitOpsRepository {
 
   async addLabels(number: number, labels: readonly string[]): Promise<void> {
     try {
-      await this.client.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: number, labels: [...labels] })
+      await this.client.rest.issues.addLabels({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        labels: [...labels],
+      })
     } catch (error) {
       throw this.writeError(`Could not add labels to pull request #${number}`, error, true)
     }
   }
 
   private writeError(what: string, error: unknown, pullRequests = false): Error {
-    return apiError(what, this.fullName, error, writeAccessHint(this.fullName, statusOf(error), pullRequests, gitHubMessage(error)))
+    return apiError(
+      what,
+      this.fullName,
+      error,
+      writeAccessHint(this.fullName, statusOf(error), pullRequests, gitHubMessage(error)),
+    )
   }
 }
 
 function toPullRequest(
-  pull: Pick<PullData, 'number' | 'html_url' | 'title' | 'body'> & { base: { ref: string }; labels: readonly { name?: string }[] },
+  pull: Pick<PullData, 'number' | 'html_url' | 'title' | 'body'> & {
+    base: { ref: string }
+    labels: readonly { name?: string }[]
+  },
 ): PullRequest {
   return {
     number: pull.number,
@@ -305,7 +381,11 @@ async function readBody(data: unknown): Promise<Uint8Array> {
 function isDirectoryListing(bytes: Uint8Array): boolean {
   try {
     const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes))
-    return Array.isArray(parsed) && parsed.length > 0 && parsed.every((entry) => entry !== null && typeof entry === 'object' && 'type' in entry && 'path' in entry)
+    return (
+      Array.isArray(parsed) &&
+      parsed.length > 0 &&
+      parsed.every((entry) => entry !== null && typeof entry === 'object' && 'type' in entry && 'path' in entry)
+    )
   } catch {
     return false
   }

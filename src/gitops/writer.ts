@@ -65,7 +65,10 @@ function backoff(baseMs: number, attempt: number): number {
  * retries after a jittered backoff, up to `maxAttempts`. Nothing reaches the base branch unless
  * the compare-and-swap succeeds.
  */
-export async function pushToBase<T extends Prepared>(repo: GitOpsRepository, options: PushOptions<T>): Promise<PushOutcome<T>> {
+export async function pushToBase<T extends Prepared>(
+  repo: GitOpsRepository,
+  options: PushOptions<T>,
+): Promise<PushOutcome<T>> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_ATTEMPTS)
   const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS
   // The first attempt builds on the snapshot the caller already read: no second read of the base.
@@ -90,7 +93,9 @@ export async function pushToBase<T extends Prepared>(repo: GitOpsRepository, opt
       )
     }
     const wait = backoff(delayMs, attempt)
-    core.info(`${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`)
+    core.info(
+      `${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`,
+    )
     await sleep(wait)
     snapshot = await repo.snapshot(options.base)
     // GitHub may have applied an update whose answer got lost on the way: then the base is ours.
@@ -105,10 +110,15 @@ export async function pushToBase<T extends Prepared>(repo: GitOpsRepository, opt
  * action (reset onto the latest base each run), and creates or updates the one open pull
  * request of that branch. A rerun with nothing new neither commits nor moves the branch.
  */
-export async function updatePullRequest<T extends Prepared>(repo: GitOpsRepository, options: PullRequestOptions<T>): Promise<PullRequestOutcome<T>> {
+export async function updatePullRequest<T extends Prepared>(
+  repo: GitOpsRepository,
+  options: PullRequestOptions<T>,
+): Promise<PullRequestOutcome<T>> {
   const { base, branch, initial } = options
   if (branch === base) {
-    throw new Error(`Input 'branch': the pull request branch "${branch}" is the base branch; pick another \`branch\` or use \`mode: push\`.`)
+    throw new Error(
+      `Input 'branch': the pull request branch "${branch}" is the base branch; pick another \`branch\` or use \`mode: push\`.`,
+    )
   }
   const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS
   const prepared = await options.prepare(initial, true)
@@ -121,13 +131,27 @@ export async function updatePullRequest<T extends Prepared>(repo: GitOpsReposito
   if (options.labels.some((label) => !pull.labels.includes(label))) {
     await settle(delayMs, pull.created, () => repo.addLabels(pull.number, options.labels))
   }
-  return { prepared, commitSha, attempts: 1, pullRequest: { number: pull.number, url: pull.url, created: pull.created } }
+  return {
+    prepared,
+    commitSha,
+    attempts: 1,
+    pullRequest: { number: pull.number, url: pull.url, created: pull.created },
+  }
 }
 
-async function placeCommit(repo: GitOpsRepository, options: PullRequestOptions<Prepared>, tree: string): Promise<{ commitSha: string; moved: boolean }> {
+async function placeCommit(
+  repo: GitOpsRepository,
+  options: PullRequestOptions<Prepared>,
+  tree: string,
+): Promise<{ commitSha: string; moved: boolean }> {
   const { base, branch, initial } = options
   const head = await repo.findBranch(branch)
-  if (head !== undefined && head.treeSha === tree && head.parents.length === 1 && head.parents[0] === initial.commitSha) {
+  if (
+    head !== undefined &&
+    head.treeSha === tree &&
+    head.parents.length === 1 &&
+    head.parents[0] === initial.commitSha
+  ) {
     core.info(`${branch} already holds this change on top of ${base} (${head.commitSha}); not moving it`)
     return { commitSha: head.commitSha, moved: false }
   }
@@ -169,14 +193,22 @@ async function upsertPullRequest(
     const raced = await repo.findPullRequest(branch)
     if (raced !== undefined) return updateExisting(repo, raced, base, title, body)
     if (retry >= SETTLE_RETRIES) {
-      throw new Error(`Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`)
+      throw new Error(
+        `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`,
+      )
     }
     await sleep(backoff(delayMs, retry + 1))
   }
 }
 
 /** Brings the branch's one open pull request up to date, retargeting it when `base` changed. */
-async function updateExisting(repo: GitOpsRepository, pull: PullRequest, base: string, title: string, body: string): Promise<PullRequestResult> {
+async function updateExisting(
+  repo: GitOpsRepository,
+  pull: PullRequest,
+  base: string,
+  title: string,
+  body: string,
+): Promise<PullRequestResult> {
   if (pull.title === title && pull.body === body && pull.base === base) {
     core.info(`Pull request #${pull.number} is up to date: ${pull.url}`)
     return { ...pull, created: false }

@@ -41,7 +41,10 @@ export function parseImageReference(text: string): ImageReference {
     digest = rest.slice(at + 1)
     rest = rest.slice(0, at)
     if (!DIGEST.test(digest)) {
-      throw new InvalidReferenceError(reference, `the digest "${digest}" must be sha256: followed by 64 lowercase hex digits`)
+      throw new InvalidReferenceError(
+        reference,
+        `the digest "${digest}" must be sha256: followed by 64 lowercase hex digits`,
+      )
     }
   }
 
@@ -52,7 +55,10 @@ export function parseImageReference(text: string): ImageReference {
     tag = rest.slice(colon + 1)
     rest = rest.slice(0, colon)
     if (!TAG.test(tag)) {
-      throw new InvalidReferenceError(reference, `the tag "${tag}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`)
+      throw new InvalidReferenceError(
+        reference,
+        `the tag "${tag}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`,
+      )
     }
   }
 
@@ -81,7 +87,9 @@ function splitRegistry(repository: string): [string, string] {
   const slash = repository.indexOf('/')
   const first = slash < 0 ? '' : repository.slice(0, slash)
   // Docker treats the first component as a host only when it looks like one.
-  const isHost = first !== '' && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
+  const isHost =
+    first !== '' &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
   if (!isHost) {
     return [DOCKER_HUB, slash < 0 ? `library/${repository}` : repository]
   }
@@ -97,7 +105,9 @@ export function normalizedRepository(reference: ImageReference): string {
 
 /** `repository[:tag][@digest]` in the user's spelling. */
 export function formatReference(reference: ImageReference): string {
-  return reference.repository + (reference.tag ? `:${reference.tag}` : '') + (reference.digest ? `@${reference.digest}` : '')
+  return (
+    reference.repository + (reference.tag ? `:${reference.tag}` : '') + (reference.digest ? `@${reference.digest}` : '')
+  )
 }
 
 /** The form written into manifests: `repository:tag@digest` when a tag is known, else `repository@digest`. */

@@ -16,13 +16,20 @@ const ROOT = '.'
  * Returns the normalized patterns, each once, in the order given.
  */
 export function validateManifestPatterns(patterns: readonly string[]): string[] {
-  if (patterns.length === 0) throw new InputError(INPUT, 'no file, directory or glob given; list at least one path relative to the GitOps repository root')
+  if (patterns.length === 0)
+    throw new InputError(
+      INPUT,
+      'no file, directory or glob given; list at least one path relative to the GitOps repository root',
+    )
   return [...new Set(patterns.map(normalizePattern))]
 }
 
 /** True when every pattern is an explicit file path (no glob characters, ends in .yaml/.yml): then no tree listing is needed. */
 export function isExplicitFileList(patterns: readonly string[]): boolean {
-  return patterns.length > 0 && patterns.every((pattern) => !isGlob(pattern) && YAML_FILE.test(pattern) && !pattern.endsWith('/'))
+  return (
+    patterns.length > 0 &&
+    patterns.every((pattern) => !isGlob(pattern) && YAML_FILE.test(pattern) && !pattern.endsWith('/'))
+  )
 }
 
 /**
@@ -31,7 +38,11 @@ export function isExplicitFileList(patterns: readonly string[]): boolean {
  * matching directories); an explicit file selects itself. Throws naming the pattern when one matches
  * nothing. Result sorted, de-duplicated.
  */
-export function selectManifestFiles(patterns: readonly string[], repositoryFiles: readonly string[], where: string): string[] {
+export function selectManifestFiles(
+  patterns: readonly string[],
+  repositoryFiles: readonly string[],
+  where: string,
+): string[] {
   const normalized = validateManifestPatterns(patterns)
   const files = new Set(repositoryFiles)
   const selected = new Set<string>()
@@ -60,12 +71,15 @@ function select(pattern: string, files: ReadonlySet<string>, repositoryFiles: re
   const isMatch = picomatch(pattern, { dot: true })
   // A glob may name directories (`apps/*/overlays/prod`): those select their YAML files recursively,
   // like a directory pattern does.
-  return repositoryFiles.filter((file) => YAML_FILE.test(file) && (isMatch(file) || ancestors(file).some((directory) => isMatch(directory))))
+  return repositoryFiles.filter(
+    (file) => YAML_FILE.test(file) && (isMatch(file) || ancestors(file).some((directory) => isMatch(directory))),
+  )
 }
 
 function ancestors(file: string): string[] {
   const result: string[] = []
-  for (let slash = file.indexOf('/'); slash >= 0; slash = file.indexOf('/', slash + 1)) result.push(file.slice(0, slash))
+  for (let slash = file.indexOf('/'); slash >= 0; slash = file.indexOf('/', slash + 1))
+    result.push(file.slice(0, slash))
   return result
 }
 
@@ -79,17 +93,24 @@ function normalizePattern(item: string): string {
   if (pattern === '') throw new InputError(INPUT, 'an item is empty; remove the stray comma or blank entry')
   if (pattern.includes('\0')) throw new InputError(INPUT, `${quoted} contains a NUL character`)
   if (pattern.startsWith('!')) {
-    throw new InputError(INPUT, `${quoted}: exclusions are not supported; list only the files, directories or globs to include`)
+    throw new InputError(
+      INPUT,
+      `${quoted}: exclusions are not supported; list only the files, directories or globs to include`,
+    )
   }
   const slashed = pattern.replace(/\\/g, '/')
   if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
-    throw new InputError(INPUT, `${quoted} is an absolute path; give paths relative to the GitOps repository root (e.g. "apps/backend/deployment.yaml")`)
+    throw new InputError(
+      INPUT,
+      `${quoted} is an absolute path; give paths relative to the GitOps repository root (e.g. "apps/backend/deployment.yaml")`,
+    )
   }
   const segments: string[] = []
   for (const segment of slashed.split('/')) {
     if (segment === '' || segment === '.') continue
     if (segment === '..') {
-      if (segments.length === 0) throw new InputError(INPUT, `${quoted} points outside the GitOps repository root; remove the ".."`)
+      if (segments.length === 0)
+        throw new InputError(INPUT, `${quoted} points outside the GitOps repository root; remove the ".."`)
       segments.pop()
       continue
     }

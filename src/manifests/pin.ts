@@ -92,7 +92,12 @@ export function findImageSites(content: string, file: string, selector: Containe
 }
 
 /** Replaces each site's scalar with `pinned`, keeping its quoting style; sites already equal to `pinned` produce no change. */
-export function rewriteImages(content: string, file: string, sites: readonly ImageSite[], pinned: string): { content: string; changes: ImageChange[] } {
+export function rewriteImages(
+  content: string,
+  file: string,
+  sites: readonly ImageSite[],
+  pinned: string,
+): { content: string; changes: ImageChange[] } {
   // The pinned form comes from our own formatting; a value that is no reference would be a bug upstream.
   parseImageReference(pinned)
   const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0])
@@ -102,12 +107,24 @@ export function rewriteImages(content: string, file: string, sites: readonly Ima
   for (const site of ordered) {
     const [start, end] = site.range
     if (start < cursor || end > content.length || start > end) {
-      throw new ManifestError(file, site.line, 'internal error: image sites overlap or lie outside the file; nothing was changed')
+      throw new ManifestError(
+        file,
+        site.line,
+        'internal error: image sites overlap or lie outside the file; nothing was changed',
+      )
     }
     if (site.image === pinned) continue
     parts.push(content.slice(cursor, start), renderScalar(content.slice(start, end), site, file, pinned))
     cursor = end
-    changes.push({ file, line: site.line, workload: site.workload, kind: site.kind, container: site.container, from: site.image, to: pinned })
+    changes.push({
+      file,
+      line: site.line,
+      workload: site.workload,
+      kind: site.kind,
+      container: site.container,
+      from: site.image,
+      to: pinned,
+    })
   }
   if (changes.length === 0) return { content, changes }
   parts.push(content.slice(cursor))
@@ -115,13 +132,22 @@ export function rewriteImages(content: string, file: string, sites: readonly Ima
 }
 
 /** findImageSites + rewriteImages. */
-export function pinManifest(content: string, file: string, selector: ContainerSelector, pinned: string): { content: string; sites: ImageSite[]; changes: ImageChange[] } {
+export function pinManifest(
+  content: string,
+  file: string,
+  selector: ContainerSelector,
+  pinned: string,
+): { content: string; sites: ImageSite[]; changes: ImageChange[] } {
   const sites = findImageSites(content, file, selector)
   return { ...rewriteImages(content, file, sites, pinned), sites }
 }
 
 /** The matching image sites and every container seen (for hints when nothing matches). */
-export function inspectManifest(content: string, file: string, selector: ContainerSelector): { sites: ImageSite[]; containers: SeenContainer[] } {
+export function inspectManifest(
+  content: string,
+  file: string,
+  selector: ContainerSelector,
+): { sites: ImageSite[]; containers: SeenContainer[] } {
   const found = scanContainers(content, file)
   const direct = new Set<Scalar>()
   for (const site of found) if (!site.viaAlias && matches(site, selector)) direct.add(site.node)
@@ -200,7 +226,12 @@ function scanContainers(content: string, file: string): FoundSite[] {
   const sites: FoundSite[] = []
   for (const document of documents) {
     const [error] = document.errors
-    if (error) throw new ManifestError(file, lineOf(error.pos[0]), `invalid YAML: ${error.message}; fix the file so that it parses`)
+    if (error)
+      throw new ManifestError(
+        file,
+        lineOf(error.pos[0]),
+        `invalid YAML: ${error.message}; fix the file so that it parses`,
+      )
     if (mayHaveAliases) checkAliasExpansion(document, file, lineOf)
     const walker = new Walker(document, lineOf, sites)
     walker.object(document.contents, false, 0)
@@ -213,12 +244,21 @@ function scanContainers(content: string, file: string): FoundSite[] {
  * parser slows down quadratically (and runs out of memory) on thousands of `[`/`- - -` levels, and the
  * composer recurses per level, where exhausting the stack can abort Node outright instead of throwing.
  */
-function parseDocuments(content: string, file: string, lines: LineCounter, lineOf: (offset: number) => number): Document.Parsed[] {
+function parseDocuments(
+  content: string,
+  file: string,
+  lines: LineCounter,
+  lineOf: (offset: number) => number,
+): Document.Parsed[] {
   const parser = new Parser(lines.addNewLine)
   lines.addNewLine(0) // as Parser.parse() would: line 1 starts at offset 0
   const tokens: CST.Token[] = []
   const tooDeep = (offset: number): ManifestError =>
-    new ManifestError(file, lineOf(offset), `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`)
+    new ManifestError(
+      file,
+      lineOf(offset),
+      `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`,
+    )
   let flowDepth = 0
   let indicatorsOnLine = 0
   let scalarSource = false
@@ -317,7 +357,8 @@ class Walker {
 
   /** The value of `key` in `map`, honouring `<<` merge keys (explicit keys win, as in YAML 1.1). */
   private get(map: YAMLMap, key: string, depth = 0): { node: unknown; viaAlias: boolean } | undefined {
-    for (const pair of map.items) if (isScalar(pair.key) && pair.key.value === key) return { node: pair.value, viaAlias: false }
+    for (const pair of map.items)
+      if (isScalar(pair.key) && pair.key.value === key) return { node: pair.value, viaAlias: false }
     if (depth >= MAX_MERGE_DEPTH) return undefined
     for (const pair of map.items) {
       if (!isMergePair(pair)) continue
@@ -340,28 +381,39 @@ class Walker {
     return node ? { node: node as Node, viaAlias } : undefined
   }
 
-  private map(found: { node: unknown; viaAlias: boolean } | undefined): { node: YAMLMap; viaAlias: boolean } | undefined {
+  private map(
+    found: { node: unknown; viaAlias: boolean } | undefined,
+  ): { node: YAMLMap; viaAlias: boolean } | undefined {
     const resolved = found && this.resolve(found.node, found.viaAlias)
     return resolved && isMap(resolved.node) ? { node: resolved.node, viaAlias: resolved.viaAlias } : undefined
   }
 
-  private seq(found: { node: unknown; viaAlias: boolean } | undefined): { node: YAMLSeq; viaAlias: boolean } | undefined {
+  private seq(
+    found: { node: unknown; viaAlias: boolean } | undefined,
+  ): { node: YAMLSeq; viaAlias: boolean } | undefined {
     const resolved = found && this.resolve(found.node, found.viaAlias)
     return resolved && isSeq(resolved.node) ? { node: resolved.node, viaAlias: resolved.viaAlias } : undefined
   }
 
   private text(found: { node: unknown; viaAlias: boolean } | undefined): string | undefined {
     const resolved = found && this.resolve(found.node, found.viaAlias)
-    return resolved && isScalar(resolved.node) && typeof resolved.node.value === 'string' ? resolved.node.value : undefined
+    return resolved && isScalar(resolved.node) && typeof resolved.node.value === 'string'
+      ? resolved.node.value
+      : undefined
   }
 }
 
 function offsetOf(node: unknown): number | undefined {
-  return node !== null && typeof node === 'object' && 'range' in node && Array.isArray(node.range) ? (node.range[0] as number) : undefined
+  return node !== null && typeof node === 'object' && 'range' in node && Array.isArray(node.range)
+    ? (node.range[0] as number)
+    : undefined
 }
 
 function isMergePair(pair: Pair): boolean {
-  return isScalar(pair.key) && (pair.key.value === MERGE_KEY || (typeof pair.key.value === 'symbol' && pair.key.source === MERGE_KEY))
+  return (
+    isScalar(pair.key) &&
+    (pair.key.value === MERGE_KEY || (typeof pair.key.value === 'symbol' && pair.key.source === MERGE_KEY))
+  )
 }
 
 /** Built-in kinds live in groups without a dot (`v1`, `apps/v1`, `batch/v1`); a CRD reusing the name does not. */
@@ -383,9 +435,13 @@ function checkAliasExpansion(document: Document.Parsed, file: string, lineOf: (o
     directNodes += 1
     if (isAlias(node)) {
       aliases += 1
-      if (!node.resolve(document)) throw new ManifestError(file, lineOf(node.range?.[0] ?? 0), `invalid YAML: the alias *${node.source} has no anchor &${node.source} before it`)
-    }
-    else if (isMap(node)) {
+      if (!node.resolve(document))
+        throw new ManifestError(
+          file,
+          lineOf(node.range?.[0] ?? 0),
+          `invalid YAML: the alias *${node.source} has no anchor &${node.source} before it`,
+        )
+    } else if (isMap(node)) {
       for (const pair of node.items) {
         countDirect(pair.key)
         countDirect(pair.value)
@@ -403,7 +459,11 @@ function checkAliasExpansion(document: Document.Parsed, file: string, lineOf: (o
     if (known !== undefined) return known
     if (active.has(node)) {
       const offset = (node as Node).range?.[0] ?? document.range[0]
-      throw new ManifestError(file, lineOf(offset), 'invalid YAML: an anchor contains an alias to itself; remove the cycle')
+      throw new ManifestError(
+        file,
+        lineOf(offset),
+        'invalid YAML: an anchor contains an alias to itself; remove the cycle',
+      )
     }
     active.add(node)
     let size = 1
@@ -455,13 +515,21 @@ function renderScalar(source: string, site: ImageSite, file: string, pinned: str
       const header = source.indexOf('\n') + 1
       const at = header > 0 ? source.indexOf(site.image, header) : -1
       if (at < 0) {
-        throw new ManifestError(file, site.line, 'the image is a block scalar spread over several lines; write it on one line (image: REPO:TAG)')
+        throw new ManifestError(
+          file,
+          site.line,
+          'the image is a block scalar spread over several lines; write it on one line (image: REPO:TAG)',
+        )
       }
       return source.slice(0, at) + pinned + source.slice(at + site.image.length)
     }
     default:
       if (source !== site.image) {
-        throw new ManifestError(file, site.line, `internal error: expected the image "${site.image}" here but found "${source}"; nothing was changed`)
+        throw new ManifestError(
+          file,
+          site.line,
+          `internal error: expected the image "${site.image}" here but found "${source}"; nothing was changed`,
+        )
       }
       return PLAIN_SAFE.test(pinned) ? pinned : JSON.stringify(pinned)
   }

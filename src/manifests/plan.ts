@@ -36,7 +36,10 @@ export function planPins(files: readonly ManifestFile[], selector: ContainerSele
 }
 
 /** The same checks as planPins without rewriting, for the validation phase before the digest is known. */
-export function checkManifests(files: readonly ManifestFile[], selector: ContainerSelector): { path: string; sites: ImageSite[] }[] {
+export function checkManifests(
+  files: readonly ManifestFile[],
+  selector: ContainerSelector,
+): { path: string; sites: ImageSite[] }[] {
   return inspectAll(files, selector).map(({ path, sites }) => ({ path, sites }))
 }
 
@@ -66,14 +69,24 @@ function noMatchError(files: readonly Inspected[], selector: ContainerSelector):
 
 function seenHint(files: readonly Inspected[], selector: ContainerSelector): string {
   const seen = files.flatMap((file) => file.containers.map((container) => ({ ...container, path: file.path })))
-  if (seen.length === 0) return 'They hold no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Rollout with containers.'
+  if (seen.length === 0)
+    return 'They hold no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Rollout with containers.'
   if (selector.container !== undefined) {
-    const sameImage = [...new Set(seen.filter((container) => sameRepository(container.image, selector)).map((container) => `"${container.container}"`))]
+    const sameImage = [
+      ...new Set(
+        seen
+          .filter((container) => sameRepository(container.image, selector))
+          .map((container) => `"${container.container}"`),
+      ),
+    ]
     if (sameImage.length > 0) return `Containers with that image are named ${list(sameImage, MAX_LISTED_IMAGES)}.`
   }
   const byImage = new Map<string, (typeof seen)[number]>()
   for (const container of seen) if (!byImage.has(container.image)) byImage.set(container.image, container)
-  const images = [...byImage.values()].map((container) => `${container.image} (container "${container.container}" in ${describeWorkload(container)}, ${container.path})`)
+  const images = [...byImage.values()].map(
+    (container) =>
+      `${container.image} (container "${container.container}" in ${describeWorkload(container)}, ${container.path})`,
+  )
   return `Images seen: ${list(images, MAX_LISTED_IMAGES)}.`
 }
 

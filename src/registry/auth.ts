@@ -4,7 +4,15 @@
 // before they expire and dropped when the registry stops accepting them.
 import * as core from '@actions/core'
 import { registryChallenge } from './challenge.js'
-import { type Access, RegistryError, type RegistryTarget, redact, remedy, registryErrorDetail, where } from './errors.js'
+import {
+  type Access,
+  RegistryError,
+  type RegistryTarget,
+  redact,
+  remedy,
+  registryErrorDetail,
+  where,
+} from './errors.js'
 import { type HttpResponse, header, isTransientNetworkError, send } from './http.js'
 import { isLoopbackHost } from '../image/reference.js'
 import { type RetryPolicy, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry.js'
@@ -58,7 +66,8 @@ export class Authenticator {
       case 'basic':
         return this.options.credentials ? basic(await this.accessToken()) : undefined
       case 'bearer': {
-        const token = this.token !== undefined && Date.now() < this.token.refreshAt ? this.token : await this.fetchToken(scheme)
+        const token =
+          this.token !== undefined && Date.now() < this.token.refreshAt ? this.token : await this.fetchToken(scheme)
         return `Bearer ${token.value}`
       }
     }
@@ -72,7 +81,11 @@ export class Authenticator {
     const challenge = registryChallenge(header(response, 'www-authenticate'))
     const previous = this.scheme
     if (challenge?.kind === 'bearer') {
-      this.scheme = { kind: 'bearer', realm: challenge.realm, ...(challenge.service !== undefined && { service: challenge.service }) }
+      this.scheme = {
+        kind: 'bearer',
+        realm: challenge.realm,
+        ...(challenge.service !== undefined && { service: challenge.service }),
+      }
     } else if (challenge?.kind === 'basic') {
       this.scheme = { kind: 'basic' }
     }
@@ -111,10 +124,17 @@ export class Authenticator {
     if (response.status !== 401) return { kind: 'none' }
     const challenge = registryChallenge(header(response, 'www-authenticate'))
     if (challenge?.kind === 'bearer') {
-      return { kind: 'bearer', realm: challenge.realm, ...(challenge.service !== undefined && { service: challenge.service }) }
+      return {
+        kind: 'bearer',
+        realm: challenge.realm,
+        ...(challenge.service !== undefined && { service: challenge.service }),
+      }
     }
     if (challenge?.kind === 'basic') return { kind: 'basic' }
-    throw new RegistryError(`${where(this.options.target)}: GET /v2/ answered 401 without a Bearer or Basic challenge; cannot authenticate.`, 401)
+    throw new RegistryError(
+      `${where(this.options.target)}: GET /v2/ answered 401 without a Bearer or Basic challenge; cannot authenticate.`,
+      401,
+    )
   }
 
   private fetchToken(scheme: { realm: string; service?: string }): Promise<CachedToken> {
@@ -130,11 +150,15 @@ export class Authenticator {
     try {
       realm = new URL(scheme.realm)
     } catch {
-      throw new RegistryError(`${where(target)}: the token realm "${scheme.realm}" in the registry's challenge is not a URL.`)
+      throw new RegistryError(
+        `${where(target)}: the token realm "${scheme.realm}" in the registry's challenge is not a URL.`,
+      )
     }
     // The access token travels to the realm: never in clear text beyond this machine.
     if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
-      throw new RegistryError(`${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`)
+      throw new RegistryError(
+        `${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`,
+      )
     }
     if (credentials && !mayReceiveCredentials(realm.host, target.registry)) {
       throw new RegistryError(
@@ -158,7 +182,10 @@ export class Authenticator {
       const detail = tokenErrorDetail(response.body)
       const hint = remedy(response.status, access, credentials !== undefined)
       throw new RegistryError(
-        redact(`${where(target)}: ${operation} failed with HTTP ${response.status}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`, this.options.secrets),
+        redact(
+          `${where(target)}: ${operation} failed with HTTP ${response.status}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`,
+          this.options.secrets,
+        ),
         response.status,
       )
     }
@@ -177,7 +204,8 @@ export class Authenticator {
     }
     core.setSecret(value)
     this.options.secrets.add(value)
-    const lifetimeS = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S
+    const lifetimeS =
+      typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S
     // Renew a little early so a request never leaves with a token that expires on the way.
     const marginMs = Math.min(30_000, lifetimeS * 250)
     this.token = { value, refreshAt: started + lifetimeS * 1000 - marginMs }
@@ -200,7 +228,9 @@ export class Authenticator {
         await sleep(backoffDelay(retry, attempt, parseRetryAfter(header(response, 'retry-after'))))
       } catch (error) {
         if (!isTransientNetworkError(error) || attempt >= retry.attempts) {
-          throw new RegistryError(`${where(target)}: ${operation} failed: ${(error as Error).message}`, undefined, { cause: error })
+          throw new RegistryError(`${where(target)}: ${operation} failed: ${(error as Error).message}`, undefined, {
+            cause: error,
+          })
         }
         core.info(`${operation}: ${(error as Error).message}, retrying (attempt ${attempt + 1} of ${retry.attempts})`)
         await sleep(backoffDelay(retry, attempt))
@@ -216,8 +246,14 @@ function basic(accessToken: string): string {
 /** Token servers answer errors in OAuth (`error_description`) or OCI (`errors[]`) form. */
 function tokenErrorDetail(body: Buffer): string {
   try {
-    const parsed = JSON.parse(body.subarray(0, 4096).toString('utf8')) as { error?: unknown; error_description?: unknown; details?: unknown }
-    const parts = [parsed.error, parsed.error_description ?? parsed.details].filter((p): p is string => typeof p === 'string' && p !== '')
+    const parsed = JSON.parse(body.subarray(0, 4096).toString('utf8')) as {
+      error?: unknown
+      error_description?: unknown
+      details?: unknown
+    }
+    const parts = [parsed.error, parsed.error_description ?? parsed.details].filter(
+      (p): p is string => typeof p === 'string' && p !== '',
+    )
     if (parts.length > 0) return parts.join(': ').slice(0, 300)
   } catch {
     // not OAuth JSON

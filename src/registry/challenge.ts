@@ -9,7 +9,13 @@ export interface Challenge {
 }
 
 export type RegistryChallenge =
-  | { readonly kind: 'bearer'; readonly realm: string; readonly service?: string; readonly scope?: string; readonly error?: string }
+  | {
+      readonly kind: 'bearer'
+      readonly realm: string
+      readonly service?: string
+      readonly scope?: string
+      readonly error?: string
+    }
   | { readonly kind: 'basic'; readonly realm?: string }
 
 const TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/

@@ -130,10 +130,16 @@ export class RegistryClient {
     const bytes = response.body
     const digest = sha256(bytes)
     if (isDigest(reference) && digest !== reference) {
-      throw new RegistryError(`${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`)
+      throw new RegistryError(
+        `${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`,
+      )
     }
     const mediaType = baseMediaType(header(response, 'content-type'))
-    return { bytes, digest, mediaType: mediaType && mediaType !== 'application/json' ? mediaType : (mediaTypeOf(bytes) ?? mediaType ?? '') }
+    return {
+      bytes,
+      digest,
+      mediaType: mediaType && mediaType !== 'application/json' ? mediaType : (mediaTypeOf(bytes) ?? mediaType ?? ''),
+    }
   }
 
   async hasBlob(digest: string): Promise<boolean> {
@@ -161,8 +167,13 @@ export class RegistryClient {
         const unauthorized = error instanceof UnauthorizedError
         const again = unauthorized ? ++reauths <= MAX_REAUTH_RESTARTS : isRetryable(error)
         if (!again || attempt >= this.retry.attempts) throw error
-        core.info(`${(error as Error).message.replace(/\.?$/, '.')} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`)
-        if (!unauthorized) await sleep(backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : undefined))
+        core.info(
+          `${(error as Error).message.replace(/\.?$/, '.')} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`,
+        )
+        if (!unauthorized)
+          await sleep(
+            backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : undefined),
+          )
       }
     }
   }
@@ -213,14 +224,17 @@ export class RegistryClient {
           retry: false,
         })
       } else {
-        for (let offset = 0; offset < size; ) {
+        for (let offset = 0; offset < size;) {
           const length = Math.min(this.chunkSize, size - offset)
           const name = `upload of blob ${short} (bytes ${offset}-${offset + length - 1} of ${size})`
           const response = await this.request({
             name,
             method: 'PATCH',
             url: location,
-            headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + length - 1}` },
+            headers: {
+              'content-type': 'application/octet-stream',
+              'content-range': `${offset}-${offset + length - 1}`,
+            },
             body: { length, chunks: reader.take(length) },
             ok: [202],
             retry: false,
@@ -228,7 +242,10 @@ export class RegistryClient {
           offset += length
           const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, 'range') ?? '')
           if (range && Number(range[1]) !== offset - 1) {
-            throw new TransientStatusError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416)
+            throw new TransientStatusError(
+              `${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`,
+              416,
+            )
           }
           location = this.location(response, name)
         }
@@ -299,7 +316,9 @@ export class RegistryClient {
         const retryAfter = parseRetryAfter(header(response, 'retry-after'))
         if (!op.retry) throw new TransientStatusError(this.failure(op, response), status, retryAfter)
         if (attempt < this.retry.attempts) {
-          core.info(`${where(this.target)}: ${op.name}: HTTP ${status}, retrying (attempt ${attempt + 1} of ${this.retry.attempts})`)
+          core.info(
+            `${where(this.target)}: ${op.name}: HTTP ${status}, retrying (attempt ${attempt + 1} of ${this.retry.attempts})`,
+          )
           await sleep(backoffDelay(this.retry, attempt, retryAfter))
           continue
         }
@@ -310,7 +329,9 @@ export class RegistryClient {
 
   private failure(op: Operation, response: HttpResponse): string {
     // Name the role the whole job needs: a push that fails on a HEAD still needs writer.
-    return this.scrub(statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials))
+    return this.scrub(
+      statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials),
+    )
   }
 
   private scrub(text: string): string {
@@ -324,11 +345,15 @@ export class RegistryClient {
   private location(response: HttpResponse, operation: string): URL {
     const location = header(response, 'location')
     if (location === undefined) {
-      throw new RegistryError(`${where(this.target)}: ${operation} answered HTTP ${response.status} without a Location header.`)
+      throw new RegistryError(
+        `${where(this.target)}: ${operation} answered HTTP ${response.status} without a Location header.`,
+      )
     }
     const url = new URL(location, this.origin)
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host))) {
-      throw new RegistryError(`${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`)
+      throw new RegistryError(
+        `${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`,
+      )
     }
     return url
   }

@@ -33,14 +33,20 @@ export async function pushWithDocker(options: DockerPushOptions): Promise<Manife
       const token = await credentials.getAccessToken()
       core.setSecret(token)
       // The token goes in on stdin: arguments are visible in process listings and logs.
-      const login = await exec.getExecOutput('docker', ['login', image.registry, '--username', 'oauth2accesstoken', '--password-stdin'], {
-        input: Buffer.from(token),
-        env,
-        ignoreReturnCode: true,
-        silent: true,
-      })
+      const login = await exec.getExecOutput(
+        'docker',
+        ['login', image.registry, '--username', 'oauth2accesstoken', '--password-stdin'],
+        {
+          input: Buffer.from(token),
+          env,
+          ignoreReturnCode: true,
+          silent: true,
+        },
+      )
       if (login.exitCode !== 0) {
-        throw new RegistryError(`docker login ${image.registry} failed (exit code ${login.exitCode}): ${excerpt(login.stderr || login.stdout)}`)
+        throw new RegistryError(
+          `docker login ${image.registry} failed (exit code ${login.exitCode}): ${excerpt(login.stderr || login.stdout)}`,
+        )
       }
       loggedIn = true
     } else {
@@ -50,7 +56,9 @@ export async function pushWithDocker(options: DockerPushOptions): Promise<Manife
     const push = await exec.getExecOutput('docker', ['push', name], { env, ignoreReturnCode: true })
     if (push.exitCode !== 0) {
       const output = push.stderr || push.stdout
-      throw new RegistryError(`docker push ${name} failed (exit code ${push.exitCode}): ${excerpt(output)}${pushHint(output)}`)
+      throw new RegistryError(
+        `docker push ${name} failed (exit code ${push.exitCode}): ${excerpt(output)}${pushHint(output)}`,
+      )
     }
     const pushed = parsePushOutput(push.stdout)
     try {
@@ -58,12 +66,23 @@ export async function pushWithDocker(options: DockerPushOptions): Promise<Manife
     } catch (error) {
       // docker pushed with the job's own login (an earlier docker/login-action step), which the
       // action cannot reuse for its HEAD: the digest docker printed is the best it has.
-      if (credentials !== undefined || pushed === undefined || !(error instanceof RegistryError) || (error.status !== 401 && error.status !== 403)) throw error
-      core.warning(`Cannot confirm ${pushed.digest} with ${image.registry} without credentials of the action's own; pinning the digest docker push reported.`)
+      if (
+        credentials !== undefined ||
+        pushed === undefined ||
+        !(error instanceof RegistryError) ||
+        (error.status !== 401 && error.status !== 403)
+      )
+        throw error
+      core.warning(
+        `Cannot confirm ${pushed.digest} with ${image.registry} without credentials of the action's own; pinning the digest docker push reported.`,
+      )
       return { digest: pushed.digest, mediaType: '', size: pushed.size }
     }
   } finally {
-    if (loggedIn) await exec.exec('docker', ['logout', image.registry], { env, ignoreReturnCode: true, silent: true }).catch(() => 0)
+    if (loggedIn)
+      await exec
+        .exec('docker', ['logout', image.registry], { env, ignoreReturnCode: true, silent: true })
+        .catch(() => 0)
     if (config !== undefined) await rm(config, { recursive: true, force: true })
   }
 }
@@ -80,22 +99,32 @@ async function temporaryConfig(): Promise<string> {
   const userConfig = process.env.DOCKER_CONFIG || path.join(homedir(), '.docker')
   let currentContext: unknown
   try {
-    currentContext = (JSON.parse(await readFile(path.join(userConfig, 'config.json'), 'utf8')) as { currentContext?: unknown }).currentContext
+    currentContext = (
+      JSON.parse(await readFile(path.join(userConfig, 'config.json'), 'utf8')) as { currentContext?: unknown }
+    ).currentContext
   } catch {
     return config
   }
   if (typeof currentContext === 'string' && currentContext !== '' && currentContext !== 'default') {
-    await cp(path.join(userConfig, 'contexts'), path.join(config, 'contexts'), { recursive: true }).catch(() => undefined)
+    await cp(path.join(userConfig, 'contexts'), path.join(config, 'contexts'), { recursive: true }).catch(
+      () => undefined,
+    )
     await writeFile(path.join(config, 'config.json'), JSON.stringify({ currentContext }))
   }
   return config
 }
 
 /** The digest the registry holds for what docker just pushed. */
-async function confirm(client: RegistryClient, name: string, tag: string, pushed: { digest: string } | undefined): Promise<ManifestDescriptor> {
+async function confirm(
+  client: RegistryClient,
+  name: string,
+  tag: string,
+  pushed: { digest: string } | undefined,
+): Promise<ManifestDescriptor> {
   const current = await client.resolve(tag)
   if (pushed === undefined) {
-    if (current === undefined) throw new RegistryError(`docker push ${name} succeeded, but the registry has no tag ${tag}.`)
+    if (current === undefined)
+      throw new RegistryError(`docker push ${name} succeeded, but the registry has no tag ${tag}.`)
     core.warning(`docker push printed no digest line; using the registry's digest for ${tag}: ${current.digest}`)
     return current
   }
@@ -105,7 +134,9 @@ async function confirm(client: RegistryClient, name: string, tag: string, pushed
   if (exact === undefined) {
     throw new RegistryError(`docker push ${name} reported digest ${pushed.digest}, but the registry does not have it.`)
   }
-  core.warning(`Tag ${tag} now points to ${current?.digest ?? 'nothing'}, not to the pushed ${pushed.digest}; pinning the pushed digest.`)
+  core.warning(
+    `Tag ${tag} now points to ${current?.digest ?? 'nothing'}, not to the pushed ${pushed.digest}; pinning the pushed digest.`,
+  )
   return exact
 }
 
@@ -128,13 +159,21 @@ export async function inspectLocalImage(image: ImageReference, tag: string): Pro
   const name = `${image.repository}:${tag}`
   let result: exec.ExecOutput
   try {
-    result = await exec.getExecOutput('docker', ['image', 'inspect', name], { env: definedEnv(process.env), ignoreReturnCode: true, silent: true })
+    result = await exec.getExecOutput('docker', ['image', 'inspect', name], {
+      env: definedEnv(process.env),
+      ignoreReturnCode: true,
+      silent: true,
+    })
   } catch (error) {
-    throw new RegistryError(`Cannot run docker (${(error as Error).message}). With source: docker the Docker CLI must be installed; otherwise use source: registry or an OCI layout path.`)
+    throw new RegistryError(
+      `Cannot run docker (${(error as Error).message}). With source: docker the Docker CLI must be installed; otherwise use source: registry or an OCI layout path.`,
+    )
   }
   if (result.exitCode !== 0) {
     if (/no such (image|object)/i.test(result.stderr)) return undefined
-    throw new RegistryError(`docker image inspect ${name} failed (exit code ${result.exitCode}): ${excerpt(result.stderr || result.stdout)}`)
+    throw new RegistryError(
+      `docker image inspect ${name} failed (exit code ${result.exitCode}): ${excerpt(result.stderr || result.stdout)}`,
+    )
   }
   let parsed: { Id?: unknown; RepoDigests?: unknown }[]
   try {
@@ -154,7 +193,10 @@ export async function inspectLocalImage(image: ImageReference, tag: string): Pro
       return false
     }
   })
-  return { ...(typeof entry.Id === 'string' && { id: entry.Id }), repoDigests: repoDigests.map((value) => parseImageReference(value).digest!) }
+  return {
+    ...(typeof entry.Id === 'string' && { id: entry.Id }),
+    repoDigests: repoDigests.map((value) => parseImageReference(value).digest!),
+  }
 }
 
 /** For the post step: deletes the temporary DOCKER_CONFIG if the main step could not. Idempotent. */
@@ -167,13 +209,18 @@ export async function removeDockerConfig(): Promise<void> {
 
 function pushHint(output: string): string {
   if (/denied|403|forbidden/i.test(output)) return ` The principal needs ${role('push')} on the repository.`
-  if (/unauthorized|401|authentication required/i.test(output)) return ' The registry did not accept the credentials; check the Google Cloud authentication inputs.'
-  if (/does not exist locally|no such image|tag does not exist/i.test(output)) return ' Build or tag the image under this name first (docker build -t IMAGE), or use source: registry or an OCI layout path.'
+  if (/unauthorized|401|authentication required/i.test(output))
+    return ' The registry did not accept the credentials; check the Google Cloud authentication inputs.'
+  if (/does not exist locally|no such image|tag does not exist/i.test(output))
+    return ' Build or tag the image under this name first (docker build -t IMAGE), or use source: registry or an OCI layout path.'
   return ''
 }
 
 function excerpt(text: string): string {
-  const lines = text.trim().split('\n').filter((line) => line.trim() !== '')
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
   const tail = lines.slice(-3).join(' | ')
   return tail.length > 500 ? `${tail.slice(0, 500)}…` : tail || '(no output)'
 }

@@ -67,7 +67,11 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
 
     const req = transport.request(url, { method, headers, agent })
     req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-      fail(Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`), { code: 'ETIMEDOUT' }))
+      fail(
+        Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`), {
+          code: 'ETIMEDOUT',
+        }),
+      )
     })
     req.on('error', fail)
     req.on('response', (res) => {
@@ -143,7 +147,8 @@ const TRANSIENT_CODES = new Set([
 function asNetworkError(error: unknown, method: string, url: URL): Error {
   if (error instanceof NetworkError) return error
   // Duck-typed: errors from Node internals may come from another realm (test runners' VMs).
-  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return new Error(String(error))
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string')
+    return new Error(String(error))
   const code = (error as NodeJS.ErrnoException).code
   const message = (error as Error).message
   if ((code !== undefined && TRANSIENT_CODES.has(code)) || /socket hang up/i.test(message)) {

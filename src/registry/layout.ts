@@ -110,7 +110,9 @@ async function openDirectory(root: string, label: string): Promise<OciLayout> {
     open: (digest) => createReadStream(file(digest), { highWaterMark: READ_CHUNK }),
     read: (digest) => readFile(file(digest)),
   }
-  return layoutFrom(label, 'directory', await read('oci-layout'), await read('index.json'), blobs, () => read('manifest.json'))
+  return layoutFrom(label, 'directory', await read('oci-layout'), await read('index.json'), blobs, () =>
+    read('manifest.json'),
+  )
 }
 
 async function openArchive(archive: string, label: string): Promise<OciLayout> {
@@ -137,12 +139,19 @@ async function openArchive(archive: string, label: string): Promise<OciLayout> {
   const slice = (name: string): Readable => {
     const entry = tar.lookup(name)
     if (entry === undefined) throw new LayoutError(`${label}: ${name} is missing from the archive.`)
-    return entry.size === 0 ? Readable.from([]) : createReadStream(archive, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: READ_CHUNK })
+    return entry.size === 0
+      ? Readable.from([])
+      : createReadStream(archive, {
+          start: entry.offset,
+          end: entry.offset + entry.size - 1,
+          highWaterMark: READ_CHUNK,
+        })
   }
   const read = async (name: string): Promise<Buffer | undefined> => {
     const entry = tar.lookup(name)
     if (entry === undefined) return undefined
-    if (entry.size > MAX_MANIFEST_BYTES * 4) throw new LayoutError(`${label}: ${name} is unexpectedly large (${entry.size} bytes).`)
+    if (entry.size > MAX_MANIFEST_BYTES * 4)
+      throw new LayoutError(`${label}: ${name} is unexpectedly large (${entry.size} bytes).`)
     const pieces: Buffer[] = []
     for await (const piece of slice(name)) pieces.push(piece as Buffer)
     return Buffer.concat(pieces)
@@ -176,7 +185,9 @@ async function layoutFrom(
   if (marker !== undefined) {
     const version = parseJson<{ imageLayoutVersion?: unknown }>(marker, `${label}: oci-layout`).imageLayoutVersion
     if (typeof version !== 'string' || !version.startsWith('1.')) {
-      throw new LayoutError(`${label}: oci-layout declares imageLayoutVersion ${JSON.stringify(version)}; only 1.x is supported.`)
+      throw new LayoutError(
+        `${label}: oci-layout declares imageLayoutVersion ${JSON.stringify(version)}; only 1.x is supported.`,
+      )
     }
   }
   const index = parseJson<{ manifests?: unknown }>(indexBytes, `${label}: index.json`)
@@ -197,7 +208,9 @@ export async function selectImage(layout: OciLayout, image: ImageReference): Pro
     chosen = manifests[0]
   } else {
     const wanted = wantedNames(image)
-    let matches = manifests.filter((d) => wanted.has(refName(d) ?? '') || wanted.has(d.annotations?.[CONTAINERD_NAME] ?? ''))
+    let matches = manifests.filter(
+      (d) => wanted.has(refName(d) ?? '') || wanted.has(d.annotations?.[CONTAINERD_NAME] ?? ''),
+    )
     if (image.digest !== undefined) {
       const byDigest = manifests.filter((d) => d.digest === image.digest)
       if (byDigest.length > 0) matches = byDigest
@@ -206,10 +219,16 @@ export async function selectImage(layout: OciLayout, image: ImageReference): Pro
     if (digests.size === 1) {
       chosen = matches[0]
     } else if (digests.size > 1) {
-      throw new LayoutError(`${label}: several different images are named ${describeWanted(image)}: ${matches.map((d) => d.digest).join(', ')}.`)
+      throw new LayoutError(
+        `${label}: several different images are named ${describeWanted(image)}: ${matches.map((d) => d.digest).join(', ')}.`,
+      )
     } else if (manifests.every((d) => refName(d) === undefined && d.platform !== undefined)) {
       // index.json itself is the multi-platform index (no per-image names, one entry per platform).
-      return loadImage(layout, { digest: sha256(layout.indexBytes), size: layout.indexBytes.length, mediaType: OCI_INDEX }, layout.indexBytes)
+      return loadImage(
+        layout,
+        { digest: sha256(layout.indexBytes), size: layout.indexBytes.length, mediaType: OCI_INDEX },
+        layout.indexBytes,
+      )
     } else {
       const names = manifests.map((d) => refName(d) ?? `(unnamed ${d.digest})`)
       throw new LayoutError(
@@ -230,13 +249,21 @@ async function loadImage(layout: OciLayout, top: Descriptor, topBytes?: Buffer):
   const visit = async (desc: Descriptor, depth: number, bytesGiven?: Buffer): Promise<LayoutManifest> => {
     if (depth > MAX_DEPTH) throw new LayoutError(`${layout.label}: indexes nest deeper than ${MAX_DEPTH} levels.`)
     const bytes = bytesGiven ?? (await readManifest(layout, desc))
-    const parsed = parseJson<{ mediaType?: unknown; manifests?: unknown; config?: unknown; layers?: unknown }>(bytes, `${layout.label}: manifest ${desc.digest}`)
-    const mediaType = (typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined) ?? desc.mediaType ?? mediaTypeOf(bytes) ?? OCI_MANIFEST
+    const parsed = parseJson<{ mediaType?: unknown; manifests?: unknown; config?: unknown; layers?: unknown }>(
+      bytes,
+      `${layout.label}: manifest ${desc.digest}`,
+    )
+    const mediaType =
+      (typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined) ??
+      desc.mediaType ??
+      mediaTypeOf(bytes) ??
+      OCI_MANIFEST
     const isIndex = isIndexType(mediaType) || (!isManifestType(mediaType) && Array.isArray(parsed.manifests))
     const manifest: LayoutManifest = { digest: desc.digest, mediaType, bytes, kind: isIndex ? 'index' : 'manifest' }
 
     if (isIndex) {
-      if (!Array.isArray(parsed.manifests)) throw new LayoutError(`${layout.label}: index ${desc.digest} has no "manifests" list.`)
+      if (!Array.isArray(parsed.manifests))
+        throw new LayoutError(`${layout.label}: index ${desc.digest} has no "manifests" list.`)
       for (const [i, entry] of parsed.manifests.entries()) {
         const child = descriptor(entry, `${layout.label}: index ${desc.digest} manifests[${i}]`)
         if (depth === 0) {
@@ -252,15 +279,19 @@ async function loadImage(layout: OciLayout, top: Descriptor, topBytes?: Buffer):
         throw new LayoutError(`${layout.label}: manifest ${desc.digest} (${mediaType}) has no config and layers.`)
       }
       const parts = [descriptor(parsed.config, `${layout.label}: manifest ${desc.digest} config`)]
-      for (const [i, layer] of parsed.layers.entries()) parts.push(descriptor(layer, `${layout.label}: manifest ${desc.digest} layers[${i}]`))
+      for (const [i, layer] of parsed.layers.entries())
+        parts.push(descriptor(layer, `${layout.label}: manifest ${desc.digest} layers[${i}]`))
       for (const part of parts) {
         if (blobs.has(part.digest)) continue
         const size = await layout.blobs.size(part.digest)
         // Non-distributable layers (Windows base images) live at their `urls`, not in the layout.
         if (size === undefined && part.urls?.length) continue
-        if (size === undefined) throw new LayoutError(`${layout.label}: blob ${part.digest} (listed in manifest ${desc.digest}) is missing.`)
+        if (size === undefined)
+          throw new LayoutError(`${layout.label}: blob ${part.digest} (listed in manifest ${desc.digest}) is missing.`)
         if (size !== part.size) {
-          throw new LayoutError(`${layout.label}: blob ${part.digest} is ${size} bytes but manifest ${desc.digest} says ${part.size}; the layout is corrupt.`)
+          throw new LayoutError(
+            `${layout.label}: blob ${part.digest} is ${size} bytes but manifest ${desc.digest} says ${part.size}; the layout is corrupt.`,
+          )
         }
         blobs.set(part.digest, part)
       }
@@ -281,10 +312,16 @@ async function loadImage(layout: OciLayout, top: Descriptor, topBytes?: Buffer):
 async function readManifest(layout: OciLayout, desc: Descriptor): Promise<Buffer> {
   const size = await layout.blobs.size(desc.digest)
   if (size === undefined) throw new LayoutError(`${layout.label}: manifest blob ${desc.digest} is missing.`)
-  if (size !== desc.size) throw new LayoutError(`${layout.label}: manifest blob ${desc.digest} is ${size} bytes, but its descriptor says ${desc.size}.`)
+  if (size !== desc.size)
+    throw new LayoutError(
+      `${layout.label}: manifest blob ${desc.digest} is ${size} bytes, but its descriptor says ${desc.size}.`,
+    )
   if (size > MAX_MANIFEST_BYTES) throw new LayoutError(`${layout.label}: manifest ${desc.digest} is larger than 4 MiB.`)
   const bytes = await layout.blobs.read(desc.digest)
-  if (sha256(bytes) !== desc.digest) throw new LayoutError(`${layout.label}: manifest blob ${desc.digest} does not match its digest; the layout is corrupt.`)
+  if (sha256(bytes) !== desc.digest)
+    throw new LayoutError(
+      `${layout.label}: manifest blob ${desc.digest} does not match its digest; the layout is corrupt.`,
+    )
   return bytes
 }
 
@@ -309,10 +346,18 @@ function refName(desc: Descriptor): string | undefined {
 
 function descriptor(value: unknown, where: string): Descriptor {
   const d = value as Partial<Descriptor> | null
-  if (typeof d !== 'object' || d === null || typeof d.digest !== 'string' || typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+  if (
+    typeof d !== 'object' ||
+    d === null ||
+    typeof d.digest !== 'string' ||
+    typeof d.size !== 'number' ||
+    !Number.isSafeInteger(d.size) ||
+    d.size < 0
+  ) {
     throw new LayoutError(`${where} is not a descriptor with a digest and a size.`)
   }
-  if (!DIGEST.test(d.digest)) throw new LayoutError(`${where}: digest "${d.digest}" is not sha256:<64 hex digits>; only sha256 is supported.`)
+  if (!DIGEST.test(d.digest))
+    throw new LayoutError(`${where}: digest "${d.digest}" is not sha256:<64 hex digits>; only sha256 is supported.`)
   return d as Descriptor
 }
 

@@ -97,7 +97,12 @@ export async function inspectSource(request: PublishRequest): Promise<PublishPla
       `Dry run cannot know the digest of ${image.repository}:${tag}: it was never pushed to ${image.registry}, and a digest only exists once the registry has the image. Use source: registry for an image that is already pushed, or an OCI layout path (its digest is computed locally).`,
     )
   }
-  return { action: 'would-push', summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`, digest: known, tag }
+  return {
+    action: 'would-push',
+    summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`,
+    digest: known,
+    tag,
+  }
 }
 
 /** The Google Cloud credentials, unless the registry is not Google's: then it is accessed anonymously. */
@@ -116,7 +121,10 @@ async function asSourceInput<T>(read: () => Promise<T>): Promise<T> {
     return await read()
   } catch (error) {
     if (!(error instanceof LayoutError)) throw error
-    throw new InputError('source', `${error.message} It must be an OCI image layout directory, or a tar of one, relative to GITHUB_WORKSPACE.`)
+    throw new InputError(
+      'source',
+      `${error.message} It must be an OCI image layout directory, or a tar of one, relative to GITHUB_WORKSPACE.`,
+    )
   }
 }
 
@@ -171,7 +179,12 @@ export async function publishImage(request: PublishRequest, plan?: PublishPlan):
         )
         return { ...base, ...result, action: 'pushed', pushed: true }
       }
-      const pushed = await pushWithDocker({ image, tag: chosen.tag!, client, ...(credentials !== undefined && { credentials }) })
+      const pushed = await pushWithDocker({
+        image,
+        tag: chosen.tag!,
+        client,
+        ...(credentials !== undefined && { credentials }),
+      })
       core.info(`Pushed ${image.repository}:${chosen.tag} with docker: ${pushed.digest}`)
       return { ...base, action: 'pushed', pushed: true, digest: pushed.digest, mediaType: pushed.mediaType }
     }

@@ -36,8 +36,16 @@ export async function pushImage(options: PushOptions): Promise<PushResult> {
   // has this one, every blob and child manifest is present and only the tag needs writing.
   if ((await client.resolve(image.root.digest)) !== undefined) {
     const digest = await putExact(client, reference, image.root.mediaType, image.root.bytes, image.root.digest)
-    core.info(`${image.root.kind === 'index' ? 'Index' : 'Manifest'} ${digest} already in the registry with all ${image.blobs.length} blobs; tagged ${reference}`)
-    return { digest, mediaType: image.root.mediaType, blobsUploaded: 0, blobsPresent: image.blobs.length, bytesUploaded: 0 }
+    core.info(
+      `${image.root.kind === 'index' ? 'Index' : 'Manifest'} ${digest} already in the registry with all ${image.blobs.length} blobs; tagged ${reference}`,
+    )
+    return {
+      digest,
+      mediaType: image.root.mediaType,
+      blobsUploaded: 0,
+      blobsPresent: image.blobs.length,
+      bytesUploaded: 0,
+    }
   }
 
   // Largest first, so the long uploads overlap instead of one trailing at the end.
@@ -52,7 +60,9 @@ export async function pushImage(options: PushOptions): Promise<PushResult> {
     await client.uploadBlob(blob.digest, blob.size, () => blobs.open(blob.digest))
     blobsUploaded++
     bytesUploaded += blob.size
-    core.info(`Blob ${shortDigest(blob.digest)} (${formatBytes(blob.size)}): uploaded in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    core.info(
+      `Blob ${shortDigest(blob.digest)} (${formatBytes(blob.size)}): uploaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    )
   })
 
   for (const child of image.children) {
@@ -64,16 +74,28 @@ export async function pushImage(options: PushOptions): Promise<PushResult> {
   return { digest, mediaType: image.root.mediaType, blobsUploaded, blobsPresent, bytesUploaded }
 }
 
-async function putExact(client: RegistryClient, reference: string, mediaType: string, bytes: Buffer, expected: string): Promise<string> {
+async function putExact(
+  client: RegistryClient,
+  reference: string,
+  mediaType: string,
+  bytes: Buffer,
+  expected: string,
+): Promise<string> {
   const digest = await client.putManifest(reference, mediaType, bytes)
   if (digest !== expected) {
-    throw new RegistryError(`${where(client.target)}: manifest ${reference} was stored as ${digest}, but the layout says ${expected}.`)
+    throw new RegistryError(
+      `${where(client.target)}: manifest ${reference} was stored as ${digest}, but the layout says ${expected}.`,
+    )
   }
   return digest
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; the first failure stops new starts. */
-export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0
   let failure: { error: unknown } | undefined
   const worker = async (): Promise<void> => {

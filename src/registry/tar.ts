@@ -48,7 +48,9 @@ export class TarIndex {
       if (current.type === 'hardlink' && current.linkname !== undefined) {
         current = this.members.get(normalize(current.linkname))
       } else if (current.type === 'symlink' && current.linkname !== undefined) {
-        const target = current.linkname.startsWith('/') ? current.linkname : path.posix.join(path.posix.dirname(current.name), current.linkname)
+        const target = current.linkname.startsWith('/')
+          ? current.linkname
+          : path.posix.join(path.posix.dirname(current.name), current.linkname)
         current = this.members.get(normalize(target))
       } else {
         return undefined
@@ -86,14 +88,21 @@ async function readMembers(file: string): Promise<Map<string, TarMember>> {
       if (read < BLOCK) throw new TarFormatError(file, `truncated header at byte ${position}`)
       if (block.every((byte) => byte === 0)) break
       if (!checksumMatches(block)) {
-        throw new TarFormatError(file, position === 0 ? 'no tar header at the start' : `corrupt header at byte ${position}`)
+        throw new TarFormatError(
+          file,
+          position === 0 ? 'no tar header at the start' : `corrupt header at byte ${position}`,
+        )
       }
 
       const type = String.fromCharCode(block[156]!)
       const paxSize = pax.size !== undefined ? Number(pax.size) : undefined
-      const size = paxSize !== undefined && Number.isSafeInteger(paxSize) ? paxSize : parseNumber(block.subarray(124, 136), file, position)
+      const size =
+        paxSize !== undefined && Number.isSafeInteger(paxSize)
+          ? paxSize
+          : parseNumber(block.subarray(124, 136), file, position)
       const dataOffset = position + BLOCK
-      if (dataOffset + size > archiveSize) throw new TarFormatError(file, `member at byte ${position} runs past the end of the archive`)
+      if (dataOffset + size > archiveSize)
+        throw new TarFormatError(file, `member at byte ${position} runs past the end of the archive`)
       position = dataOffset + Math.ceil(size / BLOCK) * BLOCK
 
       if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
@@ -129,7 +138,10 @@ async function readMembers(file: string): Promise<Map<string, TarMember>> {
 
 function rejectCompressed(file: string, block: Buffer): void {
   if (block[0] === 0x1f && block[1] === 0x8b) {
-    throw new TarFormatError(file, 'it is gzip-compressed; decompress it first (e.g. `gunzip` or `docker save` without `| gzip`)')
+    throw new TarFormatError(
+      file,
+      'it is gzip-compressed; decompress it first (e.g. `gunzip` or `docker save` without `| gzip`)',
+    )
   }
   if (block[0] === 0x28 && block[1] === 0xb5 && block[2] === 0x2f && block[3] === 0xfd) {
     throw new TarFormatError(file, 'it is zstd-compressed; decompress it first (`zstd -d`)')

@@ -411,7 +411,13 @@ function hunks(blocks: Block[], lengthA: number, lengthB: number, context: numbe
     const last = current[current.length - 1]
     const before = Math.min(context, first.a)
     const after = Math.min(context, lengthA - last.aEnd, lengthB - last.bEnd)
-    result.push({ a: first.a - before, aEnd: last.aEnd + after, b: first.b - before, bEnd: last.bEnd + after, blocks: current })
+    result.push({
+      a: first.a - before,
+      aEnd: last.aEnd + after,
+      b: first.b - before,
+      bEnd: last.bEnd + after,
+      blocks: current,
+    })
     current = []
   }
   for (const block of blocks) {

@@ -23,7 +23,10 @@ export function code(value: string): string {
   if (text === '') return '` `'
   const fence = '`'.repeat(longestRun(text, '`') + 1)
   // A space on both sides is stripped again by the renderer; it keeps a backtick at either end apart from the fence.
-  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '') ? ' ' : ''
+  const pad =
+    text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '')
+      ? ' '
+      : ''
   return `${fence}${pad}${text}${pad}${fence}`
 }
 
@@ -156,7 +159,11 @@ function details(file: FileDiff, lines: string[], block: string): string {
 }
 
 /** The longest prefix of the diff, at whole lines, whose block fits in `room`; undefined when hardly anything fits. */
-function truncatedDiffBlock(file: FileDiff, room: number, measure: Measure): { block: string; shown: number; total: number } | undefined {
+function truncatedDiffBlock(
+  file: FileDiff,
+  room: number,
+  measure: Measure,
+): { block: string; shown: number; total: number } | undefined {
   const lines = (file.diff.endsWith('\n') ? file.diff.slice(0, -1) : file.diff).split('\n')
   // The fence is sized for the whole diff, so it is safe for any prefix of it.
   const fence = '`'.repeat(Math.max(3, longestRun(file.diff, '`') + 1))

@@ -1,6 +1,17 @@
 // The pull request's description: what is deployed, where, the diff, and where it came from.
 
-import { bodyLength, changeList, code, diffSections, link, plural, table, text, url, type ChangeLine } from './markdown.js'
+import {
+  bodyLength,
+  changeList,
+  code,
+  diffSections,
+  link,
+  plural,
+  table,
+  text,
+  url,
+  type ChangeLine,
+} from './markdown.js'
 import type { TemplateValues } from './templates.js'
 
 export interface DeploymentFacts {
@@ -62,7 +73,12 @@ function compose(facts: DeploymentFacts, intro: string, layout: 'full' | 'no-dif
     )
   }
   sections.push(footer)
-  return sections.filter((section) => section !== '').map((section) => section.replace(/\n+$/, '')).join('\n\n') + '\n'
+  return (
+    sections
+      .filter((section) => section !== '')
+      .map((section) => section.replace(/\n+$/, ''))
+      .join('\n\n') + '\n'
+  )
 }
 
 export function factsTable(facts: DeploymentFacts, extraRows: [string, string][] = []): string {
@@ -82,8 +98,12 @@ export function factsTable(facts: DeploymentFacts, extraRows: [string, string][]
 export function sourceLinks(source: DeploymentFacts['source']): string {
   const { serverUrl, repository, sha, runId } = source
   if (!serverUrl || !repository) return ''
-  const commit = sha ? `from commit ${link(code(sha.slice(0, 7)), url(serverUrl, repository, 'commit', sha))} of ${text(repository)}` : ''
-  const run = runId ? `by ${link(`workflow run ${text(runId)}`, url(serverUrl, repository, 'actions/runs', runId))}${sha ? '' : ` of ${text(repository)}`}` : ''
+  const commit = sha
+    ? `from commit ${link(code(sha.slice(0, 7)), url(serverUrl, repository, 'commit', sha))} of ${text(repository)}`
+    : ''
+  const run = runId
+    ? `by ${link(`workflow run ${text(runId)}`, url(serverUrl, repository, 'actions/runs', runId))}${sha ? '' : ` of ${text(repository)}`}`
+    : ''
   return commit || run ? `Deployed ${[commit, run].filter(Boolean).join(' ')}.` : ''
 }
 

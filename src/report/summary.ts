@@ -51,7 +51,8 @@ export function summaryMarkdown(report: RunReport): string {
   sections.push(summaryTable)
 
   const links = sourceLinks(facts.source)
-  let budget = SUMMARY_LIMIT_BYTES - sections.reduce((sum, section) => sum + utf8Length(section) + 2, 0) - utf8Length(links) - 64
+  let budget =
+    SUMMARY_LIMIT_BYTES - sections.reduce((sum, section) => sum + utf8Length(section) + 2, 0) - utf8Length(links) - 64
   const withChanges = facts.files.filter((file) => file.changes.length > 0)
   if (withChanges.length > 0) {
     sections.push(`### Changed containers\n\n${changeList(withChanges, budget * 0.5, utf8Length)}`)
@@ -71,7 +72,8 @@ function outcome(report: RunReport): string {
     return `${report.dryRun ? '**Dry run.** ' : ''}Nothing to change: the manifests already pin ${code(facts.image.digest)}.`
   }
   if (report.dryRun) {
-    const action = report.mode === 'push' ? `push a commit to ${target}` : `open or update a pull request into ${target}`
+    const action =
+      report.mode === 'push' ? `push a commit to ${target}` : `open or update a pull request into ${target}`
     return `**Dry run:** nothing was pushed or written. The run would ${action}.`
   }
   if (report.mode === 'pr') {

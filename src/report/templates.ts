@@ -18,7 +18,15 @@ export interface TemplateValues {
   version: string
 }
 
-export const PLACEHOLDERS: readonly (keyof TemplateValues)[] = ['image', 'repository', 'name', 'tag', 'digest', 'short-digest', 'version']
+export const PLACEHOLDERS: readonly (keyof TemplateValues)[] = [
+  'image',
+  'repository',
+  'name',
+  'tag',
+  'digest',
+  'short-digest',
+  'version',
+]
 
 // `{{`/`}}` come first in the alternation so `{{image}}` stays literal. Only `{word}` is a placeholder:
 // other braces (JSON in a body, say) pass through untouched.
@@ -43,7 +51,8 @@ export function renderTemplate(template: string, values: TemplateValues): string
 
 /** The values of every placeholder for `reference` pinned to `digest`. */
 export function templateValues(reference: ImageReference, digest: string): TemplateValues {
-  if (!isDigest(digest)) throw new Error(`"${digest}" is not a sha256 digest (sha256: followed by 64 lowercase hex digits)`)
+  if (!isDigest(digest))
+    throw new Error(`"${digest}" is not a sha256 digest (sha256: followed by 64 lowercase hex digits)`)
   const tag = reference.tag ?? ''
   const short = shortDigest(digest)
   return {

@@ -14,7 +14,17 @@
 //                       Unlike the real CLI, the fake refuses to write ~/.docker unless
 //                       FAKE_DOCKER_ALLOW_HOME=1: a test must never touch the user's credentials.
 import { spawn } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import * as path from 'node:path'
 
@@ -142,8 +152,10 @@ async function login(args: string[], configDir: string): Promise<number> {
     else registry = arg
   }
   if (registry === undefined) throw new ExitError('fake docker: login needs a registry (Docker Hub is not faked)')
-  if (password !== undefined && passwordStdin) throw new ExitError('--password and --password-stdin are mutually exclusive')
-  if (password !== undefined) process.stderr.write('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n')
+  if (password !== undefined && passwordStdin)
+    throw new ExitError('--password and --password-stdin are mutually exclusive')
+  if (password !== undefined)
+    process.stderr.write('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n')
   if (passwordStdin) {
     if (username === undefined) throw new ExitError('Must provide --username with --password-stdin')
     password = (await readStdin()).replace(/\n$/, '').replace(/\r$/, '')
@@ -246,8 +258,15 @@ async function push(args: string[], configDir: string): Promise<number> {
   try {
     const digestFile = path.join(work, 'digest')
     const result = await runSkopeo([
-      'copy', '--all', '--preserve-digests', '--dest-tls-verify=false', '--digestfile', digestFile, ...authArgs,
-      `oci:${source}`, `docker://${ref.host}/${ref.path}:${ref.tag}`,
+      'copy',
+      '--all',
+      '--preserve-digests',
+      '--dest-tls-verify=false',
+      '--digestfile',
+      digestFile,
+      ...authArgs,
+      `oci:${source}`,
+      `docker://${ref.host}/${ref.path}:${ref.tag}`,
     ])
     const blobs = [...result.stdout.matchAll(/^Copying blob (sha256:[0-9a-f]{64})/gm)].map((m) => m[1] ?? '')
     if (!quiet) for (const blob of blobs) process.stdout.write(`${blob.slice(7, 19)}: Preparing\n`)
@@ -320,7 +339,8 @@ function inspect(args: string[]): number {
 function imageObject(ref: ImageRef, source: string): ImageObject {
   const dir = layoutDir(source)
   const refName = source.slice(dir.length + 1) || undefined
-  const blob = <T>(digest: string): T => JSON.parse(readFileSync(path.join(dir, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as T
+  const blob = <T>(digest: string): T =>
+    JSON.parse(readFileSync(path.join(dir, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as T
   const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] }
   const entry = index.manifests.find((m) => refName === undefined || m.annotations?.[REF_NAME] === refName)
   if (entry === undefined) throw new ExitError(`Error: No such image: ${ref.repository}:${ref.tag}`)
@@ -348,7 +368,10 @@ function renderTemplate(format: string, object: ImageObject): string {
     if ((match = /^index \.(\w+) (\d+)$/.exec(expression))) {
       const list = field(object, match[1] ?? '')
       const value = Array.isArray(list) ? (list[Number(match[2])] as string | undefined) : undefined
-      if (value === undefined) throw new ExitError(`template: :1:2: executing "" at <index .${match[1]} ${match[2]}>: error calling index: index out of range: ${match[2]}`)
+      if (value === undefined)
+        throw new ExitError(
+          `template: :1:2: executing "" at <index .${match[1]} ${match[2]}>: error calling index: index out of range: ${match[2]}`,
+        )
       return value
     }
     if ((match = /^join \.(\w+) "(.*)"$/.exec(expression))) {
@@ -377,9 +400,13 @@ function version(args: string[]): number {
   }
   if (formatAt >= 0) {
     const format = args[formatAt + 1] ?? ''
-    process.stdout.write(`${format.replace(/\{\{\s*\.(\w+)\.(\w+)\s*\}\}/g, (_, a: string, b: string) => info[a]?.[b] ?? '')}\n`)
+    process.stdout.write(
+      `${format.replace(/\{\{\s*\.(\w+)\.(\w+)\s*\}\}/g, (_, a: string, b: string) => info[a]?.[b] ?? '')}\n`,
+    )
   } else {
-    process.stdout.write(`Client:\n Version:           ${VERSION}\n\nServer: Fake Engine\n Engine:\n  Version:          ${VERSION}\n`)
+    process.stdout.write(
+      `Client:\n Version:           ${VERSION}\n\nServer: Fake Engine\n Engine:\n  Version:          ${VERSION}\n`,
+    )
   }
   return 0
 }
@@ -419,7 +446,10 @@ interface State {
 }
 
 function statePath(): string {
-  return process.env.FAKE_DOCKER_STATE || `${process.env.FAKE_DOCKER_IMAGES ?? path.join(tmpdir(), 'fake-docker')}.state.json`
+  return (
+    process.env.FAKE_DOCKER_STATE ||
+    `${process.env.FAKE_DOCKER_IMAGES ?? path.join(tmpdir(), 'fake-docker')}.state.json`
+  )
 }
 
 function readState(): State {
@@ -450,7 +480,9 @@ function readConfig(configDir: string): DockerConfig {
 
 function writeConfig(configDir: string, config: DockerConfig): void {
   if (logEntry.dockerConfigExplicit !== true && process.env.FAKE_DOCKER_ALLOW_HOME !== '1') {
-    throw new ExitError(`fake docker: refusing to write ${path.join(configDir, 'config.json')}: set DOCKER_CONFIG (or FAKE_DOCKER_ALLOW_HOME=1)`)
+    throw new ExitError(
+      `fake docker: refusing to write ${path.join(configDir, 'config.json')}: set DOCKER_CONFIG (or FAKE_DOCKER_ALLOW_HOME=1)`,
+    )
   }
   mkdirSync(configDir, { recursive: true, mode: 0o700 })
   writeFileSync(path.join(configDir, 'config.json'), `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 })

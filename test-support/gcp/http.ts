@@ -90,7 +90,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -101,7 +106,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** The error body Google's JSON APIs send (google.rpc.Status inside `error`). */
-export function sendGoogleError(res: ServerResponse, code: number, message: string, status: string, details?: unknown[]): void {
+export function sendGoogleError(
+  res: ServerResponse,
+  code: number,
+  message: string,
+  status: string,
+  details?: unknown[],
+): void {
   sendJson(res, code, { error: { code, message, status, ...(details && { details }) } })
 }
 

@@ -84,14 +84,27 @@ export async function startFakeIam(options: FakeIamOptions): Promise<FakeIam> {
     const token = bearerToken(req)
     const grant = token === undefined ? undefined : tokens.lookup(token)
     if (!grant) {
-      refuse(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', [
-        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: token === undefined ? 'CREDENTIALS_MISSING' : 'ACCESS_TOKEN_EXPIRED', domain: 'googleapis.com' },
-      ])
+      refuse(
+        401,
+        'UNAUTHENTICATED',
+        'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+        [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: token === undefined ? 'CREDENTIALS_MISSING' : 'ACCESS_TOKEN_EXPIRED',
+            domain: 'googleapis.com',
+          },
+        ],
+      )
       return
     }
     if (!grant.scopes.some((scope) => CALLER_SCOPES.includes(scope))) {
       refuse(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', [
-        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com' },
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+          domain: 'googleapis.com',
+        },
       ])
       return
     }
@@ -132,9 +145,16 @@ export async function startFakeIam(options: FakeIamOptions): Promise<FakeIam> {
       return
     }
 
-    if (settings.tokenLifetimeSeconds !== undefined) lifetimeSeconds = Math.min(lifetimeSeconds, settings.tokenLifetimeSeconds)
+    if (settings.tokenLifetimeSeconds !== undefined)
+      lifetimeSeconds = Math.min(lifetimeSeconds, settings.tokenLifetimeSeconds)
     const expiresAt = Date.now() + lifetimeSeconds * 1000
-    const accessToken = tokens.issue({ kind: 'service-account', principal: serviceAccount, scopes, attributes: {}, expiresAt })
+    const accessToken = tokens.issue({
+      kind: 'service-account',
+      principal: serviceAccount,
+      scopes,
+      attributes: {},
+      expiresAt,
+    })
     generated++
     received.push({
       ...base,

@@ -86,7 +86,9 @@ export async function startGoogleCloudFakes(options: GoogleCloudFakesOptions = {
       bindings: options.bindings ?? {
         [serviceAccount]: [`principalSet://iam.googleapis.com/${poolOf(provider)}/attribute.repository/${repository}`],
       },
-      ...(options.accessTokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
+      ...(options.accessTokenLifetimeSeconds !== undefined && {
+        tokenLifetimeSeconds: options.accessTokenLifetimeSeconds,
+      }),
     }
     const iam = await startFakeIam({ provider, tokens, received, settings: iamSettings })
     started.push(iam)

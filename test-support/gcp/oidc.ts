@@ -106,7 +106,13 @@ export async function startFakeOidc(initial: Partial<OidcSettings>, received: Re
   }
 
   const log = (req: IncomingMessage, status: number | 'reset', audience?: string): void => {
-    received.push({ service: 'oidc', method: req.method ?? '', path: pathOf(req), status, ...(audience !== undefined && { audience }) })
+    received.push({
+      service: 'oidc',
+      method: req.method ?? '',
+      path: pathOf(req),
+      status,
+      ...(audience !== undefined && { audience }),
+    })
   }
 
   const server = await startLoopbackServer(
@@ -132,7 +138,8 @@ export async function startFakeOidc(initial: Partial<OidcSettings>, received: Re
         return
       }
       // Without an audience GitHub uses the owner's URL.
-      const audience = url.searchParams.get('audience') ?? `https://github.com/${settings.repository.split('/')[0] ?? ''}`
+      const audience =
+        url.searchParams.get('audience') ?? `https://github.com/${settings.repository.split('/')[0] ?? ''}`
       const jwt = signJwt(key, claimsFor(audience))
       issuedTokens.push(jwt)
       log(req, 200, audience)

@@ -85,7 +85,12 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     const seen = { encoding, scopes, audience }
 
     if (get('grant_type') !== TOKEN_EXCHANGE_GRANT) {
-      refuse(400, 'unsupported_grant_type', `Invalid value for "grant_type": ${get('grant_type') ?? '(missing)'}.`, seen)
+      refuse(
+        400,
+        'unsupported_grant_type',
+        `Invalid value for "grant_type": ${get('grant_type') ?? '(missing)'}.`,
+        seen,
+      )
       return
     }
     if (get('requested_token_type') !== ACCESS_TOKEN_TYPE) {
@@ -106,7 +111,12 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
       return
     }
     if (audience !== `//iam.googleapis.com/${provider}`) {
-      refuse(400, 'invalid_target', 'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.', seen)
+      refuse(
+        400,
+        'invalid_target',
+        'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.',
+        seen,
+      )
       return
     }
 
@@ -121,13 +131,24 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     }
     const claims = jwt.claims
     if (claims.iss !== options.issuer) {
-      refuse(400, 'invalid_grant', `The issuer in ID Token [${String(claims.iss)}] does not match the expected ones.`, seen)
+      refuse(
+        400,
+        'invalid_grant',
+        `The issuer in ID Token [${String(claims.iss)}] does not match the expected ones.`,
+        seen,
+      )
       return
     }
-    const allowed = settings.allowedAudiences.length > 0 ? settings.allowedAudiences : [`https://iam.googleapis.com/${provider}`]
+    const allowed =
+      settings.allowedAudiences.length > 0 ? settings.allowedAudiences : [`https://iam.googleapis.com/${provider}`]
     const tokenAudiences = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud)]
     if (!tokenAudiences.some((aud) => allowed.includes(aud))) {
-      refuse(400, 'invalid_grant', `The audience in ID Token [${tokenAudiences.join(', ')}] does not match the expected audience.`, seen)
+      refuse(
+        400,
+        'invalid_grant',
+        `The audience in ID Token [${tokenAudiences.join(', ')}] does not match the expected audience.`,
+        seen,
+      )
       return
     }
     const now = Date.now() / 1000

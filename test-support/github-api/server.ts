@@ -1,142 +1,149 @@
 // A stand-in for the GitHub REST API for end-to-end tests: answers the endpoints the action uses
 // from a real bare git repository (git CLI), the way GitHub answers them, and checks every request
 // against GitHub's published OpenAPI description. See README.md in this directory.
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { GitRepo, formatIdentity } from './git.js';
-import type { TreeChange } from './git.js';
-import { ApiError, DEFAULT_TREE_ENTRY_LIMIT, GITHUB_ACTIONS_BOT, RepoModel, type Reply, type TokenUser } from './handlers.js';
-import { OpenApiValidator, type RouteMatch } from './openapi.js';
-import { errorBody, type Site } from './shapes.js';
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { GitRepo, formatIdentity } from './git.js'
+import type { TreeChange } from './git.js'
+import {
+  ApiError,
+  DEFAULT_TREE_ENTRY_LIMIT,
+  GITHUB_ACTIONS_BOT,
+  RepoModel,
+  type Reply,
+  type TokenUser,
+} from './handlers.js'
+import { OpenApiValidator, type RouteMatch } from './openapi.js'
+import { errorBody, type Site } from './shapes.js'
 
-export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js';
-export { OpenApiValidator } from './openapi.js';
+export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
+export { OpenApiValidator } from './openapi.js'
 
 export interface FakeGitHubOptions {
   /** Repository owner (default `acme`). */
-  owner?: string;
+  owner?: string
   /** Repository name (default `gitops`). */
-  repo?: string;
+  repo?: string
   /** Default branch (default `main`). */
-  defaultBranch?: string;
+  defaultBranch?: string
   /** The token clients must send (default: random); exposed as `.token`. */
-  token?: string;
+  token?: string
   /** Web base for html_url links, i.e. GITHUB_SERVER_URL (default `https://github.example`). */
-  serverUrl?: string;
+  serverUrl?: string
   /** Path prefix of the API, e.g. `/api/v3` to look like GitHub Enterprise Server (default none). */
-  apiPrefix?: string;
+  apiPrefix?: string
   /** Whose token it is (default `github-actions[bot]`, whose API commits GitHub signs). */
-  tokenUser?: Partial<TokenUser> & { login: string };
+  tokenUser?: Partial<TokenUser> & { login: string }
   /** Also check the fake's own JSON responses against the published response schemas (default true). */
-  validateResponses?: boolean;
+  validateResponses?: boolean
   /** Entries a recursive tree listing returns before it says `truncated` (default 100000). */
-  treeEntryLimit?: number;
+  treeEntryLimit?: number
 }
 
 export interface RecordedRequest {
-  method: string;
+  method: string
   /** Relative to the API base, without the query, percent-decoded. */
-  path: string;
+  path: string
   /** The raw query string without `?` ('' when none). */
-  query: string;
-  status: number;
-  operationId?: string;
+  query: string
+  status: number
+  operationId?: string
 }
 
 export interface FaultRule {
-  method?: string;
+  method?: string
   /** Tested against the decoded path relative to the API base, e.g. `/repos/acme/gitops/git/refs/heads/main`. */
-  path?: RegExp;
+  path?: RegExp
   /** How many matching requests to answer with this fault (default 1). */
-  times?: number;
-  status: number;
-  headers?: Record<string, string>;
+  times?: number
+  status: number
+  headers?: Record<string, string>
   /** JSON body (a string is sent as is); none when undefined. */
-  body?: unknown;
+  body?: unknown
 }
 
 export interface FakePullRequest {
-  number: number;
-  state: 'open' | 'closed';
-  title: string;
-  body: string | null;
+  number: number
+  state: 'open' | 'closed'
+  title: string
+  body: string | null
   /** Head branch name. */
-  head: string;
-  headSha: string;
+  head: string
+  headSha: string
   /** Base branch name. */
-  base: string;
-  labels: string[];
-  draft: boolean;
-  html_url: string;
+  base: string
+  labels: string[]
+  draft: boolean
+  html_url: string
 }
 
 export interface FakeCommit {
-  sha: string;
-  message: string;
-  parents: string[];
+  sha: string
+  message: string
+  parents: string[]
   /** `Name <email>` */
-  author: string;
+  author: string
   /** `Name <email>` */
-  committer: string;
+  committer: string
   /** What GitHub would show: true for commits it signed (token identity, no hand-set author). */
-  verified: boolean;
+  verified: boolean
 }
 
 export interface FakeGitHub {
   /** API base (GITHUB_API_URL), e.g. `http://127.0.0.1:PORT`. */
-  readonly url: string;
+  readonly url: string
   /** Web base (GITHUB_SERVER_URL). */
-  readonly serverUrl: string;
-  readonly token: string;
-  readonly owner: string;
-  readonly repo: string;
-  readonly defaultBranch: string;
-  readonly bareRepoPath: string;
-  readonly validator: OpenApiValidator;
+  readonly serverUrl: string
+  readonly token: string
+  readonly owner: string
+  readonly repo: string
+  readonly defaultBranch: string
+  readonly bareRepoPath: string
+  readonly validator: OpenApiValidator
   /** Every request answered, in the order answered. */
-  readonly requests: RecordedRequest[];
+  readonly requests: RecordedRequest[]
   /** OpenAPI mismatches and internal errors; tests assert it stays empty. */
-  readonly validationErrors: string[];
+  readonly validationErrors: string[]
   /** Answer the next `times` matching requests with this status/body/headers instead of handling them. */
-  injectFault(rule: FaultRule): void;
-  clearFaults(): void;
+  injectFault(rule: FaultRule): void
+  clearFaults(): void
   /** Runs (awaited) before each request is handled; returns a function that removes the hook. */
-  onBeforeRequest(hook: (req: { method: string; path: string }) => Promise<void> | void): () => void;
+  onBeforeRequest(hook: (req: { method: string; path: string }) => Promise<void> | void): () => void
   /** Commits these files (null deletes) on top of `branch` (created from the default branch if missing). */
-  seed(files: Record<string, string | null>, opts?: { branch?: string; message?: string }): Promise<string>;
-  readFile(ref: string, path: string): Promise<string | undefined>;
-  headSha(branch: string): Promise<string | undefined>;
+  seed(files: Record<string, string | null>, opts?: { branch?: string; message?: string }): Promise<string>
+  readFile(ref: string, path: string): Promise<string | undefined>
+  headSha(branch: string): Promise<string | undefined>
   /** Newest first; [] when the branch does not exist. */
-  commits(branch: string): Promise<FakeCommit[]>;
-  changedPaths(fromSha: string, toSha: string): Promise<string[]>;
+  commits(branch: string): Promise<FakeCommit[]>
+  changedPaths(fromSha: string, toSha: string): Promise<string[]>
   /** Pull requests in creation order; `headSha` follows branch moves made through the API or seed(). */
-  pulls(): FakePullRequest[];
+  pulls(): FakePullRequest[]
   /** Repository labels by name. */
-  labels(): string[];
+  labels(): string[]
   /** Runs git (argument array, no shell) on the bare repository; returns stdout. */
-  git(args: string[], input?: string): Promise<string>;
-  resetRequests(): void;
+  git(args: string[], input?: string): Promise<string>
+  resetRequests(): void
   /** Returns the validation errors collected so far and clears the list. */
-  takeValidationErrors(): string[];
-  close(): Promise<void>;
+  takeValidationErrors(): string[]
+  close(): Promise<void>
 }
 
-const SEED_AUTHOR = { name: 'Fixture Seeder', email: 'seeder@example.com' };
+const SEED_AUTHOR = { name: 'Fixture Seeder', email: 'seeder@example.com' }
 
 interface ActiveFault {
-  rule: FaultRule;
-  remaining: number;
+  rule: FaultRule
+  remaining: number
 }
 
 class FakeGitHubServer implements FakeGitHub {
-  readonly requests: RecordedRequest[] = [];
-  readonly validationErrors: string[] = [];
-  url = '';
-  private readonly faults: ActiveFault[] = [];
-  private readonly hooks = new Set<(req: { method: string; path: string }) => Promise<void> | void>();
-  private rateRemaining = 5000;
-  private readonly server: http.Server;
+  readonly requests: RecordedRequest[] = []
+  readonly validationErrors: string[] = []
+  url = ''
+  private readonly faults: ActiveFault[] = []
+  private readonly hooks = new Set<(req: { method: string; path: string }) => Promise<void> | void>()
+  private rateRemaining = 5000
+  private readonly server: http.Server
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -149,113 +156,126 @@ class FakeGitHubServer implements FakeGitHub {
   ) {
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
-        this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    });
+        this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
+        if (!res.headersSent) res.writeHead(500)
+        res.end()
+      })
+    })
   }
 
   get serverUrl(): string {
-    return this.site.web;
+    return this.site.web
   }
   get owner(): string {
-    return this.site.owner;
+    return this.site.owner
   }
   get repo(): string {
-    return this.site.repo;
+    return this.site.repo
   }
   get defaultBranch(): string {
-    return this.site.defaultBranch;
+    return this.site.defaultBranch
   }
   get bareRepoPath(): string {
-    return this.repoGit.gitDir;
+    return this.repoGit.gitDir
   }
 
   async listen(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}${this.apiPrefix}`;
-    this.site.api = this.url;
+      this.server.once('error', reject)
+      this.server.listen(0, '127.0.0.1', () => resolve())
+    })
+    const { port } = this.server.address() as AddressInfo
+    this.url = `http://127.0.0.1:${port}${this.apiPrefix}`
+    this.site.api = this.url
   }
 
   // ---- HTTP --------------------------------------------------------------------------------
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const target = new URL(req.url ?? '/', 'http://fake.invalid');
-    const inPrefix = target.pathname.startsWith(this.apiPrefix);
-    const relPath = inPrefix ? target.pathname.slice(this.apiPrefix.length) || '/' : target.pathname;
-    const path = safeDecode(relPath);
-    const query = target.search.replace(/^\?/, '');
-    const label = `${method} ${path}${query ? `?${query}` : ''}`;
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const rawBody = Buffer.concat(chunks)
+    const method = (req.method ?? 'GET').toUpperCase()
+    const target = new URL(req.url ?? '/', 'http://fake.invalid')
+    const inPrefix = target.pathname.startsWith(this.apiPrefix)
+    const relPath = inPrefix ? target.pathname.slice(this.apiPrefix.length) || '/' : target.pathname
+    const path = safeDecode(relPath)
+    const query = target.search.replace(/^\?/, '')
+    const label = `${method} ${path}${query ? `?${query}` : ''}`
 
-    const match = inPrefix ? this.validator.match(method, relPath) : undefined;
-    let body: { present: boolean; value?: unknown; invalid?: boolean } = { present: false };
+    const match = inPrefix ? this.validator.match(method, relPath) : undefined
+    let body: { present: boolean; value?: unknown; invalid?: boolean } = { present: false }
     if (rawBody.length > 0) {
       try {
-        body = { present: true, value: JSON.parse(rawBody.toString('utf8')) };
+        body = { present: true, value: JSON.parse(rawBody.toString('utf8')) }
       } catch {
-        body = { present: true, invalid: true };
+        body = { present: true, invalid: true }
       }
     }
 
     // Validation is recorded for every request, faulted or not: a bad request is a client bug.
-    let invalid: Reply | undefined;
+    let invalid: Reply | undefined
     if (!match) {
-      this.validationErrors.push(`${label}: GitHub's REST API has no such route`);
-      invalid = this.error(404, 'Not Found', 'https://docs.github.com/rest');
+      this.validationErrors.push(`${label}: GitHub's REST API has no such route`)
+      invalid = this.error(404, 'Not Found', 'https://docs.github.com/rest')
     } else if (!match.operation) {
-      this.validationErrors.push(`${label}: ${match.route.operationId} is a GitHub route the fake does not implement`);
-      invalid = this.error(404, 'Not Found', 'https://docs.github.com/rest');
+      this.validationErrors.push(`${label}: ${match.route.operationId} is a GitHub route the fake does not implement`)
+      invalid = this.error(404, 'Not Found', 'https://docs.github.com/rest')
     } else if (body.invalid) {
-      this.validationErrors.push(`${label}: request body is not JSON`);
-      invalid = this.error(400, 'Problems parsing JSON', match.operation.docsUrl);
+      this.validationErrors.push(`${label}: request body is not JSON`)
+      invalid = this.error(400, 'Problems parsing JSON', match.operation.docsUrl)
     } else {
-      const check = this.validator.checkRequest(match.operation, match.params, target.searchParams, body);
-      for (const problem of [...check.errors, ...check.warnings]) this.validationErrors.push(`${label}: ${problem}`);
+      const check = this.validator.checkRequest(match.operation, match.params, target.searchParams, body)
+      for (const problem of [...check.errors, ...check.warnings]) this.validationErrors.push(`${label}: ${problem}`)
       if (check.errors.length > 0) {
         invalid = check.notFound
           ? this.error(404, 'Not Found', match.operation.docsUrl)
-          : this.error(422, `Invalid request.\n\n${check.errors.join('\n')}`, match.operation.docsUrl);
+          : this.error(422, `Invalid request.\n\n${check.errors.join('\n')}`, match.operation.docsUrl)
       }
     }
 
-    for (const hook of [...this.hooks]) await hook({ method, path });
+    for (const hook of [...this.hooks]) await hook({ method, path })
 
-    const reply = this.takeFault(method, path) ?? this.authenticate(req, match) ?? invalid ?? (await this.handle(match!, target, body.value, req, label));
-    this.send(res, reply);
+    const reply =
+      this.takeFault(method, path) ??
+      this.authenticate(req, match) ??
+      invalid ??
+      (await this.handle(match!, target, body.value, req, label))
+    this.send(res, reply)
     this.requests.push({
       method,
       path,
       query,
       status: reply.status,
       ...(match ? { operationId: match.route.operationId } : {}),
-    });
+    })
   }
 
   private authenticate(req: http.IncomingMessage, match: RouteMatch | undefined): Reply | undefined {
-    const docs = match?.operation?.docsUrl ?? 'https://docs.github.com/rest';
-    const header = req.headers.authorization;
-    if (!header) return this.error(401, 'Requires authentication', docs);
-    const m = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
-    if (!m || m[1] !== this.token) return this.error(401, 'Bad credentials', 'https://docs.github.com/rest');
-    return undefined;
+    const docs = match?.operation?.docsUrl ?? 'https://docs.github.com/rest'
+    const header = req.headers.authorization
+    if (!header) return this.error(401, 'Requires authentication', docs)
+    const m = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header)
+    if (!m || m[1] !== this.token) return this.error(401, 'Bad credentials', 'https://docs.github.com/rest')
+    return undefined
   }
 
-  private async handle(match: RouteMatch, target: URL, body: unknown, req: http.IncomingMessage, label: string): Promise<Reply> {
-    const operation = match.operation!;
-    const { owner, repo } = match.params;
-    if (owner?.toLowerCase() !== this.site.owner.toLowerCase() || repo?.toLowerCase() !== this.site.repo.toLowerCase()) {
-      return this.error(404, 'Not Found', operation.docsUrl);
+  private async handle(
+    match: RouteMatch,
+    target: URL,
+    body: unknown,
+    req: http.IncomingMessage,
+    label: string,
+  ): Promise<Reply> {
+    const operation = match.operation!
+    const { owner, repo } = match.params
+    if (
+      owner?.toLowerCase() !== this.site.owner.toLowerCase() ||
+      repo?.toLowerCase() !== this.site.repo.toLowerCase()
+    ) {
+      return this.error(404, 'Not Found', operation.docsUrl)
     }
-    let reply: Reply;
+    let reply: Reply
     try {
       reply = await this.model.handle({
         operationId: operation.operationId,
@@ -264,45 +284,52 @@ class FakeGitHubServer implements FakeGitHub {
         query: target.searchParams,
         body,
         accept: String(req.headers.accept ?? ''),
-      });
+      })
     } catch (error) {
       if (!(error instanceof ApiError)) {
-        this.validationErrors.push(`${label}: fake GitHub internal error: ${error instanceof Error ? error.stack : String(error)}`);
-        return this.error(500, 'Server Error', operation.docsUrl);
+        this.validationErrors.push(
+          `${label}: fake GitHub internal error: ${error instanceof Error ? error.stack : String(error)}`,
+        )
+        return this.error(500, 'Server Error', operation.docsUrl)
       }
-      reply = this.error(error.status, error.message, operation.docsUrl, error.extra);
+      reply = this.error(error.status, error.message, operation.docsUrl, error.extra)
     }
     // Error statuses GitHub leaves undocumented for an operation are not checked; successes always are.
-    const documented = operation.responses[String(reply.status)] !== undefined || reply.status < 300;
+    const documented = operation.responses[String(reply.status)] !== undefined || reply.status < 300
     if (this.validateResponses && reply.json !== undefined && documented) {
       // The legacy GET /git/refs/{prefix} answers a list, like list-matching-refs.
-      const shapeOf = Array.isArray(reply.json) && operation.operationId === 'git/get-ref' ? 'git/list-matching-refs' : operation.operationId;
+      const shapeOf =
+        Array.isArray(reply.json) && operation.operationId === 'git/get-ref'
+          ? 'git/list-matching-refs'
+          : operation.operationId
       for (const problem of this.validator.checkResponse(shapeOf, reply.status, reply.json)) {
-        this.validationErrors.push(`${label}: fake answered off-schema: ${problem}`);
+        this.validationErrors.push(`${label}: fake answered off-schema: ${problem}`)
       }
     }
-    return reply;
+    return reply
   }
 
   private error(status: number, message: string, docs: string, extra: Record<string, unknown> = {}): Reply {
-    return { status, json: errorBody(message, docs, status, extra) };
+    return { status, json: errorBody(message, docs, status, extra) }
   }
 
   private takeFault(method: string, path: string): Reply | undefined {
     const index = this.faults.findIndex(
       (f) => (!f.rule.method || f.rule.method.toUpperCase() === method) && (!f.rule.path || f.rule.path.test(path)),
-    );
-    if (index === -1) return undefined;
-    const fault = this.faults[index];
-    if (--fault.remaining <= 0) this.faults.splice(index, 1);
-    const { status, headers, body } = fault.rule;
-    if (body === undefined) return { status, raw: Buffer.alloc(0), headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } };
-    if (typeof body === 'string') return { status, raw: Buffer.from(body), headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } };
-    return { status, json: body, ...(headers ? { headers } : {}) };
+    )
+    if (index === -1) return undefined
+    const fault = this.faults[index]
+    if (--fault.remaining <= 0) this.faults.splice(index, 1)
+    const { status, headers, body } = fault.rule
+    if (body === undefined)
+      return { status, raw: Buffer.alloc(0), headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } }
+    if (typeof body === 'string')
+      return { status, raw: Buffer.from(body), headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } }
+    return { status, json: body, ...(headers ? { headers } : {}) }
   }
 
   private send(res: http.ServerResponse, reply: Reply): void {
-    this.rateRemaining = Math.max(this.rateRemaining - 1, 0);
+    this.rateRemaining = Math.max(this.rateRemaining - 1, 0)
     const headers: Record<string, string> = {
       'x-github-request-id': requestId(),
       'x-github-api-version-selected': '2022-11-28',
@@ -312,86 +339,86 @@ class FakeGitHubServer implements FakeGitHub {
       'x-ratelimit-used': String(5000 - this.rateRemaining),
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
       'x-ratelimit-resource': 'core',
-    };
-    let payload: Buffer | undefined;
-    if (reply.raw !== undefined) {
-      payload = reply.raw;
-    } else if (reply.json !== undefined && reply.status !== 204) {
-      headers['content-type'] = 'application/json; charset=utf-8';
-      payload = Buffer.from(JSON.stringify(reply.json));
     }
-    Object.assign(headers, reply.headers);
-    if (payload) headers['content-length'] = String(payload.length);
-    res.writeHead(reply.status, headers);
-    res.end(payload);
+    let payload: Buffer | undefined
+    if (reply.raw !== undefined) {
+      payload = reply.raw
+    } else if (reply.json !== undefined && reply.status !== 204) {
+      headers['content-type'] = 'application/json; charset=utf-8'
+      payload = Buffer.from(JSON.stringify(reply.json))
+    }
+    Object.assign(headers, reply.headers)
+    if (payload) headers['content-length'] = String(payload.length)
+    res.writeHead(reply.status, headers)
+    res.end(payload)
   }
 
   // ---- test controls -----------------------------------------------------------------------
 
   injectFault(rule: FaultRule): void {
-    this.faults.push({ rule, remaining: rule.times ?? 1 });
+    this.faults.push({ rule, remaining: rule.times ?? 1 })
   }
 
   clearFaults(): void {
-    this.faults.length = 0;
+    this.faults.length = 0
   }
 
   onBeforeRequest(hook: (req: { method: string; path: string }) => Promise<void> | void): () => void {
-    this.hooks.add(hook);
-    return () => this.hooks.delete(hook);
+    this.hooks.add(hook)
+    return () => this.hooks.delete(hook)
   }
 
   async seed(files: Record<string, string | null>, opts: { branch?: string; message?: string } = {}): Promise<string> {
-    const branchName = opts.branch ?? this.site.defaultBranch;
-    const fullRef = `refs/heads/${branchName}`;
+    const branchName = opts.branch ?? this.site.defaultBranch
+    const fullRef = `refs/heads/${branchName}`
     return this.model.withLock(fullRef, async () => {
       for (;;) {
-        const head = await this.repoGit.readRef(fullRef);
-        const start = head ?? (await this.repoGit.readRef(`refs/heads/${this.site.defaultBranch}`));
-        const entries = Object.entries(files);
-        const written = entries.flatMap(([, content]) => (content === null ? [] : [content]));
-        const shas = await this.repoGit.writeBlobs(written);
+        const head = await this.repoGit.readRef(fullRef)
+        const start = head ?? (await this.repoGit.readRef(`refs/heads/${this.site.defaultBranch}`))
+        const entries = Object.entries(files)
+        const written = entries.flatMap(([, content]) => (content === null ? [] : [content]))
+        const shas = await this.repoGit.writeBlobs(written)
         const changes: TreeChange[] = entries.map(([path, content]) => ({
           path: path.replace(/^\/+/, ''),
           mode: '100644',
           type: 'blob',
           sha: content === null ? null : shas.shift()!,
-        }));
-        const baseTree = start ? await this.repoGit.resolve(start, 'tree') : undefined;
-        const tree = await this.repoGit.buildTree(baseTree, changes);
-        const now = { ...SEED_AUTHOR, time: Math.floor(Date.now() / 1000), tz: '+0000' };
+        }))
+        const baseTree = start ? await this.repoGit.resolve(start, 'tree') : undefined
+        const tree = await this.repoGit.buildTree(baseTree, changes)
+        const now = { ...SEED_AUTHOR, time: Math.floor(Date.now() / 1000), tz: '+0000' }
         const sha = await this.repoGit.commitTree({
           tree,
           parents: start ? [start] : [],
           message: opts.message ?? `seed ${Object.keys(files).join(', ')}`,
           author: now,
           committer: now,
-        });
+        })
         // A test may push with plain git meanwhile: compare-and-swap, and rebuild if it moved.
         if (await this.repoGit.casRef(fullRef, sha, head ?? null)) {
-          this.model.noteRef(fullRef, sha);
-          this.model.touch();
-          return sha;
+          this.model.noteRef(fullRef, sha)
+          this.model.touch()
+          return sha
         }
       }
-    });
+    })
   }
 
   async readFile(ref: string, path: string): Promise<string | undefined> {
-    const commit = await this.model.resolveCommitish(ref);
-    if (!commit) return undefined;
-    const entry = await this.repoGit.entryAt(commit, path.replace(/^\/+/, ''));
-    if (!entry || entry.type !== 'blob') return undefined;
-    return (await this.repoGit.readObject('blob', entry.sha)).toString('utf8');
+    const commit = await this.model.resolveCommitish(ref)
+    if (!commit) return undefined
+    const entry = await this.repoGit.entryAt(commit, path.replace(/^\/+/, ''))
+    if (!entry || entry.type !== 'blob') return undefined
+    return (await this.repoGit.readObject('blob', entry.sha)).toString('utf8')
   }
 
   headSha(branch: string): Promise<string | undefined> {
-    return this.repoGit.readRef(`refs/heads/${branch}`);
+    return this.repoGit.readRef(`refs/heads/${branch}`)
   }
 
   async commits(branch: string): Promise<FakeCommit[]> {
-    const head = await this.headSha(branch);
-    if (!head) return [];
+    const head = await this.headSha(branch)
+    if (!head) return []
     return (await this.repoGit.log(head)).map((c) => ({
       sha: c.sha,
       message: c.message,
@@ -399,11 +426,11 @@ class FakeGitHubServer implements FakeGitHub {
       author: formatIdentity(c.author),
       committer: formatIdentity(c.committer),
       verified: this.model.verification(c).verified,
-    }));
+    }))
   }
 
   changedPaths(fromSha: string, toSha: string): Promise<string[]> {
-    return this.repoGit.changedPaths(fromSha, toSha);
+    return this.repoGit.changedPaths(fromSha, toSha)
   }
 
   pulls(): FakePullRequest[] {
@@ -418,61 +445,63 @@ class FakeGitHubServer implements FakeGitHub {
       labels: [...pr.labels],
       draft: pr.draft,
       html_url: `${this.site.web}/${this.site.owner}/${this.site.repo}/pull/${pr.number}`,
-    }));
+    }))
   }
 
   labels(): string[] {
-    return [...this.model.labels.values()].map((l) => l.name);
+    return [...this.model.labels.values()].map((l) => l.name)
   }
 
   async git(args: string[], input?: string): Promise<string> {
-    return this.repoGit.text(args, input === undefined ? {} : { input });
+    return this.repoGit.text(args, input === undefined ? {} : { input })
   }
 
   resetRequests(): void {
-    this.requests.length = 0;
+    this.requests.length = 0
   }
 
   takeValidationErrors(): string[] {
-    return this.validationErrors.splice(0, this.validationErrors.length);
+    return this.validationErrors.splice(0, this.validationErrors.length)
   }
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-    await this.repoGit.dispose();
+      this.server.close(() => resolve())
+      this.server.closeAllConnections()
+    })
+    await this.repoGit.dispose()
   }
 }
 
 function safeDecode(p: string): string {
   try {
-    return decodeURIComponent(p);
+    return decodeURIComponent(p)
   } catch {
-    return p;
+    return p
   }
 }
 
 function requestId(): string {
-  const hex = randomBytes(10).toString('hex').toUpperCase();
-  return `${hex.slice(0, 4)}:${hex.slice(4, 8)}:${hex.slice(8, 14)}:${hex.slice(14, 20)}:${Math.floor(Date.now() / 1000).toString(16).toUpperCase()}`;
+  const hex = randomBytes(10).toString('hex').toUpperCase()
+  return `${hex.slice(0, 4)}:${hex.slice(4, 8)}:${hex.slice(8, 14)}:${hex.slice(14, 20)}:${Math.floor(Date.now() / 1000)
+    .toString(16)
+    .toUpperCase()}`
 }
 
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  const owner = options.owner ?? 'acme';
-  const repo = options.repo ?? 'gitops';
-  const defaultBranch = options.defaultBranch ?? 'main';
-  const token = options.token ?? `ghs_${randomBytes(18).toString('hex')}`;
-  const tokenUser: TokenUser = { ...GITHUB_ACTIONS_BOT, ...options.tokenUser };
+  const owner = options.owner ?? 'acme'
+  const repo = options.repo ?? 'gitops'
+  const defaultBranch = options.defaultBranch ?? 'main'
+  const token = options.token ?? `ghs_${randomBytes(18).toString('hex')}`
+  const tokenUser: TokenUser = { ...GITHUB_ACTIONS_BOT, ...options.tokenUser }
   if (options.tokenUser && options.tokenUser.login !== GITHUB_ACTIONS_BOT.login) {
-    tokenUser.id = options.tokenUser.id ?? 1001;
-    tokenUser.email = options.tokenUser.email ?? `${tokenUser.id}+${tokenUser.login}@users.noreply.github.com`;
-    tokenUser.type = options.tokenUser.type ?? 'User';
-    tokenUser.signsCommits = options.tokenUser.signsCommits ?? false;
+    tokenUser.id = options.tokenUser.id ?? 1001
+    tokenUser.email = options.tokenUser.email ?? `${tokenUser.id}+${tokenUser.login}@users.noreply.github.com`
+    tokenUser.type = options.tokenUser.type ?? 'User'
+    tokenUser.signsCommits = options.tokenUser.signsCommits ?? false
   }
-  const apiPrefix = (options.apiPrefix ?? '').replace(/\/+$/, '');
-  const [validator, git] = await Promise.all([OpenApiValidator.load(), GitRepo.create(defaultBranch)]);
+  const apiPrefix = (options.apiPrefix ?? '').replace(/\/+$/, '')
+  const [validator, git] = await Promise.all([OpenApiValidator.load(), GitRepo.create(defaultBranch)])
   const site: Site = {
     api: '',
     web: (options.serverUrl ?? 'https://github.example').replace(/\/+$/, ''),
@@ -482,14 +511,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     repoId: 700_000_000 + Math.floor(Math.random() * 1_000_000),
     ownerId: 90_000_000,
     createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-  const model = new RepoModel(git, site, tokenUser, options.treeEntryLimit ?? DEFAULT_TREE_ENTRY_LIMIT);
-  const fake = new FakeGitHubServer(validator, git, model, site, token, apiPrefix, options.validateResponses ?? true);
-  try {
-    await fake.listen();
-  } catch (error) {
-    await git.dispose();
-    throw error;
   }
-  return fake;
+  const model = new RepoModel(git, site, tokenUser, options.treeEntryLimit ?? DEFAULT_TREE_ENTRY_LIMIT)
+  const fake = new FakeGitHubServer(validator, git, model, site, token, apiPrefix, options.validateResponses ?? true)
+  try {
+    await fake.listen()
+  } catch (error) {
+    await git.dispose()
+    throw error
+  }
+  return fake
 }

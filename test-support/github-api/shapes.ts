@@ -1,80 +1,80 @@
 // JSON bodies in the shapes GitHub answers with (every field the published schemas require), built
 // from the repository's real objects. Pure functions: no git, no HTTP.
-import type { Identity, ParsedCommit, TreeEntry } from './git.js';
-import { isoFromIdentity } from './git.js';
+import type { Identity, ParsedCommit, TreeEntry } from './git.js'
+import { isoFromIdentity } from './git.js'
 
 export interface Site {
   /** API base without a trailing slash. */
-  api: string;
+  api: string
   /** Web base (GITHUB_SERVER_URL) without a trailing slash. */
-  web: string;
-  owner: string;
-  repo: string;
-  defaultBranch: string;
-  repoId: number;
-  ownerId: number;
-  createdAt: string;
+  web: string
+  owner: string
+  repo: string
+  defaultBranch: string
+  repoId: number
+  ownerId: number
+  createdAt: string
 }
 
 export interface Account {
-  login: string;
-  id: number;
-  type: 'User' | 'Bot' | 'Organization';
+  login: string
+  id: number
+  type: 'User' | 'Bot' | 'Organization'
 }
 
 export interface LabelState {
-  id: number;
-  name: string;
-  color: string;
-  description: string | null;
+  id: number
+  name: string
+  color: string
+  description: string | null
 }
 
 export interface PullState {
-  number: number;
-  id: number;
-  state: 'open' | 'closed';
-  title: string;
-  body: string | null;
-  head: string;
-  base: string;
-  draft: boolean;
-  maintainerCanModify: boolean;
-  labels: string[];
-  user: Account;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
+  number: number
+  id: number
+  state: 'open' | 'closed'
+  title: string
+  body: string | null
+  head: string
+  base: string
+  draft: boolean
+  maintainerCanModify: boolean
+  labels: string[]
+  user: Account
+  createdAt: string
+  updatedAt: string
+  closedAt: string | null
 }
 
 export interface Verification {
-  verified: boolean;
-  reason: string;
-  signature: string | null;
-  payload: string | null;
-  verified_at: string | null;
+  verified: boolean
+  reason: string
+  signature: string | null
+  payload: string | null
+  verified_at: string | null
 }
 
-type Body = Record<string, unknown>;
+type Body = Record<string, unknown>
 
 export function nodeId(kind: string, id: string | number): string {
-  return Buffer.from(`${kind}:${id}`).toString('base64').replace(/=+$/, '');
+  return Buffer.from(`${kind}:${id}`).toString('base64').replace(/=+$/, '')
 }
 
 function repoApi(site: Site): string {
-  return `${site.api}/repos/${site.owner}/${site.repo}`;
+  return `${site.api}/repos/${site.owner}/${site.repo}`
 }
 
 function repoWeb(site: Site): string {
-  return `${site.web}/${site.owner}/${site.repo}`;
+  return `${site.web}/${site.owner}/${site.repo}`
 }
 
 /** Path segments URL-encoded, slashes kept (how GitHub spells paths in its links). */
 export function encodePath(p: string): string {
-  return p.split('/').map(encodeURIComponent).join('/');
+  return p.split('/').map(encodeURIComponent).join('/')
 }
 
 export function user(site: Site, account: Account): Body {
-  const u = `${site.api}/users/${encodeURIComponent(account.login)}`;
+  const u = `${site.api}/users/${encodeURIComponent(account.login)}`
   return {
     login: account.login,
     id: account.id,
@@ -95,16 +95,16 @@ export function user(site: Site, account: Account): Body {
     type: account.type,
     user_view_type: 'public',
     site_admin: false,
-  };
+  }
 }
 
 export function ownerAccount(site: Site): Account {
-  return { login: site.owner, id: site.ownerId, type: 'Organization' };
+  return { login: site.owner, id: site.ownerId, type: 'Organization' }
 }
 
 /** Satisfies both `full-repository` (GET /repos) and `repository` (inside pull requests). */
 export function repository(site: Site, pushedAt: string): Body {
-  const a = repoApi(site);
+  const a = repoApi(site)
   return {
     id: site.repoId,
     node_id: nodeId('Repository', site.repoId),
@@ -195,7 +195,7 @@ export function repository(site: Site, pushedAt: string): Body {
     open_issues: 0,
     watchers: 0,
     organization: user(site, ownerAccount(site)),
-  };
+  }
 }
 
 export function gitRef(site: Site, fullRef: string, sha: string, type = 'commit'): Body {
@@ -204,11 +204,11 @@ export function gitRef(site: Site, fullRef: string, sha: string, type = 'commit'
     node_id: nodeId('Ref', `${site.repoId}:${fullRef}`),
     url: `${repoApi(site)}/git/${encodePath(fullRef)}`,
     object: { sha, type, url: `${repoApi(site)}/git/${type}s/${sha}` },
-  };
+  }
 }
 
 function gitPerson(who: Identity): Body {
-  return { name: who.name, email: who.email, date: isoFromIdentity(who) };
+  return { name: who.name, email: who.email, date: isoFromIdentity(who) }
 }
 
 function parentLinks(site: Site, commit: ParsedCommit): Body[] {
@@ -216,7 +216,7 @@ function parentLinks(site: Site, commit: ParsedCommit): Body[] {
     sha,
     url: `${repoApi(site)}/git/commits/${sha}`,
     html_url: `${repoWeb(site)}/commit/${sha}`,
-  }));
+  }))
 }
 
 /** `git-commit` (Git Data API). */
@@ -232,15 +232,20 @@ export function gitCommit(site: Site, commit: ParsedCommit, verification: Verifi
     message: commit.message,
     parents: parentLinks(site, commit),
     verification,
-  };
+  }
 }
 
 /** `commit` (the repos API's commit, as inside a branch). */
-export function repoCommit(site: Site, commit: ParsedCommit, verification: Verification, accounts: Map<string, Account>): Body {
+export function repoCommit(
+  site: Site,
+  commit: ParsedCommit,
+  verification: Verification,
+  accounts: Map<string, Account>,
+): Body {
   const account = (who: Identity) => {
-    const a = accounts.get(who.email.toLowerCase());
-    return a ? user(site, a) : {};
-  };
+    const a = accounts.get(who.email.toLowerCase())
+    return a ? user(site, a) : {}
+  }
   return {
     sha: commit.sha,
     node_id: nodeId('Commit', commit.sha),
@@ -259,11 +264,11 @@ export function repoCommit(site: Site, commit: ParsedCommit, verification: Verif
     author: account(commit.author),
     committer: account(commit.committer),
     parents: parentLinks(site, commit),
-  };
+  }
 }
 
 export function branch(site: Site, name: string, commit: Body): Body {
-  const b = `${repoApi(site)}/branches/${encodePath(name)}`;
+  const b = `${repoApi(site)}/branches/${encodePath(name)}`
   return {
     name,
     commit,
@@ -274,7 +279,7 @@ export function branch(site: Site, name: string, commit: Body): Body {
       required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
     },
     protection_url: `${b}/protection`,
-  };
+  }
 }
 
 export function treeEntry(site: Site, entry: TreeEntry): Body {
@@ -285,7 +290,7 @@ export function treeEntry(site: Site, entry: TreeEntry): Body {
     sha: entry.sha,
     ...(entry.size !== undefined ? { size: entry.size } : {}),
     url: `${repoApi(site)}/git/${entry.type === 'commit' ? 'commits' : `${entry.type}s`}/${entry.sha}`,
-  };
+  }
 }
 
 export function tree(site: Site, sha: string, entries: TreeEntry[], truncated: boolean): Body {
@@ -294,13 +299,13 @@ export function tree(site: Site, sha: string, entries: TreeEntry[], truncated: b
     url: `${repoApi(site)}/git/trees/${sha}`,
     tree: entries.map((e) => treeEntry(site, e)),
     truncated,
-  };
+  }
 }
 
 /** Base64 wrapped at 60 columns with a final newline, as GitHub sends it. */
 export function base64Lines(content: Buffer): string {
-  const b64 = content.toString('base64');
-  return b64 === '' ? '' : (b64.match(/.{1,60}/g) ?? []).join('\n') + '\n';
+  const b64 = content.toString('base64')
+  return b64 === '' ? '' : (b64.match(/.{1,60}/g) ?? []).join('\n') + '\n'
 }
 
 export function blob(site: Site, sha: string, content: Buffer): Body {
@@ -311,20 +316,21 @@ export function blob(site: Site, sha: string, content: Buffer): Body {
     url: `${repoApi(site)}/git/blobs/${sha}`,
     content: base64Lines(content),
     encoding: 'base64',
-  };
+  }
 }
 
 export function shortBlob(site: Site, sha: string): Body {
-  return { sha, url: `${repoApi(site)}/git/blobs/${sha}` };
+  return { sha, url: `${repoApi(site)}/git/blobs/${sha}` }
 }
 
 /** Contents API entry (file, dir, symlink, submodule) without content. */
 export function contentEntry(site: Site, ref: string, filePath: string, entry: TreeEntry): Body {
-  const type = entry.type === 'tree' ? 'dir' : entry.type === 'commit' ? 'submodule' : entry.mode === '120000' ? 'symlink' : 'file';
-  const p = encodePath(filePath);
-  const self = `${repoApi(site)}/contents/${p}?ref=${encodeURIComponent(ref)}`;
-  const html = `${repoWeb(site)}/${type === 'dir' ? 'tree' : 'blob'}/${encodePath(ref)}/${p}`;
-  const git = entry.type === 'commit' ? null : `${repoApi(site)}/git/${entry.type}s/${entry.sha}`;
+  const type =
+    entry.type === 'tree' ? 'dir' : entry.type === 'commit' ? 'submodule' : entry.mode === '120000' ? 'symlink' : 'file'
+  const p = encodePath(filePath)
+  const self = `${repoApi(site)}/contents/${p}?ref=${encodeURIComponent(ref)}`
+  const html = `${repoWeb(site)}/${type === 'dir' ? 'tree' : 'blob'}/${encodePath(ref)}/${p}`
+  const git = entry.type === 'commit' ? null : `${repoApi(site)}/git/${entry.type}s/${entry.sha}`
   return {
     type,
     size: entry.size ?? 0,
@@ -336,23 +342,23 @@ export function contentEntry(site: Site, ref: string, filePath: string, entry: T
     html_url: type === 'submodule' ? null : html,
     download_url: type === 'file' ? `${repoWeb(site)}/raw/${encodePath(ref)}/${p}` : null,
     _links: { self, git, html: type === 'submodule' ? null : html },
-  };
+  }
 }
 
 /** Files over 1 MB come without inline content (encoding "none"), as on GitHub. */
-export const CONTENTS_INLINE_LIMIT = 1024 * 1024;
+export const CONTENTS_INLINE_LIMIT = 1024 * 1024
 
 export function contentFile(site: Site, ref: string, filePath: string, entry: TreeEntry, content: Buffer): Body {
-  const inline = content.length <= CONTENTS_INLINE_LIMIT;
+  const inline = content.length <= CONTENTS_INLINE_LIMIT
   return {
     ...contentEntry(site, ref, filePath, entry),
     encoding: inline ? 'base64' : 'none',
     content: inline ? base64Lines(content) : '',
-  };
+  }
 }
 
 export function contentSymlink(site: Site, ref: string, filePath: string, entry: TreeEntry, target: string): Body {
-  return { ...contentEntry(site, ref, filePath, entry), target };
+  return { ...contentEntry(site, ref, filePath, entry), target }
 }
 
 export function label(site: Site, l: LabelState, descriptionRequired = false): Body {
@@ -365,22 +371,22 @@ export function label(site: Site, l: LabelState, descriptionRequired = false): B
     description: descriptionRequired ? (l.description ?? '') : l.description,
     color: l.color,
     default: false,
-  };
+  }
 }
 
 interface PullContext {
-  headSha: string;
-  baseSha: string;
-  labels: LabelState[];
-  pushedAt: string;
+  headSha: string
+  baseSha: string
+  labels: LabelState[]
+  pushedAt: string
 }
 
 function pullCommon(site: Site, pr: PullState, ctx: PullContext, simple: boolean): Body {
-  const a = repoApi(site);
-  const self = `${a}/pulls/${pr.number}`;
-  const html = `${repoWeb(site)}/pull/${pr.number}`;
-  const repo = repository(site, ctx.pushedAt);
-  const owner = user(site, ownerAccount(site));
+  const a = repoApi(site)
+  const self = `${a}/pulls/${pr.number}`
+  const html = `${repoWeb(site)}/pull/${pr.number}`
+  const repo = repository(site, ctx.pushedAt)
+  const owner = user(site, ownerAccount(site))
   return {
     url: self,
     id: pr.id,
@@ -427,11 +433,11 @@ function pullCommon(site: Site, pr: PullState, ctx: PullContext, simple: boolean
     author_association: 'NONE',
     auto_merge: null,
     draft: pr.draft,
-  };
+  }
 }
 
 export function pullRequestSimple(site: Site, pr: PullState, ctx: PullContext): Body {
-  return pullCommon(site, pr, ctx, true);
+  return pullCommon(site, pr, ctx, true)
 }
 
 export function pullRequest(
@@ -453,9 +459,9 @@ export function pullRequest(
     additions: 0,
     deletions: 0,
     changed_files: ctx.changedFiles,
-  };
+  }
 }
 
 export function errorBody(message: string, documentationUrl: string, status: number, extra: Body = {}): Body {
-  return { message, ...extra, documentation_url: documentationUrl, status: String(status) };
+  return { message, ...extra, documentation_url: documentationUrl, status: String(status) }
 }

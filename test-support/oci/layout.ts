@@ -92,12 +92,23 @@ export async function writeLayout(
 
   const entries: LayoutEntry[] = []
   const indexEntries: Descriptor[] = []
-  const add = (descriptor: Descriptor, refName: string | undefined, imageName: string | undefined, children?: Descriptor[]): void => {
+  const add = (
+    descriptor: Descriptor,
+    refName: string | undefined,
+    imageName: string | undefined,
+    children?: Descriptor[],
+  ): void => {
     const annotations: Record<string, string> = {}
     if (imageName !== undefined) annotations[IMAGE_NAME_ANNOTATION] = imageName
     if (refName !== undefined) annotations[REF_NAME_ANNOTATION] = refName
     indexEntries.push({ ...descriptor, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) })
-    entries.push({ refName, digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size, ...(children ? { children } : {}) })
+    entries.push({
+      refName,
+      digest: descriptor.digest,
+      mediaType: descriptor.mediaType,
+      size: descriptor.size,
+      ...(children ? { children } : {}),
+    })
   }
 
   for (const image of images) {
@@ -123,7 +134,10 @@ export async function writeLayout(
   }
 
   await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }))
-  await writeFile(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.index, manifests: indexEntries }))
+  await writeFile(
+    path.join(dir, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.index, manifests: indexEntries }),
+  )
   return { dir, digests: entries }
 }
 
@@ -134,7 +148,16 @@ export interface TarOptions {
 
 /** A tar of the layout with entries `oci-layout`, `index.json`, `blobs/sha256/…` (no `./`), like buildx `type=oci,dest=…`. */
 export async function tarLayout(dir: string, tarFile: string, options: TarOptions = {}): Promise<void> {
-  const args = ['--create', '--file', tarFile, '--format=ustar', '--owner=0', '--group=0', '--numeric-owner', '--sort=name']
+  const args = [
+    '--create',
+    '--file',
+    tarFile,
+    '--format=ustar',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--sort=name',
+  ]
   args.push('--directory', dir, 'blobs', 'index.json', 'oci-layout')
   let extraDir: string | undefined
   try {
@@ -218,11 +241,19 @@ class BlobWriter {
       config: {},
       rootfs: { type: 'layers', diff_ids: [statement.digest] },
     })
-    const manifest = await this.json(MEDIA_TYPES.manifest, { schemaVersion: 2, mediaType: MEDIA_TYPES.manifest, config, layers: [layer] })
+    const manifest = await this.json(MEDIA_TYPES.manifest, {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.manifest,
+      config,
+      layers: [layer],
+    })
     return {
       ...manifest,
       platform: { os: 'unknown', architecture: 'unknown' },
-      annotations: { 'vnd.docker.reference.digest': subject.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+      annotations: {
+        'vnd.docker.reference.digest': subject.digest,
+        'vnd.docker.reference.type': 'attestation-manifest',
+      },
     }
   }
 
@@ -262,7 +293,12 @@ class BlobWriter {
     // Random data does not compress: stored deflate blocks keep big layers fast and still real gzip.
     const gzip = createGzip({ level: size > 1024 * 1024 ? 0 : 6 })
     try {
-      await pipeline(Readable.from(tarStream(`layer-${seed}.bin`, size, seed, tarHash)), gzip, countAndHash, createWriteStream(temp))
+      await pipeline(
+        Readable.from(tarStream(`layer-${seed}.bin`, size, seed, tarHash)),
+        gzip,
+        countAndHash,
+        createWriteStream(temp),
+      )
       const hex = blobHash.digest('hex')
       await rename(temp, path.join(this.blobDir, hex))
       return {

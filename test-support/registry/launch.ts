@@ -145,7 +145,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
         for (const jti of issued) revoked.add(jti)
       },
       skopeoCredsArgs: (accessToken = TEST_ACCESS_TOKEN) =>
-        auth === 'token' ? ['--creds', `${ACCESS_TOKEN_USER}:${accessToken}`, '--tls-verify=false'] : ['--tls-verify=false'],
+        auth === 'token'
+          ? ['--creds', `${ACCESS_TOKEN_USER}:${accessToken}`, '--tls-verify=false']
+          : ['--tls-verify=false'],
       close: () => {
         closed ??= (async () => {
           if (cleanupOnExit !== undefined) exitCleanups.delete(cleanupOnExit)
@@ -216,7 +218,11 @@ interface RunningRegistry {
 }
 
 /** A free port can be taken between probing and binding it: try a few. */
-async function launchWithRetry(binary: string, workDir: string, config: (port: number) => string): Promise<RunningRegistry> {
+async function launchWithRetry(
+  binary: string,
+  workDir: string,
+  config: (port: number) => string,
+): Promise<RunningRegistry> {
   let lastError: unknown
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
@@ -254,16 +260,21 @@ async function launch(binary: string, configFile: string, host: string): Promise
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   await stop(child)
-  throw new Error(`${binary} serve ${configFile} did not come up on ${host} (${exited ?? 'timed out'}): ${output.trim()}`)
+  throw new Error(
+    `${binary} serve ${configFile} did not come up on ${host} (${exited ?? 'timed out'}): ${output.trim()}`,
+  )
 }
 
 function answers(host: string): Promise<boolean> {
   const [hostname, port] = host.split(':')
   return new Promise((resolve) => {
-    const req = httpRequest({ host: hostname, port: Number(port), path: '/v2/', method: 'GET', timeout: 1000 }, (res) => {
-      res.resume()
-      resolve(true)
-    })
+    const req = httpRequest(
+      { host: hostname, port: Number(port), path: '/v2/', method: 'GET', timeout: 1000 },
+      (res) => {
+        res.resume()
+        resolve(true)
+      },
+    )
     req.on('timeout', () => req.destroy())
     req.on('error', () => resolve(false))
     req.end()

@@ -2,7 +2,15 @@
 // (bodies are never buffered: layers can be hundreds of MB), serves the token endpoint
 // on the same host as Artifact Registry does, and plays the failures a real registry
 // shows: injected 5xx / connection resets, revoked tokens, challenges without `service`.
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tokenId } from './signing.js'
 
@@ -163,9 +171,11 @@ export class RegistryProxy {
     upstreamReq.on('response', (upstreamRes) => {
       const headers = withoutHopByHop(upstreamRes.headers)
       const location = headers.location
-      if (typeof location === 'string') headers.location = location.replace(`//${this.upstream}/`, `//${req.headers.host ?? ''}/`)
+      if (typeof location === 'string')
+        headers.location = location.replace(`//${this.upstream}/`, `//${req.headers.host ?? ''}/`)
       const challenge = headers['www-authenticate']
-      if (typeof challenge === 'string' && this.options.omitService) headers['www-authenticate'] = dropService(challenge)
+      if (typeof challenge === 'string' && this.options.omitService)
+        headers['www-authenticate'] = dropService(challenge)
       res.writeHead(upstreamRes.statusCode ?? 502, headers)
       upstreamRes.pipe(res)
       upstreamRes.on('error', () => res.destroy())
@@ -186,7 +196,15 @@ export function dropService(challenge: string): string {
   return challenge.replace(/,?\s*service="[^"]*"/, '').replace(/^(Bearer)\s*,\s*/i, '$1 ')
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'])
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+])
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}

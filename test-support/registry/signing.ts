@@ -47,10 +47,25 @@ async function createIssuerKey(): Promise<IssuerKey> {
     const keyFile = path.join(dir, 'key.pem')
     const certFile = path.join(dir, 'cert.pem')
     await run('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=registry-token-issuer',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=registry-token-issuer',
     ]).catch((error: unknown) => {
-      throw new Error(`openssl could not create the token issuer's certificate (install the openssl package): ${String(error)}`)
+      throw new Error(
+        `openssl could not create the token issuer's certificate (install the openssl package): ${String(error)}`,
+      )
     })
     const certificatePem = await readFile(certFile, 'utf8')
     const privateKey = createPrivateKey(await readFile(keyFile, 'utf8'))

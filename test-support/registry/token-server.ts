@@ -41,7 +41,11 @@ interface TokenParams {
   readonly credentials?: Credentials
 }
 
-export async function handleTokenRequest(req: IncomingMessage, res: ServerResponse, options: TokenServerOptions): Promise<void> {
+export async function handleTokenRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: TokenServerOptions,
+): Promise<void> {
   const params = req.method === 'POST' ? await formParams(req) : queryParams(req)
   if (params === undefined) {
     reply(res, 405, { errors: [{ code: 'UNSUPPORTED', message: 'use GET, or POST a form' }] })
@@ -53,9 +57,14 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   }
 
   const { credentials } = params
-  if (credentials !== undefined && (credentials.user !== ACCESS_TOKEN_USER || !options.validateAccessToken(credentials.password))) {
+  if (
+    credentials !== undefined &&
+    (credentials.user !== ACCESS_TOKEN_USER || !options.validateAccessToken(credentials.password))
+  ) {
     record(401, [])
-    reply(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'failed authentication: the access token is not valid' }] })
+    reply(res, 401, {
+      errors: [{ code: 'UNAUTHORIZED', message: 'failed authentication: the access token is not valid' }],
+    })
     return
   }
 
@@ -68,7 +77,10 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     lifetimeSeconds: options.lifetimeSeconds,
   })
   options.onIssued(signed.jti)
-  record(200, access.map((a) => `${a.type}:${a.name}:${a.actions.join(',')}`))
+  record(
+    200,
+    access.map((a) => `${a.type}:${a.name}:${a.actions.join(',')}`),
+  )
   reply(res, 200, {
     token: signed.token,
     access_token: signed.token,
@@ -97,7 +109,10 @@ export function parseScope(scope: string): ResourceAccess | undefined {
   return {
     type: scope.slice(0, first),
     name: scope.slice(first + 1, last),
-    actions: scope.slice(last + 1).split(',').filter((a) => a !== ''),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter((a) => a !== ''),
   }
 }
 

@@ -23,7 +23,10 @@ function parseImageReference(text) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     if (!DIGEST.test(digest)) {
-      throw new InvalidReferenceError(reference, `the digest "${digest}" must be sha256: followed by 64 lowercase hex digits`);
+      throw new InvalidReferenceError(
+        reference,
+        `the digest "${digest}" must be sha256: followed by 64 lowercase hex digits`
+      );
     }
   }
   let tag;
@@ -33,7 +36,10 @@ function parseImageReference(text) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
     if (!TAG.test(tag)) {
-      throw new InvalidReferenceError(reference, `the tag "${tag}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`);
+      throw new InvalidReferenceError(
+        reference,
+        `the tag "${tag}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`
+      );
     }
   }
   const repository = rest;

@@ -4,9 +4,9 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-UD6UBYZT.js";
-import "./chunk-QFRMGKCX.js";
-import "./chunk-TXXUNNXF.js";
+} from "./chunk-RVFOJ3EH.js";
+import "./chunk-4JJXYC6H.js";
+import "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -4,11 +4,11 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-57UD2LGP.js";
-import "./chunk-YUEFORME.js";
-import "./chunk-QFRMGKCX.js";
+} from "./chunk-7JFX6MGI.js";
+import "./chunk-GYMGUXAM.js";
+import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-TXXUNNXF.js";
+import "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

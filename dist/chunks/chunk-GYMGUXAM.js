@@ -4,7 +4,7 @@ import {
   isDigest,
   pinnedReference,
   shortDigest
-} from "./chunk-QFRMGKCX.js";
+} from "./chunk-4JJXYC6H.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";
@@ -1795,7 +1795,11 @@ var INPUT = "manifests";
 var YAML_FILE = /\.ya?ml$/i;
 var ROOT = ".";
 function validateManifestPatterns(patterns) {
-  if (patterns.length === 0) throw new InputError(INPUT, "no file, directory or glob given; list at least one path relative to the GitOps repository root");
+  if (patterns.length === 0)
+    throw new InputError(
+      INPUT,
+      "no file, directory or glob given; list at least one path relative to the GitOps repository root"
+    );
   return [...new Set(patterns.map(normalizePattern))];
 }
 function isExplicitFileList(patterns) {
@@ -1826,11 +1830,14 @@ function select(pattern, files, repositoryFiles) {
     return repositoryFiles.filter((file) => file.startsWith(prefix) && YAML_FILE.test(file));
   }
   const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
-  return repositoryFiles.filter((file) => YAML_FILE.test(file) && (isMatch(file) || ancestors(file).some((directory) => isMatch(directory))));
+  return repositoryFiles.filter(
+    (file) => YAML_FILE.test(file) && (isMatch(file) || ancestors(file).some((directory) => isMatch(directory)))
+  );
 }
 function ancestors(file) {
   const result = [];
-  for (let slash = file.indexOf("/"); slash >= 0; slash = file.indexOf("/", slash + 1)) result.push(file.slice(0, slash));
+  for (let slash = file.indexOf("/"); slash >= 0; slash = file.indexOf("/", slash + 1))
+    result.push(file.slice(0, slash));
   return result;
 }
 function isGlob(pattern) {
@@ -1842,17 +1849,24 @@ function normalizePattern(item) {
   if (pattern === "") throw new InputError(INPUT, "an item is empty; remove the stray comma or blank entry");
   if (pattern.includes("\0")) throw new InputError(INPUT, `${quoted} contains a NUL character`);
   if (pattern.startsWith("!")) {
-    throw new InputError(INPUT, `${quoted}: exclusions are not supported; list only the files, directories or globs to include`);
+    throw new InputError(
+      INPUT,
+      `${quoted}: exclusions are not supported; list only the files, directories or globs to include`
+    );
   }
   const slashed = pattern.replace(/\\/g, "/");
   if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    throw new InputError(INPUT, `${quoted} is an absolute path; give paths relative to the GitOps repository root (e.g. "apps/backend/deployment.yaml")`);
+    throw new InputError(
+      INPUT,
+      `${quoted} is an absolute path; give paths relative to the GitOps repository root (e.g. "apps/backend/deployment.yaml")`
+    );
   }
   const segments = [];
   for (const segment of slashed.split("/")) {
     if (segment === "" || segment === ".") continue;
     if (segment === "..") {
-      if (segments.length === 0) throw new InputError(INPUT, `${quoted} points outside the GitOps repository root; remove the ".."`);
+      if (segments.length === 0)
+        throw new InputError(INPUT, `${quoted} points outside the GitOps repository root; remove the ".."`);
       segments.pop();
       continue;
     }
@@ -1865,7 +1879,15 @@ function compareCodeUnits(a, b) {
 }
 
 // src/report/templates.ts
-var PLACEHOLDERS = ["image", "repository", "name", "tag", "digest", "short-digest", "version"];
+var PLACEHOLDERS = [
+  "image",
+  "repository",
+  "name",
+  "tag",
+  "digest",
+  "short-digest",
+  "version"
+];
 var TOKEN = /\{\{|\}\}|\{\s*([A-Za-z_][\w.-]*)\s*\}/g;
 function renderTemplate(template, values) {
   return template.replace(TOKEN, (token, name) => {
@@ -1879,7 +1901,8 @@ function renderTemplate(template, values) {
   });
 }
 function templateValues(reference, digest) {
-  if (!isDigest(digest)) throw new Error(`"${digest}" is not a sha256 digest (sha256: followed by 64 lowercase hex digits)`);
+  if (!isDigest(digest))
+    throw new Error(`"${digest}" is not a sha256 digest (sha256: followed by 64 lowercase hex digits)`);
   const tag = reference.tag ?? "";
   const short = shortDigest(digest);
   return {

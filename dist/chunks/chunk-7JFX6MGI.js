@@ -4,11 +4,11 @@ import {
   renderTemplate,
   selectManifestFiles,
   templateValues
-} from "./chunk-YUEFORME.js";
+} from "./chunk-GYMGUXAM.js";
 import {
   normalizedRepository,
   parseImageReference
-} from "./chunk-QFRMGKCX.js";
+} from "./chunk-4JJXYC6H.js";
 import {
   InputError,
   errorMessage
@@ -17,7 +17,7 @@ import {
   debug,
   info,
   warning
-} from "./chunk-TXXUNNXF.js";
+} from "./chunk-X2EAKSFU.js";
 import {
   __commonJS,
   __require,
@@ -13081,7 +13081,9 @@ function apiError(what, fullName, error, hint) {
   const status = statusOf(error);
   const message = gitHubMessage(error);
   const suffix = status === void 0 ? "" : ` (HTTP ${status})`;
-  return new GitHubApiError(`${what} in ${fullName}: ${message}${suffix}${hint ? `. ${hint}` : ""}`, status, message, { cause: error });
+  return new GitHubApiError(`${what} in ${fullName}: ${message}${suffix}${hint ? `. ${hint}` : ""}`, status, message, {
+    cause: error
+  });
 }
 function writeAccessHint(fullName, status, pullRequests, message = "") {
   if (/protected branch|rule violations?/i.test(message)) {
@@ -13173,7 +13175,9 @@ function throttle(settings) {
       warning(`GitHub ${kind} on ${line} (retry after ${retryAfter}s); giving up`);
       return false;
     }
-    warning(`GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${settings.rateLimitRetries})`);
+    warning(
+      `GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${settings.rateLimitRetries})`
+    );
     return true;
   };
   return {
@@ -13244,7 +13248,12 @@ var GitOpsRepository = class {
   async snapshot(branch) {
     const head = await this.findBranch(branch);
     if (head === void 0) {
-      throw apiError(`Could not read branch ${branch}`, this.fullName, { status: 404, response: { data: { message: "Branch not found" } } }, `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`);
+      throw apiError(
+        `Could not read branch ${branch}`,
+        this.fullName,
+        { status: 404, response: { data: { message: "Branch not found" } } },
+        `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`
+      );
     }
     return { branch: head.branch, commitSha: head.commitSha, treeSha: head.treeSha };
   }
@@ -13260,7 +13269,12 @@ var GitOpsRepository = class {
       data = response.data;
     } catch (error) {
       if (statusOf(error) === 404) return void 0;
-      throw apiError(`Could not read branch ${branch}`, this.fullName, error, writeAccessHint(this.fullName, statusOf(error), false));
+      throw apiError(
+        `Could not read branch ${branch}`,
+        this.fullName,
+        error,
+        writeAccessHint(this.fullName, statusOf(error), false)
+      );
     }
     return {
       branch,
@@ -13274,7 +13288,12 @@ var GitOpsRepository = class {
     let data;
     try {
       ;
-      ({ data } = await this.client.rest.git.getTree({ owner: this.owner, repo: this.repo, tree_sha: snapshot.treeSha, recursive: "1" }));
+      ({ data } = await this.client.rest.git.getTree({
+        owner: this.owner,
+        repo: this.repo,
+        tree_sha: snapshot.treeSha,
+        recursive: "1"
+      }));
     } catch (error) {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error);
     }
@@ -13324,7 +13343,9 @@ var GitOpsRepository = class {
     const bytes = await readBody(response.data);
     const contentType = String(response.headers["content-type"] ?? "");
     if (contentType.startsWith("application/json") && isDirectoryListing(bytes)) {
-      throw new Error(`${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`);
+      throw new Error(
+        `${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`
+      );
     }
     try {
       return utf8.decode(bytes);
@@ -13339,7 +13360,12 @@ var GitOpsRepository = class {
         owner: this.owner,
         repo: this.repo,
         base_tree: baseTree,
-        tree: files.map((file) => ({ path: file.path, mode: "100644", type: "blob", content: file.content }))
+        tree: files.map((file) => ({
+          path: file.path,
+          mode: "100644",
+          type: "blob",
+          content: file.content
+        }))
       });
       return data.sha;
     } catch (error) {
@@ -13352,7 +13378,13 @@ var GitOpsRepository = class {
    */
   async createCommit(message, tree, parents) {
     try {
-      const { data } = await this.client.rest.git.createCommit({ owner: this.owner, repo: this.repo, message, tree, parents: [...parents] });
+      const { data } = await this.client.rest.git.createCommit({
+        owner: this.owner,
+        repo: this.repo,
+        message,
+        tree,
+        parents: [...parents]
+      });
       return data.sha;
     } catch (error) {
       throw this.writeError("Could not create a commit", error);
@@ -13390,16 +13422,34 @@ var GitOpsRepository = class {
   /** The open pull request of `branch`, whatever base it targets (the caller retargets it). */
   async findPullRequest(branch) {
     try {
-      const { data } = await this.client.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, state: "open", per_page: 10 });
+      const { data } = await this.client.rest.pulls.list({
+        owner: this.owner,
+        repo: this.repo,
+        head: `${this.owner}:${branch}`,
+        state: "open",
+        per_page: 10
+      });
       const pull = data.find((candidate) => candidate.head.ref === branch);
       return pull && toPullRequest(pull);
     } catch (error) {
-      throw apiError(`Could not look up the pull request for ${branch}`, this.fullName, error, writeAccessHint(this.fullName, statusOf(error), true));
+      throw apiError(
+        `Could not look up the pull request for ${branch}`,
+        this.fullName,
+        error,
+        writeAccessHint(this.fullName, statusOf(error), true)
+      );
     }
   }
   async createPullRequest(branch, base, title, body) {
     try {
-      const { data } = await this.client.rest.pulls.create({ owner: this.owner, repo: this.repo, head: branch, base, title, body });
+      const { data } = await this.client.rest.pulls.create({
+        owner: this.owner,
+        repo: this.repo,
+        head: branch,
+        base,
+        title,
+        body
+      });
       return toPullRequest(data);
     } catch (error) {
       if (isPullRequestAlreadyExists(error)) return "exists";
@@ -13408,7 +13458,14 @@ var GitOpsRepository = class {
   }
   async updatePullRequest(number, title, body, base) {
     try {
-      const { data } = await this.client.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, title, body, base });
+      const { data } = await this.client.rest.pulls.update({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        title,
+        body,
+        base
+      });
       return toPullRequest(data);
     } catch (error) {
       throw this.writeError(`Could not update pull request #${number}`, error, true);
@@ -13416,13 +13473,23 @@ var GitOpsRepository = class {
   }
   async addLabels(number, labels) {
     try {
-      await this.client.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: number, labels: [...labels] });
+      await this.client.rest.issues.addLabels({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        labels: [...labels]
+      });
     } catch (error) {
       throw this.writeError(`Could not add labels to pull request #${number}`, error, true);
     }
   }
   writeError(what, error, pullRequests = false) {
-    return apiError(what, this.fullName, error, writeAccessHint(this.fullName, statusOf(error), pullRequests, gitHubMessage(error)));
+    return apiError(
+      what,
+      this.fullName,
+      error,
+      writeAccessHint(this.fullName, statusOf(error), pullRequests, gitHubMessage(error))
+    );
   }
 };
 function toPullRequest(pull) {
@@ -13483,7 +13550,9 @@ async function pushToBase(repo, options) {
       );
     }
     const wait = backoff(delayMs, attempt);
-    info(`${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`);
+    info(
+      `${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`
+    );
     await sleep2(wait);
     snapshot = await repo.snapshot(options.base);
     if (snapshot.commitSha === lastCommit) {
@@ -13494,7 +13563,9 @@ async function pushToBase(repo, options) {
 async function updatePullRequest(repo, options) {
   const { base, branch, initial } = options;
   if (branch === base) {
-    throw new Error(`Input 'branch': the pull request branch "${branch}" is the base branch; pick another \`branch\` or use \`mode: push\`.`);
+    throw new Error(
+      `Input 'branch': the pull request branch "${branch}" is the base branch; pick another \`branch\` or use \`mode: push\`.`
+    );
   }
   const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS;
   const prepared = await options.prepare(initial, true);
@@ -13506,7 +13577,12 @@ async function updatePullRequest(repo, options) {
   if (options.labels.some((label) => !pull.labels.includes(label))) {
     await settle(delayMs, pull.created, () => repo.addLabels(pull.number, options.labels));
   }
-  return { prepared, commitSha, attempts: 1, pullRequest: { number: pull.number, url: pull.url, created: pull.created } };
+  return {
+    prepared,
+    commitSha,
+    attempts: 1,
+    pullRequest: { number: pull.number, url: pull.url, created: pull.created }
+  };
 }
 async function placeCommit(repo, options, tree) {
   const { base, branch, initial } = options;
@@ -13537,7 +13613,9 @@ async function upsertPullRequest(repo, options, body, justMoved, delayMs) {
     const raced = await repo.findPullRequest(branch);
     if (raced !== void 0) return updateExisting(repo, raced, base, title, body);
     if (retry2 >= SETTLE_RETRIES) {
-      throw new Error(`Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`);
+      throw new Error(
+        `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`
+      );
     }
     await sleep2(backoff(delayMs, retry2 + 1));
   }
@@ -13607,12 +13685,24 @@ function rewriteImages(content, file, sites, pinned) {
   for (const site of ordered) {
     const [start, end] = site.range;
     if (start < cursor || end > content.length || start > end) {
-      throw new ManifestError(file, site.line, "internal error: image sites overlap or lie outside the file; nothing was changed");
+      throw new ManifestError(
+        file,
+        site.line,
+        "internal error: image sites overlap or lie outside the file; nothing was changed"
+      );
     }
     if (site.image === pinned) continue;
     parts.push(content.slice(cursor, start), renderScalar(content.slice(start, end), site, file, pinned));
     cursor = end;
-    changes.push({ file, line: site.line, workload: site.workload, kind: site.kind, container: site.container, from: site.image, to: pinned });
+    changes.push({
+      file,
+      line: site.line,
+      workload: site.workload,
+      kind: site.kind,
+      container: site.container,
+      from: site.image,
+      to: pinned
+    });
   }
   if (changes.length === 0) return { content, changes };
   parts.push(content.slice(cursor));
@@ -13678,7 +13768,12 @@ function scanContainers(content, file) {
   const sites = [];
   for (const document of documents) {
     const [error] = document.errors;
-    if (error) throw new ManifestError(file, lineOf(error.pos[0]), `invalid YAML: ${error.message}; fix the file so that it parses`);
+    if (error)
+      throw new ManifestError(
+        file,
+        lineOf(error.pos[0]),
+        `invalid YAML: ${error.message}; fix the file so that it parses`
+      );
     if (mayHaveAliases) checkAliasExpansion(document, file, lineOf);
     const walker = new Walker(document, lineOf, sites);
     walker.object(document.contents, false, 0);
@@ -13689,7 +13784,11 @@ function parseDocuments(content, file, lines, lineOf) {
   const parser = new import_yaml.Parser(lines.addNewLine);
   lines.addNewLine(0);
   const tokens = [];
-  const tooDeep = (offset) => new ManifestError(file, lineOf(offset), `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`);
+  const tooDeep = (offset) => new ManifestError(
+    file,
+    lineOf(offset),
+    `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`
+  );
   let flowDepth = 0;
   let indicatorsOnLine = 0;
   let scalarSource = false;
@@ -13785,7 +13884,8 @@ var Walker = class {
   }
   /** The value of `key` in `map`, honouring `<<` merge keys (explicit keys win, as in YAML 1.1). */
   get(map, key, depth = 0) {
-    for (const pair of map.items) if ((0, import_yaml.isScalar)(pair.key) && pair.key.value === key) return { node: pair.value, viaAlias: false };
+    for (const pair of map.items)
+      if ((0, import_yaml.isScalar)(pair.key) && pair.key.value === key) return { node: pair.value, viaAlias: false };
     if (depth >= MAX_MERGE_DEPTH) return void 0;
     for (const pair of map.items) {
       if (!isMergePair(pair)) continue;
@@ -13838,7 +13938,12 @@ function checkAliasExpansion(document, file, lineOf) {
     directNodes += 1;
     if ((0, import_yaml.isAlias)(node)) {
       aliases += 1;
-      if (!node.resolve(document)) throw new ManifestError(file, lineOf(node.range?.[0] ?? 0), `invalid YAML: the alias *${node.source} has no anchor &${node.source} before it`);
+      if (!node.resolve(document))
+        throw new ManifestError(
+          file,
+          lineOf(node.range?.[0] ?? 0),
+          `invalid YAML: the alias *${node.source} has no anchor &${node.source} before it`
+        );
     } else if ((0, import_yaml.isMap)(node)) {
       for (const pair of node.items) {
         countDirect(pair.key);
@@ -13856,7 +13961,11 @@ function checkAliasExpansion(document, file, lineOf) {
     if (known !== void 0) return known;
     if (active.has(node)) {
       const offset = node.range?.[0] ?? document.range[0];
-      throw new ManifestError(file, lineOf(offset), "invalid YAML: an anchor contains an alias to itself; remove the cycle");
+      throw new ManifestError(
+        file,
+        lineOf(offset),
+        "invalid YAML: an anchor contains an alias to itself; remove the cycle"
+      );
     }
     active.add(node);
     let size = 1;
@@ -13900,13 +14009,21 @@ function renderScalar(source, site, file, pinned) {
       const header2 = source.indexOf("\n") + 1;
       const at = header2 > 0 ? source.indexOf(site.image, header2) : -1;
       if (at < 0) {
-        throw new ManifestError(file, site.line, "the image is a block scalar spread over several lines; write it on one line (image: REPO:TAG)");
+        throw new ManifestError(
+          file,
+          site.line,
+          "the image is a block scalar spread over several lines; write it on one line (image: REPO:TAG)"
+        );
       }
       return source.slice(0, at) + pinned + source.slice(at + site.image.length);
     }
     default:
       if (source !== site.image) {
-        throw new ManifestError(file, site.line, `internal error: expected the image "${site.image}" here but found "${source}"; nothing was changed`);
+        throw new ManifestError(
+          file,
+          site.line,
+          `internal error: expected the image "${site.image}" here but found "${source}"; nothing was changed`
+        );
       }
       return PLAIN_SAFE.test(pinned) ? pinned : JSON.stringify(pinned);
   }
@@ -13942,14 +14059,21 @@ function noMatchError(files, selector) {
 }
 function seenHint(files, selector) {
   const seen = files.flatMap((file) => file.containers.map((container) => ({ ...container, path: file.path })));
-  if (seen.length === 0) return "They hold no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Rollout with containers.";
+  if (seen.length === 0)
+    return "They hold no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Rollout with containers.";
   if (selector.container !== void 0) {
-    const sameImage = [...new Set(seen.filter((container) => sameRepository(container.image, selector)).map((container) => `"${container.container}"`))];
+    const sameImage = [
+      ...new Set(
+        seen.filter((container) => sameRepository(container.image, selector)).map((container) => `"${container.container}"`)
+      )
+    ];
     if (sameImage.length > 0) return `Containers with that image are named ${list(sameImage, MAX_LISTED_IMAGES)}.`;
   }
   const byImage = /* @__PURE__ */ new Map();
   for (const container of seen) if (!byImage.has(container.image)) byImage.set(container.image, container);
-  const images = [...byImage.values()].map((container) => `${container.image} (container "${container.container}" in ${describeWorkload(container)}, ${container.path})`);
+  const images = [...byImage.values()].map(
+    (container) => `${container.image} (container "${container.container}" in ${describeWorkload(container)}, ${container.path})`
+  );
   return `Images seen: ${list(images, MAX_LISTED_IMAGES)}.`;
 }
 function sameRepository(image, selector) {
@@ -14255,7 +14379,13 @@ function hunks(blocks, lengthA, lengthB, context) {
     const last = current[current.length - 1];
     const before = Math.min(context, first.a);
     const after = Math.min(context, lengthA - last.aEnd, lengthB - last.bEnd);
-    result.push({ a: first.a - before, aEnd: last.aEnd + after, b: first.b - before, bEnd: last.bEnd + after, blocks: current });
+    result.push({
+      a: first.a - before,
+      aEnd: last.aEnd + after,
+      b: first.b - before,
+      bEnd: last.bEnd + after,
+      blocks: current
+    });
     current = [];
   };
   for (const block of blocks) {
@@ -14559,7 +14689,10 @@ function openGitOps(settings) {
 async function readManifestTarget(gitops, settings) {
   const base = settings.base ?? await gitops.repository.defaultBranch();
   if (settings.mode === "pr" && base === settings.branch) {
-    throw new InputError("branch", `is "${base}", the base branch. The pull request needs a branch of its own; use mode: push to commit to "${base}" directly.`);
+    throw new InputError(
+      "branch",
+      `is "${base}", the base branch. The pull request needs a branch of its own; use mode: push to commit to "${base}" directly.`
+    );
   }
   const snapshot = await gitops.repository.snapshot(base);
   info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`);
@@ -14571,7 +14704,11 @@ async function readManifestTarget(gitops, settings) {
 }
 async function readManifests(gitops, settings, snapshot) {
   const { repository } = gitops;
-  const paths = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifestFiles(settings.manifests, await repository.listFiles(snapshot), `${repository.fullName}@${snapshot.branch}`);
+  const paths = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifestFiles(
+    settings.manifests,
+    await repository.listFiles(snapshot),
+    `${repository.fullName}@${snapshot.branch}`
+  );
   return repository.readFiles(snapshot, paths);
 }
 async function writeBack(gitops, settings, target, digest) {
@@ -14580,7 +14717,10 @@ async function writeBack(gitops, settings, target, digest) {
   const prepare = async (snapshot, first) => {
     const files = first ? target.files : await readManifests(gitops, settings, snapshot);
     const plan = planPins(files, gitops.selector, pinned);
-    return { plan, files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after })) };
+    return {
+      plan,
+      files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after }))
+    };
   };
   const render = (input, template) => {
     try {
@@ -14594,7 +14734,9 @@ async function writeBack(gitops, settings, target, digest) {
   if (settings.dryRun) {
     const change = await prepare(target.snapshot, true);
     logChange(change);
-    info(`Dry run: would ${settings.mode === "push" ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`);
+    info(
+      `Dry run: would ${settings.mode === "push" ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`
+    );
     return { base, change };
   }
   if (settings.mode === "push") {
@@ -14628,8 +14770,17 @@ function deploymentFacts(settings, gitops, base, change, image, publish) {
     registry: settings.image.registry,
     gitopsRepository: gitops.repository.fullName,
     base,
-    files: change.plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, diff: unifiedDiff(file.path, file.before, file.after), changes: file.changes })),
-    source: { serverUrl: settings.run.serverUrl, repository: settings.run.repository, sha: settings.run.sha, runId: settings.run.runId },
+    files: change.plan.files.filter((file) => file.changes.length > 0).map((file) => ({
+      path: file.path,
+      diff: unifiedDiff(file.path, file.before, file.after),
+      changes: file.changes
+    })),
+    source: {
+      serverUrl: settings.run.serverUrl,
+      repository: settings.run.repository,
+      sha: settings.run.sha,
+      runId: settings.run.runId
+    },
     ...publish !== void 0 && { publish }
   };
 }

@@ -2,17 +2,17 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-IEKKJ3GJ.js";
+} from "./chunk-D4BR2SFZ.js";
 import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-YUEFORME.js";
+} from "./chunk-GYMGUXAM.js";
 import {
   imageName,
   isLoopbackHost,
   parseImageReference
-} from "./chunk-QFRMGKCX.js";
+} from "./chunk-4JJXYC6H.js";
 import {
   InputError,
   errorMessage
@@ -22,7 +22,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-TXXUNNXF.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -33,7 +33,10 @@ function readSettings(env = process.env) {
   const token = getInput("token");
   if (token) setSecret(token);
   if (!token) {
-    throw new InputError("token", "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.");
+    throw new InputError(
+      "token",
+      "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
+    );
   }
   const image = parse("image", () => parseImageReference(required("image")));
   const example = templateValues(image, EXAMPLE_DIGEST);
@@ -42,7 +45,10 @@ function readSettings(env = process.env) {
   const mode = oneOf("mode", ["pr", "push"], "pr");
   const container = getInput("container").trim() || void 0;
   if (container !== void 0 && !CONTAINER_NAME.test(container)) {
-    throw new InputError("container", `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`);
+    throw new InputError(
+      "container",
+      `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`
+    );
   }
   const gitopsRepository = getInput("gitops-repository").trim() || run2.repository;
   if (!REPOSITORY.test(gitopsRepository)) {
@@ -52,7 +58,10 @@ function readSettings(env = process.env) {
   const base = branchInput("base");
   const branch = branchInput("branch") ?? `deploy/${imageName(image)}`;
   if (mode === "pr" && base !== void 0 && base === branch) {
-    throw new InputError("branch", `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`);
+    throw new InputError(
+      "branch",
+      `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`
+    );
   }
   return {
     image,
@@ -106,7 +115,10 @@ function readGcp() {
   const account = optional("service-account");
   const serviceAccount = account === void 0 ? void 0 : validateServiceAccountEmail(account);
   if (serviceAccount !== void 0 && workloadIdentityProvider === void 0) {
-    throw new InputError("service-account", "needs workload-identity-provider: the federated identity that impersonates the service account.");
+    throw new InputError(
+      "service-account",
+      "needs workload-identity-provider: the federated identity that impersonates the service account."
+    );
   }
   const audience = optional("audience");
   return {
@@ -180,14 +192,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-HDBH3KCF.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-ILBL2QF4.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-ES7G5ZZ4.js");
+    const { inspectSource, publishImage } = await import("./publish-U7IZ4667.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-FDFINKE2.js");
+      const { authenticate } = await import("./credentials-G5E6O7SR.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -198,7 +210,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-HEG7SNQA.js");
+    const { setOutputs } = await import("./outputs-KCWZ4HQJ.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

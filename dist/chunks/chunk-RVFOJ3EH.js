@@ -3,7 +3,7 @@ import {
   isDigest,
   normalizedRepository,
   parseImageReference
-} from "./chunk-QFRMGKCX.js";
+} from "./chunk-4JJXYC6H.js";
 import {
   exec,
   getExecOutput,
@@ -12,7 +12,7 @@ import {
   saveState,
   setSecret,
   warning
-} from "./chunk-TXXUNNXF.js";
+} from "./chunk-X2EAKSFU.js";
 
 // src/registry/docker.ts
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -101,14 +101,20 @@ async function pushWithDocker(options) {
     if (credentials !== void 0) {
       const token = await credentials.getAccessToken();
       setSecret(token);
-      const login = await getExecOutput("docker", ["login", image.registry, "--username", "oauth2accesstoken", "--password-stdin"], {
-        input: Buffer.from(token),
-        env,
-        ignoreReturnCode: true,
-        silent: true
-      });
+      const login = await getExecOutput(
+        "docker",
+        ["login", image.registry, "--username", "oauth2accesstoken", "--password-stdin"],
+        {
+          input: Buffer.from(token),
+          env,
+          ignoreReturnCode: true,
+          silent: true
+        }
+      );
       if (login.exitCode !== 0) {
-        throw new RegistryError(`docker login ${image.registry} failed (exit code ${login.exitCode}): ${excerpt(login.stderr || login.stdout)}`);
+        throw new RegistryError(
+          `docker login ${image.registry} failed (exit code ${login.exitCode}): ${excerpt(login.stderr || login.stdout)}`
+        );
       }
       loggedIn = true;
     } else {
@@ -117,18 +123,24 @@ async function pushWithDocker(options) {
     const push = await getExecOutput("docker", ["push", name], { env, ignoreReturnCode: true });
     if (push.exitCode !== 0) {
       const output = push.stderr || push.stdout;
-      throw new RegistryError(`docker push ${name} failed (exit code ${push.exitCode}): ${excerpt(output)}${pushHint(output)}`);
+      throw new RegistryError(
+        `docker push ${name} failed (exit code ${push.exitCode}): ${excerpt(output)}${pushHint(output)}`
+      );
     }
     const pushed = parsePushOutput(push.stdout);
     try {
       return await confirm(client, name, tag, pushed);
     } catch (error) {
-      if (credentials !== void 0 || pushed === void 0 || !(error instanceof RegistryError) || error.status !== 401 && error.status !== 403) throw error;
-      warning(`Cannot confirm ${pushed.digest} with ${image.registry} without credentials of the action's own; pinning the digest docker push reported.`);
+      if (credentials !== void 0 || pushed === void 0 || !(error instanceof RegistryError) || error.status !== 401 && error.status !== 403)
+        throw error;
+      warning(
+        `Cannot confirm ${pushed.digest} with ${image.registry} without credentials of the action's own; pinning the digest docker push reported.`
+      );
       return { digest: pushed.digest, mediaType: "", size: pushed.size };
     }
   } finally {
-    if (loggedIn) await exec("docker", ["logout", image.registry], { env, ignoreReturnCode: true, silent: true }).catch(() => 0);
+    if (loggedIn)
+      await exec("docker", ["logout", image.registry], { env, ignoreReturnCode: true, silent: true }).catch(() => 0);
     if (config !== void 0) await rm(config, { recursive: true, force: true });
   }
 }
@@ -143,7 +155,9 @@ async function temporaryConfig() {
     return config;
   }
   if (typeof currentContext === "string" && currentContext !== "" && currentContext !== "default") {
-    await cp(path.join(userConfig, "contexts"), path.join(config, "contexts"), { recursive: true }).catch(() => void 0);
+    await cp(path.join(userConfig, "contexts"), path.join(config, "contexts"), { recursive: true }).catch(
+      () => void 0
+    );
     await writeFile(path.join(config, "config.json"), JSON.stringify({ currentContext }));
   }
   return config;
@@ -151,7 +165,8 @@ async function temporaryConfig() {
 async function confirm(client, name, tag, pushed) {
   const current = await client.resolve(tag);
   if (pushed === void 0) {
-    if (current === void 0) throw new RegistryError(`docker push ${name} succeeded, but the registry has no tag ${tag}.`);
+    if (current === void 0)
+      throw new RegistryError(`docker push ${name} succeeded, but the registry has no tag ${tag}.`);
     warning(`docker push printed no digest line; using the registry's digest for ${tag}: ${current.digest}`);
     return current;
   }
@@ -160,7 +175,9 @@ async function confirm(client, name, tag, pushed) {
   if (exact === void 0) {
     throw new RegistryError(`docker push ${name} reported digest ${pushed.digest}, but the registry does not have it.`);
   }
-  warning(`Tag ${tag} now points to ${current?.digest ?? "nothing"}, not to the pushed ${pushed.digest}; pinning the pushed digest.`);
+  warning(
+    `Tag ${tag} now points to ${current?.digest ?? "nothing"}, not to the pushed ${pushed.digest}; pinning the pushed digest.`
+  );
   return exact;
 }
 function parsePushOutput(output) {
@@ -173,13 +190,21 @@ async function inspectLocalImage(image, tag) {
   const name = `${image.repository}:${tag}`;
   let result;
   try {
-    result = await getExecOutput("docker", ["image", "inspect", name], { env: definedEnv(process.env), ignoreReturnCode: true, silent: true });
+    result = await getExecOutput("docker", ["image", "inspect", name], {
+      env: definedEnv(process.env),
+      ignoreReturnCode: true,
+      silent: true
+    });
   } catch (error) {
-    throw new RegistryError(`Cannot run docker (${error.message}). With source: docker the Docker CLI must be installed; otherwise use source: registry or an OCI layout path.`);
+    throw new RegistryError(
+      `Cannot run docker (${error.message}). With source: docker the Docker CLI must be installed; otherwise use source: registry or an OCI layout path.`
+    );
   }
   if (result.exitCode !== 0) {
     if (/no such (image|object)/i.test(result.stderr)) return void 0;
-    throw new RegistryError(`docker image inspect ${name} failed (exit code ${result.exitCode}): ${excerpt(result.stderr || result.stdout)}`);
+    throw new RegistryError(
+      `docker image inspect ${name} failed (exit code ${result.exitCode}): ${excerpt(result.stderr || result.stdout)}`
+    );
   }
   let parsed;
   try {
@@ -199,7 +224,10 @@ async function inspectLocalImage(image, tag) {
       return false;
     }
   });
-  return { ...typeof entry.Id === "string" && { id: entry.Id }, repoDigests: repoDigests.map((value) => parseImageReference(value).digest) };
+  return {
+    ...typeof entry.Id === "string" && { id: entry.Id },
+    repoDigests: repoDigests.map((value) => parseImageReference(value).digest)
+  };
 }
 async function removeDockerConfig() {
   const config = getState(STATE_KEY);
@@ -208,8 +236,10 @@ async function removeDockerConfig() {
 }
 function pushHint(output) {
   if (/denied|403|forbidden/i.test(output)) return ` The principal needs ${role("push")} on the repository.`;
-  if (/unauthorized|401|authentication required/i.test(output)) return " The registry did not accept the credentials; check the Google Cloud authentication inputs.";
-  if (/does not exist locally|no such image|tag does not exist/i.test(output)) return " Build or tag the image under this name first (docker build -t IMAGE), or use source: registry or an OCI layout path.";
+  if (/unauthorized|401|authentication required/i.test(output))
+    return " The registry did not accept the credentials; check the Google Cloud authentication inputs.";
+  if (/does not exist locally|no such image|tag does not exist/i.test(output))
+    return " Build or tag the image under this name first (docker build -t IMAGE), or use source: registry or an OCI layout path.";
   return "";
 }
 function excerpt(text) {

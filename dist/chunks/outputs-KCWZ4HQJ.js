@@ -11,11 +11,11 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-57UD2LGP.js";
+} from "./chunk-7JFX6MGI.js";
 import {
   templateValues
-} from "./chunk-YUEFORME.js";
-import "./chunk-QFRMGKCX.js";
+} from "./chunk-GYMGUXAM.js";
+import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";
@@ -24,7 +24,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-TXXUNNXF.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

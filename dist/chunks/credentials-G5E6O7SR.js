@@ -7,7 +7,7 @@ import {
   providerParts,
   stsAudience,
   validateServiceAccountEmail
-} from "./chunk-IEKKJ3GJ.js";
+} from "./chunk-D4BR2SFZ.js";
 import {
   InputError,
   errorMessage
@@ -17,7 +17,7 @@ import {
   getIDToken,
   info,
   setSecret
-} from "./chunk-TXXUNNXF.js";
+} from "./chunk-X2EAKSFU.js";
 import {
   __commonJS,
   __require,
@@ -11067,7 +11067,16 @@ var JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
 var DEFAULT_RETRY = { attempts: 3, initialDelayMs: 1e3, maxDelayMs: 1e4 };
 var MAX_REFRESH_MARGIN_MS = 5 * 60 * 1e3;
 var TRANSIENT_STATUS = (status) => status === 408 || status === 429 || status >= 500;
-var TRANSIENT_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND", "UND_ERR_SOCKET", "TimeoutError"]);
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "UND_ERR_SOCKET",
+  "TimeoutError"
+]);
 async function createAccessTokenSource(options) {
   const secrets = new SecretRegister();
   const retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -11077,7 +11086,10 @@ async function createAccessTokenSource(options) {
     return new RefreshingTokenSource(source2.kind, source2.principal, () => withRetries(source2.mint, retry), secrets, now);
   }
   if (options.serviceAccount?.trim()) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `impersonation starts from a federated identity: set ${PROVIDER_INPUT} too, or drop ${SERVICE_ACCOUNT_INPUT} when GOOGLE_APPLICATION_CREDENTIALS already names the account.`);
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `impersonation starts from a federated identity: set ${PROVIDER_INPUT} too, or drop ${SERVICE_ACCOUNT_INPUT} when GOOGLE_APPLICATION_CREDENTIALS already names the account.`
+    );
   }
   if (options.audience?.trim()) {
     throw new InputError("audience", `applies only with ${PROVIDER_INPUT}; set that input or drop audience.`);
@@ -11090,7 +11102,9 @@ async function createAccessTokenSource(options) {
 async function authenticate(options) {
   const source = await createAccessTokenSource(options);
   if (source === void 0) {
-    info("No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously.");
+    info(
+      "No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously."
+    );
     return void 0;
   }
   await source.getAccessToken();
@@ -11105,7 +11119,13 @@ function federatedSource(options, secrets) {
   secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
   const tokenUrl = joinUrl(options.stsEndpoint, "/v1/token");
   const impersonationUrl = serviceAccount ? joinUrl(options.iamCredentialsEndpoint, `/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`) : void 0;
-  const context = { provider, audience, tokenUrl, ...serviceAccount && { serviceAccount }, ...impersonationUrl && { impersonationUrl } };
+  const context = {
+    provider,
+    audience,
+    tokenUrl,
+    ...serviceAccount && { serviceAccount },
+    ...impersonationUrl && { impersonationUrl }
+  };
   const mint = async () => {
     const client = new import_google_auth_library.IdentityPoolClient({
       audience: stsAudience(provider),
@@ -11120,9 +11140,13 @@ function federatedSource(options, secrets) {
     });
     try {
       const { token } = await client.getAccessToken();
-      if (!token) throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${serviceAccount ?? provider}.`);
+      if (!token)
+        throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${serviceAccount ?? provider}.`);
       secrets.add(token);
-      return { token, ...typeof client.credentials.expiry_date === "number" && { expiresAt: client.credentials.expiry_date } };
+      return {
+        token,
+        ...typeof client.credentials.expiry_date === "number" && { expiresAt: client.credentials.expiry_date }
+      };
     } catch (error) {
       throw explain(error, context, secrets);
     }
@@ -11154,7 +11178,10 @@ async function githubOidcToken(audience, secrets) {
     const message = errorMessage(error).replace(/\s+/g, " ").trim();
     const status = /Error Code\s*:\s*(\d{3})/.exec(message)?.[1];
     const transient = status === void 0 || TRANSIENT_STATUS(Number(status));
-    throw new OidcTokenError(`Could not get a GitHub OIDC token for audience "${audience}": ${secrets.scrub(message)}`, transient);
+    throw new OidcTokenError(
+      `Could not get a GitHub OIDC token for audience "${audience}": ${secrets.scrub(message)}`,
+      transient
+    );
   }
   secrets.add(token);
   return token;
@@ -11191,7 +11218,8 @@ async function applicationDefaultSource(file, secrets) {
     try {
       const client = await auth.getClient();
       const { token } = await client.getAccessToken();
-      if (!token) throw new GoogleCloudAuthError(`Application Default Credentials from ${file} returned no access token.`);
+      if (!token)
+        throw new GoogleCloudAuthError(`Application Default Credentials from ${file} returned no access token.`);
       secrets.add(token);
       const expiry = client.credentials.expiry_date;
       return { token, ...typeof expiry === "number" && { expiresAt: expiry } };
@@ -11308,7 +11336,10 @@ function stsMessage(failure, context, transport) {
     const expected = context.provider ? defaultAudience(context.provider) : "https://iam.googleapis.com/PROVIDER";
     hint = `The OIDC token was requested for audience "${context.audience ?? "(from the credentials file)"}"; the provider must list it in its allowed audiences (with none listed it accepts only ${expected}). Fix the audience input or the provider's allowed audiences.`;
   } else if (/attribute condition/i.test(google)) {
-    const run = [process.env.GITHUB_REPOSITORY && `repository ${process.env.GITHUB_REPOSITORY}`, process.env.GITHUB_REF && `ref ${process.env.GITHUB_REF}`].filter(Boolean).join(", ");
+    const run = [
+      process.env.GITHUB_REPOSITORY && `repository ${process.env.GITHUB_REPOSITORY}`,
+      process.env.GITHUB_REF && `ref ${process.env.GITHUB_REF}`
+    ].filter(Boolean).join(", ");
     hint = `The provider's attribute condition does not admit this run${run ? ` (${run})` : ""}; compare it with the token's claims (e.g. assertion.repository).`;
   } else {
     hint = "Check the provider's issuer (https://token.actions.githubusercontent.com), allowed audiences and attribute condition.";
@@ -11357,7 +11388,9 @@ async function withRetries(attempt, policy) {
     } catch (error) {
       if (tried >= policy.attempts || !isTransient(error)) throw error;
       const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 4 ** (tried - 1));
-      info(`Google Cloud authentication failed for a transient reason; trying again in ${Math.round(delay / 100) / 10}s (${errorMessage(error)})`);
+      info(
+        `Google Cloud authentication failed for a transient reason; trying again in ${Math.round(delay / 100) / 10}s (${errorMessage(error)})`
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

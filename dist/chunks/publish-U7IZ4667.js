@@ -10,14 +10,14 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-UD6UBYZT.js";
+} from "./chunk-RVFOJ3EH.js";
 import {
   formatReference,
   isDigest,
   isLoopbackHost,
   normalizedRepository,
   shortDigest
-} from "./chunk-QFRMGKCX.js";
+} from "./chunk-4JJXYC6H.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";
@@ -25,7 +25,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-TXXUNNXF.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/client.ts
@@ -150,7 +150,11 @@ function send(request) {
     };
     const req = transport.request(url, { method, headers, agent });
     req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-      fail(Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1e3} s`), { code: "ETIMEDOUT" }));
+      fail(
+        Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1e3} s`), {
+          code: "ETIMEDOUT"
+        })
+      );
     });
     req.on("error", fail);
     req.on("response", (res) => {
@@ -217,7 +221,8 @@ var TRANSIENT_CODES = /* @__PURE__ */ new Set([
 ]);
 function asNetworkError(error, method, url) {
   if (error instanceof NetworkError) return error;
-  if (typeof error !== "object" || error === null || typeof error.message !== "string") return new Error(String(error));
+  if (typeof error !== "object" || error === null || typeof error.message !== "string")
+    return new Error(String(error));
   const code = error.code;
   const message = error.message;
   if (code !== void 0 && TRANSIENT_CODES.has(code) || /socket hang up/i.test(message)) {
@@ -298,7 +303,11 @@ var Authenticator = class {
     const challenge = registryChallenge(header(response, "www-authenticate"));
     const previous = this.scheme;
     if (challenge?.kind === "bearer") {
-      this.scheme = { kind: "bearer", realm: challenge.realm, ...challenge.service !== void 0 && { service: challenge.service } };
+      this.scheme = {
+        kind: "bearer",
+        realm: challenge.realm,
+        ...challenge.service !== void 0 && { service: challenge.service }
+      };
     } else if (challenge?.kind === "basic") {
       this.scheme = { kind: "basic" };
     }
@@ -333,10 +342,17 @@ var Authenticator = class {
     if (response.status !== 401) return { kind: "none" };
     const challenge = registryChallenge(header(response, "www-authenticate"));
     if (challenge?.kind === "bearer") {
-      return { kind: "bearer", realm: challenge.realm, ...challenge.service !== void 0 && { service: challenge.service } };
+      return {
+        kind: "bearer",
+        realm: challenge.realm,
+        ...challenge.service !== void 0 && { service: challenge.service }
+      };
     }
     if (challenge?.kind === "basic") return { kind: "basic" };
-    throw new RegistryError(`${where(this.options.target)}: GET /v2/ answered 401 without a Bearer or Basic challenge; cannot authenticate.`, 401);
+    throw new RegistryError(
+      `${where(this.options.target)}: GET /v2/ answered 401 without a Bearer or Basic challenge; cannot authenticate.`,
+      401
+    );
   }
   fetchToken(scheme) {
     this.fetching ??= this.requestToken(scheme).finally(() => {
@@ -350,10 +366,14 @@ var Authenticator = class {
     try {
       realm = new URL(scheme.realm);
     } catch {
-      throw new RegistryError(`${where(target)}: the token realm "${scheme.realm}" in the registry's challenge is not a URL.`);
+      throw new RegistryError(
+        `${where(target)}: the token realm "${scheme.realm}" in the registry's challenge is not a URL.`
+      );
     }
     if (realm.protocol !== "https:" && !(realm.protocol === "http:" && isLoopbackHost(realm.host))) {
-      throw new RegistryError(`${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`);
+      throw new RegistryError(
+        `${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`
+      );
     }
     if (credentials && !mayReceiveCredentials(realm.host, target.registry)) {
       throw new RegistryError(
@@ -376,7 +396,10 @@ var Authenticator = class {
       const detail = tokenErrorDetail(response.body);
       const hint = remedy(response.status, access, credentials !== void 0);
       throw new RegistryError(
-        redact(`${where(target)}: ${operation} failed with HTTP ${response.status}${detail ? ` (${detail})` : ""}.${hint ? ` ${hint}` : ""}`, this.options.secrets),
+        redact(
+          `${where(target)}: ${operation} failed with HTTP ${response.status}${detail ? ` (${detail})` : ""}.${hint ? ` ${hint}` : ""}`,
+          this.options.secrets
+        ),
         response.status
       );
     }
@@ -414,7 +437,9 @@ var Authenticator = class {
         await sleep(backoffDelay(retry, attempt, parseRetryAfter(header(response, "retry-after"))));
       } catch (error) {
         if (!isTransientNetworkError(error) || attempt >= retry.attempts) {
-          throw new RegistryError(`${where(target)}: ${operation} failed: ${error.message}`, void 0, { cause: error });
+          throw new RegistryError(`${where(target)}: ${operation} failed: ${error.message}`, void 0, {
+            cause: error
+          });
         }
         info(`${operation}: ${error.message}, retrying (attempt ${attempt + 1} of ${retry.attempts})`);
         await sleep(backoffDelay(retry, attempt));
@@ -428,7 +453,9 @@ function basic(accessToken) {
 function tokenErrorDetail(body) {
   try {
     const parsed = JSON.parse(body.subarray(0, 4096).toString("utf8"));
-    const parts = [parsed.error, parsed.error_description ?? parsed.details].filter((p) => typeof p === "string" && p !== "");
+    const parts = [parsed.error, parsed.error_description ?? parsed.details].filter(
+      (p) => typeof p === "string" && p !== ""
+    );
     if (parts.length > 0) return parts.join(": ").slice(0, 300);
   } catch {
   }
@@ -534,10 +561,16 @@ var RegistryClient = class {
     const bytes = response.body;
     const digest = sha256(bytes);
     if (isDigest(reference) && digest !== reference) {
-      throw new RegistryError(`${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`);
+      throw new RegistryError(
+        `${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`
+      );
     }
     const mediaType = baseMediaType(header(response, "content-type"));
-    return { bytes, digest, mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? "" };
+    return {
+      bytes,
+      digest,
+      mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? ""
+    };
   }
   async hasBlob(digest) {
     const response = await this.request({
@@ -563,8 +596,13 @@ var RegistryClient = class {
         const unauthorized = error instanceof UnauthorizedError;
         const again = unauthorized ? ++reauths <= MAX_REAUTH_RESTARTS : isRetryable(error);
         if (!again || attempt >= this.retry.attempts) throw error;
-        info(`${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`);
-        if (!unauthorized) await sleep(backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : void 0));
+        info(
+          `${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`
+        );
+        if (!unauthorized)
+          await sleep(
+            backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : void 0)
+          );
       }
     }
   }
@@ -620,7 +658,10 @@ var RegistryClient = class {
             name,
             method: "PATCH",
             url: location,
-            headers: { "content-type": "application/octet-stream", "content-range": `${offset}-${offset + length - 1}` },
+            headers: {
+              "content-type": "application/octet-stream",
+              "content-range": `${offset}-${offset + length - 1}`
+            },
             body: { length, chunks: reader.take(length) },
             ok: [202],
             retry: false
@@ -628,7 +669,10 @@ var RegistryClient = class {
           offset += length;
           const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, "range") ?? "");
           if (range && Number(range[1]) !== offset - 1) {
-            throw new TransientStatusError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416);
+            throw new TransientStatusError(
+              `${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`,
+              416
+            );
           }
           location = this.location(response, name);
         }
@@ -696,7 +740,9 @@ var RegistryClient = class {
         const retryAfter = parseRetryAfter(header(response, "retry-after"));
         if (!op.retry) throw new TransientStatusError(this.failure(op, response), status, retryAfter);
         if (attempt < this.retry.attempts) {
-          info(`${where(this.target)}: ${op.name}: HTTP ${status}, retrying (attempt ${attempt + 1} of ${this.retry.attempts})`);
+          info(
+            `${where(this.target)}: ${op.name}: HTTP ${status}, retrying (attempt ${attempt + 1} of ${this.retry.attempts})`
+          );
           await sleep(backoffDelay(this.retry, attempt, retryAfter));
           continue;
         }
@@ -705,7 +751,9 @@ var RegistryClient = class {
     }
   }
   failure(op, response) {
-    return this.scrub(statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials));
+    return this.scrub(
+      statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials)
+    );
   }
   scrub(text) {
     return redact(text, this.secrets);
@@ -716,11 +764,15 @@ var RegistryClient = class {
   location(response, operation) {
     const location = header(response, "location");
     if (location === void 0) {
-      throw new RegistryError(`${where(this.target)}: ${operation} answered HTTP ${response.status} without a Location header.`);
+      throw new RegistryError(
+        `${where(this.target)}: ${operation} answered HTTP ${response.status} without a Location header.`
+      );
     }
     const url = new URL(location, this.origin);
     if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.host))) {
-      throw new RegistryError(`${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`);
+      throw new RegistryError(
+        `${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`
+      );
     }
     return url;
   }
@@ -847,13 +899,17 @@ async function readMembers(file) {
       if (read < BLOCK) throw new TarFormatError(file, `truncated header at byte ${position}`);
       if (block.every((byte) => byte === 0)) break;
       if (!checksumMatches(block)) {
-        throw new TarFormatError(file, position === 0 ? "no tar header at the start" : `corrupt header at byte ${position}`);
+        throw new TarFormatError(
+          file,
+          position === 0 ? "no tar header at the start" : `corrupt header at byte ${position}`
+        );
       }
       const type = String.fromCharCode(block[156]);
       const paxSize = pax.size !== void 0 ? Number(pax.size) : void 0;
       const size = paxSize !== void 0 && Number.isSafeInteger(paxSize) ? paxSize : parseNumber(block.subarray(124, 136), file, position);
       const dataOffset = position + BLOCK;
-      if (dataOffset + size > archiveSize) throw new TarFormatError(file, `member at byte ${position} runs past the end of the archive`);
+      if (dataOffset + size > archiveSize)
+        throw new TarFormatError(file, `member at byte ${position} runs past the end of the archive`);
       position = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
       if (type === "L" || type === "K" || type === "x" || type === "g") {
         if (size > MAX_META_BYTES) throw new TarFormatError(file, `oversized ${type} header`);
@@ -884,7 +940,10 @@ async function readMembers(file) {
 }
 function rejectCompressed(file, block) {
   if (block[0] === 31 && block[1] === 139) {
-    throw new TarFormatError(file, "it is gzip-compressed; decompress it first (e.g. `gunzip` or `docker save` without `| gzip`)");
+    throw new TarFormatError(
+      file,
+      "it is gzip-compressed; decompress it first (e.g. `gunzip` or `docker save` without `| gzip`)"
+    );
   }
   if (block[0] === 40 && block[1] === 181 && block[2] === 47 && block[3] === 253) {
     throw new TarFormatError(file, "it is zstd-compressed; decompress it first (`zstd -d`)");
@@ -1010,7 +1069,14 @@ async function openDirectory(root, label) {
     open: (digest) => createReadStream(file(digest), { highWaterMark: READ_CHUNK }),
     read: (digest) => readFile(file(digest))
   };
-  return layoutFrom(label, "directory", await read("oci-layout"), await read("index.json"), blobs, () => read("manifest.json"));
+  return layoutFrom(
+    label,
+    "directory",
+    await read("oci-layout"),
+    await read("index.json"),
+    blobs,
+    () => read("manifest.json")
+  );
 }
 async function openArchive(archive, label) {
   let tar;
@@ -1031,12 +1097,17 @@ async function openArchive(archive, label) {
   const slice = (name) => {
     const entry = tar.lookup(name);
     if (entry === void 0) throw new LayoutError(`${label}: ${name} is missing from the archive.`);
-    return entry.size === 0 ? Readable.from([]) : createReadStream(archive, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: READ_CHUNK });
+    return entry.size === 0 ? Readable.from([]) : createReadStream(archive, {
+      start: entry.offset,
+      end: entry.offset + entry.size - 1,
+      highWaterMark: READ_CHUNK
+    });
   };
   const read = async (name) => {
     const entry = tar.lookup(name);
     if (entry === void 0) return void 0;
-    if (entry.size > MAX_MANIFEST_BYTES * 4) throw new LayoutError(`${label}: ${name} is unexpectedly large (${entry.size} bytes).`);
+    if (entry.size > MAX_MANIFEST_BYTES * 4)
+      throw new LayoutError(`${label}: ${name} is unexpectedly large (${entry.size} bytes).`);
     const pieces = [];
     for await (const piece of slice(name)) pieces.push(piece);
     return Buffer.concat(pieces);
@@ -1065,7 +1136,9 @@ async function layoutFrom(label, kind, marker, indexBytes, blobs, legacyManifest
   if (marker !== void 0) {
     const version = parseJson(marker, `${label}: oci-layout`).imageLayoutVersion;
     if (typeof version !== "string" || !version.startsWith("1.")) {
-      throw new LayoutError(`${label}: oci-layout declares imageLayoutVersion ${JSON.stringify(version)}; only 1.x is supported.`);
+      throw new LayoutError(
+        `${label}: oci-layout declares imageLayoutVersion ${JSON.stringify(version)}; only 1.x is supported.`
+      );
     }
   }
   const index = parseJson(indexBytes, `${label}: index.json`);
@@ -1081,7 +1154,9 @@ async function selectImage(layout, image) {
     chosen = manifests[0];
   } else {
     const wanted = wantedNames(image);
-    let matches = manifests.filter((d) => wanted.has(refName(d) ?? "") || wanted.has(d.annotations?.[CONTAINERD_NAME] ?? ""));
+    let matches = manifests.filter(
+      (d) => wanted.has(refName(d) ?? "") || wanted.has(d.annotations?.[CONTAINERD_NAME] ?? "")
+    );
     if (image.digest !== void 0) {
       const byDigest = manifests.filter((d) => d.digest === image.digest);
       if (byDigest.length > 0) matches = byDigest;
@@ -1090,9 +1165,15 @@ async function selectImage(layout, image) {
     if (digests.size === 1) {
       chosen = matches[0];
     } else if (digests.size > 1) {
-      throw new LayoutError(`${label}: several different images are named ${describeWanted(image)}: ${matches.map((d) => d.digest).join(", ")}.`);
+      throw new LayoutError(
+        `${label}: several different images are named ${describeWanted(image)}: ${matches.map((d) => d.digest).join(", ")}.`
+      );
     } else if (manifests.every((d) => refName(d) === void 0 && d.platform !== void 0)) {
-      return loadImage(layout, { digest: sha2562(layout.indexBytes), size: layout.indexBytes.length, mediaType: OCI_INDEX }, layout.indexBytes);
+      return loadImage(
+        layout,
+        { digest: sha2562(layout.indexBytes), size: layout.indexBytes.length, mediaType: OCI_INDEX },
+        layout.indexBytes
+      );
     } else {
       const names = manifests.map((d) => refName(d) ?? `(unnamed ${d.digest})`);
       throw new LayoutError(
@@ -1111,12 +1192,16 @@ async function loadImage(layout, top, topBytes) {
   const visit = async (desc, depth, bytesGiven) => {
     if (depth > MAX_DEPTH) throw new LayoutError(`${layout.label}: indexes nest deeper than ${MAX_DEPTH} levels.`);
     const bytes = bytesGiven ?? await readManifest(layout, desc);
-    const parsed = parseJson(bytes, `${layout.label}: manifest ${desc.digest}`);
+    const parsed = parseJson(
+      bytes,
+      `${layout.label}: manifest ${desc.digest}`
+    );
     const mediaType = (typeof parsed.mediaType === "string" ? parsed.mediaType : void 0) ?? desc.mediaType ?? mediaTypeOf(bytes) ?? OCI_MANIFEST;
     const isIndex = isIndexType(mediaType) || !isManifestType(mediaType) && Array.isArray(parsed.manifests);
     const manifest = { digest: desc.digest, mediaType, bytes, kind: isIndex ? "index" : "manifest" };
     if (isIndex) {
-      if (!Array.isArray(parsed.manifests)) throw new LayoutError(`${layout.label}: index ${desc.digest} has no "manifests" list.`);
+      if (!Array.isArray(parsed.manifests))
+        throw new LayoutError(`${layout.label}: index ${desc.digest} has no "manifests" list.`);
       for (const [i, entry] of parsed.manifests.entries()) {
         const child = descriptor(entry, `${layout.label}: index ${desc.digest} manifests[${i}]`);
         if (depth === 0) {
@@ -1132,14 +1217,18 @@ async function loadImage(layout, top, topBytes) {
         throw new LayoutError(`${layout.label}: manifest ${desc.digest} (${mediaType}) has no config and layers.`);
       }
       const parts = [descriptor(parsed.config, `${layout.label}: manifest ${desc.digest} config`)];
-      for (const [i, layer] of parsed.layers.entries()) parts.push(descriptor(layer, `${layout.label}: manifest ${desc.digest} layers[${i}]`));
+      for (const [i, layer] of parsed.layers.entries())
+        parts.push(descriptor(layer, `${layout.label}: manifest ${desc.digest} layers[${i}]`));
       for (const part of parts) {
         if (blobs.has(part.digest)) continue;
         const size = await layout.blobs.size(part.digest);
         if (size === void 0 && part.urls?.length) continue;
-        if (size === void 0) throw new LayoutError(`${layout.label}: blob ${part.digest} (listed in manifest ${desc.digest}) is missing.`);
+        if (size === void 0)
+          throw new LayoutError(`${layout.label}: blob ${part.digest} (listed in manifest ${desc.digest}) is missing.`);
         if (size !== part.size) {
-          throw new LayoutError(`${layout.label}: blob ${part.digest} is ${size} bytes but manifest ${desc.digest} says ${part.size}; the layout is corrupt.`);
+          throw new LayoutError(
+            `${layout.label}: blob ${part.digest} is ${size} bytes but manifest ${desc.digest} says ${part.size}; the layout is corrupt.`
+          );
         }
         blobs.set(part.digest, part);
       }
@@ -1154,10 +1243,16 @@ async function loadImage(layout, top, topBytes) {
 async function readManifest(layout, desc) {
   const size = await layout.blobs.size(desc.digest);
   if (size === void 0) throw new LayoutError(`${layout.label}: manifest blob ${desc.digest} is missing.`);
-  if (size !== desc.size) throw new LayoutError(`${layout.label}: manifest blob ${desc.digest} is ${size} bytes, but its descriptor says ${desc.size}.`);
+  if (size !== desc.size)
+    throw new LayoutError(
+      `${layout.label}: manifest blob ${desc.digest} is ${size} bytes, but its descriptor says ${desc.size}.`
+    );
   if (size > MAX_MANIFEST_BYTES) throw new LayoutError(`${layout.label}: manifest ${desc.digest} is larger than 4 MiB.`);
   const bytes = await layout.blobs.read(desc.digest);
-  if (sha2562(bytes) !== desc.digest) throw new LayoutError(`${layout.label}: manifest blob ${desc.digest} does not match its digest; the layout is corrupt.`);
+  if (sha2562(bytes) !== desc.digest)
+    throw new LayoutError(
+      `${layout.label}: manifest blob ${desc.digest} does not match its digest; the layout is corrupt.`
+    );
   return bytes;
 }
 function wantedNames(image) {
@@ -1181,7 +1276,8 @@ function descriptor(value, where2) {
   if (typeof d !== "object" || d === null || typeof d.digest !== "string" || typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) {
     throw new LayoutError(`${where2} is not a descriptor with a digest and a size.`);
   }
-  if (!DIGEST.test(d.digest)) throw new LayoutError(`${where2}: digest "${d.digest}" is not sha256:<64 hex digits>; only sha256 is supported.`);
+  if (!DIGEST.test(d.digest))
+    throw new LayoutError(`${where2}: digest "${d.digest}" is not sha256:<64 hex digits>; only sha256 is supported.`);
   return d;
 }
 function splitDigest(digest, label) {
@@ -1211,8 +1307,16 @@ async function pushImage(options) {
   const reference = options.tag ?? image.root.digest;
   if (await client.resolve(image.root.digest) !== void 0) {
     const digest2 = await putExact(client, reference, image.root.mediaType, image.root.bytes, image.root.digest);
-    info(`${image.root.kind === "index" ? "Index" : "Manifest"} ${digest2} already in the registry with all ${image.blobs.length} blobs; tagged ${reference}`);
-    return { digest: digest2, mediaType: image.root.mediaType, blobsUploaded: 0, blobsPresent: image.blobs.length, bytesUploaded: 0 };
+    info(
+      `${image.root.kind === "index" ? "Index" : "Manifest"} ${digest2} already in the registry with all ${image.blobs.length} blobs; tagged ${reference}`
+    );
+    return {
+      digest: digest2,
+      mediaType: image.root.mediaType,
+      blobsUploaded: 0,
+      blobsPresent: image.blobs.length,
+      bytesUploaded: 0
+    };
   }
   const pending = [...image.blobs].sort((a, b) => b.size - a.size);
   await eachLimited(pending, options.concurrency ?? 4, async (blob) => {
@@ -1225,7 +1329,9 @@ async function pushImage(options) {
     await client.uploadBlob(blob.digest, blob.size, () => blobs.open(blob.digest));
     blobsUploaded++;
     bytesUploaded += blob.size;
-    info(`Blob ${shortDigest(blob.digest)} (${formatBytes(blob.size)}): uploaded in ${((Date.now() - started) / 1e3).toFixed(1)} s`);
+    info(
+      `Blob ${shortDigest(blob.digest)} (${formatBytes(blob.size)}): uploaded in ${((Date.now() - started) / 1e3).toFixed(1)} s`
+    );
   });
   for (const child of image.children) {
     await putExact(client, child.digest, child.mediaType, child.bytes, child.digest);
@@ -1238,7 +1344,9 @@ async function pushImage(options) {
 async function putExact(client, reference, mediaType, bytes, expected) {
   const digest = await client.putManifest(reference, mediaType, bytes);
   if (digest !== expected) {
-    throw new RegistryError(`${where(client.target)}: manifest ${reference} was stored as ${digest}, but the layout says ${expected}.`);
+    throw new RegistryError(
+      `${where(client.target)}: manifest ${reference} was stored as ${digest}, but the layout says ${expected}.`
+    );
   }
   return digest;
 }
@@ -1316,7 +1424,12 @@ async function inspectSource(request) {
       `Dry run cannot know the digest of ${image.repository}:${tag}: it was never pushed to ${image.registry}, and a digest only exists once the registry has the image. Use source: registry for an image that is already pushed, or an OCI layout path (its digest is computed locally).`
     );
   }
-  return { action: "would-push", summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`, digest: known, tag };
+  return {
+    action: "would-push",
+    summary: `push ${image.repository}:${tag} with docker (last pushed as ${shortDigest(known)})`,
+    digest: known,
+    tag
+  };
 }
 function trustedCredentials({ image, credentials }) {
   if (credentials === void 0 || acceptsGoogleCredentials(image.registry)) return credentials;
@@ -1330,7 +1443,10 @@ async function asSourceInput(read) {
     return await read();
   } catch (error) {
     if (!(error instanceof LayoutError)) throw error;
-    throw new InputError("source", `${error.message} It must be an OCI image layout directory, or a tar of one, relative to GITHUB_WORKSPACE.`);
+    throw new InputError(
+      "source",
+      `${error.message} It must be an OCI image layout directory, or a tar of one, relative to GITHUB_WORKSPACE.`
+    );
   }
 }
 async function publishImage(request, plan) {
@@ -1383,7 +1499,12 @@ async function publishImage(request, plan) {
         );
         return { ...base, ...result, action: "pushed", pushed: true };
       }
-      const pushed = await pushWithDocker({ image, tag: chosen.tag, client, ...credentials !== void 0 && { credentials } });
+      const pushed = await pushWithDocker({
+        image,
+        tag: chosen.tag,
+        client,
+        ...credentials !== void 0 && { credentials }
+      });
       info(`Pushed ${image.repository}:${chosen.tag} with docker: ${pushed.digest}`);
       return { ...base, action: "pushed", pushed: true, digest: pushed.digest, mediaType: pushed.mediaType };
     }

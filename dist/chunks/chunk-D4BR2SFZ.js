@@ -33,10 +33,16 @@ function parseWorkloadIdentityProvider(value) {
     throw providerError(value, `"${value}" has no location; expected ${SHAPE}.`);
   }
   if (location !== "global") {
-    throw providerError(value, `workload identity pools live in location "global", not "${location}"; expected ${SHAPE}.`);
+    throw providerError(
+      value,
+      `workload identity pools live in location "global", not "${location}"; expected ${SHAPE}.`
+    );
   }
   if (poolsKey === "workforcePools") {
-    throw providerError(value, `this is a workforce pool (for people); GitHub Actions needs a workload identity pool: ${SHAPE}.`);
+    throw providerError(
+      value,
+      `this is a workforce pool (for people); GitHub Actions needs a workload identity pool: ${SHAPE}.`
+    );
   }
   if (poolsKey !== "workloadIdentityPools" || !pool) {
     throw providerError(value, `"${value}" names no workload identity pool; expected ${SHAPE}.`);
@@ -45,7 +51,10 @@ function parseWorkloadIdentityProvider(value) {
     throw providerError(value, `pool ID "${pool}" must be 4-32 lowercase letters, digits or "-".`);
   }
   if ((providersKey === void 0 || providersKey === "") && provider === void 0) {
-    throw providerError(value, "this is a pool; append /providers/PROVIDER_ID (gcloud iam workload-identity-pools providers list --workload-identity-pool=" + pool + " --location=global).");
+    throw providerError(
+      value,
+      "this is a pool; append /providers/PROVIDER_ID (gcloud iam workload-identity-pools providers list --workload-identity-pool=" + pool + " --location=global)."
+    );
   }
   if (providersKey !== "providers" || !provider) {
     throw providerError(value, `"${value}" names no provider after the pool; expected ${SHAPE}.`);
@@ -70,24 +79,40 @@ function providerParts(provider) {
 }
 function validateServiceAccountEmail(value) {
   const account = value.trim();
-  if (account === "") throw new InputError(SERVICE_ACCOUNT_INPUT, "is empty; expected NAME@PROJECT_ID.iam.gserviceaccount.com.");
+  if (account === "")
+    throw new InputError(SERVICE_ACCOUNT_INPUT, "is empty; expected NAME@PROJECT_ID.iam.gserviceaccount.com.");
   if (/^[0-9]{10,30}$/.test(account)) return account;
   if (account.startsWith("serviceAccount:")) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is an IAM member string; drop the "serviceAccount:" prefix.`);
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is an IAM member string; drop the "serviceAccount:" prefix.`
+    );
   }
   if (account.startsWith("projects/")) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is a resource name; give only the email, e.g. NAME@PROJECT_ID.iam.gserviceaccount.com.`);
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is a resource name; give only the email, e.g. NAME@PROJECT_ID.iam.gserviceaccount.com.`
+    );
   }
   if (!account.includes("@")) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is not an email; expected ${account}@PROJECT_ID.iam.gserviceaccount.com.`);
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is not an email; expected ${account}@PROJECT_ID.iam.gserviceaccount.com.`
+    );
   }
   if (!/^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(account)) {
-    throw new InputError(SERVICE_ACCOUNT_INPUT, `"${account}" is not a valid service account email; expected NAME@PROJECT_ID.iam.gserviceaccount.com.`);
+    throw new InputError(
+      SERVICE_ACCOUNT_INPUT,
+      `"${account}" is not a valid service account email; expected NAME@PROJECT_ID.iam.gserviceaccount.com.`
+    );
   }
   return account;
 }
 function providerError(value, message) {
-  return new InputError(PROVIDER_INPUT, message.includes(value.trim()) || value.trim() === "" ? message : `${message} (got "${value.trim()}")`);
+  return new InputError(
+    PROVIDER_INPUT,
+    message.includes(value.trim()) || value.trim() === "" ? message : `${message} (got "${value.trim()}")`
+  );
 }
 
 export {
