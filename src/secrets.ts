@@ -1,0 +1,31 @@
+// The one place that masks secrets: every token goes through `maskSecret` the moment it
+// exists, and every message the action builds from a server's answer can go through
+// `scrubSecrets`, a belt to the braces of never formatting a token in.
+import * as core from '@actions/core'
+
+const known = new Set<string>()
+
+// A JWT's header and claims are readable by anyone who holds it; its signature is what makes
+// it usable. Masking only the signature keeps the whole token out of the log, the mask command
+// included (`::add-mask::` is itself a log line).
+const JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.([A-Za-z0-9_-]{16,})$/
+
+/** Masks `value` in the job log (once) and remembers it for `scrubSecrets`. */
+export function maskSecret(value: string | undefined | null): void {
+  // Masking short strings would garble unrelated log text.
+  if (!value || value.length < 8 || known.has(value)) return
+  known.add(value)
+  const signature = JWT.exec(value)?.[1]
+  core.setSecret(signature ?? value)
+}
+
+/** Replaces every secret masked so far in `text` with `***`. */
+export function scrubSecrets(text: string): string {
+  let result = text
+  for (const secret of known) {
+    result = result.split(secret).join('***')
+    const signature = JWT.exec(secret)?.[1]
+    if (signature !== undefined) result = result.split(signature).join('***')
+  }
+  return result
+}
