@@ -5,6 +5,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import { Octokit } from '@octokit/rest'
 import { networkReason } from './github-error.js'
+import { systemClock } from '../net/retry.js'
 
 export interface ClientOptions {
   /** Retries of 5xx answers and network errors (backoff 1x, 4x, 9x the base). */
@@ -78,8 +79,6 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').slice(0, 200)
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
 /**
  * Innermost hook: sees every single attempt. Logs retries by method and path only (never
  * headers or bodies, which carry the token and file contents), and honours `retry-after` on a
@@ -109,7 +108,7 @@ function attempts(settings: Required<ClientOptions>) {
           const retryAfter = Number(header(e, 'retry-after') ?? 1)
           if (!Number.isFinite(retryAfter) || retryAfter > settings.maxRetryAfterSeconds) throw error
           core.warning(`GitHub answered 429 to ${requestLine(octokit, options)}; retrying in ${retryAfter}s`)
-          await sleep(Math.max(0, retryAfter) * settings.retryAfterUnitMs)
+          await systemClock.sleep(Math.max(0, retryAfter) * settings.retryAfterUnitMs)
         }
       }
     })

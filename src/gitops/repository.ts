@@ -2,6 +2,7 @@
 // API writes, one call each. No clone, and no call whose count grows with the repository's size.
 import type { RestEndpointMethodTypes } from '@octokit/rest'
 import type { GitHubClient } from './client.js'
+import { eachLimited } from '../util/pool.js'
 import {
   apiError,
   gitHubMessage,
@@ -151,21 +152,10 @@ export class GitOpsRepository {
   /** The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). */
   async readFiles(snapshot: Snapshot, paths: readonly string[]): Promise<{ path: string; content: string }[]> {
     const results = new Array<{ path: string; content: string }>(paths.length)
-    // Workers share one iterator, so each path is fetched exactly once.
-    const queue = paths.entries()
-    let failed = false
-    const worker = async (): Promise<void> => {
-      for (const [index, path] of queue) {
-        if (failed) return
-        try {
-          results[index] = { path, content: await this.readFile(snapshot, path) }
-        } catch (error) {
-          failed = true // one failure fails the run: stop fetching the rest
-          throw error
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(this.readConcurrency, paths.length) }, worker))
+    // One failure fails the run: the pool stops fetching the rest.
+    await eachLimited(paths.entries(), this.readConcurrency, async ([index, path]) => {
+      results[index] = { path, content: await this.readFile(snapshot, path) }
+    })
     return results
   }
 

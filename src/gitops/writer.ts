@@ -4,6 +4,7 @@
 // of a newer base when another workflow pushed first.
 import * as core from '@actions/core'
 import { statusOf } from './github-error.js'
+import { systemClock } from '../net/retry.js'
 import type { FileUpdate, GitOpsRepository, PullRequest, Snapshot } from './repository.js'
 
 export interface Prepared {
@@ -52,8 +53,6 @@ const DEFAULT_DELAY_MS = 1000
 // moment and answer 422/404; a few short retries ride that out.
 const SETTLE_RETRIES = 3
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
 /** Doubling per attempt, jittered by ±50% so that runs which collided once do not collide again. */
 function backoff(baseMs: number, attempt: number): number {
   return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random()))
@@ -96,7 +95,7 @@ export async function pushToBase<T extends Prepared>(
     core.info(
       `${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`,
     )
-    await sleep(wait)
+    await systemClock.sleep(wait)
     snapshot = await repo.snapshot(options.base)
     // GitHub may have applied an update whose answer got lost on the way: then the base is ours.
     if (snapshot.commitSha === lastCommit) {
@@ -197,7 +196,7 @@ async function upsertPullRequest(
         `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`,
       )
     }
-    await sleep(backoff(delayMs, retry + 1))
+    await systemClock.sleep(backoff(delayMs, retry + 1))
   }
 }
 
@@ -228,7 +227,7 @@ async function settle<R>(delayMs: number, fresh: boolean, call: () => Promise<R>
       if (!fresh || retry >= SETTLE_RETRIES || (status !== 422 && status !== 404)) throw error
       const wait = backoff(delayMs, retry + 1)
       core.info(`GitHub has not caught up yet (HTTP ${status}); retrying in ${wait} ms`)
-      await sleep(wait)
+      await systemClock.sleep(wait)
     }
   }
 }

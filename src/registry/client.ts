@@ -2,7 +2,6 @@
 // blobs, read and write manifests. Authentication is in auth.ts, transport in http.ts; this
 // module owns the request loop (auth retry, backoff, redirects) and the upload protocol.
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
 import { Authenticator, type RegistryCredentials } from './auth.js'
 import {
   type Access,
@@ -18,6 +17,7 @@ import { type HttpResponse, NetworkError, type StreamBody, header, isTransientNe
 import { MANIFEST_ACCEPT, baseMediaType, mediaTypeOf } from './media-types.js'
 import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry.js'
 import { isDigest, isLoopbackHost, shortDigest } from '../image/reference.js'
+import { sha256 } from '../util/digest.js'
 
 export type { RegistryCredentials } from './auth.js'
 
@@ -405,10 +405,6 @@ function withDigest(location: URL, digest: string): URL {
   const url = new URL(location)
   url.searchParams.set('digest', digest)
   return url
-}
-
-export function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 }
 
 /** Docker Hub's API lives on another host than its name. */

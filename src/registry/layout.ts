@@ -1,7 +1,6 @@
 // OCI image layouts (a directory, or a tar of one such as `docker save` writes since Docker 25):
 // pick the image to push and check, before anything is pushed, that every blob it needs is
 // there with the declared size. Layers are never read here; they are streamed at push time.
-import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import * as path from 'node:path'
@@ -17,6 +16,7 @@ import {
   platformName,
 } from './media-types.js'
 import { TarIndex } from './tar.js'
+import { sha256 } from '../util/digest.js'
 
 export const REF_NAME = 'org.opencontainers.image.ref.name'
 const CONTAINERD_NAME = 'io.containerd.image.name'
@@ -375,8 +375,4 @@ function parseJson<T>(bytes: Buffer, what: string): T {
   } catch (error) {
     throw new LayoutError(`${what} is not valid JSON: ${(error as Error).message}`)
   }
-}
-
-function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 }

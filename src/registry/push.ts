@@ -6,6 +6,8 @@ import type { RegistryClient } from './client.js'
 import { RegistryError, where } from './errors.js'
 import type { BlobStore, LayoutImage } from './layout.js'
 import { shortDigest } from '../image/reference.js'
+import { formatBytes } from '../util/bytes.js'
+import { eachLimited } from '../util/pool.js'
 
 export interface PushResult {
   readonly digest: string
@@ -88,38 +90,4 @@ async function putExact(
     )
   }
   return digest
-}
-
-/** Runs `task` over `items` with at most `limit` in flight; the first failure stops new starts. */
-export async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  let failure: { error: unknown } | undefined
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++]!
-      try {
-        await task(item)
-      } catch (error) {
-        failure ??= { error }
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
-  if (failure !== undefined) throw failure.error
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(1)} ${units[unit]}`
 }

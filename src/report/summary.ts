@@ -2,7 +2,8 @@
 
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
-import { changeList, code, diffSections, formatBytes, link, text, url, utf8Length } from './markdown.js'
+import { changeList, code, diffSections, link, text, url, utf8Length } from './markdown.js'
+import { formatBytes } from '../util/bytes.js'
 import { factsTable, sourceLinks, type DeploymentFacts } from './pull-request.js'
 
 export interface RunReport {
