@@ -3,8 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { access, mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { access, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { type ActionRun, runAction } from '../../test-support/action-runner.js'
@@ -129,8 +128,8 @@ describe('keyless auth and native push', () => {
   })
 
   test('Application Default Credentials from an external_account file', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'gda-adc-'))
-    const file = path.join(dir, 'credentials.json')
+    // Inside the stack's workspace, so it goes when the stack closes, whatever the outcome.
+    const file = path.join(stack.workspace, 'adc-credentials.json')
     const oidcEnv = stack.gcp.env()
     await writeFile(
       file,
