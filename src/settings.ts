@@ -93,13 +93,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const [owner, repo] = gitopsRepository.split('/') as [string, string]
 
   const base = branchInput('base')
+  // base == branch is checked once the base is known (readManifestTarget), default branch included.
   const branch = branchInput('branch') ?? `deploy/${imageName(image)}`
-  if (mode === 'pr' && base !== undefined && base === branch) {
-    throw new InputError(
-      'branch',
-      `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`,
-    )
-  }
 
   return {
     image,

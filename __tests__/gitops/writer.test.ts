@@ -538,11 +538,6 @@ describe('pr mode', () => {
       /`contents: write` and `pull-requests: write` on acme\/gitops/,
     )
   })
-
-  test('refuses a pull request branch equal to the base', async () => {
-    const base = await freshBase()
-    await expect(runPullRequest(base, base, NEW)).rejects.toThrow(/Input 'branch'/)
-  })
 })
 
 describe('reading', () => {

@@ -113,12 +113,7 @@ export async function updatePullRequest<T extends Prepared>(
   repo: GitOpsRepository,
   options: PullRequestOptions<T>,
 ): Promise<PullRequestOutcome<T>> {
-  const { base, branch, initial } = options
-  if (branch === base) {
-    throw new Error(
-      `Input 'branch': the pull request branch "${branch}" is the base branch; pick another \`branch\` or use \`mode: push\`.`,
-    )
-  }
+  const { initial } = options
   const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS
   const prepared = await options.prepare(initial, true)
   if (prepared.files.length === 0) return { prepared, attempts: 1 }
