@@ -3,10 +3,11 @@
 // imported lazily, so they land in their own chunks and a run that fails on its
 // inputs never loads them.
 import { build } from 'esbuild'
-import { rm } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
+import { licensesText } from './licenses.mjs'
 
 await rm('dist', { recursive: true, force: true })
-await build({
+const { metafile } = await build({
   entryPoints: ['src/index.ts'],
   outdir: 'dist',
   bundle: true,
@@ -21,4 +22,7 @@ await build({
   },
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
 })
+// The licenses of every package with a file in the bundle, next to it.
+await writeFile('dist/licenses.txt', licensesText(metafile))

@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  formatBytes
+} from "./chunk-PPAZEXYU.js";
+import {
   RegistryError,
   TransientStatusError,
   UnauthorizedError,
@@ -10,7 +13,10 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-RVFOJ3EH.js";
+} from "./chunk-VEU2WIBF.js";
+import {
+  eachLimited
+} from "./chunk-C7NBTRVT.js";
 import {
   formatReference,
   isDigest,
@@ -25,11 +31,8 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
-
-// src/registry/client.ts
-import { createHash } from "node:crypto";
 
 // src/registry/challenge.ts
 var TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
@@ -493,6 +496,12 @@ function platformName(platform) {
   return [platform.os ?? "unknown", platform.architecture ?? "unknown", platform.variant].filter(Boolean).join("/");
 }
 
+// src/util/digest.ts
+import { createHash } from "node:crypto";
+function sha256(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
 // src/registry/client.ts
 var MIB = 1024 * 1024;
 var MAX_REDIRECTS = 5;
@@ -818,15 +827,11 @@ function withDigest(location, digest) {
   url.searchParams.set("digest", digest);
   return url;
 }
-function sha256(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
 function apiHost(registry) {
   return registry === "docker.io" ? "registry-1.docker.io" : registry;
 }
 
 // src/registry/layout.ts
-import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import * as path2 from "node:path";
@@ -1171,7 +1176,7 @@ async function selectImage(layout, image) {
     } else if (manifests.every((d) => refName(d) === void 0 && d.platform !== void 0)) {
       return loadImage(
         layout,
-        { digest: sha2562(layout.indexBytes), size: layout.indexBytes.length, mediaType: OCI_INDEX },
+        { digest: sha256(layout.indexBytes), size: layout.indexBytes.length, mediaType: OCI_INDEX },
         layout.indexBytes
       );
     } else {
@@ -1249,7 +1254,7 @@ async function readManifest(layout, desc) {
     );
   if (size > MAX_MANIFEST_BYTES) throw new LayoutError(`${layout.label}: manifest ${desc.digest} is larger than 4 MiB.`);
   const bytes = await layout.blobs.read(desc.digest);
-  if (sha2562(bytes) !== desc.digest)
+  if (sha256(bytes) !== desc.digest)
     throw new LayoutError(
       `${layout.label}: manifest blob ${desc.digest} does not match its digest; the layout is corrupt.`
     );
@@ -1293,9 +1298,6 @@ function parseJson(bytes, what) {
   } catch (error) {
     throw new LayoutError(`${what} is not valid JSON: ${error.message}`);
   }
-}
-function sha2562(bytes) {
-  return `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
 }
 
 // src/registry/push.ts
@@ -1349,33 +1351,6 @@ async function putExact(client, reference, mediaType, bytes, expected) {
     );
   }
   return digest;
-}
-async function eachLimited(items, limit, task) {
-  let next = 0;
-  let failure;
-  const worker = async () => {
-    while (failure === void 0 && next < items.length) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure !== void 0) throw failure.error;
-}
-function formatBytes(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 // src/registry/publish.ts

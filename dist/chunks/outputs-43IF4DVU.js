@@ -5,16 +5,19 @@ import {
   deploymentFacts,
   diffSections,
   factsTable,
-  formatBytes,
   link,
   sourceLinks,
   text,
   url,
   utf8Length
-} from "./chunk-7JFX6MGI.js";
+} from "./chunk-A5S2AEYA.js";
 import {
   templateValues
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-FILMUOKY.js";
+import {
+  formatBytes
+} from "./chunk-PPAZEXYU.js";
+import "./chunk-C7NBTRVT.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -24,7 +27,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

@@ -4,11 +4,12 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-7JFX6MGI.js";
-import "./chunk-GYMGUXAM.js";
+} from "./chunk-A5S2AEYA.js";
+import "./chunk-FILMUOKY.js";
+import "./chunk-C7NBTRVT.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,
