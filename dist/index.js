@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-Q3XBR4G3.js");
+  const { run } = await import("./chunks/main-MRN2PFYW.js");
   await run();
 }

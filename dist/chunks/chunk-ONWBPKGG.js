@@ -4,7 +4,7 @@ import {
   renderTemplate,
   selectManifestFiles,
   templateValues
-} from "./chunk-FILMUOKY.js";
+} from "./chunk-IHBXG6FD.js";
 import {
   normalizedRepository,
   parseImageReference

@@ -7,7 +7,7 @@ import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-FILMUOKY.js";
+} from "./chunk-IHBXG6FD.js";
 import {
   imageName,
   isLoopbackHost,
@@ -87,7 +87,8 @@ function readSource(workspace) {
     throw new InputError("source", `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
   }
   const resolved = path.resolve(workspace, value);
-  if (path.relative(workspace, resolved).startsWith("..")) {
+  const relative2 = path.relative(workspace, resolved);
+  if (relative2 === ".." || relative2.startsWith(`..${path.sep}`) || path.isAbsolute(relative2)) {
     throw new InputError("source", `"${value}" points outside GITHUB_WORKSPACE.`);
   }
   return { kind: "layout", path: resolved, input: value };
@@ -192,7 +193,7 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-KS7YERXJ.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-6A7BRVCY.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const { inspectSource, publishImage } = await import("./publish-AUBFQBU3.js");
@@ -210,7 +211,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-4GXXSEV6.js");
+    const { setOutputs } = await import("./outputs-V5YEWDCA.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

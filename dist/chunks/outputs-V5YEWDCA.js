@@ -11,10 +11,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-QACDLJN4.js";
+} from "./chunk-ONWBPKGG.js";
 import {
   templateValues
-} from "./chunk-FILMUOKY.js";
+} from "./chunk-IHBXG6FD.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage

@@ -1826,7 +1826,7 @@ function select(pattern, files, repositoryFiles) {
   if (pattern === ROOT) return repositoryFiles.filter((file) => YAML_FILE.test(file));
   if (!isGlob(pattern)) {
     if (files.has(pattern)) return [pattern];
-    const prefix = `${pattern}/`;
+    const prefix = pattern.endsWith("/") ? pattern : `${pattern}/`;
     return repositoryFiles.filter((file) => file.startsWith(prefix) && YAML_FILE.test(file));
   }
   const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
@@ -1872,7 +1872,9 @@ function normalizePattern(item) {
     }
     segments.push(segment);
   }
-  return segments.length === 0 ? ROOT : segments.join("/");
+  if (segments.length === 0) return ROOT;
+  const joined = segments.join("/");
+  return slashed.endsWith("/") && !isGlob(joined) ? `${joined}/` : joined;
 }
 function compareCodeUnits(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;

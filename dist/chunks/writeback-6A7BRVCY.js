@@ -4,8 +4,8 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-QACDLJN4.js";
-import "./chunk-FILMUOKY.js";
+} from "./chunk-ONWBPKGG.js";
+import "./chunk-IHBXG6FD.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-MIUV5ST3.js";
