@@ -14,7 +14,7 @@ const { metafile } = await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: {

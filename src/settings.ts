@@ -121,7 +121,9 @@ function readSource(workspace: string): ImageSource {
     throw new InputError('source', `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`)
   }
   const resolved = path.resolve(workspace, value)
-  if (path.relative(workspace, resolved).startsWith('..')) {
+  // Outside means a first segment of exactly "..": a folder named "..oci" is inside.
+  const relative = path.relative(workspace, resolved)
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     throw new InputError('source', `"${value}" points outside GITHUB_WORKSPACE.`)
   }
   return { kind: 'layout', path: resolved, input: value }

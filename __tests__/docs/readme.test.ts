@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { parseAllDocuments } from 'yaml'
+import { parse, parseAllDocuments } from 'yaml'
 import {
   type ActionMetadata,
   driftedSections,
@@ -84,7 +84,37 @@ describe('this repository', () => {
     const commands = codeBlocks(quickStart)
       .filter((block) => block.info === 'sh')
       .map((block) => block.body.trim())
-    expect(commands).toEqual(['npm ci && npm run demo', 'npm ci && npm test'])
+    // Each does its own set-up (system packages, Node 24, npm ci): no `npm ci` before it.
+    expect(commands).toEqual(['npm run demo', 'npm test'])
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
+    expect(scripts.demo).toMatch(/^node scripts\/node24\.mjs demo -- /)
+    expect(scripts.test).toMatch(/^node scripts\/node24\.mjs test -- /)
+    for (const fact of ['Node.js 18 or newer', 'apt-get', 'Homebrew', 'kubectl', 'npm ci', 'npm run setup'])
+      expect({ fact, said: quickStart.replace(/\s+/g, ' ').includes(fact) }).toEqual({ fact, said: true })
+  })
+
+  test('the first screen says who the action is for and shows a minimal workflow before the long ones', () => {
+    const readme = read('README.md')
+    const firstScreen = readme.slice(0, readme.indexOf('\n## ', readme.indexOf('## Minimal workflow')))
+    expect(firstScreen).toMatch(/^# gitops-deploy-action\n\n\*\*For teams that /)
+    const block = codeBlocks(firstScreen).find((candidate) => candidate.info === 'yaml')
+    expect(block?.previousLine).toBe('<!-- include: examples/workflows/minimal.yml -->')
+    expect(block!.body.split('\n').length).toBeLessThanOrEqual(20)
+    const workflow = parse(block!.body) as {
+      jobs: Record<
+        string,
+        { permissions: Record<string, string>; steps: { uses: string; with: Record<string, string> }[] }
+      >
+    }
+    const job = Object.values(workflow.jobs)[0]!
+    expect(job.permissions['id-token']).toBe('write')
+    // No checkout: the action reads and writes the GitOps repository through the API.
+    expect(job.steps.map((step) => step.uses)).toEqual(['acme/gitops-deploy-action@v1'])
+    expect(Object.keys(job.steps[0]!.with)).toEqual(['image', 'source', 'manifests', 'workload-identity-provider'])
+    // It comes before the long examples.
+    expect(readme.indexOf('examples/workflows/minimal.yml')).toBeLessThan(
+      readme.indexOf('<!-- include: examples/workflows/build-and-deploy.yml -->'),
+    )
   })
 
   test('the README links only to files that exist', async () => {

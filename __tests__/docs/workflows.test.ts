@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { parse } from 'yaml'
-import { ROOT, actionMetadata, at, filesUnder, read } from './helpers.js'
+import { ROOT, actionMetadata, at, filesUnder, markdownFiles, read } from './helpers.js'
 
 const run = promisify(execFile)
 const VALIDATOR = path.join(ROOT, 'node_modules', '.bin', 'action-validator')
@@ -49,6 +49,7 @@ describe('workflow files', () => {
         'examples/workflows/direct-push.yml',
         'examples/workflows/matrix.yml',
         'examples/workflows/daemonless.yml',
+        'examples/workflows/minimal.yml',
         '.github/workflows/ci.yml',
         '.github/workflows/codeql.yml',
         '.github/workflows/release.yml',
@@ -106,12 +107,80 @@ describe('workflow files', () => {
         const federates = ((job.steps ?? []) as Json[]).some(
           (step) => isThisAction(step) && at(step, 'with.workload-identity-provider'),
         )
-        if (federates)
+        if (federates) {
+          // contents: read at least (listing any permission drops the defaults); write when the
+          // job's own GITHUB_TOKEN writes to the GitOps repository.
           expect({ file, name, permissions: job.permissions }).toMatchObject({
-            permissions: { 'id-token': 'write', contents: 'read' },
+            permissions: { 'id-token': 'write', contents: expect.stringMatching(/^(read|write)$/) },
           })
+        }
       }
     }
+  })
+})
+
+describe('releases', () => {
+  const version = (JSON.parse(read('package.json')) as { version: string }).version
+  const major = `v${version.split('.')[0]}`
+  type Step = { name?: string; run?: string; uses?: string }
+  type Job = { needs?: string | string[]; permissions?: Json; steps: Step[] }
+  const release = parse(read('.github/workflows/release.yml')) as { on: Json; jobs: Record<string, Job> }
+  const runs = (job: Job | undefined): string[] => (job?.steps ?? []).map((step) => step.run ?? '')
+
+  test('package.json and package-lock.json say the same version, and CHANGELOG.md has an entry for it', () => {
+    const lock = JSON.parse(read('package-lock.json')) as { version: string; packages: Record<string, Json> }
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/)
+    expect([lock.version, lock.packages['']?.version]).toEqual([version, version])
+    expect(read('CHANGELOG.md')).toMatch(new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\] - `, 'm'))
+  })
+
+  test('every use of this action in the examples and docs names the major tag the release moves', () => {
+    const uses = [...WORKFLOWS.filter((file) => file.startsWith('examples/')), ...markdownFiles()].flatMap((file) =>
+      [...read(file).matchAll(/uses:\s*acme\/gitops-deploy-action@([\w.-]+)/g)].map((match) => `${file}: @${match[1]}`),
+    )
+    expect(uses.length).toBeGreaterThanOrEqual(4)
+    expect(uses.filter((use) => !use.endsWith(`: @${major}`))).toEqual([])
+  })
+
+  test('the release workflow runs on vX.Y.Z tags only', () => {
+    expect(release.on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+'] } })
+  })
+
+  test('it checks the tag against package.json and the changelog first, then the set-up, dist, docs and tests', () => {
+    const steps = runs(release.jobs.verify)
+    const index = (pattern: RegExp): number => steps.findIndex((run) => pattern.test(run))
+    const tagCheck = index(/^node scripts\/release-notes\.ts "\$GITHUB_REF_NAME"$/)
+    expect(tagCheck).toBeGreaterThanOrEqual(0)
+    const later = [
+      /^npm run setup$/,
+      /^npm run build$/,
+      /git status --porcelain -- dist/,
+      /^npm run lint$/,
+      /^npm run typecheck$/,
+      /^npm run docs -- --check$/,
+      /^npm test$/,
+    ].map(index)
+    expect(later.filter((position) => position <= tagCheck)).toEqual([])
+  })
+
+  test('only after the checks it publishes the release with the changelog entry as notes and moves the major tag', () => {
+    const job = release.jobs.release
+    expect(job?.needs).toBe('verify')
+    expect(job?.permissions).toEqual({ contents: 'write' })
+    const script = runs(job).join('\n')
+    expect(script).toContain('node scripts/release-notes.ts "$GITHUB_REF_NAME" > "$RUNNER_TEMP/notes.md"')
+    expect(script).toMatch(
+      /gh release create "\$GITHUB_REF_NAME" --verify-tag .*--notes-file "\$RUNNER_TEMP\/notes\.md"/,
+    )
+    expect(script).toContain('major="${GITHUB_REF_NAME%%.*}"')
+    expect(script).toContain('git push --force origin "refs/tags/$major"')
+  })
+
+  test('CI and the release use the same set-up as a reader (npm run setup), and .ci/run does too', () => {
+    const ci = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, Job> }
+    expect(runs(ci.jobs.test)).toContain('npm run setup')
+    expect(runs(release.jobs.verify)).toContain('npm run setup')
+    expect(read('.ci/run')).toMatch(/^node scripts\/node24\.mjs setup$/m)
   })
 })
 

@@ -8,13 +8,16 @@ describe('validateManifestPatterns', () => {
   test.each([
     [['apps/backend/deploy.yaml'], ['apps/backend/deploy.yaml']],
     [['./apps/backend'], ['apps/backend']],
-    [['apps//backend/'], ['apps/backend']],
+    [['apps//backend/'], ['apps/backend/']],
+    [['apps/base.yaml/'], ['apps/base.yaml/']],
+    [['apps/x/../'], ['apps/']],
+    [['apps/*/'], ['apps/*']],
     [['apps\\backend\\deploy.yml'], ['apps/backend/deploy.yml']],
     [['  apps/x.yaml  '], ['apps/x.yaml']],
     [['apps/./x/../y.yaml'], ['apps/y.yaml']],
     [
       ['apps/**/*.yaml', 'base/'],
-      ['apps/**/*.yaml', 'base'],
+      ['apps/**/*.yaml', 'base/'],
     ],
     [['.'], ['.']],
     [['./'], ['.']],
@@ -51,6 +54,8 @@ describe('isExplicitFileList', () => {
     [['apps/[ab].yaml'], false],
     [['apps/x?.yaml'], false],
     [['a.json'], false],
+    [['apps/base.yaml/'], false],
+    [['apps/base.yaml', 'apps/base.yaml/'], false],
     [[], false],
   ])('%j -> %s', (patterns, expected) => {
     expect(isExplicitFileList(patterns)).toBe(expected)
@@ -139,6 +144,24 @@ describe('selectManifestFiles', () => {
   ])('refuses %j', (patterns, message) => {
     expect(() => selectManifestFiles(patterns, repository, WHERE)).toThrow(InputError)
     expect(() => selectManifestFiles(patterns, repository, WHERE)).toThrow(message)
+  })
+})
+
+describe('a directory whose name ends in .yaml', () => {
+  const repository = ['apps/base.yaml/deployment.yaml', 'apps/base.yaml/service.yml', 'apps/other.yaml']
+
+  test('with the trailing slash it is a directory: its manifests are selected, not a file of that name', () => {
+    expect(isExplicitFileList(validateManifestPatterns(['apps/base.yaml/']))).toBe(false)
+    expect(selectManifestFiles(['apps/base.yaml/'], repository, WHERE)).toEqual([
+      'apps/base.yaml/deployment.yaml',
+      'apps/base.yaml/service.yml',
+    ])
+  })
+
+  test('with the trailing slash a file of that name is not selected', () => {
+    expect(() => selectManifestFiles(['apps/other.yaml/'], repository, WHERE)).toThrow(
+      '"apps/other.yaml/" matches no file, nor a directory holding .yaml/.yml files',
+    )
   })
 })
 

@@ -65,7 +65,7 @@ function select(pattern: string, files: ReadonlySet<string>, repositoryFiles: re
   if (!isGlob(pattern)) {
     // A file the user named explicitly is taken whatever its extension: they asked for it.
     if (files.has(pattern)) return [pattern]
-    const prefix = `${pattern}/`
+    const prefix = pattern.endsWith('/') ? pattern : `${pattern}/`
     return repositoryFiles.filter((file) => file.startsWith(prefix) && YAML_FILE.test(file))
   }
   const isMatch = picomatch(pattern, { dot: true })
@@ -116,7 +116,10 @@ function normalizePattern(item: string): string {
     }
     segments.push(segment)
   }
-  return segments.length === 0 ? ROOT : segments.join('/')
+  if (segments.length === 0) return ROOT
+  // A trailing slash says "directory", also for a name that ends in .yaml: keep it.
+  const joined = segments.join('/')
+  return slashed.endsWith('/') && !isGlob(joined) ? `${joined}/` : joined
 }
 
 function compareCodeUnits(a: string, b: string): number {

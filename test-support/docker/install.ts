@@ -15,7 +15,7 @@ async function bundle(): Promise<string> {
     entryPoints: [SOURCE],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     // An extensionless file outside any package.json runs as CommonJS.
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },

@@ -13,7 +13,7 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-VEU2WIBF.js";
+} from "./chunk-RVFOJ3EH.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
@@ -31,7 +31,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-MIUV5ST3.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/challenge.ts

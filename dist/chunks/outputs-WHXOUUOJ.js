@@ -10,10 +10,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-A5S2AEYA.js";
+} from "./chunk-HKA5XW2E.js";
 import {
   templateValues
-} from "./chunk-FILMUOKY.js";
+} from "./chunk-QQBWU7R6.js";
 import {
   formatBytes
 } from "./chunk-PPAZEXYU.js";
@@ -27,7 +27,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-MIUV5ST3.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

@@ -4,12 +4,12 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-A5S2AEYA.js";
-import "./chunk-FILMUOKY.js";
+} from "./chunk-HKA5XW2E.js";
+import "./chunk-QQBWU7R6.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-MIUV5ST3.js";
+import "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

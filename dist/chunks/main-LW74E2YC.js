@@ -7,7 +7,7 @@ import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-FILMUOKY.js";
+} from "./chunk-QQBWU7R6.js";
 import {
   imageName,
   isLoopbackHost,
@@ -22,7 +22,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-MIUV5ST3.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -81,7 +81,8 @@ function readSource(workspace) {
     throw new InputError("source", `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
   }
   const resolved = path.resolve(workspace, value);
-  if (path.relative(workspace, resolved).startsWith("..")) {
+  const relative2 = path.relative(workspace, resolved);
+  if (relative2 === ".." || relative2.startsWith(`..${path.sep}`) || path.isAbsolute(relative2)) {
     throw new InputError("source", `"${value}" points outside GITHUB_WORKSPACE.`);
   }
   return { kind: "layout", path: resolved, input: value };
@@ -186,14 +187,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-66P77YCB.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-IEH3G5HN.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-OYM7YXE2.js");
+    const { inspectSource, publishImage } = await import("./publish-SC5GYQ4M.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-VBA7QZSI.js");
+      const { authenticate } = await import("./credentials-G5E6O7SR.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -204,7 +205,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-43IF4DVU.js");
+    const { setOutputs } = await import("./outputs-WHXOUUOJ.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));
