@@ -4,11 +4,11 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-7JFX6MGI.js";
-import "./chunk-GYMGUXAM.js";
+} from "./chunk-GTXDMI6P.js";
+import "./chunk-FILMUOKY.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-WLOJYVFB.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

@@ -1,13 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-D4BR2SFZ.js";
+} from "./chunk-RM32WIA7.js";
 import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-FILMUOKY.js";
 import {
   imageName,
   isLoopbackHost,
@@ -22,7 +23,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-WLOJYVFB.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -63,6 +64,8 @@ function readSettings(env = process.env) {
       `is the same as 'base' ("${base}"). The pull request branch must be another branch; use mode: push to commit to "${base}" directly.`
     );
   }
+  const gcp = readGcp();
+  checkGoogleCloud(gcp, image, env);
   return {
     image,
     source,
@@ -76,7 +79,7 @@ function readSettings(env = process.env) {
     dryRun: bool("dry-run"),
     templates: readTemplates(example),
     labels: readLabels(example),
-    gcp: readGcp(),
+    gcp,
     run: run2
   };
 }
@@ -114,12 +117,6 @@ function readGcp() {
   const workloadIdentityProvider = provider === void 0 ? void 0 : parseWorkloadIdentityProvider(provider);
   const account = optional("service-account");
   const serviceAccount = account === void 0 ? void 0 : validateServiceAccountEmail(account);
-  if (serviceAccount !== void 0 && workloadIdentityProvider === void 0) {
-    throw new InputError(
-      "service-account",
-      "needs workload-identity-provider: the federated identity that impersonates the service account."
-    );
-  }
   const audience = optional("audience");
   return {
     ...workloadIdentityProvider !== void 0 && { workloadIdentityProvider },
@@ -192,14 +189,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-ILBL2QF4.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-WBSR7ZMI.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-U7IZ4667.js");
+    const { inspectSource, publishImage } = await import("./publish-SCDNTPBY.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-G5E6O7SR.js");
+      const { authenticate } = await import("./source-QIVEDJBQ.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -210,7 +207,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-KCWZ4HQJ.js");
+    const { setOutputs } = await import("./outputs-PS5LMXZ2.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

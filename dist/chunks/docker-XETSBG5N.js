@@ -4,9 +4,9 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-RVFOJ3EH.js";
+} from "./chunk-OEQMY6HM.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-WLOJYVFB.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -11,10 +11,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-7JFX6MGI.js";
+} from "./chunk-GTXDMI6P.js";
 import {
   templateValues
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-FILMUOKY.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -24,7 +24,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-WLOJYVFB.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

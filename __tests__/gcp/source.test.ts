@@ -1,10 +1,13 @@
-// google-auth-library against the OIDC / STS / IAM Credentials stand-ins, with @actions/core's
-// real getIDToken and setSecret (its `::add-mask::` lines are captured from stdout).
+// The credential sources (gcp/source.ts choosing, gcp/federated.ts and gcp/adc.ts minting) with
+// google-auth-library against the OIDC / STS / IAM Credentials stand-ins, and @actions/core's
+// real setSecret (its `::add-mask::` lines are captured from stdout). Retries run on a clock
+// that does not sleep.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { createAccessTokenSource, type GcpCredentialOptions } from '../../src/gcp/credentials.js'
+import { createAccessTokenSource, type GcpCredentialOptions } from '../../src/gcp/source.js'
+import type { Clock } from '../../src/net/retry.js'
 import { decodeJwt, startGoogleCloudFakes, type GoogleCloudFakes } from '../../test-support/gcp/index.js'
 import { failure } from '../../test-support/failure.js'
 
@@ -51,14 +54,27 @@ afterEach(() => {
   jest.restoreAllMocks()
 })
 
+// Retries wait on this clock: no test sleeps.
+const noSleep: Clock = { now: () => Date.now(), sleep: () => Promise.resolve() }
+
 function options(extra: Partial<GcpCredentialOptions> = {}): GcpCredentialOptions {
-  return {
+  const merged = {
     workloadIdentityProvider: fakes.provider,
     stsEndpoint: fakes.stsEndpoint,
     iamCredentialsEndpoint: fakes.iamCredentialsEndpoint,
-    retry: { initialDelayMs: 10 },
+    clock: noSleep,
     ...extra,
   }
+  // As readSettings hands them over: an absent input is absent, not undefined.
+  return Object.fromEntries(
+    Object.entries(merged).filter(([, value]) => value !== undefined),
+  ) as unknown as GcpCredentialOptions
+}
+
+/** What `::add-mask::` carries for a secret: a JWT's signature, anything else whole. */
+function maskOf(secret: string): string {
+  const parts = secret.split('.')
+  return parts.length === 3 && secret.startsWith('eyJ') ? parts[2]! : secret
 }
 
 function masked(): string[] {
@@ -141,7 +157,7 @@ describe('workload identity federation', () => {
     expect(secrets.length).toBe(5) // 2 OIDC JWTs, 2 federated tokens, 1 service account token
     expect(secrets).toEqual(expect.arrayContaining(tokens))
     const masks = masked()
-    for (const secret of secrets) expect(masks).toContain(secret)
+    for (const secret of secrets) expect(masks).toContain(maskOf(secret))
     const text = printed()
     for (const secret of secrets) expect(text).not.toContain(secret)
   })
@@ -153,29 +169,64 @@ describe('workload identity federation', () => {
     expect(fakes.sts.exchanges).toBe(1)
   })
 
-  test('refreshes with a new OIDC token and exchange shortly before the token expires', async () => {
-    fakes.sts.settings.tokenLifetimeSeconds = 600 // a direct federated token lives at most 10 minutes
-    let clock = Date.now()
-    const source = await createAccessTokenSource(options({ now: () => clock }))
-    const first = await source!.getAccessToken()
+  // google-auth-library decides by Date: only Date is faked, timers and I/O run as usual.
+  function fakeDateOnly(): void {
+    jest.useFakeTimers({
+      now: Date.now(),
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    })
+  }
 
-    clock += 4 * 60_000
-    expect(await source!.getAccessToken()).toBe(first)
-    expect(fakes.oidc.issued).toBe(1)
+  test.each([
+    ['a 10-minute direct federated token', 600, 7 * 60_000, 8.5 * 60_000],
+    ['a 5-minute direct federated token', 300, 2.5 * 60_000, 3.5 * 60_000],
+  ])(
+    '%s is cached, and replaced (new OIDC token, new exchange) within 2 minutes of its expiry',
+    async (_, lifetimeSeconds, stillCachedAt, refreshedAt) => {
+      fakes.sts.settings.tokenLifetimeSeconds = lifetimeSeconds
+      fakeDateOnly()
+      try {
+        const start = Date.now()
+        const source = await createAccessTokenSource(options())
+        const first = await source!.getAccessToken()
+        // Not refreshed on every call, as the library's default 5-minute margin would for short tokens.
+        expect(await source!.getAccessToken()).toBe(first)
 
-    clock += 90_000 // 5.5 minutes in: within the 5-minute margin
-    const second = await source!.getAccessToken()
-    expect(second).not.toBe(first)
-    expect(fakes.oidc.issued).toBe(2)
-    expect(fakes.sts.exchanges).toBe(2)
-    expect(fakes.isValidAccessToken(second)).toBeDefined()
-  })
+        jest.setSystemTime(start + stillCachedAt)
+        expect(await source!.getAccessToken()).toBe(first)
+        expect(fakes.oidc.issued).toBe(1)
 
-  test('short-lived impersonated tokens refresh by the wall clock', async () => {
-    fakes.iam.settings.tokenLifetimeSeconds = 1
+        jest.setSystemTime(start + refreshedAt)
+        const second = await source!.getAccessToken()
+        expect(second).not.toBe(first)
+        expect(fakes.oidc.issued).toBe(2)
+        expect(fakes.sts.exchanges).toBe(2)
+        expect(fakes.isValidAccessToken(second)).toBeDefined()
+      } finally {
+        jest.useRealTimers()
+      }
+    },
+  )
+
+  test('impersonated tokens that expire within the margin are replaced on the next call', async () => {
+    fakes.iam.settings.tokenLifetimeSeconds = 60
     const source = await createAccessTokenSource(options({ serviceAccount: fakes.serviceAccount }))
     const first = await source!.getAccessToken()
-    await new Promise((resolve) => setTimeout(resolve, 700))
     const second = await source!.getAccessToken()
     expect(second).not.toBe(first)
     expect(fakes.iam.generated).toBe(2)
@@ -219,14 +270,15 @@ describe('transient failures', () => {
     expect(statuses('iam')).toEqual([429, 200])
   })
 
-  test('an outage longer than one exchange is retried with a fresh OIDC token', async () => {
-    fakes.sts.failNext(4, 'reset') // google-auth-library gives up after three tries without an answer
+  test('STS POSTs are retried on ECONNRESET, with the same OIDC token', async () => {
+    fakes.sts.failNext(2, 'reset')
     const source = await createAccessTokenSource(options())
     const token = await source!.getAccessToken()
     expect(fakes.isValidAccessToken(token)).toBeDefined()
-    expect(statuses('sts')).toEqual(['reset', 'reset', 'reset', 'reset', 200])
-    expect(fakes.oidc.issued).toBe(2)
-    expect(printed()).toMatch(/transient reason; trying again/)
+    expect(statuses('sts')).toEqual(['reset', 'reset', 200])
+    expect(fakes.oidc.issued).toBe(1)
+    console.error(JSON.stringify(stdout))
+    expect(printed()).toMatch(/\/v1\/token: (ECONNRESET|UND_ERR_SOCKET); trying again in/)
   })
 
   test('a failed OIDC request is retried', async () => {
@@ -237,19 +289,36 @@ describe('transient failures', () => {
   })
 
   test('gives up with the endpoint and the reason once retries are spent', async () => {
-    fakes.sts.failNext(3, 'reset')
-    const source = await createAccessTokenSource(options({ retry: { attempts: 1 } }))
+    fakes.sts.failNext(4, 'reset')
+    const source = await createAccessTokenSource(options())
     const error = await failure(source!.getAccessToken())
     expect(error.message).toContain(`could not reach ${fakes.stsEndpoint}/v1/token`)
     expect(error.message).toContain('even after retries')
+    // GOOGLE_TOKEN allows 4 tries; a try on a pooled connection the stand-in had closed never reaches it.
+    expect(statuses('sts').length).toBeLessThanOrEqual(4)
+    expect(new Set(statuses('sts'))).toEqual(new Set(['reset']))
+    // Nothing is cached from a failure: the next call starts over, and succeeds.
+    expect(fakes.isValidAccessToken(await source!.getAccessToken())).toBeDefined()
+  })
+
+  test('a GitHub OIDC endpoint that refuses the request token is explained', async () => {
+    fakes.oidc.failNext(1, 403)
+    const source = await createAccessTokenSource(options())
+    const error = await failure(source!.getAccessToken())
+    expect(error.message).toMatch(
+      /Could not get a GitHub OIDC token for audience "https:\/\/iam\.googleapis\.com\/.*HTTP 403/,
+    )
+    expect(error.message).toContain('id-token: write')
+    expect(statuses('sts')).toEqual([])
   })
 })
 
 describe('errors say what to fix', () => {
-  test('no OIDC token without `id-token: write`', async () => {
+  test('no OIDC token without `id-token: write` (readSettings says so earlier, see preflight.test.ts)', async () => {
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
-    const error = await failure(createAccessTokenSource(options()))
+    const source = await createAccessTokenSource(options())
+    const error = await failure(source!.getAccessToken())
     expect(error.message).toContain('permissions: id-token: write')
     expect(error.message).toMatch(/fork/)
     expect(error.message).toMatch(/Dependabot/)
@@ -303,18 +372,6 @@ describe('errors say what to fix', () => {
     for (const secret of fakes.tokens.issuedTokens()) expect(error.message).not.toContain(secret)
   })
 
-  test('a bad provider fails before any request', async () => {
-    const error = await failure(
-      createAccessTokenSource(
-        options({
-          workloadIdentityProvider: 'projects/my-project/locations/global/workloadIdentityPools/p1234/providers/gh12',
-        }),
-      ),
-    )
-    expect(error.message).toMatch(/^Input 'workload-identity-provider': .*project NUMBER/)
-    expect(fakes.received).toEqual([])
-  })
-
   test('service-account needs a provider', async () => {
     const error = await failure(
       createAccessTokenSource(options({ workloadIdentityProvider: undefined, serviceAccount: fakes.serviceAccount })),
@@ -363,7 +420,7 @@ describe('application default credentials', () => {
       /^principal:\/\/iam\.googleapis\.com\/.*\/subject\/repo:/,
     )
     // The JWT fetched by the library from credential_source.url is masked too.
-    for (const secret of [...fakes.oidc.issuedTokens, token]) expect(masked()).toContain(secret)
+    for (const secret of [...fakes.oidc.issuedTokens, token]) expect(masked()).toContain(maskOf(secret))
   })
 
   test('the external_account file of google-github-actions/auth (impersonation)', async () => {
@@ -373,7 +430,7 @@ describe('application default credentials', () => {
     const token = await source!.getAccessToken()
     expect(fakes.isValidAccessToken(token)?.principal).toBe(fakes.serviceAccount)
     for (const secret of [...fakes.oidc.issuedTokens, ...fakes.tokens.issuedTokens()])
-      expect(masked()).toContain(secret)
+      expect(masked()).toContain(maskOf(secret))
   })
 
   test('an external_account file with a file credential_source', async () => {

@@ -1,32 +1,43 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  GOOGLE_TOKEN,
+  IdTokenError,
   PROVIDER_INPUT,
   SERVICE_ACCOUNT_INPUT,
+  canRequestIdToken,
+  checkCredentialInputs,
   defaultAudience,
-  parseWorkloadIdentityProvider,
+  isTransientStatus,
+  maskSecret,
+  missingIdTokenError,
+  networkErrorCode,
+  parseRetryAfter,
   providerParts,
-  stsAudience,
-  validateServiceAccountEmail
-} from "./chunk-D4BR2SFZ.js";
+  requestIdToken,
+  retry,
+  scrubSecrets,
+  statusOf,
+  stsAudience
+} from "./chunk-RM32WIA7.js";
+import {
+  proxiedFetch
+} from "./chunk-IZGMO3PA.js";
 import {
   InputError,
   errorMessage
 } from "./chunk-PZGVM4CR.js";
 import {
-  debug,
-  getIDToken,
-  info,
-  setSecret
-} from "./chunk-X2EAKSFU.js";
+  info
+} from "./chunk-WLOJYVFB.js";
 import {
   __commonJS,
   __require,
   __toESM
 } from "./chunk-PUMHU2BD.js";
 
-// node_modules/extend/index.js
+// ../main/node_modules/extend/index.js
 var require_extend = __commonJS({
-  "node_modules/extend/index.js"(exports, module) {
+  "../main/node_modules/extend/index.js"(exports, module) {
     "use strict";
     var hasOwn = Object.prototype.hasOwnProperty;
     var toStr = Object.prototype.toString;
@@ -115,9 +126,9 @@ var require_extend = __commonJS({
   }
 });
 
-// node_modules/gaxios/package.json
+// ../main/node_modules/gaxios/package.json
 var require_package = __commonJS({
-  "node_modules/gaxios/package.json"(exports, module) {
+  "../main/node_modules/gaxios/package.json"(exports, module) {
     module.exports = {
       name: "gaxios",
       version: "8.3.3",
@@ -233,18 +244,18 @@ var require_package = __commonJS({
   }
 });
 
-// node_modules/gaxios/build/cjs/src/util.cjs
+// ../main/node_modules/gaxios/build/cjs/src/util.cjs
 var require_util = __commonJS({
-  "node_modules/gaxios/build/cjs/src/util.cjs"(exports, module) {
+  "../main/node_modules/gaxios/build/cjs/src/util.cjs"(exports, module) {
     "use strict";
     var pkg = require_package();
     module.exports = { pkg };
   }
 });
 
-// node_modules/gaxios/build/cjs/src/common.js
+// ../main/node_modules/gaxios/build/cjs/src/common.js
 var require_common = __commonJS({
-  "node_modules/gaxios/build/cjs/src/common.js"(exports) {
+  "../main/node_modules/gaxios/build/cjs/src/common.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -484,9 +495,9 @@ var require_common = __commonJS({
   }
 });
 
-// node_modules/gaxios/build/cjs/src/retry.js
+// ../main/node_modules/gaxios/build/cjs/src/retry.js
 var require_retry = __commonJS({
-  "node_modules/gaxios/build/cjs/src/retry.js"(exports) {
+  "../main/node_modules/gaxios/build/cjs/src/retry.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getRetryConfig = getRetryConfig;
@@ -590,9 +601,9 @@ var require_retry = __commonJS({
   }
 });
 
-// node_modules/gaxios/build/cjs/src/interceptor.js
+// ../main/node_modules/gaxios/build/cjs/src/interceptor.js
 var require_interceptor = __commonJS({
-  "node_modules/gaxios/build/cjs/src/interceptor.js"(exports) {
+  "../main/node_modules/gaxios/build/cjs/src/interceptor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.GaxiosInterceptorManager = void 0;
@@ -602,9 +613,9 @@ var require_interceptor = __commonJS({
   }
 });
 
-// node_modules/gaxios/build/cjs/src/gaxios.js
+// ../main/node_modules/gaxios/build/cjs/src/gaxios.js
 var require_gaxios = __commonJS({
-  "node_modules/gaxios/build/cjs/src/gaxios.js"(exports) {
+  "../main/node_modules/gaxios/build/cjs/src/gaxios.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -1056,7 +1067,7 @@ Content-Type: ${partContentType}\r
        * @returns A proxy agent
        */
       static async #getProxyAgent() {
-        this.#proxyAgent ||= (await import("./dist-DFL3IGWQ.js")).HttpsProxyAgent;
+        this.#proxyAgent ||= (await import("./dist-LEWFP6QJ.js")).HttpsProxyAgent;
         return this.#proxyAgent;
       }
       static #createBunFetch() {
@@ -1178,7 +1189,7 @@ Content-Type: ${partContentType}\r
           this.#bunFetch ||= this.#createBunFetch();
           return this.#bunFetch;
         }
-        this.#fetch ||= (await import("./src-VJ4XZRFP.js")).default;
+        this.#fetch ||= (await import("./src-X7CNTKHJ.js")).default;
         return this.#fetch;
       }
       /**
@@ -1213,9 +1224,9 @@ Content-Type: ${partContentType}\r
   }
 });
 
-// node_modules/gaxios/build/cjs/src/index.js
+// ../main/node_modules/gaxios/build/cjs/src/index.js
 var require_src = __commonJS({
-  "node_modules/gaxios/build/cjs/src/index.js"(exports) {
+  "../main/node_modules/gaxios/build/cjs/src/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -1252,9 +1263,9 @@ var require_src = __commonJS({
   }
 });
 
-// node_modules/bignumber.js/bignumber.js
+// ../main/node_modules/bignumber.js/bignumber.js
 var require_bignumber = __commonJS({
-  "node_modules/bignumber.js/bignumber.js"(exports, module) {
+  "../main/node_modules/bignumber.js/bignumber.js"(exports, module) {
     (function(globalObject) {
       "use strict";
       var BigNumber, isNumeric = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i, mathceil = Math.ceil, mathfloor = Math.floor, bignumberError = "[BigNumber Error] ", tooManyDigits = bignumberError + "Number primitive has more than 15 significant digits: ", BASE = 1e14, LOG_BASE = 14, MAX_SAFE_INTEGER = 9007199254740991, POWS_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13], SQRT_BASE = 1e7, MAX = 1e9;
@@ -2603,9 +2614,9 @@ var require_bignumber = __commonJS({
   }
 });
 
-// node_modules/json-bigint/lib/stringify.js
+// ../main/node_modules/json-bigint/lib/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/json-bigint/lib/stringify.js"(exports, module) {
+  "../main/node_modules/json-bigint/lib/stringify.js"(exports, module) {
     var BigNumber = require_bignumber();
     var JSON2 = module.exports;
     (function() {
@@ -2715,9 +2726,9 @@ var require_stringify = __commonJS({
   }
 });
 
-// node_modules/json-bigint/lib/parse.js
+// ../main/node_modules/json-bigint/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/json-bigint/lib/parse.js"(exports, module) {
+  "../main/node_modules/json-bigint/lib/parse.js"(exports, module) {
     var BigNumber = null;
     var suspectProtoRx = /(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])/;
     var suspectConstructorRx = /(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)/;
@@ -2996,9 +3007,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/json-bigint/index.js
+// ../main/node_modules/json-bigint/index.js
 var require_json_bigint = __commonJS({
-  "node_modules/json-bigint/index.js"(exports, module) {
+  "../main/node_modules/json-bigint/index.js"(exports, module) {
     var json_stringify = require_stringify().stringify;
     var json_parse = require_parse();
     module.exports = function(options) {
@@ -3012,9 +3023,9 @@ var require_json_bigint = __commonJS({
   }
 });
 
-// node_modules/gcp-metadata/build/src/gcp-residency.js
+// ../main/node_modules/gcp-metadata/build/src/gcp-residency.js
 var require_gcp_residency = __commonJS({
-  "node_modules/gcp-metadata/build/src/gcp-residency.js"(exports) {
+  "../main/node_modules/gcp-metadata/build/src/gcp-residency.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.GCE_LINUX_BIOS_PATHS = void 0;
@@ -3072,9 +3083,9 @@ var require_gcp_residency = __commonJS({
   }
 });
 
-// node_modules/google-logging-utils/build/src/colours.js
+// ../main/node_modules/google-logging-utils/build/src/colours.js
 var require_colours = __commonJS({
-  "node_modules/google-logging-utils/build/src/colours.js"(exports) {
+  "../main/node_modules/google-logging-utils/build/src/colours.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Colours = void 0;
@@ -3133,9 +3144,9 @@ var require_colours = __commonJS({
   }
 });
 
-// node_modules/google-logging-utils/build/src/types.js
+// ../main/node_modules/google-logging-utils/build/src/types.js
 var require_types = __commonJS({
-  "node_modules/google-logging-utils/build/src/types.js"(exports) {
+  "../main/node_modules/google-logging-utils/build/src/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.LogSeverity = void 0;
@@ -3150,9 +3161,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/google-logging-utils/build/src/logging-utils.js
+// ../main/node_modules/google-logging-utils/build/src/logging-utils.js
 var require_logging_utils = __commonJS({
-  "node_modules/google-logging-utils/build/src/logging-utils.js"(exports) {
+  "../main/node_modules/google-logging-utils/build/src/logging-utils.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -3433,9 +3444,9 @@ var require_logging_utils = __commonJS({
   }
 });
 
-// node_modules/google-logging-utils/build/src/index.js
+// ../main/node_modules/google-logging-utils/build/src/index.js
 var require_src2 = __commonJS({
-  "node_modules/google-logging-utils/build/src/index.js"(exports) {
+  "../main/node_modules/google-logging-utils/build/src/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -3463,9 +3474,9 @@ var require_src2 = __commonJS({
   }
 });
 
-// node_modules/gcp-metadata/build/src/index.js
+// ../main/node_modules/gcp-metadata/build/src/index.js
 var require_src3 = __commonJS({
-  "node_modules/gcp-metadata/build/src/index.js"(exports) {
+  "../main/node_modules/gcp-metadata/build/src/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -3767,9 +3778,9 @@ var require_src3 = __commonJS({
   }
 });
 
-// node_modules/base64-js/index.js
+// ../main/node_modules/base64-js/index.js
 var require_base64_js = __commonJS({
-  "node_modules/base64-js/index.js"(exports) {
+  "../main/node_modules/base64-js/index.js"(exports) {
     "use strict";
     exports.byteLength = byteLength;
     exports.toByteArray = toByteArray;
@@ -3868,9 +3879,9 @@ var require_base64_js = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/crypto/shared.js
+// ../main/node_modules/google-auth-library/build/src/crypto/shared.js
 var require_shared = __commonJS({
-  "node_modules/google-auth-library/build/src/crypto/shared.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/crypto/shared.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.fromArrayBufferToHex = fromArrayBufferToHex;
@@ -3883,9 +3894,9 @@ var require_shared = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/crypto/browser/crypto.js
+// ../main/node_modules/google-auth-library/build/src/crypto/browser/crypto.js
 var require_crypto = __commonJS({
-  "node_modules/google-auth-library/build/src/crypto/browser/crypto.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/crypto/browser/crypto.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.BrowserCrypto = void 0;
@@ -3979,9 +3990,9 @@ var require_crypto = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/crypto/node/crypto.js
+// ../main/node_modules/google-auth-library/build/src/crypto/node/crypto.js
 var require_crypto2 = __commonJS({
-  "node_modules/google-auth-library/build/src/crypto/node/crypto.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/crypto/node/crypto.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.NodeCrypto = void 0;
@@ -4048,9 +4059,9 @@ var require_crypto2 = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/crypto/crypto.js
+// ../main/node_modules/google-auth-library/build/src/crypto/crypto.js
 var require_crypto3 = __commonJS({
-  "node_modules/google-auth-library/build/src/crypto/crypto.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/crypto/crypto.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -4086,9 +4097,9 @@ var require_crypto3 = __commonJS({
   }
 });
 
-// node_modules/safe-buffer/index.js
+// ../main/node_modules/safe-buffer/index.js
 var require_safe_buffer = __commonJS({
-  "node_modules/safe-buffer/index.js"(exports, module) {
+  "../main/node_modules/safe-buffer/index.js"(exports, module) {
     var buffer = __require("buffer");
     var Buffer2 = buffer.Buffer;
     function copyProps(src, dst) {
@@ -4144,9 +4155,9 @@ var require_safe_buffer = __commonJS({
   }
 });
 
-// node_modules/ecdsa-sig-formatter/src/param-bytes-for-alg.js
+// ../main/node_modules/ecdsa-sig-formatter/src/param-bytes-for-alg.js
 var require_param_bytes_for_alg = __commonJS({
-  "node_modules/ecdsa-sig-formatter/src/param-bytes-for-alg.js"(exports, module) {
+  "../main/node_modules/ecdsa-sig-formatter/src/param-bytes-for-alg.js"(exports, module) {
     "use strict";
     function getParamSize(keySize) {
       var result = (keySize / 8 | 0) + (keySize % 8 === 0 ? 0 : 1);
@@ -4168,9 +4179,9 @@ var require_param_bytes_for_alg = __commonJS({
   }
 });
 
-// node_modules/ecdsa-sig-formatter/src/ecdsa-sig-formatter.js
+// ../main/node_modules/ecdsa-sig-formatter/src/ecdsa-sig-formatter.js
 var require_ecdsa_sig_formatter = __commonJS({
-  "node_modules/ecdsa-sig-formatter/src/ecdsa-sig-formatter.js"(exports, module) {
+  "../main/node_modules/ecdsa-sig-formatter/src/ecdsa-sig-formatter.js"(exports, module) {
     "use strict";
     var Buffer2 = require_safe_buffer().Buffer;
     var getParamBytesForAlg = require_param_bytes_for_alg();
@@ -4308,9 +4319,9 @@ var require_ecdsa_sig_formatter = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/util.js
+// ../main/node_modules/google-auth-library/build/src/util.js
 var require_util2 = __commonJS({
-  "node_modules/google-auth-library/build/src/util.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.LRUCache = void 0;
@@ -4451,9 +4462,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/package.json
+// ../main/node_modules/google-auth-library/package.json
 var require_package2 = __commonJS({
-  "node_modules/google-auth-library/package.json"(exports, module) {
+  "../main/node_modules/google-auth-library/package.json"(exports, module) {
     module.exports = {
       name: "google-auth-library",
       version: "11.3.4",
@@ -4545,9 +4556,9 @@ var require_package2 = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/shared.cjs
+// ../main/node_modules/google-auth-library/build/src/shared.cjs
 var require_shared2 = __commonJS({
-  "node_modules/google-auth-library/build/src/shared.cjs"(exports) {
+  "../main/node_modules/google-auth-library/build/src/shared.cjs"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.USER_AGENT = exports.PRODUCT_NAME = exports.pkg = void 0;
@@ -4560,9 +4571,9 @@ var require_shared2 = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/authclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/authclient.js
 var require_authclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/authclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/authclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.AuthClient = exports.DEFAULT_EAGER_REFRESH_THRESHOLD_MILLIS = exports.DEFAULT_UNIVERSE = void 0;
@@ -4795,9 +4806,9 @@ var require_authclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/loginticket.js
+// ../main/node_modules/google-auth-library/build/src/auth/loginticket.js
 var require_loginticket = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/loginticket.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/loginticket.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.LoginTicket = void 0;
@@ -4847,9 +4858,9 @@ var require_loginticket = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/oauth2client.js
+// ../main/node_modules/google-auth-library/build/src/auth/oauth2client.js
 var require_oauth2client = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/oauth2client.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/oauth2client.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.OAuth2Client = exports.ClientAuthentication = exports.CertificateFormat = exports.CodeChallengeMethod = void 0;
@@ -4877,7 +4888,7 @@ var require_oauth2client = __commonJS({
       ClientAuthentication2["ClientSecretBasic"] = "ClientSecretBasic";
       ClientAuthentication2["None"] = "None";
     })(ClientAuthentication || (exports.ClientAuthentication = ClientAuthentication = {}));
-    var OAuth2Client = class _OAuth2Client extends authclient_1.AuthClient {
+    var OAuth2Client2 = class _OAuth2Client extends authclient_1.AuthClient {
       redirectUri;
       certificateCache = {};
       certificateExpiry = null;
@@ -5524,13 +5535,13 @@ var require_oauth2client = __commonJS({
         return expiryDate ? expiryDate <= (/* @__PURE__ */ new Date()).getTime() + this.eagerRefreshThresholdMillis : false;
       }
     };
-    exports.OAuth2Client = OAuth2Client;
+    exports.OAuth2Client = OAuth2Client2;
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/computeclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/computeclient.js
 var require_computeclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/computeclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/computeclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Compute = void 0;
@@ -5620,9 +5631,9 @@ var require_computeclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/idtokenclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/idtokenclient.js
 var require_idtokenclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/idtokenclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/idtokenclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.IdTokenClient = void 0;
@@ -5666,9 +5677,9 @@ var require_idtokenclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/envDetect.js
+// ../main/node_modules/google-auth-library/build/src/auth/envDetect.js
 var require_envDetect = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/envDetect.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/envDetect.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.GCPEnv = void 0;
@@ -5743,9 +5754,9 @@ var require_envDetect = __commonJS({
   }
 });
 
-// node_modules/jws/lib/data-stream.js
+// ../main/node_modules/jws/lib/data-stream.js
 var require_data_stream = __commonJS({
-  "node_modules/jws/lib/data-stream.js"(exports, module) {
+  "../main/node_modules/jws/lib/data-stream.js"(exports, module) {
     var Buffer2 = require_safe_buffer().Buffer;
     var Stream = __require("stream");
     var util = __require("util");
@@ -5791,9 +5802,9 @@ var require_data_stream = __commonJS({
   }
 });
 
-// node_modules/buffer-equal-constant-time/index.js
+// ../main/node_modules/buffer-equal-constant-time/index.js
 var require_buffer_equal_constant_time = __commonJS({
-  "node_modules/buffer-equal-constant-time/index.js"(exports, module) {
+  "../main/node_modules/buffer-equal-constant-time/index.js"(exports, module) {
     "use strict";
     var Buffer2 = __require("buffer").Buffer;
     var SlowBuffer = __require("buffer").SlowBuffer;
@@ -5825,9 +5836,9 @@ var require_buffer_equal_constant_time = __commonJS({
   }
 });
 
-// node_modules/jwa/index.js
+// ../main/node_modules/jwa/index.js
 var require_jwa = __commonJS({
-  "node_modules/jwa/index.js"(exports, module) {
+  "../main/node_modules/jwa/index.js"(exports, module) {
     var Buffer2 = require_safe_buffer().Buffer;
     var crypto2 = __require("crypto");
     var formatEcdsa = require_ecdsa_sig_formatter();
@@ -6049,9 +6060,9 @@ var require_jwa = __commonJS({
   }
 });
 
-// node_modules/jws/lib/tostring.js
+// ../main/node_modules/jws/lib/tostring.js
 var require_tostring = __commonJS({
-  "node_modules/jws/lib/tostring.js"(exports, module) {
+  "../main/node_modules/jws/lib/tostring.js"(exports, module) {
     var Buffer2 = __require("buffer").Buffer;
     module.exports = function toString(obj) {
       if (typeof obj === "string")
@@ -6063,9 +6074,9 @@ var require_tostring = __commonJS({
   }
 });
 
-// node_modules/jws/lib/sign-stream.js
+// ../main/node_modules/jws/lib/sign-stream.js
 var require_sign_stream = __commonJS({
-  "node_modules/jws/lib/sign-stream.js"(exports, module) {
+  "../main/node_modules/jws/lib/sign-stream.js"(exports, module) {
     var Buffer2 = require_safe_buffer().Buffer;
     var DataStream = require_data_stream();
     var jwa = require_jwa();
@@ -6138,9 +6149,9 @@ var require_sign_stream = __commonJS({
   }
 });
 
-// node_modules/jws/lib/verify-stream.js
+// ../main/node_modules/jws/lib/verify-stream.js
 var require_verify_stream = __commonJS({
-  "node_modules/jws/lib/verify-stream.js"(exports, module) {
+  "../main/node_modules/jws/lib/verify-stream.js"(exports, module) {
     var Buffer2 = require_safe_buffer().Buffer;
     var DataStream = require_data_stream();
     var jwa = require_jwa();
@@ -6253,9 +6264,9 @@ var require_verify_stream = __commonJS({
   }
 });
 
-// node_modules/jws/index.js
+// ../main/node_modules/jws/index.js
 var require_jws = __commonJS({
-  "node_modules/jws/index.js"(exports) {
+  "../main/node_modules/jws/index.js"(exports) {
     var SignStream = require_sign_stream();
     var VerifyStream = require_verify_stream();
     var ALGORITHMS = [
@@ -6286,9 +6297,9 @@ var require_jws = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/gtoken/jwsSign.js
+// ../main/node_modules/google-auth-library/build/src/gtoken/jwsSign.js
 var require_jwsSign = __commonJS({
-  "node_modules/google-auth-library/build/src/gtoken/jwsSign.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/gtoken/jwsSign.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.buildPayloadForJwsSign = buildPayloadForJwsSign;
@@ -6320,9 +6331,9 @@ var require_jwsSign = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/gtoken/getToken.js
+// ../main/node_modules/google-auth-library/build/src/gtoken/getToken.js
 var require_getToken = __commonJS({
-  "node_modules/google-auth-library/build/src/gtoken/getToken.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/gtoken/getToken.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getToken = getToken;
@@ -6364,9 +6375,9 @@ var require_getToken = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/gtoken/errorWithCode.js
+// ../main/node_modules/google-auth-library/build/src/gtoken/errorWithCode.js
 var require_errorWithCode = __commonJS({
-  "node_modules/google-auth-library/build/src/gtoken/errorWithCode.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/gtoken/errorWithCode.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ErrorWithCode = void 0;
@@ -6381,9 +6392,9 @@ var require_errorWithCode = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/gtoken/getCredentials.js
+// ../main/node_modules/google-auth-library/build/src/gtoken/getCredentials.js
 var require_getCredentials = __commonJS({
-  "node_modules/google-auth-library/build/src/gtoken/getCredentials.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/gtoken/getCredentials.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getCredentials = getCredentials;
@@ -6482,9 +6493,9 @@ var require_getCredentials = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/gtoken/tokenHandler.js
+// ../main/node_modules/google-auth-library/build/src/gtoken/tokenHandler.js
 var require_tokenHandler = __commonJS({
-  "node_modules/google-auth-library/build/src/gtoken/tokenHandler.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/gtoken/tokenHandler.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TokenHandler = void 0;
@@ -6573,9 +6584,9 @@ var require_tokenHandler = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/gtoken/revokeToken.js
+// ../main/node_modules/google-auth-library/build/src/gtoken/revokeToken.js
 var require_revokeToken = __commonJS({
-  "node_modules/google-auth-library/build/src/gtoken/revokeToken.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/gtoken/revokeToken.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.revokeToken = revokeToken;
@@ -6591,9 +6602,9 @@ var require_revokeToken = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/gtoken/googleToken.js
+// ../main/node_modules/google-auth-library/build/src/gtoken/googleToken.js
 var require_googleToken = __commonJS({
-  "node_modules/google-auth-library/build/src/gtoken/googleToken.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/gtoken/googleToken.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.GoogleToken = void 0;
@@ -6697,9 +6708,9 @@ var require_googleToken = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/jwtaccess.js
+// ../main/node_modules/google-auth-library/build/src/auth/jwtaccess.js
 var require_jwtaccess = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/jwtaccess.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/jwtaccess.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JWTAccess = void 0;
@@ -6867,9 +6878,9 @@ var require_jwtaccess = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/jwtclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/jwtclient.js
 var require_jwtclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/jwtclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/jwtclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JWT = void 0;
@@ -7139,9 +7150,9 @@ var require_jwtclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/refreshclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/refreshclient.js
 var require_refreshclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/refreshclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/refreshclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.UserRefreshClient = exports.USER_REFRESH_ACCOUNT_TYPE = void 0;
@@ -7267,9 +7278,9 @@ var require_refreshclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/impersonated.js
+// ../main/node_modules/google-auth-library/build/src/auth/impersonated.js
 var require_impersonated = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/impersonated.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/impersonated.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Impersonated = exports.IMPERSONATED_ACCOUNT_TYPE = void 0;
@@ -7449,9 +7460,9 @@ var require_impersonated = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/oauth2common.js
+// ../main/node_modules/google-auth-library/build/src/auth/oauth2common.js
 var require_oauth2common = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/oauth2common.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/oauth2common.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.OAuthClientAuthHandler = void 0;
@@ -7597,9 +7608,9 @@ var require_oauth2common = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/stscredentials.js
+// ../main/node_modules/google-auth-library/build/src/auth/stscredentials.js
 var require_stscredentials = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/stscredentials.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/stscredentials.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.StsCredentials = void 0;
@@ -7685,9 +7696,9 @@ var require_stscredentials = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/baseexternalclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/baseexternalclient.js
 var require_baseexternalclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/baseexternalclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/baseexternalclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.BaseExternalAccountClient = exports.CLOUD_RESOURCE_MANAGER = exports.EXTERNAL_ACCOUNT_TYPE = exports.EXPIRATION_TIME_OFFSET = void 0;
@@ -8064,9 +8075,9 @@ var require_baseexternalclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/filesubjecttokensupplier.js
+// ../main/node_modules/google-auth-library/build/src/auth/filesubjecttokensupplier.js
 var require_filesubjecttokensupplier = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/filesubjecttokensupplier.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/filesubjecttokensupplier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FileSubjectTokenSupplier = void 0;
@@ -8129,9 +8140,9 @@ var require_filesubjecttokensupplier = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/urlsubjecttokensupplier.js
+// ../main/node_modules/google-auth-library/build/src/auth/urlsubjecttokensupplier.js
 var require_urlsubjecttokensupplier = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/urlsubjecttokensupplier.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/urlsubjecttokensupplier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.UrlSubjectTokenSupplier = void 0;
@@ -8187,9 +8198,9 @@ var require_urlsubjecttokensupplier = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/certificatesubjecttokensupplier.js
+// ../main/node_modules/google-auth-library/build/src/auth/certificatesubjecttokensupplier.js
 var require_certificatesubjecttokensupplier = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/certificatesubjecttokensupplier.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/certificatesubjecttokensupplier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CertificateSubjectTokenSupplier = exports.InvalidConfigurationError = exports.CertificateSourceUnavailableError = exports.CERTIFICATE_CONFIGURATION_ENV_VARIABLE = void 0;
@@ -8371,9 +8382,9 @@ var require_certificatesubjecttokensupplier = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/identitypoolclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/identitypoolclient.js
 var require_identitypoolclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/identitypoolclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/identitypoolclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.IdentityPoolClient = void 0;
@@ -8384,7 +8395,7 @@ var require_identitypoolclient = __commonJS({
     var certificatesubjecttokensupplier_1 = require_certificatesubjecttokensupplier();
     var stscredentials_1 = require_stscredentials();
     var gaxios_1 = require_src();
-    var IdentityPoolClient2 = class _IdentityPoolClient extends baseexternalclient_1.BaseExternalAccountClient {
+    var IdentityPoolClient = class _IdentityPoolClient extends baseexternalclient_1.BaseExternalAccountClient {
       subjectTokenSupplier;
       /**
        * Instantiate an IdentityPoolClient instance using the provided JSON
@@ -8479,13 +8490,13 @@ var require_identitypoolclient = __commonJS({
         return subjectToken;
       }
     };
-    exports.IdentityPoolClient = IdentityPoolClient2;
+    exports.IdentityPoolClient = IdentityPoolClient;
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/awsrequestsigner.js
+// ../main/node_modules/google-auth-library/build/src/auth/awsrequestsigner.js
 var require_awsrequestsigner = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/awsrequestsigner.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/awsrequestsigner.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.AwsRequestSigner = void 0;
@@ -8633,9 +8644,9 @@ ${credentialScope}
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/defaultawssecuritycredentialssupplier.js
+// ../main/node_modules/google-auth-library/build/src/auth/defaultawssecuritycredentialssupplier.js
 var require_defaultawssecuritycredentialssupplier = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/defaultawssecuritycredentialssupplier.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/defaultawssecuritycredentialssupplier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DefaultAwsSecurityCredentialsSupplier = void 0;
@@ -8788,9 +8799,9 @@ var require_defaultawssecuritycredentialssupplier = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/awsclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/awsclient.js
 var require_awsclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/awsclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/awsclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.AwsClient = void 0;
@@ -8902,9 +8913,9 @@ var require_awsclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/executable-response.js
+// ../main/node_modules/google-auth-library/build/src/auth/executable-response.js
 var require_executable_response = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/executable-response.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/executable-response.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.InvalidSubjectTokenError = exports.InvalidMessageFieldError = exports.InvalidCodeFieldError = exports.InvalidTokenTypeFieldError = exports.InvalidExpirationTimeFieldError = exports.InvalidSuccessFieldError = exports.InvalidVersionFieldError = exports.ExecutableResponseError = exports.ExecutableResponse = void 0;
@@ -9033,9 +9044,9 @@ var require_executable_response = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/pluggable-auth-handler.js
+// ../main/node_modules/google-auth-library/build/src/auth/pluggable-auth-handler.js
 var require_pluggable_auth_handler = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/pluggable-auth-handler.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/pluggable-auth-handler.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PluggableAuthHandler = exports.ExecutableError = void 0;
@@ -9174,9 +9185,9 @@ var require_pluggable_auth_handler = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/pluggable-auth-client.js
+// ../main/node_modules/google-auth-library/build/src/auth/pluggable-auth-client.js
 var require_pluggable_auth_client = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/pluggable-auth-client.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/pluggable-auth-client.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PluggableAuthClient = exports.ExecutableError = void 0;
@@ -9301,9 +9312,9 @@ var require_pluggable_auth_client = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/externalclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/externalclient.js
 var require_externalclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/externalclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/externalclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ExternalAccountClient = void 0;
@@ -9354,9 +9365,9 @@ var require_externalclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/externalAccountAuthorizedUserClient.js
+// ../main/node_modules/google-auth-library/build/src/auth/externalAccountAuthorizedUserClient.js
 var require_externalAccountAuthorizedUserClient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/externalAccountAuthorizedUserClient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/externalAccountAuthorizedUserClient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ExternalAccountAuthorizedUserClient = exports.EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE = void 0;
@@ -9541,9 +9552,9 @@ var require_externalAccountAuthorizedUserClient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/gdchclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/gdchclient.js
 var require_gdchclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/gdchclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/gdchclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.GdchClient = exports.GDCH_SERVICE_ACCOUNT_TYPE = void 0;
@@ -9745,14 +9756,14 @@ var require_gdchclient = __commonJS({
         const encodedSignature = this.base64UrlEncode(signature);
         return `${signingInput}.${encodedSignature}`;
       }
-      async requestAsync(opts, retry = false) {
+      async requestAsync(opts, retry2 = false) {
         if (this.caCertPath && !opts.agent) {
           const url = (opts.url || "").toString();
           if (!url.includes("googleapis.com") && !url.includes("google.com")) {
             opts.agent = await this.getCaAgent();
           }
         }
-        return super.requestAsync(opts, retry);
+        return super.requestAsync(opts, retry2);
       }
       getCaAgent() {
         if (!this.caCertPath) {
@@ -9824,9 +9835,9 @@ var require_gdchclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/googleauth.js
+// ../main/node_modules/google-auth-library/build/src/auth/googleauth.js
 var require_googleauth = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/googleauth.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/googleauth.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.GoogleAuth = exports.GoogleAuthExceptionMessages = void 0;
@@ -10651,9 +10662,9 @@ var require_googleauth = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/iam.js
+// ../main/node_modules/google-auth-library/build/src/auth/iam.js
 var require_iam = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/iam.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/iam.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.IAMAuth = void 0;
@@ -10687,9 +10698,9 @@ var require_iam = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/downscopedclient.js
+// ../main/node_modules/google-auth-library/build/src/auth/downscopedclient.js
 var require_downscopedclient = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/downscopedclient.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/downscopedclient.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DownscopedClient = exports.EXPIRATION_TIME_OFFSET = exports.MAX_ACCESS_BOUNDARY_RULES_COUNT = void 0;
@@ -10872,9 +10883,9 @@ var require_downscopedclient = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/auth/passthrough.js
+// ../main/node_modules/google-auth-library/build/src/auth/passthrough.js
 var require_passthrough = __commonJS({
-  "node_modules/google-auth-library/build/src/auth/passthrough.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/auth/passthrough.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PassThroughClient = void 0;
@@ -10917,9 +10928,9 @@ var require_passthrough = __commonJS({
   }
 });
 
-// node_modules/google-auth-library/build/src/index.js
+// ../main/node_modules/google-auth-library/build/src/index.js
 var require_src4 = __commonJS({
-  "node_modules/google-auth-library/build/src/index.js"(exports) {
+  "../main/node_modules/google-auth-library/build/src/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -11053,274 +11064,39 @@ var require_src4 = __commonJS({
   }
 });
 
-// src/gcp/credentials.ts
-var import_google_auth_library = __toESM(require_src4(), 1);
+// src/gcp/adc.ts
+var import_google_auth_library2 = __toESM(require_src4(), 1);
 import { readFile } from "node:fs/promises";
+
+// src/gcp/explain.ts
 var GoogleCloudAuthError = class extends Error {
   constructor(message) {
-    super(message);
+    super(scrubSecrets(message));
     this.name = "GoogleCloudAuthError";
   }
 };
-var CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
-var JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
-var DEFAULT_RETRY = { attempts: 3, initialDelayMs: 1e3, maxDelayMs: 1e4 };
-var MAX_REFRESH_MARGIN_MS = 5 * 60 * 1e3;
-var TRANSIENT_STATUS = (status) => status === 408 || status === 429 || status >= 500;
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "UND_ERR_SOCKET",
-  "TimeoutError"
-]);
-async function createAccessTokenSource(options) {
-  const secrets = new SecretRegister();
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
-  const now = options.now ?? Date.now;
-  if (options.workloadIdentityProvider?.trim()) {
-    const source2 = federatedSource(options, secrets);
-    return new RefreshingTokenSource(source2.kind, source2.principal, () => withRetries(source2.mint, retry), secrets, now);
+function explainFailure(error, context) {
+  if (error instanceof GoogleCloudAuthError || error instanceof InputError) return error;
+  const what = context.what ?? "Google Cloud authentication";
+  const failure = httpFailure(error);
+  if (!failure) return new GoogleCloudAuthError(`${what} failed: ${errorMessage(error)}`);
+  const endpoint = sameUrl(failure.url.split("?")[0] ?? failure.url);
+  const transport = failure.status === void 0 ? `could not reach ${endpoint}${failure.code ? ` (${failure.code})` : ""}, even after retries` : `${endpoint} answered HTTP ${failure.status}${isTransientStatus(failure.status) ? ", even after retries" : ""}`;
+  if (endpoint === sameUrl(context.impersonationUrl) || endpoint.endsWith(":generateAccessToken")) {
+    return new GoogleCloudAuthError(impersonationMessage(failure, context, transport));
   }
-  if (options.serviceAccount?.trim()) {
-    throw new InputError(
-      SERVICE_ACCOUNT_INPUT,
-      `impersonation starts from a federated identity: set ${PROVIDER_INPUT} too, or drop ${SERVICE_ACCOUNT_INPUT} when GOOGLE_APPLICATION_CREDENTIALS already names the account.`
-    );
-  }
-  if (options.audience?.trim()) {
-    throw new InputError("audience", `applies only with ${PROVIDER_INPUT}; set that input or drop audience.`);
-  }
-  const file = process.env.GOOGLE_APPLICATION_CREDENTIALS?.trim();
-  if (!file) return void 0;
-  const source = await applicationDefaultSource(file, secrets);
-  return new RefreshingTokenSource(source.kind, source.principal, () => withRetries(source.mint, retry), secrets, now);
-}
-async function authenticate(options) {
-  const source = await createAccessTokenSource(options);
-  if (source === void 0) {
-    info(
-      "No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously."
-    );
-    return void 0;
-  }
-  await source.getAccessToken();
-  info(`Authenticated to Google Cloud: ${source.kind} as ${source.principal}`);
-  return source;
-}
-function federatedSource(options, secrets) {
-  const provider = parseWorkloadIdentityProvider(options.workloadIdentityProvider ?? "");
-  const serviceAccount = options.serviceAccount?.trim() ? validateServiceAccountEmail(options.serviceAccount) : void 0;
-  const audience = options.audience?.trim() || defaultAudience(provider);
-  requireOidcEnvironment();
-  secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-  const tokenUrl = joinUrl(options.stsEndpoint, "/v1/token");
-  const impersonationUrl = serviceAccount ? joinUrl(options.iamCredentialsEndpoint, `/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`) : void 0;
-  const context = {
-    provider,
-    audience,
-    tokenUrl,
-    ...serviceAccount && { serviceAccount },
-    ...impersonationUrl && { impersonationUrl }
-  };
-  const mint = async () => {
-    const client = new import_google_auth_library.IdentityPoolClient({
-      audience: stsAudience(provider),
-      subject_token_type: JWT_TOKEN_TYPE,
-      token_url: tokenUrl,
-      ...impersonationUrl && { service_account_impersonation_url: impersonationUrl },
-      scopes: [CLOUD_PLATFORM],
-      subject_token_supplier: { getSubjectToken: () => githubOidcToken(audience, secrets) },
-      transporter: maskingTransporter(secrets),
-      // Skips the library's debug-logging interceptors, which print token responses.
-      useAuthRequestParameters: false
-    });
-    try {
-      const { token } = await client.getAccessToken();
-      if (!token)
-        throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${serviceAccount ?? provider}.`);
-      secrets.add(token);
-      return {
-        token,
-        ...typeof client.credentials.expiry_date === "number" && { expiresAt: client.credentials.expiry_date }
-      };
-    } catch (error) {
-      throw explain(error, context, secrets);
-    }
-  };
-  return {
-    kind: serviceAccount ? "service-account-impersonation" : "workload-identity-federation",
-    principal: serviceAccount ?? provider,
-    mint
-  };
-}
-function requireOidcEnvironment() {
-  if (process.env.ACTIONS_ID_TOKEN_REQUEST_URL && process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) return;
-  throw new GoogleCloudAuthError(
-    `${PROVIDER_INPUT} is set, but this job cannot request a GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). Give the workflow or job \`permissions: id-token: write\` (plus \`contents: read\`: listing permissions drops the defaults). Pull requests from forks and Dependabot runs get no OIDC token at all; deploy from push or workflow_dispatch events instead.`
+  if (endpoint === sameUrl(context.tokenUrl)) return new GoogleCloudAuthError(stsMessage(failure, context, transport));
+  return new GoogleCloudAuthError(
+    `${what} failed: ${transport}: ${googleErrorText(failure.data) ?? errorMessage(error)}`
   );
 }
-var OidcTokenError = class extends GoogleCloudAuthError {
-  constructor(message, transient) {
-    super(message);
-    this.transient = transient;
-  }
-  transient;
-};
-async function githubOidcToken(audience, secrets) {
-  let token;
-  try {
-    token = await getIDToken(audience);
-  } catch (error) {
-    const message = errorMessage(error).replace(/\s+/g, " ").trim();
-    const status = /Error Code\s*:\s*(\d{3})/.exec(message)?.[1];
-    const transient = status === void 0 || TRANSIENT_STATUS(Number(status));
-    throw new OidcTokenError(
-      `Could not get a GitHub OIDC token for audience "${audience}": ${secrets.scrub(message)}`,
-      transient
-    );
-  }
-  secrets.add(token);
-  return token;
-}
-async function applicationDefaultSource(file, secrets) {
-  let json;
-  try {
-    const parsed = JSON.parse(await readFile(file, "utf8"));
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("it is not a JSON object");
-    json = parsed;
-  } catch (error) {
-    const reason = error.code === "ENOENT" ? "does not exist" : `cannot be used: ${errorMessage(error)}`;
-    throw new GoogleCloudAuthError(
-      `GOOGLE_APPLICATION_CREDENTIALS points at ${file}, which ${reason}. Run the step that writes it (e.g. google-github-actions/auth) first, or set ${PROVIDER_INPUT} instead.`
-    );
-  }
-  const impersonationUrl = stringField(json, "service_account_impersonation_url");
-  const serviceAccount = impersonationUrl ? /serviceAccounts\/([^/:]+):generateAccessToken/.exec(impersonationUrl)?.[1] : void 0;
-  const audience = stringField(json, "audience");
-  const provider = audience?.replace(/^\/\/iam\.googleapis\.com\//, "");
-  const principal = serviceAccount ?? stringField(json, "client_email") ?? provider ?? stringField(json, "type") ?? "unknown";
-  const context = {
-    tokenUrl: stringField(json, "token_url") ?? "https://sts.googleapis.com/v1/token",
-    ...provider && { provider },
-    ...serviceAccount && { serviceAccount },
-    ...impersonationUrl && { impersonationUrl }
-  };
-  const mint = async () => {
-    const auth = new import_google_auth_library.GoogleAuth({
-      projectId: stringField(json, "project_id") ?? "unused",
-      scopes: [CLOUD_PLATFORM],
-      clientOptions: { transporter: maskingTransporter(secrets), useAuthRequestParameters: false }
-    });
-    try {
-      const client = await auth.getClient();
-      const { token } = await client.getAccessToken();
-      if (!token)
-        throw new GoogleCloudAuthError(`Application Default Credentials from ${file} returned no access token.`);
-      secrets.add(token);
-      const expiry = client.credentials.expiry_date;
-      return { token, ...typeof expiry === "number" && { expiresAt: expiry } };
-    } catch (error) {
-      throw explain(error, context, secrets, `Application Default Credentials (${file})`);
-    }
-  };
-  return { kind: "application-default", principal, mint };
-}
-function stringField(json, name) {
-  const value = json[name];
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-var SecretRegister = class {
-  #values = /* @__PURE__ */ new Set();
-  add(value) {
-    if (!value || value.length < 8 || this.#values.has(value)) return;
-    this.#values.add(value);
-    setSecret(value);
-  }
-  scrub(text) {
-    let result = text;
-    for (const value of this.#values) result = result.split(value).join("***");
-    return result;
-  }
-};
-function maskingTransporter(secrets) {
-  const transporter = new import_google_auth_library.gaxios.Gaxios();
-  transporter.interceptors.request.add({
-    resolved: (config) => {
-      const match = /^Bearer\s+(\S+)$/i.exec(config.headers.get("authorization") ?? "");
-      if (match) secrets.add(match[1]);
-      return Promise.resolve(config);
-    }
-  });
-  transporter.interceptors.response.add({
-    resolved: (response) => {
-      const data = response.data;
-      if (data && typeof data === "object") {
-        for (const field of ["access_token", "accessToken", "id_token", "value", "token"]) {
-          const value = data[field];
-          if (typeof value === "string") secrets.add(value);
-        }
-      }
-      return Promise.resolve(response);
-    }
-  });
-  return transporter;
-}
-function httpFailure(error) {
-  if (!error || typeof error !== "object") return void 0;
-  const e = error;
-  const raw = e.config?.url ?? e.response?.config?.url;
-  const url = typeof raw === "string" ? raw : raw instanceof URL ? raw.href : void 0;
-  if (url === void 0) return void 0;
-  const code = typeof e.code === "string" ? e.code : causeCode(error);
-  return {
-    url,
-    ...typeof e.response?.status === "number" && { status: e.response.status },
-    ...e.response && { data: e.response.data },
-    ...code !== void 0 && { code }
-  };
-}
-function causeCode(error) {
-  let current = error;
-  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
-    const code = current.code;
-    if (typeof code === "string") return code;
-    current = current.cause ?? current.error;
-  }
-  return void 0;
-}
-function isTransient(error) {
-  if (error instanceof OidcTokenError) return error.transient;
-  const cause = error instanceof ExplainedError ? error.failure : httpFailure(error);
-  if (!cause) return false;
-  if (cause.status !== void 0) return TRANSIENT_STATUS(cause.status);
-  return cause.code === void 0 || TRANSIENT_CODES.has(cause.code);
-}
-var ExplainedError = class extends GoogleCloudAuthError {
-  constructor(message, failure) {
-    super(message);
-    this.failure = failure;
-  }
-  failure;
-};
-function explain(error, context, secrets, what = "Google Cloud authentication") {
-  if (error instanceof GoogleCloudAuthError) return error;
-  const failure = httpFailure(error);
-  const message = (text) => new ExplainedError(secrets.scrub(text), failure);
-  if (!failure) return message(`${what} failed: ${errorMessage(error)}`);
-  const endpoint = sameUrl(failure.url.split("?")[0] ?? failure.url);
-  const unreachable = failure.status === void 0;
-  const transport = unreachable ? `could not reach ${endpoint}${failure.code ? ` (${failure.code})` : ""}, even after retries` : `${endpoint} answered HTTP ${failure.status}${TRANSIENT_STATUS(failure.status ?? 0) ? ", even after retries" : ""}`;
-  if (endpoint === sameUrl(context.impersonationUrl) || endpoint.endsWith(":generateAccessToken")) {
-    return message(impersonationMessage(failure, context, transport));
-  }
-  if (endpoint === sameUrl(context.tokenUrl)) {
-    return message(stsMessage(failure, context, transport));
-  }
-  return message(`${what} failed: ${transport}: ${googleErrorText(failure.data) ?? errorMessage(error)}`);
+function explainIdTokenFailure(error, audience, env = process.env) {
+  if (!canRequestIdToken(env)) return missingIdTokenError(PROVIDER_INPUT);
+  const status = error instanceof IdTokenError ? error.status : statusOf(error);
+  const code = networkErrorCode(error);
+  const reason = status === void 0 ? code === void 0 ? errorMessage(error) : `could not reach the GitHub OIDC endpoint (${code}), even after retries` : `${errorMessage(error)}${isTransientStatus(status) ? ", even after retries" : ""}`;
+  const hint = status === 401 || status === 403 ? " The runner refused the request token: the job needs `permissions: id-token: write`." : "";
+  return new GoogleCloudAuthError(`Could not get a GitHub OIDC token for audience "${audience}": ${reason}.${hint}`);
 }
 function stsMessage(failure, context, transport) {
   const provider = context.provider ?? "the workload identity provider";
@@ -11361,11 +11137,33 @@ function impersonationMessage(failure, context, transport) {
   }
   return `Could not impersonate ${account}: ${transport}${suffix(google)}.`;
 }
-function memberHint(provider) {
+function memberHint(provider, repository = process.env.GITHUB_REPOSITORY) {
   const { projectNumber, pool } = providerParts(provider);
   const poolName = `//iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${pool}`;
-  const repository = process.env.GITHUB_REPOSITORY;
-  return repository ? `principalSet:${poolName}/attribute.repository/${repository}` : `principalSet:${poolName}/attribute.repository/OWNER/REPO`;
+  return `principalSet:${poolName}/attribute.repository/${repository || "OWNER/REPO"}`;
+}
+function httpFailure(error) {
+  if (!error || typeof error !== "object") return void 0;
+  const e = error;
+  const raw = e.config?.url ?? e.response?.config?.url;
+  const url = typeof raw === "string" ? raw : raw instanceof URL ? raw.href : void 0;
+  if (url === void 0) return void 0;
+  const code = networkErrorCode(error) ?? causeCode(error);
+  return {
+    url,
+    ...typeof e.response?.status === "number" && { status: e.response.status },
+    ...e.response && { data: e.response.data },
+    ...code !== void 0 && { code }
+  };
+}
+function causeCode(error) {
+  let current = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const code = current.code;
+    if (typeof code === "string") return code;
+    current = current.cause ?? current.error;
+  }
+  return void 0;
 }
 function googleErrorText(data) {
   if (!data || typeof data !== "object") return typeof data === "string" && data.length < 300 ? data : void 0;
@@ -11381,59 +11179,6 @@ function googleErrorText(data) {
 function suffix(text) {
   return text ? `, ${text}` : "";
 }
-async function withRetries(attempt, policy) {
-  for (let tried = 1; ; tried++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tried >= policy.attempts || !isTransient(error)) throw error;
-      const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 4 ** (tried - 1));
-      info(
-        `Google Cloud authentication failed for a transient reason; trying again in ${Math.round(delay / 100) / 10}s (${errorMessage(error)})`
-      );
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-var RefreshingTokenSource = class {
-  constructor(kind, principal, mint, secrets, now) {
-    this.kind = kind;
-    this.principal = principal;
-    this.mint = mint;
-    this.secrets = secrets;
-    this.now = now;
-  }
-  kind;
-  principal;
-  mint;
-  secrets;
-  now;
-  #current;
-  #pending;
-  async getAccessToken() {
-    const current = this.#current;
-    if (current && (current.refreshAt === void 0 || this.now() < current.refreshAt)) return current.token;
-    this.#pending ??= this.#refresh().finally(() => {
-      this.#pending = void 0;
-    });
-    return this.#pending;
-  }
-  invalidate() {
-    this.#current = void 0;
-  }
-  async #refresh() {
-    const minted = await this.mint();
-    this.secrets.add(minted.token);
-    let refreshAt;
-    if (minted.expiresAt !== void 0) {
-      const remaining = Math.max(0, minted.expiresAt - Date.now());
-      refreshAt = this.now() + remaining - Math.min(MAX_REFRESH_MARGIN_MS, remaining / 2);
-    }
-    this.#current = { token: minted.token, ...refreshAt !== void 0 && { refreshAt } };
-    debug(`Google Cloud access token for ${this.principal} (${this.kind}) obtained`);
-    return minted.token;
-  }
-};
 function sameUrl(url) {
   if (url === void 0) return "";
   try {
@@ -11442,11 +11187,292 @@ function sameUrl(url) {
     return url;
   }
 }
-function joinUrl(base, path) {
-  return base.replace(/\/+$/, "") + path;
+
+// src/gcp/impersonate.ts
+var IMPERSONATION_LIFETIME_SECONDS = 3600;
+function impersonationUrl(iamCredentialsEndpoint, serviceAccount) {
+  return `${iamCredentialsEndpoint.replace(/\/+$/, "")}/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`;
 }
+function serviceAccountOf(url) {
+  if (url === void 0) return void 0;
+  return /\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(url)?.[1];
+}
+async function generateAccessToken(transporter, url, federatedToken, scopes) {
+  const response = await transporter.request({
+    url,
+    method: "POST",
+    headers: { authorization: `Bearer ${federatedToken}`, "content-type": "application/json" },
+    data: { scope: scopes, lifetime: `${IMPERSONATION_LIFETIME_SECONDS}s` },
+    responseType: "json"
+  });
+  const { accessToken, expireTime } = response.data;
+  if (typeof accessToken !== "string" || accessToken === "") {
+    throw new Error(`IAM Credentials answered without an access token (${url})`);
+  }
+  const expiry = typeof expireTime === "string" ? Date.parse(expireTime) : NaN;
+  return { access_token: accessToken, expiry_date: Number.isNaN(expiry) ? Date.now() + 36e5 : expiry };
+}
+
+// src/gcp/transport.ts
+var import_google_auth_library = __toESM(require_src4(), 1);
+var REQUEST_TIMEOUT_MS = 3e4;
+var REFRESH_MARGIN_MS = 2 * 6e4;
+function clientOptions(transporter) {
+  return {
+    transporter,
+    eagerRefreshThresholdMillis: REFRESH_MARGIN_MS,
+    // Skips the library's debug-logging interceptors, which print token responses.
+    useAuthRequestParameters: false
+  };
+}
+function googleTransporter(options = {}) {
+  const transporter = new import_google_auth_library.gaxios.Gaxios({
+    fetchImplementation: retryingFetch(options),
+    // A pattern that matches every URL: gaxios never picks a proxy (nor loads its proxy agent,
+    // which does not survive bundling); proxiedFetch applies HTTPS_PROXY / NO_PROXY itself.
+    noProxy: [/(?:)/],
+    // google-auth-library asks for gaxios retries on each token request; retryingFetch retries.
+    retryConfig: { retry: 0, noResponseRetries: 0 }
+  });
+  transporter.interceptors.request.add({
+    resolved: (config) => {
+      const match = /^Bearer\s+(\S+)$/i.exec(config.headers.get("authorization") ?? "");
+      if (match) maskSecret(match[1]);
+      return Promise.resolve(config);
+    }
+  });
+  transporter.interceptors.response.add({
+    resolved: (response) => {
+      const data = response.data;
+      if (data && typeof data === "object") {
+        for (const field of ["access_token", "accessToken", "id_token", "value", "token"]) {
+          const value = data[field];
+          if (typeof value === "string") maskSecret(value);
+        }
+      }
+      return Promise.resolve(response);
+    }
+  });
+  return transporter;
+}
+var TransientResponse = class extends Error {
+  constructor(response) {
+    super(`HTTP ${response.status}`);
+    this.response = response;
+    this.status = response.status;
+    const afterMs = parseRetryAfter(response.headers.get("retry-after"));
+    if (afterMs !== void 0) this.retryAfterMs = afterMs;
+  }
+  response;
+  status;
+  retryAfterMs;
+};
+function retryingFetch(options = {}) {
+  const send = options.fetch ?? proxiedFetch;
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    const body = init?.body;
+    const replayable = body === void 0 || body === null || typeof body === "string" || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+    try {
+      return await retry(
+        async () => {
+          const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+          const response = await send(input, {
+            ...init,
+            signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal
+          });
+          if (isTransientStatus(response.status)) throw new TransientResponse(response);
+          return response;
+        },
+        {
+          policy: replayable ? GOOGLE_TOKEN : { ...GOOGLE_TOKEN, attempts: 1 },
+          ...options.clock !== void 0 && { clock: options.clock },
+          onRetry: ({ delayMs, reason, error }) => {
+            if (error instanceof TransientResponse) void error.response.body?.cancel();
+            info(`${url.origin}${url.pathname}: ${reason}; trying again in ${(delayMs / 1e3).toFixed(1)} s`);
+          }
+        }
+      );
+    } catch (error) {
+      if (error instanceof TransientResponse) return error.response;
+      throw error;
+    }
+  };
+}
+
+// src/gcp/adc.ts
+var CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
+async function applicationDefaultPlan(file, transporter) {
+  const json = await readCredentialsFile(file);
+  const impersonationUrl2 = stringField(json, "service_account_impersonation_url");
+  const serviceAccount = serviceAccountOf(impersonationUrl2);
+  const provider = stringField(json, "audience")?.replace(/^\/\/iam\.googleapis\.com\//, "");
+  const context = {
+    tokenUrl: stringField(json, "token_url") ?? "https://sts.googleapis.com/v1/token",
+    what: `Application Default Credentials (${file})`,
+    ...provider !== void 0 && { provider },
+    ...serviceAccount !== void 0 && { serviceAccount },
+    ...impersonationUrl2 !== void 0 && { impersonationUrl: impersonationUrl2 }
+  };
+  return {
+    kind: "application-default",
+    principal: serviceAccount ?? stringField(json, "client_email") ?? provider ?? stringField(json, "type") ?? "unknown",
+    context,
+    // Plain ADC (the library reads GOOGLE_APPLICATION_CREDENTIALS itself): the `credentials`
+    // and `keyFilename` options print deprecation warnings into the job log. A project ID is
+    // given because GoogleAuth otherwise looks one up before handing out any client (Cloud
+    // Resource Manager, `gcloud`, the metadata server); nothing here uses it.
+    newClient: () => new import_google_auth_library2.GoogleAuth({
+      projectId: stringField(json, "project_id") ?? "unused",
+      scopes: [CLOUD_PLATFORM],
+      clientOptions: clientOptions(transporter)
+    }).getClient()
+  };
+}
+async function readCredentialsFile(file) {
+  try {
+    const parsed = JSON.parse(await readFile(file, "utf8"));
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("it is not a JSON object");
+    return parsed;
+  } catch (error) {
+    const reason = error.code === "ENOENT" ? "does not exist" : `cannot be used: ${errorMessage(error)}`;
+    throw new GoogleCloudAuthError(
+      `GOOGLE_APPLICATION_CREDENTIALS points at ${file}, which ${reason}. Run the step that writes it (e.g. google-github-actions/auth) first, or set ${PROVIDER_INPUT} instead.`
+    );
+  }
+}
+function stringField(json, name) {
+  const value = json[name];
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+
+// src/gcp/federated.ts
+var import_google_auth_library3 = __toESM(require_src4(), 1);
+var CLOUD_PLATFORM2 = "https://www.googleapis.com/auth/cloud-platform";
+function federatedPlan(settings, transporter, options = {}) {
+  const provider = settings.workloadIdentityProvider;
+  const serviceAccount = settings.serviceAccount;
+  const audience = settings.audience ?? defaultAudience(provider);
+  const tokenUrl = `${settings.stsEndpoint.replace(/\/+$/, "")}/v1/token`;
+  const impersonation = serviceAccount === void 0 ? void 0 : impersonationUrl(settings.iamCredentialsEndpoint, serviceAccount);
+  const context = {
+    provider,
+    audience,
+    tokenUrl,
+    ...serviceAccount !== void 0 && { serviceAccount },
+    ...impersonation !== void 0 && { impersonationUrl: impersonation }
+  };
+  const mint = async () => {
+    let subjectToken;
+    try {
+      subjectToken = await requestIdToken(audience, { ...options.clock !== void 0 && { clock: options.clock } });
+    } catch (error) {
+      throw explainIdTokenFailure(error, audience);
+    }
+    const federated = await exchangeToken(transporter, {
+      tokenUrl,
+      audience: stsAudience(provider),
+      subjectToken,
+      scopes: [CLOUD_PLATFORM2]
+    });
+    if (impersonation === void 0) return federated;
+    return generateAccessToken(transporter, impersonation, federated.access_token, [CLOUD_PLATFORM2]);
+  };
+  return {
+    kind: serviceAccount === void 0 ? "workload-identity-federation" : "service-account-impersonation",
+    principal: serviceAccount ?? provider,
+    context,
+    newClient: () => {
+      const client = new import_google_auth_library3.OAuth2Client(clientOptions(transporter));
+      client.refreshHandler = mint;
+      return Promise.resolve(client);
+    }
+  };
+}
+async function exchangeToken(transporter, exchange) {
+  const response = await transporter.request({
+    url: exchange.tokenUrl,
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    data: new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      audience: exchange.audience,
+      scope: exchange.scopes.join(" "),
+      requested_token_type: "urn:ietf:params:oauth:token-type:access_token",
+      subject_token: exchange.subjectToken,
+      subject_token_type: "urn:ietf:params:oauth:token-type:jwt"
+    }),
+    responseType: "json"
+  });
+  const { access_token: token, expires_in: expiresIn } = response.data;
+  if (typeof token !== "string" || token === "") {
+    throw new Error(`Google STS answered without an access token (${exchange.tokenUrl})`);
+  }
+  maskSecret(token);
+  const lifetimeSeconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : 3600;
+  return { access_token: token, expiry_date: Date.now() + lifetimeSeconds * 1e3 };
+}
+
+// src/gcp/source.ts
+async function createAccessTokenSource(options, env = process.env) {
+  checkCredentialInputs(options);
+  const transporter = googleTransporter(options.clock === void 0 ? {} : { clock: options.clock });
+  const provider = options.workloadIdentityProvider;
+  if (provider !== void 0) {
+    return new LibraryTokenSource(
+      federatedPlan({ ...options, workloadIdentityProvider: provider }, transporter, options)
+    );
+  }
+  const file = env.GOOGLE_APPLICATION_CREDENTIALS?.trim();
+  if (!file) return void 0;
+  return new LibraryTokenSource(await applicationDefaultPlan(file, transporter));
+}
+async function authenticate(options) {
+  const source = await createAccessTokenSource(options);
+  if (source === void 0) {
+    info(
+      "No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously."
+    );
+    return void 0;
+  }
+  await source.getAccessToken();
+  info(`Authenticated to Google Cloud: ${source.kind} as ${source.principal}`);
+  return source;
+}
+var LibraryTokenSource = class {
+  constructor(plan) {
+    this.plan = plan;
+    this.kind = plan.kind;
+    this.principal = plan.principal;
+  }
+  plan;
+  kind;
+  principal;
+  #client;
+  #pending;
+  getAccessToken() {
+    this.#pending ??= this.#get().finally(() => {
+      this.#pending = void 0;
+    });
+    return this.#pending;
+  }
+  async #get() {
+    const client = this.#client ??= this.plan.newClient();
+    try {
+      const { token } = await (await client).getAccessToken();
+      if (!token) throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${this.principal}.`);
+      maskSecret(token);
+      return token;
+    } catch (error) {
+      if (this.#client === client) this.#client = void 0;
+      throw explainFailure(error, this.plan.context);
+    }
+  }
+  invalidate() {
+    this.#client = void 0;
+  }
+};
 export {
-  GoogleCloudAuthError,
   authenticate,
   createAccessTokenSource
 };
