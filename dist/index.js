@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-YJHXN5VL.js");
+  const { run } = await import("./chunks/main-CPPZUPQ4.js");
   await run();
 }

@@ -277,7 +277,6 @@ describe('transient failures', () => {
     expect(fakes.isValidAccessToken(token)).toBeDefined()
     expect(statuses('sts')).toEqual(['reset', 'reset', 200])
     expect(fakes.oidc.issued).toBe(1)
-    console.error(JSON.stringify(stdout))
     expect(printed()).toMatch(/\/v1\/token: (ECONNRESET|UND_ERR_SOCKET); trying again in/)
   })
 
@@ -431,6 +430,19 @@ describe('application default credentials', () => {
     expect(fakes.isValidAccessToken(token)?.principal).toBe(fakes.serviceAccount)
     for (const secret of [...fakes.oidc.issuedTokens, ...fakes.tokens.issuedTokens()])
       expect(masked()).toContain(maskOf(secret))
+  })
+
+  test("an external_account file's exchange goes through the action's transport (retried)", async () => {
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = await writeAuthActionFile('retried.json', fakes.serviceAccount)
+    fakes.oidc.failNext(1, 503)
+    fakes.sts.failNext(1, 'reset')
+    fakes.iam.failNext(1, 429)
+    const source = await createAccessTokenSource(options({ workloadIdentityProvider: undefined }))
+    const token = await source!.getAccessToken()
+    expect(fakes.isValidAccessToken(token)?.principal).toBe(fakes.serviceAccount)
+    expect(statuses('oidc')).toEqual([503, 200])
+    expect(statuses('sts')).toEqual(['reset', 200])
+    expect(statuses('iam')).toEqual([429, 200])
   })
 
   test('an external_account file with a file credential_source', async () => {

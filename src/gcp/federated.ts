@@ -13,7 +13,7 @@ import { maskSecret } from '../secrets.js'
 import { type ExchangeContext, explainIdTokenFailure } from './explain.js'
 import { generateAccessToken, impersonationUrl } from './impersonate.js'
 import { defaultAudience, stsAudience } from './provider.js'
-import type { CredentialPlan } from './source.js'
+import type { CredentialPlan, TokenClient } from './source.js'
 import { clientOptions } from './transport.js'
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform'
@@ -55,38 +55,58 @@ export function federatedPlan(
     ...(impersonation !== undefined && { impersonationUrl: impersonation }),
   }
 
-  const mint = async (): Promise<MintedToken> => {
-    let subjectToken: string
+  const subjectToken = async (): Promise<string> => {
     try {
-      subjectToken = await requestIdToken(audience, { ...(options.clock !== undefined && { clock: options.clock }) })
+      return await requestIdToken(audience, { ...(options.clock !== undefined && { clock: options.clock }) })
     } catch (error) {
       throw explainIdTokenFailure(error, audience)
     }
-    const federated = await exchangeToken(transporter, {
-      tokenUrl,
-      audience: stsAudience(provider),
-      subjectToken,
-      scopes: [CLOUD_PLATFORM],
-    })
-    if (impersonation === undefined) return federated
-    return generateAccessToken(transporter, impersonation, federated.access_token, [CLOUD_PLATFORM])
   }
 
   return {
     kind: serviceAccount === undefined ? 'workload-identity-federation' : 'service-account-impersonation',
     principal: serviceAccount ?? provider,
     context,
-    newClient: () => {
-      const client = new OAuth2Client(clientOptions(transporter))
-      client.refreshHandler = mint
-      return Promise.resolve(client)
-    },
+    newClient: federatedClient(transporter, {
+      tokenUrl,
+      audience: stsAudience(provider),
+      subjectToken,
+      ...(impersonation !== undefined && { impersonationUrl: impersonation }),
+    }),
   }
 }
 
-export interface TokenExchange {
+export interface Federation {
   readonly tokenUrl: string
   /** `//iam.googleapis.com/projects/…/providers/…`. */
+  readonly audience: string
+  /** The external identity's token (a GitHub OIDC JWT), fetched anew for each exchange. */
+  readonly subjectToken: () => Promise<string>
+  /** IAM Credentials generateAccessToken URL, to impersonate a service account. */
+  readonly impersonationUrl?: string
+}
+
+/** Library clients that hold the federated (or impersonated) token and mint a new one when it runs out. */
+export function federatedClient(transporter: gaxios.Gaxios, federation: Federation): () => Promise<TokenClient> {
+  const mint = async (): Promise<MintedToken> => {
+    const federated = await exchangeToken(transporter, {
+      tokenUrl: federation.tokenUrl,
+      audience: federation.audience,
+      subjectToken: await federation.subjectToken(),
+      scopes: [CLOUD_PLATFORM],
+    })
+    if (federation.impersonationUrl === undefined) return federated
+    return generateAccessToken(transporter, federation.impersonationUrl, federated.access_token, [CLOUD_PLATFORM])
+  }
+  return () => {
+    const client = new OAuth2Client(clientOptions(transporter))
+    client.refreshHandler = mint
+    return Promise.resolve(client)
+  }
+}
+
+interface TokenExchange {
+  readonly tokenUrl: string
   readonly audience: string
   readonly subjectToken: string
   readonly scopes: readonly string[]

@@ -196,7 +196,7 @@ async function run() {
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-QIVEDJBQ.js");
+      const { authenticate } = await import("./source-QSKSSVWQ.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(

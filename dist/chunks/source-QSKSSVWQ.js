@@ -11065,7 +11065,7 @@ var require_src4 = __commonJS({
 });
 
 // src/gcp/adc.ts
-var import_google_auth_library2 = __toESM(require_src4(), 1);
+var import_google_auth_library3 = __toESM(require_src4(), 1);
 import { readFile } from "node:fs/promises";
 
 // src/gcp/explain.ts
@@ -11188,6 +11188,9 @@ function sameUrl(url) {
   }
 }
 
+// src/gcp/federated.ts
+var import_google_auth_library2 = __toESM(require_src4(), 1);
+
 // src/gcp/impersonate.ts
 var IMPERSONATION_LIFETIME_SECONDS = 3600;
 function impersonationUrl(iamCredentialsEndpoint, serviceAccount) {
@@ -11300,55 +11303,8 @@ function retryingFetch(options = {}) {
   };
 }
 
-// src/gcp/adc.ts
-var CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
-async function applicationDefaultPlan(file, transporter) {
-  const json = await readCredentialsFile(file);
-  const impersonationUrl2 = stringField(json, "service_account_impersonation_url");
-  const serviceAccount = serviceAccountOf(impersonationUrl2);
-  const provider = stringField(json, "audience")?.replace(/^\/\/iam\.googleapis\.com\//, "");
-  const context = {
-    tokenUrl: stringField(json, "token_url") ?? "https://sts.googleapis.com/v1/token",
-    what: `Application Default Credentials (${file})`,
-    ...provider !== void 0 && { provider },
-    ...serviceAccount !== void 0 && { serviceAccount },
-    ...impersonationUrl2 !== void 0 && { impersonationUrl: impersonationUrl2 }
-  };
-  return {
-    kind: "application-default",
-    principal: serviceAccount ?? stringField(json, "client_email") ?? provider ?? stringField(json, "type") ?? "unknown",
-    context,
-    // Plain ADC (the library reads GOOGLE_APPLICATION_CREDENTIALS itself): the `credentials`
-    // and `keyFilename` options print deprecation warnings into the job log. A project ID is
-    // given because GoogleAuth otherwise looks one up before handing out any client (Cloud
-    // Resource Manager, `gcloud`, the metadata server); nothing here uses it.
-    newClient: () => new import_google_auth_library2.GoogleAuth({
-      projectId: stringField(json, "project_id") ?? "unused",
-      scopes: [CLOUD_PLATFORM],
-      clientOptions: clientOptions(transporter)
-    }).getClient()
-  };
-}
-async function readCredentialsFile(file) {
-  try {
-    const parsed = JSON.parse(await readFile(file, "utf8"));
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("it is not a JSON object");
-    return parsed;
-  } catch (error) {
-    const reason = error.code === "ENOENT" ? "does not exist" : `cannot be used: ${errorMessage(error)}`;
-    throw new GoogleCloudAuthError(
-      `GOOGLE_APPLICATION_CREDENTIALS points at ${file}, which ${reason}. Run the step that writes it (e.g. google-github-actions/auth) first, or set ${PROVIDER_INPUT} instead.`
-    );
-  }
-}
-function stringField(json, name) {
-  const value = json[name];
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-
 // src/gcp/federated.ts
-var import_google_auth_library3 = __toESM(require_src4(), 1);
-var CLOUD_PLATFORM2 = "https://www.googleapis.com/auth/cloud-platform";
+var CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
 function federatedPlan(settings, transporter, options = {}) {
   const provider = settings.workloadIdentityProvider;
   const serviceAccount = settings.serviceAccount;
@@ -11362,31 +11318,40 @@ function federatedPlan(settings, transporter, options = {}) {
     ...serviceAccount !== void 0 && { serviceAccount },
     ...impersonation !== void 0 && { impersonationUrl: impersonation }
   };
-  const mint = async () => {
-    let subjectToken;
+  const subjectToken = async () => {
     try {
-      subjectToken = await requestIdToken(audience, { ...options.clock !== void 0 && { clock: options.clock } });
+      return await requestIdToken(audience, { ...options.clock !== void 0 && { clock: options.clock } });
     } catch (error) {
       throw explainIdTokenFailure(error, audience);
     }
-    const federated = await exchangeToken(transporter, {
-      tokenUrl,
-      audience: stsAudience(provider),
-      subjectToken,
-      scopes: [CLOUD_PLATFORM2]
-    });
-    if (impersonation === void 0) return federated;
-    return generateAccessToken(transporter, impersonation, federated.access_token, [CLOUD_PLATFORM2]);
   };
   return {
     kind: serviceAccount === void 0 ? "workload-identity-federation" : "service-account-impersonation",
     principal: serviceAccount ?? provider,
     context,
-    newClient: () => {
-      const client = new import_google_auth_library3.OAuth2Client(clientOptions(transporter));
-      client.refreshHandler = mint;
-      return Promise.resolve(client);
-    }
+    newClient: federatedClient(transporter, {
+      tokenUrl,
+      audience: stsAudience(provider),
+      subjectToken,
+      ...impersonation !== void 0 && { impersonationUrl: impersonation }
+    })
+  };
+}
+function federatedClient(transporter, federation) {
+  const mint = async () => {
+    const federated = await exchangeToken(transporter, {
+      tokenUrl: federation.tokenUrl,
+      audience: federation.audience,
+      subjectToken: await federation.subjectToken(),
+      scopes: [CLOUD_PLATFORM]
+    });
+    if (federation.impersonationUrl === void 0) return federated;
+    return generateAccessToken(transporter, federation.impersonationUrl, federated.access_token, [CLOUD_PLATFORM]);
+  };
+  return () => {
+    const client = new import_google_auth_library2.OAuth2Client(clientOptions(transporter));
+    client.refreshHandler = mint;
+    return Promise.resolve(client);
   };
 }
 async function exchangeToken(transporter, exchange) {
@@ -11411,6 +11376,96 @@ async function exchangeToken(transporter, exchange) {
   maskSecret(token);
   const lifetimeSeconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : 3600;
   return { access_token: token, expiry_date: Date.now() + lifetimeSeconds * 1e3 };
+}
+
+// src/gcp/adc.ts
+var CLOUD_PLATFORM2 = "https://www.googleapis.com/auth/cloud-platform";
+async function applicationDefaultPlan(file, transporter) {
+  const json = await readCredentialsFile(file);
+  const impersonationUrl2 = stringField(json, "service_account_impersonation_url");
+  const serviceAccount = serviceAccountOf(impersonationUrl2);
+  const provider = stringField(json, "audience")?.replace(/^\/\/iam\.googleapis\.com\//, "");
+  const context = {
+    tokenUrl: stringField(json, "token_url") ?? "https://sts.googleapis.com/v1/token",
+    what: `Application Default Credentials (${file})`,
+    ...provider !== void 0 && { provider },
+    ...serviceAccount !== void 0 && { serviceAccount },
+    ...impersonationUrl2 !== void 0 && { impersonationUrl: impersonationUrl2 }
+  };
+  const principal = serviceAccount ?? stringField(json, "client_email") ?? provider ?? stringField(json, "type") ?? "unknown";
+  const subjectToken = oidcSubjectToken(json, transporter);
+  const audience = stringField(json, "audience");
+  if (subjectToken !== void 0 && audience !== void 0) {
+    return {
+      kind: "application-default",
+      principal,
+      context,
+      newClient: federatedClient(transporter, {
+        tokenUrl: context.tokenUrl,
+        audience,
+        subjectToken,
+        ...impersonationUrl2 !== void 0 && { impersonationUrl: impersonationUrl2 }
+      })
+    };
+  }
+  return {
+    kind: "application-default",
+    principal,
+    context,
+    // Plain ADC (the library reads GOOGLE_APPLICATION_CREDENTIALS itself): the `credentials`
+    // and `keyFilename` options print deprecation warnings into the job log. A project ID is
+    // given because GoogleAuth otherwise looks one up before handing out any client (Cloud
+    // Resource Manager, `gcloud`, the metadata server); nothing here uses it.
+    newClient: () => new import_google_auth_library3.GoogleAuth({
+      projectId: stringField(json, "project_id") ?? "unused",
+      scopes: [CLOUD_PLATFORM2],
+      clientOptions: clientOptions(transporter)
+    }).getClient()
+  };
+}
+async function readCredentialsFile(file) {
+  try {
+    const parsed = JSON.parse(await readFile(file, "utf8"));
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("it is not a JSON object");
+    return parsed;
+  } catch (error) {
+    const reason = error.code === "ENOENT" ? "does not exist" : `cannot be used: ${errorMessage(error)}`;
+    throw new GoogleCloudAuthError(
+      `GOOGLE_APPLICATION_CREDENTIALS points at ${file}, which ${reason}. Run the step that writes it (e.g. google-github-actions/auth) first, or set ${PROVIDER_INPUT} instead.`
+    );
+  }
+}
+var OIDC_TOKEN_TYPES = /* @__PURE__ */ new Set(["urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"]);
+function oidcSubjectToken(json, transporter) {
+  const source = json.credential_source;
+  if (json.type !== "external_account" || !OIDC_TOKEN_TYPES.has(String(json.subject_token_type))) return void 0;
+  if (!source || typeof source !== "object") return void 0;
+  const { url, file, headers, format } = source;
+  const { type, subject_token_field_name: field } = format ?? {};
+  const pick = (text) => {
+    const value = type === "json" ? JSON.parse(text)[String(field)] : text.trim();
+    if (typeof value !== "string" || value === "") {
+      throw new Error(`credential_source gave no subject token${type === "json" ? ` in field "${String(field)}"` : ""}`);
+    }
+    maskSecret(value);
+    return value;
+  };
+  if (typeof url === "string") {
+    return async () => {
+      const response = await transporter.request({
+        url,
+        ...headers !== null && typeof headers === "object" && { headers },
+        responseType: "text"
+      });
+      return pick(response.data);
+    };
+  }
+  if (typeof file === "string") return async () => pick(await readFile(file, "utf8"));
+  return void 0;
+}
+function stringField(json, name) {
+  const value = json[name];
+  return typeof value === "string" && value !== "" ? value : void 0;
 }
 
 // src/gcp/source.ts
