@@ -18,7 +18,7 @@ export async function run(): Promise<void> {
     const plan = await phase('Check the image source', () => inspectSource(request))
 
     const credentials = await phase('Authenticate to Google Cloud', async () => {
-      const { authenticate } = await import('./gcp/credentials.js')
+      const { authenticate } = await import('./gcp/source.js')
       return authenticate(settings.gcp)
     })
     const image = await phase(settings.dryRun ? 'Resolve the image (dry run)' : 'Publish the image', () =>

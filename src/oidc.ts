@@ -4,7 +4,6 @@
 // the retries are the same as for every other request.
 import { InputError } from './errors.js'
 import { GOOGLE_TOKEN } from './net/budget.js'
-import { proxiedFetch } from './net/proxy.js'
 import { type Clock, type RetryPolicy, retry } from './net/retry.js'
 import { maskSecret } from './secrets.js'
 
@@ -51,6 +50,9 @@ export async function requestIdToken(audience: string, options: IdTokenOptions =
   maskSecret(requestToken)
   const url = new URL(requestUrl)
   url.searchParams.set('audience', audience)
+  // Loaded here, not at the top: readSettings uses the checks above, and a run that fails on
+  // its inputs should not load the HTTP stack (undici) first.
+  const { proxiedFetch } = await import('./net/proxy.js')
 
   return retry(
     async () => {

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { type ImageReference, imageName, isLoopbackHost, parseImageReference } from './image/reference.js'
+import { checkGoogleCloud } from './gcp/preflight.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { validateManifestPatterns } from './manifests/patterns.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
@@ -96,6 +97,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // base == branch is checked once the base is known (readManifestTarget), default branch included.
   const branch = branchInput('branch') ?? `deploy/${imageName(image)}`
 
+  const gcp = readGcp()
+  checkGoogleCloud(gcp, image, env)
+
   return {
     image,
     source,
@@ -109,7 +113,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
-    gcp: readGcp(),
+    gcp,
     run,
   }
 }
@@ -157,12 +161,6 @@ function readGcp(): GcpSettings {
   const workloadIdentityProvider = provider === undefined ? undefined : parseWorkloadIdentityProvider(provider)
   const account = optional('service-account')
   const serviceAccount = account === undefined ? undefined : validateServiceAccountEmail(account)
-  if (serviceAccount !== undefined && workloadIdentityProvider === undefined) {
-    throw new InputError(
-      'service-account',
-      'needs workload-identity-provider: the federated identity that impersonates the service account.',
-    )
-  }
   const audience = optional('audience')
   return {
     ...(workloadIdentityProvider !== undefined && { workloadIdentityProvider }),

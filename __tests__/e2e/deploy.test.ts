@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { access, writeFile } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { type ActionRun, runAction } from '../../test-support/action-runner.js'
@@ -124,42 +124,6 @@ describe('keyless auth and native push', () => {
     expect(result.outputs.digest).toBe(digest)
     expect(registryWrites()).toBe(writes)
     expect(await stack.github.readFile('main', 'apps/api/deployment.yaml')).toContain(`acme/api:1.0.0@${digest}`)
-    expectNoSecrets(result)
-  })
-
-  test('Application Default Credentials from an external_account file', async () => {
-    // Inside the stack's workspace, so it goes when the stack closes, whatever the outcome.
-    const file = path.join(stack.workspace, 'adc-credentials.json')
-    const oidcEnv = stack.gcp.env()
-    await writeFile(
-      file,
-      JSON.stringify({
-        type: 'external_account',
-        audience: `//iam.googleapis.com/${stack.gcp.provider}`,
-        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-        token_url: `${stack.gcp.stsEndpoint}/v1/token`,
-        credential_source: {
-          url: `${oidcEnv.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${encodeURIComponent(`https://iam.googleapis.com/${stack.gcp.provider}`)}`,
-          headers: { Authorization: `Bearer ${oidcEnv.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
-          format: { type: 'json', subject_token_field_name: 'value' },
-        },
-      }),
-    )
-    const { entries } = await stack.layout('layouts/jobs', [{ layers: [{ size: 5000, seed: 3 }], refName: '3.0.0' }])
-
-    const result = await stack.run(
-      {
-        image: `${stack.repository('acme/jobs')}:3.0.0`,
-        source: 'layouts/jobs',
-        manifests: 'apps/jobs/deployment.yaml',
-        mode: 'push',
-        'workload-identity-provider': '',
-      },
-      { GOOGLE_APPLICATION_CREDENTIALS: file },
-    )
-
-    expect(result.errors).toEqual([])
-    expect(result.outputs.digest).toBe(entries[0]!.digest)
     expectNoSecrets(result)
   })
 

@@ -43,7 +43,16 @@ describe('parseWorkloadIdentityProvider', () => {
       /location "global", not "us-central1"/,
     ],
     ['no location', 'projects/123456789012/workloadIdentityPools/github-pool/providers/github', /has no location/],
-    ['a workforce pool', 'locations/global/workforcePools/staff/providers/github', /not a full resource name/],
+    [
+      'a workforce pool',
+      'locations/global/workforcePools/staff/providers/github',
+      /this is a workforce pool \(for people\)/,
+    ],
+    [
+      'a workforce pool in the audience form',
+      '//iam.googleapis.com/locations/global/workforcePools/staff/providers/github',
+      /workforce pool.*workloadIdentityPools/,
+    ],
     [
       'a workforce pool under a project',
       'projects/123456789012/locations/global/workforcePools/staff/providers/github',

@@ -25,6 +25,14 @@ export function parseWorkloadIdentityProvider(value: string): string {
   }
 
   const parts = name.split('/')
+  // Before the shape checks: a workforce pool provider (`locations/global/workforcePools/…`)
+  // has no `projects/` prefix, and would otherwise only be called "not a full resource name".
+  if (parts.includes('workforcePools')) {
+    throw providerError(
+      value,
+      `this is a workforce pool (for people); GitHub Actions needs a workload identity pool: ${SHAPE}.`,
+    )
+  }
   if (parts[0] !== 'projects' || parts.length < 2) {
     throw providerError(
       value,
@@ -48,12 +56,6 @@ export function parseWorkloadIdentityProvider(value: string): string {
     throw providerError(
       value,
       `workload identity pools live in location "global", not "${location}"; expected ${SHAPE}.`,
-    )
-  }
-  if (poolsKey === 'workforcePools') {
-    throw providerError(
-      value,
-      `this is a workforce pool (for people); GitHub Actions needs a workload identity pool: ${SHAPE}.`,
     )
   }
   if (poolsKey !== 'workloadIdentityPools' || !pool) {

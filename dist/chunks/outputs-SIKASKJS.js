@@ -10,10 +10,11 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-HKA5XW2E.js";
+} from "./chunk-2X4LQR2R.js";
 import {
   templateValues
 } from "./chunk-QQBWU7R6.js";
+import "./chunk-SBMSZWOA.js";
 import {
   formatBytes
 } from "./chunk-PPAZEXYU.js";
@@ -27,7 +28,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-525G4DJI.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

@@ -4,12 +4,13 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-HKA5XW2E.js";
+} from "./chunk-2X4LQR2R.js";
 import "./chunk-QQBWU7R6.js";
+import "./chunk-SBMSZWOA.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-525G4DJI.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

@@ -6,6 +6,9 @@ import {
   templateValues
 } from "./chunk-QQBWU7R6.js";
 import {
+  systemClock
+} from "./chunk-SBMSZWOA.js";
+import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
 import {
@@ -20,7 +23,7 @@ import {
   debug,
   info,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-525G4DJI.js";
 import {
   __commonJS,
   __require,
@@ -13106,12 +13109,6 @@ function isReferenceAlreadyExists(error) {
 function isPullRequestAlreadyExists(error) {
   return statusOf(error) === 422 && /a pull request already exists/i.test(gitHubMessage(error));
 }
-
-// src/net/retry.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
 
 // src/gitops/client.ts
 var DEFAULTS2 = {

@@ -1,13 +1,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-D4BR2SFZ.js";
+} from "./chunk-SHXYBUCN.js";
 import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
 } from "./chunk-QQBWU7R6.js";
+import "./chunk-SBMSZWOA.js";
 import {
   imageName,
   isLoopbackHost,
@@ -22,7 +24,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-525G4DJI.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -57,6 +59,8 @@ function readSettings(env = process.env) {
   const [owner, repo] = gitopsRepository.split("/");
   const base = branchInput("base");
   const branch = branchInput("branch") ?? `deploy/${imageName(image)}`;
+  const gcp = readGcp();
+  checkGoogleCloud(gcp, image, env);
   return {
     image,
     source,
@@ -70,7 +74,7 @@ function readSettings(env = process.env) {
     dryRun: bool("dry-run"),
     templates: readTemplates(example),
     labels: readLabels(example),
-    gcp: readGcp(),
+    gcp,
     run: run2
   };
 }
@@ -109,12 +113,6 @@ function readGcp() {
   const workloadIdentityProvider = provider === void 0 ? void 0 : parseWorkloadIdentityProvider(provider);
   const account = optional("service-account");
   const serviceAccount = account === void 0 ? void 0 : validateServiceAccountEmail(account);
-  if (serviceAccount !== void 0 && workloadIdentityProvider === void 0) {
-    throw new InputError(
-      "service-account",
-      "needs workload-identity-provider: the federated identity that impersonates the service account."
-    );
-  }
   const audience = optional("audience");
   return {
     ...workloadIdentityProvider !== void 0 && { workloadIdentityProvider },
@@ -187,14 +185,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-IEH3G5HN.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-ZUASO3YN.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-SC5GYQ4M.js");
+    const { inspectSource, publishImage } = await import("./publish-VYT6PPIZ.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-G5E6O7SR.js");
+      const { authenticate } = await import("./source-3T3EYKY2.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -205,7 +203,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-WHXOUUOJ.js");
+    const { setOutputs } = await import("./outputs-SIKASKJS.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

@@ -1,23 +1,36 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  GOOGLE_TOKEN,
+  IdTokenError,
   PROVIDER_INPUT,
   SERVICE_ACCOUNT_INPUT,
+  canRequestIdToken,
+  checkCredentialInputs,
   defaultAudience,
-  parseWorkloadIdentityProvider,
+  maskSecret,
+  missingIdTokenError,
   providerParts,
-  stsAudience,
-  validateServiceAccountEmail
-} from "./chunk-D4BR2SFZ.js";
+  requestIdToken,
+  scrubSecrets,
+  stsAudience
+} from "./chunk-SHXYBUCN.js";
+import {
+  proxiedFetch
+} from "./chunk-C63N2ZJB.js";
+import {
+  isTransientStatus,
+  networkErrorCode,
+  parseRetryAfter,
+  retry,
+  statusOf
+} from "./chunk-SBMSZWOA.js";
 import {
   InputError,
   errorMessage
 } from "./chunk-PZGVM4CR.js";
 import {
-  debug,
-  getIDToken,
-  info,
-  setSecret
-} from "./chunk-X2EAKSFU.js";
+  info
+} from "./chunk-525G4DJI.js";
 import {
   __commonJS,
   __require,
@@ -4877,7 +4890,7 @@ var require_oauth2client = __commonJS({
       ClientAuthentication2["ClientSecretBasic"] = "ClientSecretBasic";
       ClientAuthentication2["None"] = "None";
     })(ClientAuthentication || (exports.ClientAuthentication = ClientAuthentication = {}));
-    var OAuth2Client = class _OAuth2Client extends authclient_1.AuthClient {
+    var OAuth2Client2 = class _OAuth2Client extends authclient_1.AuthClient {
       redirectUri;
       certificateCache = {};
       certificateExpiry = null;
@@ -5524,7 +5537,7 @@ var require_oauth2client = __commonJS({
         return expiryDate ? expiryDate <= (/* @__PURE__ */ new Date()).getTime() + this.eagerRefreshThresholdMillis : false;
       }
     };
-    exports.OAuth2Client = OAuth2Client;
+    exports.OAuth2Client = OAuth2Client2;
   }
 });
 
@@ -8384,7 +8397,7 @@ var require_identitypoolclient = __commonJS({
     var certificatesubjecttokensupplier_1 = require_certificatesubjecttokensupplier();
     var stscredentials_1 = require_stscredentials();
     var gaxios_1 = require_src();
-    var IdentityPoolClient2 = class _IdentityPoolClient extends baseexternalclient_1.BaseExternalAccountClient {
+    var IdentityPoolClient = class _IdentityPoolClient extends baseexternalclient_1.BaseExternalAccountClient {
       subjectTokenSupplier;
       /**
        * Instantiate an IdentityPoolClient instance using the provided JSON
@@ -8479,7 +8492,7 @@ var require_identitypoolclient = __commonJS({
         return subjectToken;
       }
     };
-    exports.IdentityPoolClient = IdentityPoolClient2;
+    exports.IdentityPoolClient = IdentityPoolClient;
   }
 });
 
@@ -9745,14 +9758,14 @@ var require_gdchclient = __commonJS({
         const encodedSignature = this.base64UrlEncode(signature);
         return `${signingInput}.${encodedSignature}`;
       }
-      async requestAsync(opts, retry = false) {
+      async requestAsync(opts, retry2 = false) {
         if (this.caCertPath && !opts.agent) {
           const url = (opts.url || "").toString();
           if (!url.includes("googleapis.com") && !url.includes("google.com")) {
             opts.agent = await this.getCaAgent();
           }
         }
-        return super.requestAsync(opts, retry);
+        return super.requestAsync(opts, retry2);
       }
       getCaAgent() {
         if (!this.caCertPath) {
@@ -11053,274 +11066,39 @@ var require_src4 = __commonJS({
   }
 });
 
-// src/gcp/credentials.ts
-var import_google_auth_library = __toESM(require_src4(), 1);
+// src/gcp/adc.ts
+var import_google_auth_library3 = __toESM(require_src4(), 1);
 import { readFile } from "node:fs/promises";
+
+// src/gcp/explain.ts
 var GoogleCloudAuthError = class extends Error {
   constructor(message) {
-    super(message);
+    super(scrubSecrets(message));
     this.name = "GoogleCloudAuthError";
   }
 };
-var CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
-var JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
-var DEFAULT_RETRY = { attempts: 3, initialDelayMs: 1e3, maxDelayMs: 1e4 };
-var MAX_REFRESH_MARGIN_MS = 5 * 60 * 1e3;
-var TRANSIENT_STATUS = (status) => status === 408 || status === 429 || status >= 500;
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "UND_ERR_SOCKET",
-  "TimeoutError"
-]);
-async function createAccessTokenSource(options) {
-  const secrets = new SecretRegister();
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
-  const now = options.now ?? Date.now;
-  if (options.workloadIdentityProvider?.trim()) {
-    const source2 = federatedSource(options, secrets);
-    return new RefreshingTokenSource(source2.kind, source2.principal, () => withRetries(source2.mint, retry), secrets, now);
+function explainFailure(error, context) {
+  if (error instanceof GoogleCloudAuthError || error instanceof InputError) return error;
+  const what = context.what ?? "Google Cloud authentication";
+  const failure = httpFailure(error);
+  if (!failure) return new GoogleCloudAuthError(`${what} failed: ${errorMessage(error)}`);
+  const endpoint = sameUrl(failure.url.split("?")[0] ?? failure.url);
+  const transport = failure.status === void 0 ? `could not reach ${endpoint}${failure.code ? ` (${failure.code})` : ""}, even after retries` : `${endpoint} answered HTTP ${failure.status}${isTransientStatus(failure.status) ? ", even after retries" : ""}`;
+  if (endpoint === sameUrl(context.impersonationUrl) || endpoint.endsWith(":generateAccessToken")) {
+    return new GoogleCloudAuthError(impersonationMessage(failure, context, transport));
   }
-  if (options.serviceAccount?.trim()) {
-    throw new InputError(
-      SERVICE_ACCOUNT_INPUT,
-      `impersonation starts from a federated identity: set ${PROVIDER_INPUT} too, or drop ${SERVICE_ACCOUNT_INPUT} when GOOGLE_APPLICATION_CREDENTIALS already names the account.`
-    );
-  }
-  if (options.audience?.trim()) {
-    throw new InputError("audience", `applies only with ${PROVIDER_INPUT}; set that input or drop audience.`);
-  }
-  const file = process.env.GOOGLE_APPLICATION_CREDENTIALS?.trim();
-  if (!file) return void 0;
-  const source = await applicationDefaultSource(file, secrets);
-  return new RefreshingTokenSource(source.kind, source.principal, () => withRetries(source.mint, retry), secrets, now);
-}
-async function authenticate(options) {
-  const source = await createAccessTokenSource(options);
-  if (source === void 0) {
-    info(
-      "No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously."
-    );
-    return void 0;
-  }
-  await source.getAccessToken();
-  info(`Authenticated to Google Cloud: ${source.kind} as ${source.principal}`);
-  return source;
-}
-function federatedSource(options, secrets) {
-  const provider = parseWorkloadIdentityProvider(options.workloadIdentityProvider ?? "");
-  const serviceAccount = options.serviceAccount?.trim() ? validateServiceAccountEmail(options.serviceAccount) : void 0;
-  const audience = options.audience?.trim() || defaultAudience(provider);
-  requireOidcEnvironment();
-  secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-  const tokenUrl = joinUrl(options.stsEndpoint, "/v1/token");
-  const impersonationUrl = serviceAccount ? joinUrl(options.iamCredentialsEndpoint, `/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`) : void 0;
-  const context = {
-    provider,
-    audience,
-    tokenUrl,
-    ...serviceAccount && { serviceAccount },
-    ...impersonationUrl && { impersonationUrl }
-  };
-  const mint = async () => {
-    const client = new import_google_auth_library.IdentityPoolClient({
-      audience: stsAudience(provider),
-      subject_token_type: JWT_TOKEN_TYPE,
-      token_url: tokenUrl,
-      ...impersonationUrl && { service_account_impersonation_url: impersonationUrl },
-      scopes: [CLOUD_PLATFORM],
-      subject_token_supplier: { getSubjectToken: () => githubOidcToken(audience, secrets) },
-      transporter: maskingTransporter(secrets),
-      // Skips the library's debug-logging interceptors, which print token responses.
-      useAuthRequestParameters: false
-    });
-    try {
-      const { token } = await client.getAccessToken();
-      if (!token)
-        throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${serviceAccount ?? provider}.`);
-      secrets.add(token);
-      return {
-        token,
-        ...typeof client.credentials.expiry_date === "number" && { expiresAt: client.credentials.expiry_date }
-      };
-    } catch (error) {
-      throw explain(error, context, secrets);
-    }
-  };
-  return {
-    kind: serviceAccount ? "service-account-impersonation" : "workload-identity-federation",
-    principal: serviceAccount ?? provider,
-    mint
-  };
-}
-function requireOidcEnvironment() {
-  if (process.env.ACTIONS_ID_TOKEN_REQUEST_URL && process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) return;
-  throw new GoogleCloudAuthError(
-    `${PROVIDER_INPUT} is set, but this job cannot request a GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). Give the workflow or job \`permissions: id-token: write\` (plus \`contents: read\`: listing permissions drops the defaults). Pull requests from forks and Dependabot runs get no OIDC token at all; deploy from push or workflow_dispatch events instead.`
+  if (endpoint === sameUrl(context.tokenUrl)) return new GoogleCloudAuthError(stsMessage(failure, context, transport));
+  return new GoogleCloudAuthError(
+    `${what} failed: ${transport}: ${googleErrorText(failure.data) ?? errorMessage(error)}`
   );
 }
-var OidcTokenError = class extends GoogleCloudAuthError {
-  constructor(message, transient) {
-    super(message);
-    this.transient = transient;
-  }
-  transient;
-};
-async function githubOidcToken(audience, secrets) {
-  let token;
-  try {
-    token = await getIDToken(audience);
-  } catch (error) {
-    const message = errorMessage(error).replace(/\s+/g, " ").trim();
-    const status = /Error Code\s*:\s*(\d{3})/.exec(message)?.[1];
-    const transient = status === void 0 || TRANSIENT_STATUS(Number(status));
-    throw new OidcTokenError(
-      `Could not get a GitHub OIDC token for audience "${audience}": ${secrets.scrub(message)}`,
-      transient
-    );
-  }
-  secrets.add(token);
-  return token;
-}
-async function applicationDefaultSource(file, secrets) {
-  let json;
-  try {
-    const parsed = JSON.parse(await readFile(file, "utf8"));
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("it is not a JSON object");
-    json = parsed;
-  } catch (error) {
-    const reason = error.code === "ENOENT" ? "does not exist" : `cannot be used: ${errorMessage(error)}`;
-    throw new GoogleCloudAuthError(
-      `GOOGLE_APPLICATION_CREDENTIALS points at ${file}, which ${reason}. Run the step that writes it (e.g. google-github-actions/auth) first, or set ${PROVIDER_INPUT} instead.`
-    );
-  }
-  const impersonationUrl = stringField(json, "service_account_impersonation_url");
-  const serviceAccount = impersonationUrl ? /serviceAccounts\/([^/:]+):generateAccessToken/.exec(impersonationUrl)?.[1] : void 0;
-  const audience = stringField(json, "audience");
-  const provider = audience?.replace(/^\/\/iam\.googleapis\.com\//, "");
-  const principal = serviceAccount ?? stringField(json, "client_email") ?? provider ?? stringField(json, "type") ?? "unknown";
-  const context = {
-    tokenUrl: stringField(json, "token_url") ?? "https://sts.googleapis.com/v1/token",
-    ...provider && { provider },
-    ...serviceAccount && { serviceAccount },
-    ...impersonationUrl && { impersonationUrl }
-  };
-  const mint = async () => {
-    const auth = new import_google_auth_library.GoogleAuth({
-      projectId: stringField(json, "project_id") ?? "unused",
-      scopes: [CLOUD_PLATFORM],
-      clientOptions: { transporter: maskingTransporter(secrets), useAuthRequestParameters: false }
-    });
-    try {
-      const client = await auth.getClient();
-      const { token } = await client.getAccessToken();
-      if (!token)
-        throw new GoogleCloudAuthError(`Application Default Credentials from ${file} returned no access token.`);
-      secrets.add(token);
-      const expiry = client.credentials.expiry_date;
-      return { token, ...typeof expiry === "number" && { expiresAt: expiry } };
-    } catch (error) {
-      throw explain(error, context, secrets, `Application Default Credentials (${file})`);
-    }
-  };
-  return { kind: "application-default", principal, mint };
-}
-function stringField(json, name) {
-  const value = json[name];
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-var SecretRegister = class {
-  #values = /* @__PURE__ */ new Set();
-  add(value) {
-    if (!value || value.length < 8 || this.#values.has(value)) return;
-    this.#values.add(value);
-    setSecret(value);
-  }
-  scrub(text) {
-    let result = text;
-    for (const value of this.#values) result = result.split(value).join("***");
-    return result;
-  }
-};
-function maskingTransporter(secrets) {
-  const transporter = new import_google_auth_library.gaxios.Gaxios();
-  transporter.interceptors.request.add({
-    resolved: (config) => {
-      const match = /^Bearer\s+(\S+)$/i.exec(config.headers.get("authorization") ?? "");
-      if (match) secrets.add(match[1]);
-      return Promise.resolve(config);
-    }
-  });
-  transporter.interceptors.response.add({
-    resolved: (response) => {
-      const data = response.data;
-      if (data && typeof data === "object") {
-        for (const field of ["access_token", "accessToken", "id_token", "value", "token"]) {
-          const value = data[field];
-          if (typeof value === "string") secrets.add(value);
-        }
-      }
-      return Promise.resolve(response);
-    }
-  });
-  return transporter;
-}
-function httpFailure(error) {
-  if (!error || typeof error !== "object") return void 0;
-  const e = error;
-  const raw = e.config?.url ?? e.response?.config?.url;
-  const url = typeof raw === "string" ? raw : raw instanceof URL ? raw.href : void 0;
-  if (url === void 0) return void 0;
-  const code = typeof e.code === "string" ? e.code : causeCode(error);
-  return {
-    url,
-    ...typeof e.response?.status === "number" && { status: e.response.status },
-    ...e.response && { data: e.response.data },
-    ...code !== void 0 && { code }
-  };
-}
-function causeCode(error) {
-  let current = error;
-  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
-    const code = current.code;
-    if (typeof code === "string") return code;
-    current = current.cause ?? current.error;
-  }
-  return void 0;
-}
-function isTransient(error) {
-  if (error instanceof OidcTokenError) return error.transient;
-  const cause = error instanceof ExplainedError ? error.failure : httpFailure(error);
-  if (!cause) return false;
-  if (cause.status !== void 0) return TRANSIENT_STATUS(cause.status);
-  return cause.code === void 0 || TRANSIENT_CODES.has(cause.code);
-}
-var ExplainedError = class extends GoogleCloudAuthError {
-  constructor(message, failure) {
-    super(message);
-    this.failure = failure;
-  }
-  failure;
-};
-function explain(error, context, secrets, what = "Google Cloud authentication") {
-  if (error instanceof GoogleCloudAuthError) return error;
-  const failure = httpFailure(error);
-  const message = (text) => new ExplainedError(secrets.scrub(text), failure);
-  if (!failure) return message(`${what} failed: ${errorMessage(error)}`);
-  const endpoint = sameUrl(failure.url.split("?")[0] ?? failure.url);
-  const unreachable = failure.status === void 0;
-  const transport = unreachable ? `could not reach ${endpoint}${failure.code ? ` (${failure.code})` : ""}, even after retries` : `${endpoint} answered HTTP ${failure.status}${TRANSIENT_STATUS(failure.status ?? 0) ? ", even after retries" : ""}`;
-  if (endpoint === sameUrl(context.impersonationUrl) || endpoint.endsWith(":generateAccessToken")) {
-    return message(impersonationMessage(failure, context, transport));
-  }
-  if (endpoint === sameUrl(context.tokenUrl)) {
-    return message(stsMessage(failure, context, transport));
-  }
-  return message(`${what} failed: ${transport}: ${googleErrorText(failure.data) ?? errorMessage(error)}`);
+function explainIdTokenFailure(error, audience, env = process.env) {
+  if (!canRequestIdToken(env)) return missingIdTokenError(PROVIDER_INPUT);
+  const status = error instanceof IdTokenError ? error.status : statusOf(error);
+  const code = networkErrorCode(error);
+  const reason = status === void 0 ? code === void 0 ? errorMessage(error) : `could not reach the GitHub OIDC endpoint (${code}), even after retries` : `${errorMessage(error)}${isTransientStatus(status) ? ", even after retries" : ""}`;
+  const hint = status === 401 || status === 403 ? " The runner refused the request token: the job needs `permissions: id-token: write`." : "";
+  return new GoogleCloudAuthError(`Could not get a GitHub OIDC token for audience "${audience}": ${reason}.${hint}`);
 }
 function stsMessage(failure, context, transport) {
   const provider = context.provider ?? "the workload identity provider";
@@ -11361,11 +11139,33 @@ function impersonationMessage(failure, context, transport) {
   }
   return `Could not impersonate ${account}: ${transport}${suffix(google)}.`;
 }
-function memberHint(provider) {
+function memberHint(provider, repository = process.env.GITHUB_REPOSITORY) {
   const { projectNumber, pool } = providerParts(provider);
   const poolName = `//iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${pool}`;
-  const repository = process.env.GITHUB_REPOSITORY;
-  return repository ? `principalSet:${poolName}/attribute.repository/${repository}` : `principalSet:${poolName}/attribute.repository/OWNER/REPO`;
+  return `principalSet:${poolName}/attribute.repository/${repository || "OWNER/REPO"}`;
+}
+function httpFailure(error) {
+  if (!error || typeof error !== "object") return void 0;
+  const e = error;
+  const raw = e.config?.url ?? e.response?.config?.url;
+  const url = typeof raw === "string" ? raw : raw instanceof URL ? raw.href : void 0;
+  if (url === void 0) return void 0;
+  const code = networkErrorCode(error) ?? causeCode(error);
+  return {
+    url,
+    ...typeof e.response?.status === "number" && { status: e.response.status },
+    ...e.response && { data: e.response.data },
+    ...code !== void 0 && { code }
+  };
+}
+function causeCode(error) {
+  let current = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const code = current.code;
+    if (typeof code === "string") return code;
+    current = current.cause ?? current.error;
+  }
+  return void 0;
 }
 function googleErrorText(data) {
   if (!data || typeof data !== "object") return typeof data === "string" && data.length < 300 ? data : void 0;
@@ -11381,59 +11181,6 @@ function googleErrorText(data) {
 function suffix(text) {
   return text ? `, ${text}` : "";
 }
-async function withRetries(attempt, policy) {
-  for (let tried = 1; ; tried++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tried >= policy.attempts || !isTransient(error)) throw error;
-      const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 4 ** (tried - 1));
-      info(
-        `Google Cloud authentication failed for a transient reason; trying again in ${Math.round(delay / 100) / 10}s (${errorMessage(error)})`
-      );
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-var RefreshingTokenSource = class {
-  constructor(kind, principal, mint, secrets, now) {
-    this.kind = kind;
-    this.principal = principal;
-    this.mint = mint;
-    this.secrets = secrets;
-    this.now = now;
-  }
-  kind;
-  principal;
-  mint;
-  secrets;
-  now;
-  #current;
-  #pending;
-  async getAccessToken() {
-    const current = this.#current;
-    if (current && (current.refreshAt === void 0 || this.now() < current.refreshAt)) return current.token;
-    this.#pending ??= this.#refresh().finally(() => {
-      this.#pending = void 0;
-    });
-    return this.#pending;
-  }
-  invalidate() {
-    this.#current = void 0;
-  }
-  async #refresh() {
-    const minted = await this.mint();
-    this.secrets.add(minted.token);
-    let refreshAt;
-    if (minted.expiresAt !== void 0) {
-      const remaining = Math.max(0, minted.expiresAt - Date.now());
-      refreshAt = this.now() + remaining - Math.min(MAX_REFRESH_MARGIN_MS, remaining / 2);
-    }
-    this.#current = { token: minted.token, ...refreshAt !== void 0 && { refreshAt } };
-    debug(`Google Cloud access token for ${this.principal} (${this.kind}) obtained`);
-    return minted.token;
-  }
-};
 function sameUrl(url) {
   if (url === void 0) return "";
   try {
@@ -11442,11 +11189,347 @@ function sameUrl(url) {
     return url;
   }
 }
-function joinUrl(base, path) {
-  return base.replace(/\/+$/, "") + path;
+
+// src/gcp/federated.ts
+var import_google_auth_library2 = __toESM(require_src4(), 1);
+
+// src/gcp/impersonate.ts
+var IMPERSONATION_LIFETIME_SECONDS = 3600;
+function impersonationUrl(iamCredentialsEndpoint, serviceAccount) {
+  return `${iamCredentialsEndpoint.replace(/\/+$/, "")}/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`;
 }
+function serviceAccountOf(url) {
+  if (url === void 0) return void 0;
+  return /\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(url)?.[1];
+}
+async function generateAccessToken(transporter, url, federatedToken, scopes) {
+  const response = await transporter.request({
+    url,
+    method: "POST",
+    headers: { authorization: `Bearer ${federatedToken}`, "content-type": "application/json" },
+    data: { scope: scopes, lifetime: `${IMPERSONATION_LIFETIME_SECONDS}s` },
+    responseType: "json"
+  });
+  const { accessToken, expireTime } = response.data;
+  if (typeof accessToken !== "string" || accessToken === "") {
+    throw new Error(`IAM Credentials answered without an access token (${url})`);
+  }
+  const expiry = typeof expireTime === "string" ? Date.parse(expireTime) : NaN;
+  return { access_token: accessToken, expiry_date: Number.isNaN(expiry) ? Date.now() + 36e5 : expiry };
+}
+
+// src/gcp/transport.ts
+var import_google_auth_library = __toESM(require_src4(), 1);
+var REQUEST_TIMEOUT_MS = 3e4;
+var REFRESH_MARGIN_MS = 2 * 6e4;
+function clientOptions(transporter) {
+  return {
+    transporter,
+    eagerRefreshThresholdMillis: REFRESH_MARGIN_MS,
+    // Skips the library's debug-logging interceptors, which print token responses.
+    useAuthRequestParameters: false
+  };
+}
+function googleTransporter(options = {}) {
+  const transporter = new import_google_auth_library.gaxios.Gaxios({
+    fetchImplementation: retryingFetch(options),
+    // A pattern that matches every URL: gaxios never picks a proxy (nor loads its proxy agent,
+    // which does not survive bundling); proxiedFetch applies HTTPS_PROXY / NO_PROXY itself.
+    noProxy: [/(?:)/],
+    // google-auth-library asks for gaxios retries on each token request; retryingFetch retries.
+    retryConfig: { retry: 0, noResponseRetries: 0 }
+  });
+  transporter.interceptors.request.add({
+    resolved: (config) => {
+      const match = /^Bearer\s+(\S+)$/i.exec(config.headers.get("authorization") ?? "");
+      if (match) maskSecret(match[1]);
+      return Promise.resolve(config);
+    }
+  });
+  transporter.interceptors.response.add({
+    resolved: (response) => {
+      const data = response.data;
+      if (data && typeof data === "object") {
+        for (const field of ["access_token", "accessToken", "id_token", "value", "token"]) {
+          const value = data[field];
+          if (typeof value === "string") maskSecret(value);
+        }
+      }
+      return Promise.resolve(response);
+    }
+  });
+  return transporter;
+}
+var TransientResponse = class extends Error {
+  constructor(response) {
+    super(`HTTP ${response.status}`);
+    this.response = response;
+    this.status = response.status;
+    const afterMs = parseRetryAfter(response.headers.get("retry-after"));
+    if (afterMs !== void 0) this.retryAfterMs = afterMs;
+  }
+  response;
+  status;
+  retryAfterMs;
+};
+function retryingFetch(options = {}) {
+  const send = options.fetch ?? proxiedFetch;
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    const body = init?.body;
+    const replayable = body === void 0 || body === null || typeof body === "string" || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+    try {
+      return await retry(
+        async () => {
+          const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+          const response = await send(input, {
+            ...init,
+            signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal
+          });
+          if (isTransientStatus(response.status)) throw new TransientResponse(response);
+          return response;
+        },
+        {
+          policy: replayable ? GOOGLE_TOKEN : { ...GOOGLE_TOKEN, attempts: 1 },
+          ...options.clock !== void 0 && { clock: options.clock },
+          onRetry: ({ delayMs, reason, error }) => {
+            if (error instanceof TransientResponse) void error.response.body?.cancel();
+            info(`${url.origin}${url.pathname}: ${reason}; trying again in ${(delayMs / 1e3).toFixed(1)} s`);
+          }
+        }
+      );
+    } catch (error) {
+      if (error instanceof TransientResponse) return error.response;
+      throw error;
+    }
+  };
+}
+
+// src/gcp/federated.ts
+var CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
+function federatedPlan(settings, transporter, options = {}) {
+  const provider = settings.workloadIdentityProvider;
+  const serviceAccount = settings.serviceAccount;
+  const audience = settings.audience ?? defaultAudience(provider);
+  const tokenUrl = `${settings.stsEndpoint.replace(/\/+$/, "")}/v1/token`;
+  const impersonation = serviceAccount === void 0 ? void 0 : impersonationUrl(settings.iamCredentialsEndpoint, serviceAccount);
+  const context = {
+    provider,
+    audience,
+    tokenUrl,
+    ...serviceAccount !== void 0 && { serviceAccount },
+    ...impersonation !== void 0 && { impersonationUrl: impersonation }
+  };
+  const subjectToken = async () => {
+    try {
+      return await requestIdToken(audience, { ...options.clock !== void 0 && { clock: options.clock } });
+    } catch (error) {
+      throw explainIdTokenFailure(error, audience);
+    }
+  };
+  return {
+    kind: serviceAccount === void 0 ? "workload-identity-federation" : "service-account-impersonation",
+    principal: serviceAccount ?? provider,
+    context,
+    newClient: federatedClient(transporter, {
+      tokenUrl,
+      audience: stsAudience(provider),
+      subjectToken,
+      ...impersonation !== void 0 && { impersonationUrl: impersonation }
+    })
+  };
+}
+function federatedClient(transporter, federation) {
+  const mint = async () => {
+    const federated = await exchangeToken(transporter, {
+      tokenUrl: federation.tokenUrl,
+      audience: federation.audience,
+      subjectToken: await federation.subjectToken(),
+      scopes: [CLOUD_PLATFORM]
+    });
+    if (federation.impersonationUrl === void 0) return federated;
+    return generateAccessToken(transporter, federation.impersonationUrl, federated.access_token, [CLOUD_PLATFORM]);
+  };
+  return () => {
+    const client = new import_google_auth_library2.OAuth2Client(clientOptions(transporter));
+    client.refreshHandler = mint;
+    return Promise.resolve(client);
+  };
+}
+async function exchangeToken(transporter, exchange) {
+  const response = await transporter.request({
+    url: exchange.tokenUrl,
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    data: new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      audience: exchange.audience,
+      scope: exchange.scopes.join(" "),
+      requested_token_type: "urn:ietf:params:oauth:token-type:access_token",
+      subject_token: exchange.subjectToken,
+      subject_token_type: "urn:ietf:params:oauth:token-type:jwt"
+    }),
+    responseType: "json"
+  });
+  const { access_token: token, expires_in: expiresIn } = response.data;
+  if (typeof token !== "string" || token === "") {
+    throw new Error(`Google STS answered without an access token (${exchange.tokenUrl})`);
+  }
+  maskSecret(token);
+  const lifetimeSeconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : 3600;
+  return { access_token: token, expiry_date: Date.now() + lifetimeSeconds * 1e3 };
+}
+
+// src/gcp/adc.ts
+var CLOUD_PLATFORM2 = "https://www.googleapis.com/auth/cloud-platform";
+async function applicationDefaultPlan(file, transporter) {
+  const json = await readCredentialsFile(file);
+  const impersonationUrl2 = stringField(json, "service_account_impersonation_url");
+  const serviceAccount = serviceAccountOf(impersonationUrl2);
+  const provider = stringField(json, "audience")?.replace(/^\/\/iam\.googleapis\.com\//, "");
+  const context = {
+    tokenUrl: stringField(json, "token_url") ?? "https://sts.googleapis.com/v1/token",
+    what: `Application Default Credentials (${file})`,
+    ...provider !== void 0 && { provider },
+    ...serviceAccount !== void 0 && { serviceAccount },
+    ...impersonationUrl2 !== void 0 && { impersonationUrl: impersonationUrl2 }
+  };
+  const principal = serviceAccount ?? stringField(json, "client_email") ?? provider ?? stringField(json, "type") ?? "unknown";
+  const subjectToken = oidcSubjectToken(json, transporter);
+  const audience = stringField(json, "audience");
+  if (subjectToken !== void 0 && audience !== void 0) {
+    return {
+      kind: "application-default",
+      principal,
+      context,
+      newClient: federatedClient(transporter, {
+        tokenUrl: context.tokenUrl,
+        audience,
+        subjectToken,
+        ...impersonationUrl2 !== void 0 && { impersonationUrl: impersonationUrl2 }
+      })
+    };
+  }
+  return {
+    kind: "application-default",
+    principal,
+    context,
+    // Plain ADC (the library reads GOOGLE_APPLICATION_CREDENTIALS itself): the `credentials`
+    // and `keyFilename` options print deprecation warnings into the job log. A project ID is
+    // given because GoogleAuth otherwise looks one up before handing out any client (Cloud
+    // Resource Manager, `gcloud`, the metadata server); nothing here uses it.
+    newClient: () => new import_google_auth_library3.GoogleAuth({
+      projectId: stringField(json, "project_id") ?? "unused",
+      scopes: [CLOUD_PLATFORM2],
+      clientOptions: clientOptions(transporter)
+    }).getClient()
+  };
+}
+async function readCredentialsFile(file) {
+  try {
+    const parsed = JSON.parse(await readFile(file, "utf8"));
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("it is not a JSON object");
+    return parsed;
+  } catch (error) {
+    const reason = error.code === "ENOENT" ? "does not exist" : `cannot be used: ${errorMessage(error)}`;
+    throw new GoogleCloudAuthError(
+      `GOOGLE_APPLICATION_CREDENTIALS points at ${file}, which ${reason}. Run the step that writes it (e.g. google-github-actions/auth) first, or set ${PROVIDER_INPUT} instead.`
+    );
+  }
+}
+var OIDC_TOKEN_TYPES = /* @__PURE__ */ new Set(["urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"]);
+function oidcSubjectToken(json, transporter) {
+  const source = json.credential_source;
+  if (json.type !== "external_account" || !OIDC_TOKEN_TYPES.has(String(json.subject_token_type))) return void 0;
+  if (!source || typeof source !== "object") return void 0;
+  const { url, file, headers, format } = source;
+  const { type, subject_token_field_name: field } = format ?? {};
+  const pick = (text) => {
+    const value = type === "json" ? JSON.parse(text)[String(field)] : text.trim();
+    if (typeof value !== "string" || value === "") {
+      throw new Error(`credential_source gave no subject token${type === "json" ? ` in field "${String(field)}"` : ""}`);
+    }
+    maskSecret(value);
+    return value;
+  };
+  if (typeof url === "string") {
+    return async () => {
+      const response = await transporter.request({
+        url,
+        ...headers !== null && typeof headers === "object" && { headers },
+        responseType: "text"
+      });
+      return pick(response.data);
+    };
+  }
+  if (typeof file === "string") return async () => pick(await readFile(file, "utf8"));
+  return void 0;
+}
+function stringField(json, name) {
+  const value = json[name];
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+
+// src/gcp/source.ts
+async function createAccessTokenSource(options, env = process.env) {
+  checkCredentialInputs(options);
+  const transporter = googleTransporter(options.clock === void 0 ? {} : { clock: options.clock });
+  const provider = options.workloadIdentityProvider;
+  if (provider !== void 0) {
+    return new LibraryTokenSource(
+      federatedPlan({ ...options, workloadIdentityProvider: provider }, transporter, options)
+    );
+  }
+  const file = env.GOOGLE_APPLICATION_CREDENTIALS?.trim();
+  if (!file) return void 0;
+  return new LibraryTokenSource(await applicationDefaultPlan(file, transporter));
+}
+async function authenticate(options) {
+  const source = await createAccessTokenSource(options);
+  if (source === void 0) {
+    info(
+      "No workload-identity-provider and no GOOGLE_APPLICATION_CREDENTIALS: the registry is accessed anonymously."
+    );
+    return void 0;
+  }
+  await source.getAccessToken();
+  info(`Authenticated to Google Cloud: ${source.kind} as ${source.principal}`);
+  return source;
+}
+var LibraryTokenSource = class {
+  constructor(plan) {
+    this.plan = plan;
+    this.kind = plan.kind;
+    this.principal = plan.principal;
+  }
+  plan;
+  kind;
+  principal;
+  #client;
+  #pending;
+  getAccessToken() {
+    this.#pending ??= this.#get().finally(() => {
+      this.#pending = void 0;
+    });
+    return this.#pending;
+  }
+  async #get() {
+    const client = this.#client ??= this.plan.newClient();
+    try {
+      const { token } = await (await client).getAccessToken();
+      if (!token) throw new GoogleCloudAuthError(`Google Cloud returned no access token for ${this.principal}.`);
+      maskSecret(token);
+      return token;
+    } catch (error) {
+      if (this.#client === client) this.#client = void 0;
+      throw explainFailure(error, this.plan.context);
+    }
+  }
+  invalidate() {
+    this.#client = void 0;
+  }
+};
 export {
-  GoogleCloudAuthError,
   authenticate,
   createAccessTokenSource
 };

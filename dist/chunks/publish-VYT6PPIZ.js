@@ -13,7 +13,7 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-RVFOJ3EH.js";
+} from "./chunk-ZJCU676Y.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
@@ -31,7 +31,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-525G4DJI.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/challenge.ts

@@ -4,9 +4,9 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-RVFOJ3EH.js";
+} from "./chunk-ZJCU676Y.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-525G4DJI.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,
