@@ -96,13 +96,12 @@ class LibraryTokenSource implements AccessTokenSource {
   readonly kind: AccessTokenKind
   readonly principal: string
   #client: Promise<TokenClient> | undefined
+  #pending: Promise<string> | undefined
 
   constructor(private readonly plan: CredentialPlan) {
     this.kind = plan.kind
     this.principal = plan.principal
   }
-
-  #pending: Promise<string> | undefined
 
   getAccessToken(): Promise<string> {
     // Concurrent callers (parallel blob uploads) share one call into the library: OAuth2Client
