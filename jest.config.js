@@ -6,9 +6,10 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  setupFiles: ['<rootDir>/test-support/quiet-stdout.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test-support/quiet-stdout.ts'],
   // End-to-end tests run the bundle against real stand-ins; on a busy shared machine one of them can
   // take several times its idle duration, which must not fail it (timing belongs in bench/).
   testTimeout: 180000,
   maxWorkers: 2,
+  workerGracefulExitTimeout: 5000,
 }
