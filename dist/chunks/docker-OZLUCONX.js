@@ -4,9 +4,9 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-VEU2WIBF.js";
+} from "./chunk-RVFOJ3EH.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-MIUV5ST3.js";
+import "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

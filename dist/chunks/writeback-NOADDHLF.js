@@ -4,11 +4,11 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-ONWBPKGG.js";
-import "./chunk-IHBXG6FD.js";
+} from "./chunk-NGKTS4ZE.js";
+import "./chunk-QQBWU7R6.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-MIUV5ST3.js";
+import "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

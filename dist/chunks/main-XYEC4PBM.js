@@ -7,7 +7,7 @@ import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-IHBXG6FD.js";
+} from "./chunk-QQBWU7R6.js";
 import {
   imageName,
   isLoopbackHost,
@@ -22,7 +22,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-MIUV5ST3.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -193,14 +193,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-6A7BRVCY.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-NOADDHLF.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-AUBFQBU3.js");
+    const { inspectSource, publishImage } = await import("./publish-U7IZ4667.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-VBA7QZSI.js");
+      const { authenticate } = await import("./credentials-G5E6O7SR.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -211,7 +211,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-V5YEWDCA.js");
+    const { setOutputs } = await import("./outputs-VTNQBZ3H.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

@@ -12,7 +12,7 @@ import {
   saveState,
   setSecret,
   warning
-} from "./chunk-MIUV5ST3.js";
+} from "./chunk-X2EAKSFU.js";
 
 // src/registry/docker.ts
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";

@@ -11,10 +11,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-ONWBPKGG.js";
+} from "./chunk-NGKTS4ZE.js";
 import {
   templateValues
-} from "./chunk-IHBXG6FD.js";
+} from "./chunk-QQBWU7R6.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -24,7 +24,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-MIUV5ST3.js";
+} from "./chunk-X2EAKSFU.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts
