@@ -241,6 +241,18 @@ describe('Node 24 throughout', () => {
     expect(refusing).toEqual([])
   })
 
+  test('every package with an install script is reviewed in allowScripts, so npm ci lists none as unreviewed', () => {
+    const pkg = JSON.parse(read('package.json')) as { allowScripts?: Record<string, boolean> }
+    const lock = JSON.parse(read('package-lock.json')) as {
+      packages: Record<string, { hasInstallScript?: boolean; optional?: boolean }>
+    }
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript === true)
+      .map(([key]) => key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length))
+    expect(withScripts.length).toBeGreaterThan(0)
+    expect(withScripts.filter((name) => typeof pkg.allowScripts?.[name] !== 'boolean')).toEqual([])
+  })
+
   test('runs the command on Node 24 with its arguments and passes its exit code on', async () => {
     const launcher = path.join(ROOT, 'scripts', 'node24.mjs')
     const script = 'console.log(process.version, process.argv.slice(1).join(" ")); process.exitCode = 7'
