@@ -3,6 +3,7 @@
 // passes through in 64 KiB pieces; response bodies are small (manifests, errors, tokens) and capped.
 import * as http from 'node:http'
 import * as https from 'node:https'
+import { networkErrorCode } from '../net/retry.js'
 
 export interface StreamBody {
   readonly length: number
@@ -25,7 +26,7 @@ export interface HttpResponse {
   readonly body: Buffer
 }
 
-/** A network-level failure (reset, refused, timeout): worth retrying. */
+/** A network-level failure (reset, refused, timeout); `code` makes it transient for `transientFailure`. */
 export class NetworkError extends Error {
   constructor(
     message: string,
@@ -132,18 +133,6 @@ function drained(req: http.ClientRequest): Promise<void> {
   })
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-])
-
 function asNetworkError(error: unknown, method: string, url: URL): Error {
   if (error instanceof NetworkError) return error
   // Duck-typed: errors from Node internals may come from another realm (test runners' VMs).
@@ -151,15 +140,11 @@ function asNetworkError(error: unknown, method: string, url: URL): Error {
     return new Error(String(error))
   const code = (error as NodeJS.ErrnoException).code
   const message = (error as Error).message
-  if ((code !== undefined && TRANSIENT_CODES.has(code)) || /socket hang up/i.test(message)) {
+  if (networkErrorCode(error) !== undefined || /socket hang up/i.test(message)) {
     // The path is enough to say what failed; query strings of upload URLs carry opaque state.
     return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? 'ECONNRESET', { cause: error })
   }
   return error as Error
-}
-
-export function isTransientNetworkError(error: unknown): boolean {
-  return error instanceof NetworkError
 }
 
 /** One header value: Node joins repeated headers except `set-cookie`, so strings suffice. */
