@@ -7,8 +7,10 @@
 //   Registry request (token, GET /v2/, HEAD, POST, PUT of a manifest): ≤ 5 tries within 2 min.
 //   Blob upload: ≤ 5 tries of the whole upload (each with its own registry requests above);
 //     no deadline, since the time a layer takes grows with its size, not with failures.
-//   GitHub API request: ≤ 4 tries, waits 0.5–8 s; a rate limit that asks for more than
-//     MAX_RATE_LIMIT_WAIT_MS fails at once, at most 3 rate-limit waits per request.
+//   GitHub API request (octokit's plugins, src/gitops/client.ts): ≤ 4 tries, waiting n² × 0.5 s
+//     before try n + 1 (0.5 + 2 + 4.5 s), each try abandoned after GITHUB_REQUEST_TIMEOUT_MS;
+//     a rate limit is waited out ≤ 3 times, each wait ≤ MAX_RATE_LIMIT_WAIT_MS (longer fails at
+//     once); writes are spaced 1 s apart and pull-request creation 3 s, as GitHub recommends.
 // Waits are jittered up to the cap shown; a server's Retry-After is honoured up to
 // `maxRetryAfterMs` (longer fails the request at once rather than idling the job).
 import type { RetryPolicy } from './retry.js'
@@ -16,9 +18,9 @@ import type { RetryPolicy } from './retry.js'
 /** Longest `retry-after` / rate-limit reset the action waits for before giving up. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000
 
+// plugin-retry has no deadline; its backoff is quadratic in `baseDelayMs`, capped by the attempts.
 export const GITHUB_REQUEST: RetryPolicy = {
   attempts: 4,
-  deadlineMs: 60_000,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
   maxRetryAfterMs: MAX_RATE_LIMIT_WAIT_MS,
