@@ -1,8 +1,8 @@
 // One HTTP exchange over node:http/https with keep-alive sockets. Request bodies are either a
 // small Buffer or an async sequence of chunks written with back-pressure, so a layer of any size
 // passes through in 64 KiB pieces; response bodies are small (manifests, errors, tokens) and capped.
-import * as http from 'node:http'
-import * as https from 'node:https'
+import type * as http from 'node:http'
+import { type Route, routeFor } from '../net/node-proxy.js'
 import { networkErrorCode } from '../net/retry.js'
 
 export interface StreamBody {
@@ -41,19 +41,18 @@ export class NetworkError extends Error {
 const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
 const DEFAULT_TIMEOUT_MS = 120_000
 
-// Keep-alive pools: a push makes hundreds of small requests to one host.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
-}
-
 export function send(request: HttpRequest): Promise<HttpResponse> {
   const { url, method } = request
-  const transport = url.protocol === 'https:' ? https : http
-  const agent = agents[url.protocol as keyof typeof agents]
-  if (!agent) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`))
+  // Directly or through the runner's proxy, with keep-alive sockets either way: a push makes
+  // hundreds of small requests to one host.
+  let route: Route
+  try {
+    route = routeFor(url)
+  } catch (error) {
+    return Promise.reject(error as Error)
+  }
   const body = request.body
-  const headers: Record<string, string> = { ...request.headers }
+  const headers: Record<string, string> = { ...(route.options.headers as Record<string, string>), ...request.headers }
   if (body !== undefined) headers['content-length'] = String(body.length)
   const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
 
@@ -66,7 +65,7 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
       reject(asNetworkError(error, method, url))
     }
 
-    const req = transport.request(url, { method, headers, agent })
+    const req = route.transport.request({ ...route.options, method, headers })
     req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
       fail(
         Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`), {
