@@ -4,7 +4,6 @@
 // the registry, src/net/node-proxy.ts) ask it, so they all agree on NO_PROXY. Loopback hosts
 // are not exempt by themselves (unlike some clients): NO_PROXY says so when it should.
 import { isIP } from 'node:net'
-import type { Dispatcher } from 'undici'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -71,20 +70,6 @@ export function proxyFor(url: URL, env: Env = process.env): URL | undefined {
   return proxy
 }
 
-const dispatchers = new Map<string, Promise<Dispatcher>>()
-
-// undici is loaded only when a proxy is configured: most runs never need it.
-function dispatcherFor(proxy: URL): Promise<Dispatcher> {
-  let dispatcher = dispatchers.get(proxy.href)
-  if (dispatcher === undefined) {
-    // Plain http goes to the proxy in absolute form, as the registry transport sends it; https
-    // (always) through CONNECT.
-    dispatcher = import('undici').then(({ ProxyAgent }) => new ProxyAgent({ uri: proxy.href, proxyTunnel: false }))
-    dispatchers.set(proxy.href, dispatcher)
-  }
-  return dispatcher
-}
-
 /**
  * `fetch` that goes through the proxy `proxyFor` names. Without proxy variables it is the
  * platform's fetch, unchanged.
@@ -92,10 +77,7 @@ function dispatcherFor(proxy: URL): Promise<Dispatcher> {
 export const proxiedFetch: typeof fetch = async (input, init) => {
   const proxy = proxyFor(new URL(input instanceof Request ? input.url : input.toString()))
   if (proxy === undefined) return fetch(input, init)
-  const [{ fetch: undiciFetch }, dispatcher] = await Promise.all([import('undici'), dispatcherFor(proxy)])
-  // undici's own fetch takes its own dispatcher; the platform fetch may bundle another undici.
-  return undiciFetch(input as Parameters<typeof undiciFetch>[0], {
-    ...(init as Parameters<typeof undiciFetch>[1]),
-    dispatcher,
-  }) as unknown as Promise<Response>
+  // undici is loaded only when a proxy is configured: most runs never need it.
+  const { fetchThrough } = await import('./undici-proxy.js')
+  return fetchThrough(proxy, input, init)
 }
