@@ -162,8 +162,9 @@ export class RegistryClient {
   /**
    * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
    * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
+   * Chunks are written out before the next is read, so the source may reuse its buffer.
    */
-  async uploadBlob(digest: string, size: number, open: () => NodeJS.ReadableStream): Promise<void> {
+  async uploadBlob(digest: string, size: number, open: () => AsyncIterable<Buffer | string>): Promise<void> {
     let reauths = 0
     await retry(() => this.uploadOnce(digest, size, open), {
       policy: this.uploadPolicy,
@@ -205,7 +206,7 @@ export class RegistryClient {
     return reported
   }
 
-  private async uploadOnce(digest: string, size: number, open: () => NodeJS.ReadableStream): Promise<void> {
+  private async uploadOnce(digest: string, size: number, open: () => AsyncIterable<Buffer | string>): Promise<void> {
     const short = shortDigest(digest)
     const started = await this.request({
       name: `start upload of blob ${short}`,
@@ -216,7 +217,7 @@ export class RegistryClient {
     })
     let location = this.location(started, `start upload of blob ${short}`)
     const source = open()
-    const reader = new ChunkReader(source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>)
+    const reader = new ChunkReader(source[Symbol.asyncIterator]())
     let completed: HttpResponse
     try {
       if (size < this.monolithicLimit) {

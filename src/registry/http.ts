@@ -108,27 +108,27 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
 }
 
 async function writeChunks(req: http.ClientRequest, body: StreamBody): Promise<void> {
-  let written = 0
+  let sent = 0
   for await (const chunk of body.chunks) {
     if (req.destroyed || req.writableEnded) return
-    written += chunk.length
-    if (written > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`)
-    if (!req.write(chunk)) await drained(req)
+    sent += chunk.length
+    if (sent > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`)
+    // Written out before the next chunk is read: sources reuse their buffer (file-chunks.ts).
+    await written(req, chunk)
   }
-  if (written !== body.length) throw new Error(`request body ended after ${written} of ${body.length} bytes`)
+  if (sent !== body.length) throw new Error(`request body ended after ${sent} of ${body.length} bytes`)
   if (!req.destroyed) req.end()
 }
 
-function drained(req: http.ClientRequest): Promise<void> {
+function written(req: http.ClientRequest, chunk: Buffer): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
-      req.off('drain', done)
       req.off('close', done)
       resolve()
     }
-    req.once('drain', done)
-    // A closed request never drains; the response/error handler reports why.
+    // A closed request never calls back; the response/error handler reports why.
     req.once('close', done)
+    req.write(chunk, () => done())
   })
 }
 

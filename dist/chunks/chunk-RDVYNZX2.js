@@ -12,7 +12,7 @@ import {
   saveState,
   setSecret,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 
 // src/registry/docker.ts
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -25,22 +25,17 @@ var RegistryError = class extends Error {
     super(message, options);
     this.status = status;
     this.name = "RegistryError";
+    if (options?.retryAfterMs !== void 0) this.retryAfterMs = options.retryAfterMs;
   }
   status;
+  /** The registry's `Retry-After`, read by `transientFailure`. */
+  retryAfterMs;
 };
 var UnauthorizedError = class extends RegistryError {
   constructor(message) {
     super(message, 401);
     this.name = "UnauthorizedError";
   }
-};
-var TransientStatusError = class extends RegistryError {
-  constructor(message, status, retryAfterMs) {
-    super(message, status);
-    this.retryAfterMs = retryAfterMs;
-    this.name = "TransientStatusError";
-  }
-  retryAfterMs;
 };
 function role(access) {
   return access === "push" ? "roles/artifactregistry.writer" : "roles/artifactregistry.reader";
@@ -80,10 +75,22 @@ function statusFailure(target, operation, status, body, access, hasCredentials) 
 function where(target) {
   return `Registry ${target.registry}, repository ${target.repository}`;
 }
-function redact(text, secrets) {
+
+// src/secrets.ts
+var known = /* @__PURE__ */ new Set();
+var JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.([A-Za-z0-9_-]{16,})$/;
+function maskSecret(value) {
+  if (!value || value.length < 8 || known.has(value)) return;
+  known.add(value);
+  const signature = JWT.exec(value)?.[1];
+  setSecret(signature ?? value);
+}
+function scrubSecrets(text) {
   let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 8) result = result.split(secret).join("***");
+  for (const secret of known) {
+    result = result.split(secret).join("***");
+    const signature = JWT.exec(secret)?.[1];
+    if (signature !== void 0) result = result.split(signature).join("***");
   }
   return result;
 }
@@ -100,7 +107,7 @@ async function pushWithDocker(options) {
   try {
     if (credentials !== void 0) {
       const token = await credentials.getAccessToken();
-      setSecret(token);
+      maskSecret(token);
       const login = await getExecOutput(
         "docker",
         ["login", image.registry, "--username", "oauth2accesstoken", "--password-stdin"],
@@ -256,12 +263,12 @@ function definedEnv(env) {
 export {
   RegistryError,
   UnauthorizedError,
-  TransientStatusError,
   remedy,
   registryErrorDetail,
   statusFailure,
   where,
-  redact,
+  maskSecret,
+  scrubSecrets,
   pushWithDocker,
   parsePushOutput,
   inspectLocalImage,

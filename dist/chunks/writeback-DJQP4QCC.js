@@ -4,11 +4,12 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-7JFX6MGI.js";
-import "./chunk-GYMGUXAM.js";
+} from "./chunk-QJRWSA2J.js";
+import "./chunk-FILMUOKY.js";
+import "./chunk-K3A45G6D.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

@@ -11,10 +11,11 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-7JFX6MGI.js";
+} from "./chunk-QJRWSA2J.js";
 import {
   templateValues
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-FILMUOKY.js";
+import "./chunk-K3A45G6D.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -24,7 +25,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

@@ -1,0 +1,178 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+
+// src/net/budget.ts
+var MAX_RATE_LIMIT_WAIT_MS = 6e4;
+var GITHUB_REQUEST = {
+  attempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 8e3,
+  maxRetryAfterMs: MAX_RATE_LIMIT_WAIT_MS
+};
+var GITHUB_RATE_LIMIT_RETRIES = 3;
+var GITHUB_REQUEST_TIMEOUT_MS = 6e4;
+var REGISTRY_REQUEST = {
+  attempts: 5,
+  deadlineMs: 12e4,
+  baseDelayMs: 500,
+  maxDelayMs: 1e4,
+  maxRetryAfterMs: 3e4
+};
+var BLOB_UPLOAD = { attempts: 5, baseDelayMs: 500, maxDelayMs: 1e4, maxRetryAfterMs: 3e4 };
+
+// src/net/proxy.ts
+import { isIP } from "node:net";
+function variable(env, name) {
+  for (const key of [name.toLowerCase(), name.toUpperCase()]) {
+    const value = env[key]?.trim();
+    if (value) return value;
+  }
+  return void 0;
+}
+var DEFAULT_PORTS = { "http:": "80", "https:": "443" };
+function bypassesProxy(url, env = process.env) {
+  const noProxy = variable(env, "no_proxy");
+  if (noProxy === void 0) return false;
+  const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const port = url.port || DEFAULT_PORTS[url.protocol] || "";
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === "") continue;
+    if (entry === "*") return true;
+    const { name, port: entryPort } = parseEntry(entry);
+    if (entryPort !== void 0 && entryPort !== port) continue;
+    const domain = name.replace(/^\*?\./, "");
+    if (domain === "") continue;
+    if (host === domain || isIP(host) === 0 && host.endsWith(`.${domain}`)) return true;
+  }
+  return false;
+}
+function parseEntry(entry) {
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return { name: bracketed[1], ...bracketed[2] !== void 0 && { port: bracketed[2] } };
+  if (entry.indexOf(":") !== entry.lastIndexOf(":")) return { name: entry };
+  const [name = "", port] = entry.split(":");
+  return { name, ...port !== void 0 && port !== "" && { port } };
+}
+function proxyFor(url, env = process.env) {
+  if (bypassesProxy(url, env)) return void 0;
+  const name = url.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY";
+  const value = variable(env, name);
+  if (value === void 0) return void 0;
+  let proxy;
+  try {
+    proxy = new URL(value.includes("://") ? value : `http://${value}`);
+  } catch {
+    proxy = void 0;
+  }
+  if (proxy === void 0 || proxy.protocol !== "http:" && proxy.protocol !== "https:" || proxy.hostname === "") {
+    throw new Error(`The ${name} environment variable is not an http(s) proxy URL; set it to http://HOST:PORT.`);
+  }
+  return proxy;
+}
+var proxiedFetch = async (input, init) => {
+  const proxy = proxyFor(new URL(input instanceof Request ? input.url : input.toString()));
+  if (proxy === void 0) return fetch(input, init);
+  const { fetchThrough } = await import("./undici-proxy-SZS3DPXH.js");
+  return fetchThrough(proxy, input, init);
+};
+
+// src/net/retry.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+async function retry(work, options) {
+  const { policy } = options;
+  const clock = options.clock ?? systemClock;
+  const classify = options.classify ?? transientFailure;
+  const deadline = policy.deadlineMs === void 0 ? Infinity : clock.now() + policy.deadlineMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work(attempt);
+    } catch (error) {
+      const decision = classify(error);
+      if (!decision.retry) throw error;
+      if (policy.attempts !== void 0 && attempt >= policy.attempts) throw error;
+      const delayMs = nextDelay(policy, attempt, decision.afterMs);
+      if (delayMs === void 0 || clock.now() + delayMs > deadline) throw error;
+      options.onRetry?.({ attempt, delayMs, reason: decision.reason, error });
+      await clock.sleep(delayMs);
+    }
+  }
+}
+function nextDelay(policy, attempt, retryAfterMs) {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const jittered = Math.round(cap / 2 + Math.random() * (cap / 2));
+  if (retryAfterMs === void 0) return jittered;
+  if (retryAfterMs > (policy.maxRetryAfterMs ?? policy.maxDelayMs * 3)) return void 0;
+  return Math.max(jittered, retryAfterMs);
+}
+function isTransientStatus(status) {
+  return status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
+}
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED"
+]);
+function networkErrorCode(error) {
+  for (let current = error, depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
+    if (typeof current !== "object") return void 0;
+    const code = current.code;
+    if (typeof code === "string" && TRANSIENT_CODES.has(code)) return code;
+    if (current.name === "TimeoutError") return "ETIMEDOUT";
+    current = current.cause;
+  }
+  return void 0;
+}
+function statusOf(error) {
+  if (typeof error !== "object" || error === null) return void 0;
+  const { status, statusCode } = error;
+  if (typeof status === "number") return status;
+  if (typeof statusCode === "number") return statusCode;
+  return void 0;
+}
+function parseRetryAfter(value, now = Date.now()) {
+  if (value === void 0 || value === null || value.trim() === "") return void 0;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
+}
+function transientFailure(error) {
+  const status = statusOf(error);
+  const afterMs = error?.retryAfterMs;
+  const retryAfter = typeof afterMs === "number" ? { afterMs } : {};
+  if (status !== void 0) {
+    return isTransientStatus(status) ? { retry: true, reason: `HTTP ${status}`, ...retryAfter } : { retry: false };
+  }
+  const code = networkErrorCode(error);
+  return code === void 0 ? { retry: false } : { retry: true, reason: code, ...retryAfter };
+}
+
+export {
+  MAX_RATE_LIMIT_WAIT_MS,
+  GITHUB_REQUEST,
+  GITHUB_RATE_LIMIT_RETRIES,
+  GITHUB_REQUEST_TIMEOUT_MS,
+  REGISTRY_REQUEST,
+  BLOB_UPLOAD,
+  proxyFor,
+  proxiedFetch,
+  retry,
+  isTransientStatus,
+  networkErrorCode,
+  statusOf,
+  parseRetryAfter,
+  transientFailure
+};
