@@ -1,6 +1,8 @@
 // A client for one repository of an OCI distribution registry: resolve tags, check and upload
 // blobs, read and write manifests. Authentication is in auth.ts, transport in http.ts; this
-// module owns the request loop (auth retry, backoff, redirects) and the upload protocol.
+// module owns the request loop (auth retry, backoff, redirects) and the upload protocol. It is
+// over 300 lines because both share one state (origin, token, policies) that a split would only
+// pass around.
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { Authenticator, type RegistryCredentials } from './auth.js'
