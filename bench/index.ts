@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { BUNDLE, runAction } from '../test-support/action-runner.js'
 import { startStack } from '../test-support/stack.js'
-import { benchPush } from './push.js'
+import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
 
 const exec = promisify(execFile)
@@ -90,6 +90,12 @@ async function main(): Promise<void> {
   console.log(
     `Cold start to exit on a missing input: ${round(start.bundleMs)} ms (node -e 0: ${round(start.nodeMs)} ms, difference ${round(start.bundleMs - start.nodeMs)} ms)`,
   )
+
+  const rss = await benchActionRss()
+  console.log('Whole-process peak RSS of `node dist/index.js`, mode: push with keyless auth (target < 150 MiB):')
+  console.log(`  one ${rss.oneLayerMiB.layerMiB} MiB layer: ${round(rss.oneLayerMiB.peakRssMiB, 0)} MiB`)
+  console.log(`  three ${rss.threeLayersMiB.layerMiB} MiB layers: ${round(rss.threeLayersMiB.peakRssMiB, 0)} MiB`)
+  console.log(`  no push (source: registry): ${round(rss.noPushMiB, 0)} MiB`)
 
   const push = await benchPush()
   console.log('Native push of 3 × 64 MiB layers to the local registry:')

@@ -3,13 +3,14 @@
 // our push runs from an esbuild bundle, as the action does, so its peak RSS is the action's.
 import { spawn } from 'node:child_process'
 import { randomInt } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { TEST_ACCESS_TOKEN, startRegistry } from '../test-support/registry/launch.js'
 import { writeLayout } from '../test-support/oci/layout.js'
+import { startStack } from '../test-support/stack.js'
 
 export interface BenchPushOptions {
   /** Layer sizes of the compared image; default three of 64 MiB. */
@@ -216,4 +217,78 @@ function round(value: number): number {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const layerMiB = process.argv[2]?.split(',').map(Number)
   console.log(JSON.stringify(await benchPush(layerMiB ? { layerMiB } : {}), null, 2))
+}
+
+export interface ActionRssResult {
+  /** Peak RSS (VmHWM) of the whole `node dist/index.js` process, MiB. */
+  readonly oneLayerMiB: { layerMiB: number; peakRssMiB: number }
+  readonly threeLayersMiB: { layerMiB: number; peakRssMiB: number }
+  readonly noPushMiB: number
+}
+
+// Loaded into the action's process through NODE_OPTIONS: at exit, writes the process's peak
+// RSS (VmHWM, or maxRSS where /proc is missing) to the file named by GDA_BENCH_RSS_REPORT; the
+// main and the post step each add a line, and the larger (the main step) is the run's figure.
+const RSS_PRELOAD = `
+import { appendFileSync, readFileSync } from 'node:fs'
+process.on('exit', () => {
+  let peakKiB = process.resourceUsage().maxRSS
+  try {
+    const hwm = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
+    if (hwm) peakKiB = Number(hwm[1])
+  } catch {}
+  appendFileSync(process.env.GDA_BENCH_RSS_REPORT, peakKiB + '\\n')
+})
+`
+
+/**
+ * Whole-process peak RSS of real `mode: push` runs of dist/index.js (keyless auth with
+ * impersonation, the GitHub stand-in, the registry with token auth): one big layer, three
+ * layers pushed in parallel, and a run that only resolves a tag (`source: registry`).
+ */
+export async function benchActionRss(options: { oneLayerMiB?: number; threeLayerMiB?: number } = {}) {
+  const oneLayerMiB = options.oneLayerMiB ?? 256
+  const threeLayerMiB = options.threeLayerMiB ?? 64
+  const work = await mkdtemp(path.join(tmpdir(), 'bench-rss-'))
+  const stack = await startStack()
+  try {
+    const preload = path.join(work, 'rss-preload.mjs')
+    await writeFile(preload, RSS_PRELOAD)
+    await stack.github.seed({
+      'apps/api/deployment.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: api}\nspec:\n  containers:\n    - {name: api, image: ${stack.repository('bench/api')}:0.0.0}\n`,
+    })
+    const seed = randomInt(1, 2 ** 40)
+    let runs = 0
+    const peak = async (inputs: Record<string, string>): Promise<number> => {
+      const report = path.join(work, `rss-${++runs}`)
+      const result = await stack.run(
+        { manifests: 'apps/api/deployment.yaml', mode: 'push', 'service-account': stack.gcp.serviceAccount, ...inputs },
+        { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}`, GDA_BENCH_RSS_REPORT: report },
+      )
+      if (result.exitCode !== 0) throw new Error(`bench run failed: ${result.errors.join('; ')}`)
+      const lines = (await readFile(report, 'utf8')).trim().split('\n').map(Number)
+      return round(Math.max(...lines) / 1024)
+    }
+    const pushOf = async (tag: string, layers: number[]): Promise<number> => {
+      const { source } = await stack.layout(`rss-${tag}`, [
+        { layers: layers.map((size, i) => ({ size: size * MIB, seed: seed + runs * 10 + i })), refName: tag },
+      ])
+      try {
+        return await peak({ image: `${stack.repository('bench/api')}:${tag}`, source })
+      } finally {
+        await rm(path.join(stack.workspace, source), { recursive: true, force: true })
+      }
+    }
+    const one = await pushOf('one', [oneLayerMiB])
+    const three = await pushOf('three', [threeLayerMiB, threeLayerMiB, threeLayerMiB])
+    const none = await peak({ image: `${stack.repository('bench/api')}:three`, source: 'registry' })
+    return {
+      oneLayerMiB: { layerMiB: oneLayerMiB, peakRssMiB: one },
+      threeLayersMiB: { layerMiB: threeLayerMiB, peakRssMiB: three },
+      noPushMiB: none,
+    } satisfies ActionRssResult
+  } finally {
+    await stack.close()
+    await rm(work, { recursive: true, force: true })
+  }
 }

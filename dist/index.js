@@ -7,10 +7,10 @@ import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-NLQ5BD5K.js");
+  const { cleanup } = await import("./chunks/post-N2EBN6SI.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-TGK4SHEH.js");
+  const { run } = await import("./chunks/main-3RR5QRF4.js");
   await run();
 }

@@ -348,13 +348,13 @@ describe('failures', () => {
     let revoked = false
     const blobs = {
       ...layout.blobs,
-      open: (digest: string) => {
+      chunks: (digest: string, size: number) => {
         // The first upload starts with a token that stops working while its body is in flight.
         if (!revoked) {
           revoked = true
           registry.revokeTokens()
         }
-        return layout.blobs.open(digest)
+        return layout.blobs.chunks(digest, size)
       },
     }
     const output: string[] = []

@@ -1,55 +1,40 @@
-// The one Octokit the GitOps write-back uses. Transient failures (5xx, network errors, rate
-// limits) are retried here, in one place, so callers only ever see failures worth reporting.
+// The one Octokit the GitOps write-back uses. Transient failures are retried by octokit's own
+// plugins, configured through their documented options with the numbers of src/net/budget.ts:
+// plugin-throttling answers rate limits (waiting as long as GitHub asks, within
+// MAX_RATE_LIMIT_WAIT_MS, and spacing writes as GitHub recommends); plugin-retry answers what is
+// left that `isTransientStatus` calls transient (5xx, 408, a 429 without a rate-limit answer)
+// and network errors. Requests go through `proxiedFetch`, so HTTPS_PROXY/NO_PROXY apply.
 import * as core from '@actions/core'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import { Octokit } from '@octokit/rest'
 import { networkReason } from './github-error.js'
-import { systemClock } from '../net/retry.js'
+import {
+  GITHUB_RATE_LIMIT_RETRIES,
+  GITHUB_REQUEST,
+  GITHUB_REQUEST_TIMEOUT_MS,
+  MAX_RATE_LIMIT_WAIT_MS,
+} from '../net/budget.js'
+import { proxiedFetch } from '../net/proxy.js'
+import { isTransientStatus } from '../net/retry.js'
 
 export interface ClientOptions {
-  /** Retries of 5xx answers and network errors (backoff 1x, 4x, 9x the base). */
-  readonly retries?: number
+  /** plugin-retry waits (n²) × this before try n + 1 (default GITHUB_REQUEST.baseDelayMs). */
   readonly retryBaseMs?: number
-  /** Retries when GitHub answers with a rate limit and says when to come back. */
-  readonly rateLimitRetries?: number
-  /** Longer waits than this fail the run instead: a job should not sit idle for an hour. */
-  readonly maxRetryAfterSeconds?: number
   /** How long one second of `retry-after` lasts; tests shrink it. */
   readonly retryAfterUnitMs?: number
   /** A request with no answer by then is abandoned (and retried like a network error). */
   readonly requestTimeoutMs?: number
 }
 
-const DEFAULTS: Required<ClientOptions> = {
-  retries: 3,
-  retryBaseMs: 500,
-  rateLimitRetries: 3,
-  maxRetryAfterSeconds: 90,
-  retryAfterUnitMs: 1000,
-  requestTimeoutMs: 60_000,
-}
-
-// 429 is left to the rate-limit handling below, which honours `retry-after`; retrying it here
-// as well would multiply the attempts.
-const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451]
-
 const USER_AGENT = 'gitops-deploy-action'
 
-type Group = NonNullable<ThrottlingOptions['write']>
+// plugin-retry retries every status ≥ 400 not in this list: everything `isTransientStatus`
+// does not call transient. 403 and 429 rate limits reach it only after plugin-throttling.
+const DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter((status) => !isTransientStatus(status))
+
 type RequestOptions = Parameters<Octokit['request']['endpoint']['parse']>[0]
 type LimitHandler = NonNullable<ThrottlingOptions['onRateLimit']>
-
-// plugin-throttling spaces every write by 1 s (and PR creation by 3 s) to protect bulk
-// scripts. A run makes at most five writes, and the spacing cannot coordinate with other runs
-// anyway, so it would only add seconds; secondary limits are still honoured when GitHub answers
-// with one. The plugin only ever calls `key(id).schedule(options, fn)` on these groups.
-const passThrough = {
-  key: () => ({
-    schedule: (_options: unknown, task: (...args: unknown[]) => unknown, ...args: unknown[]) =>
-      Promise.resolve().then(() => task(...args)),
-  }),
-} as unknown as Group
 
 function requestLine(octokit: Pick<Octokit, 'request'>, options: RequestOptions): string {
   try {
@@ -62,17 +47,7 @@ function requestLine(octokit: Pick<Octokit, 'request'>, options: RequestOptions)
 
 interface ErrorShape {
   status?: number
-  message?: string
-  response?: { headers?: Record<string, string | number | undefined> }
-}
-
-function header(error: ErrorShape, name: string): string | undefined {
-  const value = error.response?.headers?.[name]
-  return value === undefined ? undefined : String(value)
-}
-
-function isClassifiedRateLimit(error: ErrorShape): boolean {
-  return /\bsecondary rate\b/i.test(error.message ?? '') || header(error, 'x-ratelimit-remaining') === '0'
+  response?: unknown
 }
 
 function oneLine(text: string): string {
@@ -80,82 +55,57 @@ function oneLine(text: string): string {
 }
 
 /**
- * Innermost hook: sees every single attempt. Logs retries by method and path only (never
- * headers or bodies, which carry the token and file contents), and honours `retry-after` on a
- * 429 that plugin-throttling does not recognise as a rate limit (e.g. from a proxy in front of
- * GitHub Enterprise Server).
+ * Innermost, logging only: sees every single attempt and says what failed and what is retried,
+ * by method and path only (never headers or bodies, which carry the token and file contents).
  */
-function attempts(settings: Required<ClientOptions>) {
-  return (octokit: Pick<Octokit, 'hook' | 'request'>) => {
-    const seen = new WeakMap<object, number>()
-    octokit.hook.wrap('request', async (request, options) => {
-      for (let local = 0; ; local++) {
-        const attempt = (seen.get(options) ?? 0) + 1
-        seen.set(options, attempt)
-        if (attempt > 1) core.info(`Retrying ${requestLine(octokit, options)} (attempt ${attempt})`)
-        try {
-          return await request(options)
-        } catch (error) {
-          const e = error as ErrorShape
-          const status = e.status ?? 0
-          if (!e.response) {
-            // No answer at all: the message is the network error (ECONNRESET, …), not a body.
-            core.info(`${requestLine(octokit, options)} failed: ${oneLine(networkReason(error))}`)
-          } else if (status >= 500) {
-            core.info(`${requestLine(octokit, options)} failed: HTTP ${status}`)
-          }
-          if (status !== 429 || isClassifiedRateLimit(e) || local >= settings.rateLimitRetries) throw error
-          const retryAfter = Number(header(e, 'retry-after') ?? 1)
-          if (!Number.isFinite(retryAfter) || retryAfter > settings.maxRetryAfterSeconds) throw error
-          core.warning(`GitHub answered 429 to ${requestLine(octokit, options)}; retrying in ${retryAfter}s`)
-          await systemClock.sleep(Math.max(0, retryAfter) * settings.retryAfterUnitMs)
-        }
+function attemptLog(octokit: Pick<Octokit, 'hook' | 'request'>) {
+  const seen = new WeakMap<object, number>()
+  octokit.hook.wrap('request', async (request, options) => {
+    const attempt = (seen.get(options) ?? 0) + 1
+    seen.set(options, attempt)
+    if (attempt > 1) core.info(`Retrying ${requestLine(octokit, options)} (attempt ${attempt})`)
+    try {
+      return await request(options)
+    } catch (error) {
+      const { status, response } = error as ErrorShape
+      if (response === undefined) {
+        // No answer at all: the message is the network error (ECONNRESET, …), not a body.
+        core.info(`${requestLine(octokit, options)} failed: ${oneLine(networkReason(error))}`)
+      } else if (status !== undefined && isTransientStatus(status)) {
+        core.info(`${requestLine(octokit, options)} failed: HTTP ${status}`)
       }
-    })
-    return {}
-  }
-}
-
-function throttle(settings: Required<ClientOptions>): ThrottlingOptions {
-  const handler =
-    (kind: string): LimitHandler =>
-    (retryAfter, options, octokit, retryCount) => {
-      const line = requestLine(octokit, options)
-      if (retryCount >= settings.rateLimitRetries || retryAfter > settings.maxRetryAfterSeconds) {
-        core.warning(`GitHub ${kind} on ${line} (retry after ${retryAfter}s); giving up`)
-        return false
-      }
-      core.warning(
-        `GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${settings.rateLimitRetries})`,
-      )
-      return true
+      throw error
     }
-  return {
-    onRateLimit: handler('rate limit'),
-    onSecondaryRateLimit: handler('secondary rate limit'),
-    retryAfterBaseValue: settings.retryAfterUnitMs,
-    write: passThrough,
-    notifications: passThrough,
+  })
+  return {}
+}
+
+function onLimit(kind: string): LimitHandler {
+  return (retryAfter, options, octokit, retryCount) => {
+    const line = requestLine(octokit, options)
+    if (retryCount >= GITHUB_RATE_LIMIT_RETRIES || retryAfter * 1000 > MAX_RATE_LIMIT_WAIT_MS) {
+      core.warning(`GitHub ${kind} on ${line} (retry after ${retryAfter}s); giving up`)
+      return false
+    }
+    core.warning(
+      `GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${GITHUB_RATE_LIMIT_RETRIES})`,
+    )
+    return true
   }
 }
 
-// Plugin order matters: the first is innermost. Throttling wraps retry, so a rate-limited
-// request waits for `retry-after` before plugin-retry's own (5xx-only) attempts start over.
-function clientClass(settings: Required<ClientOptions>) {
-  return Octokit.plugin(attempts(settings), retry, throttling)
-}
+// Plugin order matters: the first is innermost. Throttling sees a rate limit first and waits
+// for it; retry, outermost, retries the transient failures throttling left alone.
+const Client = Octokit.plugin(attemptLog, throttling, retry)
 
-export type GitHubClient = InstanceType<ReturnType<typeof clientClass>>
+export type GitHubClient = InstanceType<typeof Client>
 
 /**
- * An Octokit for `apiUrl` (GITHUB_API_URL; GitHub Enterprise Server works unchanged) that
- * retries 5xx answers and network errors a few times with a short backoff and honours rate
- * limits that say when to come back. The token was masked by the settings; it is only ever
- * sent in the Authorization header, never logged.
+ * An Octokit for `apiUrl` (GITHUB_API_URL; GitHub Enterprise Server works unchanged). The token
+ * was masked by the settings; it is only ever sent in the Authorization header, never logged.
  */
 export function createGitHubClient(token: string, apiUrl: string, options: ClientOptions = {}): GitHubClient {
-  const settings: Required<ClientOptions> = { ...DEFAULTS, ...options }
-  const Client = clientClass(settings)
+  const retryAfterUnitMs = options.retryAfterUnitMs ?? 1000
   return new Client({
     auth: token,
     baseUrl: apiUrl.replace(/\/+$/, ''),
@@ -163,14 +113,22 @@ export function createGitHubClient(token: string, apiUrl: string, options: Clien
     // The default logger prints every failed request (expected 404s and 422s included) and
     // dumps request options, headers and all, at debug level.
     log: { debug: () => {}, info: () => {}, warn: (message: string) => core.debug(message), error: () => {} },
-    retry: { retries: settings.retries, retryAfterBaseValue: settings.retryBaseMs, doNotRetry: DO_NOT_RETRY },
-    throttle: throttle(settings),
-    request: { fetch: fetchWithTimeout(settings.requestTimeoutMs) },
+    retry: {
+      retries: (GITHUB_REQUEST.attempts ?? 4) - 1,
+      retryAfterBaseValue: options.retryBaseMs ?? GITHUB_REQUEST.baseDelayMs,
+      doNotRetry: DO_NOT_RETRY,
+    },
+    throttle: {
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+      retryAfterBaseValue: retryAfterUnitMs,
+    },
+    request: { fetch: withTimeout(proxiedFetch, options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS) },
   })
 }
 
-/** fetch, but a hung connection fails after `timeoutMs` instead of holding the job for minutes. */
-function fetchWithTimeout(timeoutMs: number): typeof fetch {
+/** `fetch`, but a hung connection fails after `timeoutMs` instead of holding the job for minutes. */
+function withTimeout(fetch: typeof globalThis.fetch, timeoutMs: number): typeof globalThis.fetch {
   return (input, init = {}) => {
     const timeout = AbortSignal.timeout(timeoutMs)
     return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout })

@@ -1,12 +1,36 @@
-// How long a run may wait, in one place. Each client retries under its own policy; the
-// worst case of a run is the sum of the phases that run one after another:
-//   GitHub API request: up to 4 tries, waits 0.5–8 s each, within 60 s; rate limits wait at most 60 s a time.
-//   Google token (STS, IAM Credentials, GitHub OIDC): up to 4 tries within 60 s.
-//   Registry request (token, HEAD, PUT, PATCH, …): up to 5 tries within 2 minutes.
-// Longer waits are the user's to choose through inputs (`push-timeout`, `verify-timeout`).
+// How long a run may wait, in one place. Every client retries under one of these policies
+// through `retry` (src/net/retry.ts), or, for the GitHub client, through octokit's retry and
+// throttling plugins configured from the same numbers. A policy ends at whichever comes first:
+// its attempts or its deadline (counted from the first try, so waits never stretch a phase
+// beyond it). Phases run one after another, so the worst case of a run is about their sum:
+//   Google token (GitHub OIDC, STS, IAM Credentials): ≤ 4 tries within 60 s, per token.
+//   Registry request (token, GET /v2/, HEAD, POST, PUT of a manifest): ≤ 5 tries within 2 min.
+//   Blob upload: ≤ 5 tries of the whole upload (each with its own registry requests above);
+//     no deadline, since the time a layer takes grows with its size, not with failures.
+//   GitHub API request (octokit's plugins, src/gitops/client.ts): ≤ 4 tries, waiting n² × 0.5 s
+//     before try n + 1 (0.5 + 2 + 4.5 s), each try abandoned after GITHUB_REQUEST_TIMEOUT_MS;
+//     a rate limit is waited out ≤ 3 times, each wait ≤ MAX_RATE_LIMIT_WAIT_MS (longer fails at
+//     once); writes are spaced 1 s apart and pull-request creation 3 s, as GitHub recommends.
+// Waits are jittered up to the cap shown; a server's Retry-After is honoured up to
+// `maxRetryAfterMs` (longer fails the request at once rather than idling the job).
 import type { RetryPolicy } from './retry.js'
 
-export const GITHUB_REQUEST: RetryPolicy = { attempts: 4, deadlineMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 }
+/** Longest `retry-after` / rate-limit reset the action waits for before giving up. */
+export const MAX_RATE_LIMIT_WAIT_MS = 60_000
+
+// plugin-retry has no deadline; its backoff is quadratic in `baseDelayMs`, capped by the attempts.
+export const GITHUB_REQUEST: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: MAX_RATE_LIMIT_WAIT_MS,
+}
+
+/** Rate-limit answers (403/429 with a reset) one GitHub request waits through. */
+export const GITHUB_RATE_LIMIT_RETRIES = 3
+
+/** A GitHub request with no answer by then is abandoned and retried like a network error. */
+export const GITHUB_REQUEST_TIMEOUT_MS = 60_000
 
 export const GOOGLE_TOKEN: RetryPolicy = { attempts: 4, deadlineMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 }
 
@@ -15,7 +39,7 @@ export const REGISTRY_REQUEST: RetryPolicy = {
   deadlineMs: 120_000,
   baseDelayMs: 500,
   maxDelayMs: 10_000,
+  maxRetryAfterMs: 30_000,
 }
 
-/** Longest `retry-after` / rate-limit reset the action waits for before giving up. */
-export const MAX_RATE_LIMIT_WAIT_MS = 60_000
+export const BLOB_UPLOAD: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 30_000 }

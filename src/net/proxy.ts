@@ -1,22 +1,28 @@
 // Outgoing HTTP honours the runner's proxy settings, as the official actions do:
 // HTTPS_PROXY / HTTP_PROXY (either case) unless NO_PROXY matches the host. `proxyFor` is the
 // one place that decides; the transports (fetch for GitHub, Google and Argo CD; node:http for
-// the registry) ask it.
-import { ProxyAgent, fetch as undiciFetch } from 'undici'
+// the registry, src/net/node-proxy.ts) ask it, so they all agree on NO_PROXY. Loopback hosts
+// are not exempt by themselves (unlike some clients): NO_PROXY says so when it should.
+import { isIP } from 'node:net'
 
 type Env = Readonly<Record<string, string | undefined>>
 
+/** The lower-case variable wins, as in curl; an empty one counts as unset. */
 function variable(env: Env, name: string): string | undefined {
-  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()]
-  return value === undefined || value.trim() === '' ? undefined : value.trim()
+  for (const key of [name.toLowerCase(), name.toUpperCase()]) {
+    const value = env[key]?.trim()
+    if (value) return value
+  }
+  return undefined
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' }
 
 /**
  * Whether NO_PROXY exempts `url`: entries are separated by commas or spaces; `*` matches all;
- * `host` matches the host and its subdomains, `.domain` / `*.domain` only subdomains and the
- * domain itself; `host:port` also requires the port. Hosts compare case-insensitively.
+ * `name`, `.name` and `*.name` match the host `name` and every host under it; `host:port`
+ * (`[v6]:port` for IPv6) also requires the port, the scheme's default when the URL has none.
+ * Hosts compare case-insensitively; IP addresses match exactly (no CIDR ranges).
  */
 export function bypassesProxy(url: URL, env: Env = process.env): boolean {
   const noProxy = variable(env, 'no_proxy')
@@ -27,44 +33,51 @@ export function bypassesProxy(url: URL, env: Env = process.env): boolean {
     const entry = raw.trim().toLowerCase()
     if (entry === '') continue
     if (entry === '*') return true
-    const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[(.*)\](:\d+)?$/, '$1$2'))!
-    const [, name = '', entryPort] = match
+    const { name, port: entryPort } = parseEntry(entry)
     if (entryPort !== undefined && entryPort !== port) continue
     const domain = name.replace(/^\*?\./, '')
     if (domain === '') continue
-    if (host === domain || host.endsWith(`.${domain}`)) return true
+    if (host === domain || (isIP(host) === 0 && host.endsWith(`.${domain}`))) return true
   }
   return false
+}
+
+/** `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address (several colons, no port). */
+function parseEntry(entry: string): { name: string; port?: string } {
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(entry)
+  if (bracketed) return { name: bracketed[1]!, ...(bracketed[2] !== undefined && { port: bracketed[2] }) }
+  if (entry.indexOf(':') !== entry.lastIndexOf(':')) return { name: entry }
+  const [name = '', port] = entry.split(':')
+  return { name, ...(port !== undefined && port !== '' && { port }) }
 }
 
 /** The proxy that a request to `url` goes through, or undefined for a direct connection. */
 export function proxyFor(url: URL, env: Env = process.env): URL | undefined {
   if (bypassesProxy(url, env)) return undefined
-  const value = url.protocol === 'https:' ? variable(env, 'https_proxy') : variable(env, 'http_proxy')
+  const name = url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'
+  const value = variable(env, name)
   if (value === undefined) return undefined
+  let proxy: URL | undefined
   try {
-    return new URL(value.includes('://') ? value : `http://${value}`)
+    proxy = new URL(value.includes('://') ? value : `http://${value}`)
   } catch {
-    throw new Error(
-      `The ${url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'} environment variable is not a URL; set it to http://HOST:PORT.`,
-    )
+    proxy = undefined
   }
+  if (proxy === undefined || (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') || proxy.hostname === '') {
+    // The value itself may hold proxy credentials: name the variable, not its value.
+    throw new Error(`The ${name} environment variable is not an http(s) proxy URL; set it to http://HOST:PORT.`)
+  }
+  return proxy
 }
-
-const dispatchers = new Map<string, ProxyAgent>()
 
 /**
  * `fetch` that goes through the proxy `proxyFor` names. Without proxy variables it is the
  * platform's fetch, unchanged.
  */
-export const proxiedFetch: typeof fetch = (input, init) => {
+export const proxiedFetch: typeof fetch = async (input, init) => {
   const proxy = proxyFor(new URL(input instanceof Request ? input.url : input.toString()))
   if (proxy === undefined) return fetch(input, init)
-  let dispatcher = dispatchers.get(proxy.href)
-  if (dispatcher === undefined) dispatchers.set(proxy.href, (dispatcher = new ProxyAgent(proxy.href)))
-  // undici's own fetch takes its own dispatcher; the platform fetch may bundle another undici.
-  return undiciFetch(input as Parameters<typeof undiciFetch>[0], {
-    ...(init as Parameters<typeof undiciFetch>[1]),
-    dispatcher,
-  }) as unknown as Promise<Response>
+  // undici is loaded only when a proxy is configured: most runs never need it.
+  const { fetchThrough } = await import('./undici-proxy.js')
+  return fetchThrough(proxy, input, init)
 }

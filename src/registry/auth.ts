@@ -4,21 +4,14 @@
 // before they expire and dropped when the registry stops accepting them.
 import * as core from '@actions/core'
 import { registryChallenge } from './challenge.js'
-import {
-  type Access,
-  RegistryError,
-  type RegistryTarget,
-  redact,
-  remedy,
-  registryErrorDetail,
-  where,
-} from './errors.js'
-import { type HttpResponse, header, isTransientNetworkError, send } from './http.js'
+import { type Access, RegistryError, type RegistryTarget, remedy, registryErrorDetail, where } from './errors.js'
+import { type HttpResponse, header, send } from './http.js'
 import { isLoopbackHost } from '../image/reference.js'
-import { type RetryPolicy, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry.js'
+import { type Clock, type RetryPolicy, isTransientStatus, parseRetryAfter, retry } from '../net/retry.js'
+import { maskSecret, scrubSecrets } from '../secrets.js'
 import { mayReceiveCredentials } from './trust.js'
 
-/** Satisfied by the GCP access token source (src/gcp/credentials.ts). */
+/** Satisfied by the GCP access token source (src/gcp/source.ts). */
 export interface RegistryCredentials {
   getAccessToken(): Promise<string>
   /** Forget a cached access token the registry's token service rejected. */
@@ -42,8 +35,7 @@ export interface AuthenticatorOptions {
   readonly access: Access
   readonly credentials?: RegistryCredentials
   readonly retry: RetryPolicy
-  /** Shared with the client so error messages can be scrubbed. */
-  readonly secrets: Set<string>
+  readonly clock?: Clock
 }
 
 type Scheme = { kind: 'none' } | { kind: 'basic' } | { kind: 'bearer'; realm: string; service?: string }
@@ -182,9 +174,8 @@ export class Authenticator {
       const detail = tokenErrorDetail(response.body)
       const hint = remedy(response.status, access, credentials !== undefined)
       throw new RegistryError(
-        redact(
+        scrubSecrets(
           `${where(target)}: ${operation} failed with HTTP ${response.status}${detail ? ` (${detail})` : ''}.${hint ? ` ${hint}` : ''}`,
-          this.options.secrets,
         ),
         response.status,
       )
@@ -202,8 +193,7 @@ export class Authenticator {
     if (typeof value !== 'string' || value === '') {
       throw new RegistryError(`${where(this.options.target)}: ${operation} answered without "token" or "access_token".`)
     }
-    core.setSecret(value)
-    this.options.secrets.add(value)
+    maskSecret(value)
     const lifetimeS =
       typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S
     // Renew a little early so a request never leaves with a token that expires on the way.
@@ -214,28 +204,55 @@ export class Authenticator {
 
   private async accessToken(): Promise<string> {
     const token = await this.options.credentials!.getAccessToken()
-    this.options.secrets.add(token)
+    maskSecret(token)
     return token
   }
 
+  /**
+   * GET under the registry policy. A transient status that outlasts the retries is returned like
+   * any other answer, for the caller to explain.
+   */
   private async sendWithRetry(url: URL, headers: Record<string, string>, operation: string): Promise<HttpResponse> {
-    const { retry, target } = this.options
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await send({ method: 'GET', url, headers, maxResponseBytes: 1024 * 1024 })
-        if (!isRetryableStatus(response.status) || attempt >= retry.attempts) return response
-        core.info(`${operation}: HTTP ${response.status}, retrying (attempt ${attempt + 1} of ${retry.attempts})`)
-        await sleep(backoffDelay(retry, attempt, parseRetryAfter(header(response, 'retry-after'))))
-      } catch (error) {
-        if (!isTransientNetworkError(error) || attempt >= retry.attempts) {
-          throw new RegistryError(`${where(target)}: ${operation} failed: ${(error as Error).message}`, undefined, {
-            cause: error,
-          })
-        }
-        core.info(`${operation}: ${(error as Error).message}, retrying (attempt ${attempt + 1} of ${retry.attempts})`)
-        await sleep(backoffDelay(retry, attempt))
-      }
+    const { target, clock } = this.options
+    const policy = this.options.retry
+    try {
+      return await retry(
+        async () => {
+          let response: HttpResponse
+          try {
+            response = await send({ method: 'GET', url, headers, maxResponseBytes: 1024 * 1024 })
+          } catch (error) {
+            const message = scrubSecrets(`${where(target)}: ${operation} failed: ${(error as Error).message}`)
+            throw new RegistryError(message, undefined, { cause: error })
+          }
+          if (!isTransientStatus(response.status)) return response
+          throw new TransientAnswer(operation, response)
+        },
+        {
+          policy,
+          onRetry: ({ attempt, reason }) =>
+            core.info(
+              `${where(target)}: ${operation}: ${reason}, retrying (attempt ${attempt + 1} of ${policy.attempts})`,
+            ),
+          ...(clock !== undefined && { clock }),
+        },
+      )
+    } catch (error) {
+      if (error instanceof TransientAnswer) return error.response
+      throw error
     }
+  }
+}
+
+/** A 5xx/429 answer, thrown so that `retry` tries again; the last one is explained by the caller. */
+class TransientAnswer extends RegistryError {
+  constructor(
+    operation: string,
+    readonly response: HttpResponse,
+  ) {
+    super(`${operation}: HTTP ${response.status}`, response.status, {
+      retryAfterMs: parseRetryAfter(header(response, 'retry-after')),
+    })
   }
 }
 

@@ -1,23 +1,26 @@
 // A client for one repository of an OCI distribution registry: resolve tags, check and upload
 // blobs, read and write manifests. Authentication is in auth.ts, transport in http.ts; this
-// module owns the request loop (auth retry, backoff, redirects) and the upload protocol.
+// module owns the request loop (auth retry, backoff, redirects) and the upload protocol. It is
+// over 300 lines because both share one state (origin, token, policies) that a split would only
+// pass around.
 import * as core from '@actions/core'
 import { Authenticator, type RegistryCredentials } from './auth.js'
-import {
-  type Access,
-  RegistryError,
-  type RegistryTarget,
-  TransientStatusError,
-  UnauthorizedError,
-  redact,
-  statusFailure,
-  where,
-} from './errors.js'
-import { type HttpResponse, NetworkError, type StreamBody, header, isTransientNetworkError, send } from './http.js'
+import { type Access, RegistryError, type RegistryTarget, UnauthorizedError, statusFailure, where } from './errors.js'
+import { type HttpResponse, type StreamBody, header, send } from './http.js'
 import { MANIFEST_ACCEPT, baseMediaType, mediaTypeOf } from './media-types.js'
-import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry.js'
+import { BLOB_UPLOAD, REGISTRY_REQUEST } from '../net/budget.js'
+import {
+  type Clock,
+  type RetryPolicy,
+  isTransientStatus,
+  parseRetryAfter,
+  retry,
+  statusOf,
+  transientFailure,
+} from '../net/retry.js'
 import { isDigest, isLoopbackHost, shortDigest } from '../image/reference.js'
 import { sha256 } from '../util/digest.js'
+import { scrubSecrets } from '../secrets.js'
 
 export type { RegistryCredentials } from './auth.js'
 
@@ -35,7 +38,9 @@ export interface RegistryClientOptions {
   readonly credentials?: RegistryCredentials
   /** Token scope to ask for: `push` (default) asks for `pull,push`. */
   readonly access?: Access
+  /** Overrides of REGISTRY_REQUEST (and of BLOB_UPLOAD's delays), for tests. */
   readonly retry?: Partial<RetryPolicy>
+  readonly clock?: Clock
   /** Blobs smaller than this go up in one PUT; larger ones in streamed PATCH chunks. */
   readonly monolithicLimit?: number
   /** Bytes per PATCH request for chunked uploads. */
@@ -51,7 +56,7 @@ interface Operation {
   readonly body?: Buffer | StreamBody
   /** Statuses handed back to the caller; any other status throws. */
   readonly ok: readonly number[]
-  /** False for one-shot stream bodies: transient failures throw for the caller to restart. */
+  /** False for one-shot stream bodies: failures throw for the caller to restart the upload. */
   readonly retry: boolean
   readonly maxResponseBytes?: number
 }
@@ -65,19 +70,22 @@ export class RegistryClient {
   readonly target: RegistryTarget
   private readonly origin: URL
   private readonly auth: Authenticator
-  private readonly retry: RetryPolicy
+  private readonly requestPolicy: RetryPolicy
+  private readonly uploadPolicy: RetryPolicy
+  private readonly clock: Clock | undefined
   private readonly access: Access
   private readonly hasCredentials: boolean
   private readonly monolithicLimit: number
   private readonly chunkSize: number
-  private readonly secrets = new Set<string>()
 
   constructor(options: RegistryClientOptions) {
     this.target = { registry: options.registry, repository: options.repository }
     // Plain HTTP only to this machine: credentials and tokens must not cross a network in clear text.
     const scheme = isLoopbackHost(options.registry) ? 'http' : 'https'
     this.origin = new URL(`${scheme}://${apiHost(options.registry)}`)
-    this.retry = { ...DEFAULT_RETRY, ...options.retry }
+    this.requestPolicy = { ...REGISTRY_REQUEST, ...options.retry }
+    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: undefined }
+    this.clock = options.clock
     this.access = options.access ?? 'push'
     this.hasCredentials = options.credentials !== undefined
     this.monolithicLimit = options.monolithicLimit ?? 16 * MIB
@@ -87,8 +95,8 @@ export class RegistryClient {
       origin: this.origin,
       access: this.access,
       ...(options.credentials !== undefined && { credentials: options.credentials }),
-      retry: this.retry,
-      secrets: this.secrets,
+      retry: this.requestPolicy,
+      ...(options.clock !== undefined && { clock: options.clock }),
     })
   }
 
@@ -156,26 +164,27 @@ export class RegistryClient {
   /**
    * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
    * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
+   * Chunks are written out before the next is read, so the source may reuse its buffer.
    */
-  async uploadBlob(digest: string, size: number, open: () => NodeJS.ReadableStream): Promise<void> {
+  async uploadBlob(digest: string, size: number, open: () => AsyncIterable<Buffer | string>): Promise<void> {
     let reauths = 0
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.uploadOnce(digest, size, open)
-        return
-      } catch (error) {
-        const unauthorized = error instanceof UnauthorizedError
-        const again = unauthorized ? ++reauths <= MAX_REAUTH_RESTARTS : isRetryable(error)
-        if (!again || attempt >= this.retry.attempts) throw error
+    await retry(() => this.uploadOnce(digest, size, open), {
+      policy: this.uploadPolicy,
+      classify: (error) => {
+        // A token that expired mid-stream: the next try authenticates afresh, a couple of times.
+        if (error instanceof UnauthorizedError) {
+          return ++reauths <= MAX_REAUTH_RESTARTS ? { retry: true, reason: 'token rejected' } : { retry: false }
+        }
+        // 416: the session lost track of the bytes it holds; a new session starts clean.
+        if (statusOf(error) === 416) return { retry: true, reason: 'upload session out of step' }
+        return transientFailure(error)
+      },
+      onRetry: ({ attempt, error }) =>
         core.info(
-          `${(error as Error).message.replace(/\.?$/, '.')} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`,
-        )
-        if (!unauthorized)
-          await sleep(
-            backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : undefined),
-          )
-      }
-    }
+          `${(error as Error).message.replace(/\.?$/, '.')} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.uploadPolicy.attempts}).`,
+        ),
+      ...(this.clock !== undefined && { clock: this.clock }),
+    })
   }
 
   /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
@@ -199,7 +208,7 @@ export class RegistryClient {
     return reported
   }
 
-  private async uploadOnce(digest: string, size: number, open: () => NodeJS.ReadableStream): Promise<void> {
+  private async uploadOnce(digest: string, size: number, open: () => AsyncIterable<Buffer | string>): Promise<void> {
     const short = shortDigest(digest)
     const started = await this.request({
       name: `start upload of blob ${short}`,
@@ -210,7 +219,7 @@ export class RegistryClient {
     })
     let location = this.location(started, `start upload of blob ${short}`)
     const source = open()
-    const reader = new ChunkReader(source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>)
+    const reader = new ChunkReader(source[Symbol.asyncIterator]())
     let completed: HttpResponse
     try {
       if (size < this.monolithicLimit) {
@@ -242,10 +251,7 @@ export class RegistryClient {
           offset += length
           const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, 'range') ?? '')
           if (range && Number(range[1]) !== offset - 1) {
-            throw new TransientStatusError(
-              `${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`,
-              416,
-            )
+            throw new RegistryError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416)
           }
           location = this.location(response, name)
         }
@@ -267,12 +273,25 @@ export class RegistryClient {
     }
   }
 
-  /** One operation with authentication, redirects for reads, and retries where the body allows. */
-  private async request(op: Operation): Promise<HttpResponse> {
+  /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
+  private request(op: Operation): Promise<HttpResponse> {
+    if (!op.retry) return this.exchange(op)
+    return retry(() => this.exchange(op), {
+      policy: this.requestPolicy,
+      onRetry: ({ attempt, reason }) =>
+        core.info(
+          `${where(this.target)}: ${op.name}: ${reason}, retrying (attempt ${attempt + 1} of ${this.requestPolicy.attempts})`,
+        ),
+      ...(this.clock !== undefined && { clock: this.clock }),
+    })
+  }
+
+  /** One try: the response if its status is in `op.ok`, else a RegistryError with the status. */
+  private async exchange(op: Operation): Promise<HttpResponse> {
     let url = op.url
     let redirects = 0
     let reauthenticated = false
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       // Credentials go only to the registry itself, never to a storage host it redirects to.
       const authorization = url.origin === this.origin.origin ? await this.auth.authorization() : undefined
       const headers: Record<string, string> = { ...op.headers }
@@ -287,12 +306,7 @@ export class RegistryClient {
           ...(op.maxResponseBytes !== undefined && { maxResponseBytes: op.maxResponseBytes }),
         })
       } catch (error) {
-        const message = this.scrub(`${where(this.target)}: ${op.name} failed: ${(error as Error).message}`)
-        if (isTransientNetworkError(error) && op.retry && attempt < this.retry.attempts) {
-          core.info(`${message}; retrying (attempt ${attempt + 1} of ${this.retry.attempts})`)
-          await sleep(backoffDelay(this.retry, attempt))
-          continue
-        }
+        const message = scrubSecrets(`${where(this.target)}: ${op.name} failed: ${(error as Error).message}`)
         throw new RegistryError(message, undefined, { cause: error })
       }
 
@@ -307,35 +321,20 @@ export class RegistryClient {
         if (location !== undefined) {
           url = new URL(location, url)
           redirects++
-          attempt--
           continue
         }
       }
       if (op.ok.includes(status)) return response
-      if (isRetryableStatus(status)) {
-        const retryAfter = parseRetryAfter(header(response, 'retry-after'))
-        if (!op.retry) throw new TransientStatusError(this.failure(op, response), status, retryAfter)
-        if (attempt < this.retry.attempts) {
-          core.info(
-            `${where(this.target)}: ${op.name}: HTTP ${status}, retrying (attempt ${attempt + 1} of ${this.retry.attempts})`,
-          )
-          await sleep(backoffDelay(this.retry, attempt, retryAfter))
-          continue
-        }
-      }
-      throw new RegistryError(this.failure(op, response), status)
+      const retryAfterMs = isTransientStatus(status) ? parseRetryAfter(header(response, 'retry-after')) : undefined
+      throw new RegistryError(this.failure(op, response), status, { retryAfterMs })
     }
   }
 
   private failure(op: Operation, response: HttpResponse): string {
     // Name the role the whole job needs: a push that fails on a HEAD still needs writer.
-    return this.scrub(
+    return scrubSecrets(
       statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials),
     )
-  }
-
-  private scrub(text: string): string {
-    return redact(text, this.secrets)
   }
 
   private url(path: string): URL {
@@ -388,13 +387,6 @@ class ChunkReader {
     // Ending the iterator destroys the underlying file stream.
     void this.iterator.return?.().catch(() => undefined)
   }
-}
-
-function isRetryable(error: unknown): boolean {
-  if (error instanceof TransientStatusError || error instanceof NetworkError) return true
-  if (!(error instanceof RegistryError)) return false
-  // 416: the session lost track of the bytes it holds; a new session starts clean.
-  return error.cause instanceof NetworkError || error.status === 416
 }
 
 function isRedirect(status: number): boolean {

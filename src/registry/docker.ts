@@ -10,6 +10,7 @@ import * as path from 'node:path'
 import type { RegistryCredentials } from './auth.js'
 import type { ManifestDescriptor, RegistryClient } from './client.js'
 import { RegistryError, role } from './errors.js'
+import { maskSecret } from '../secrets.js'
 import { type ImageReference, isDigest, normalizedRepository, parseImageReference } from '../image/reference.js'
 
 const STATE_KEY = 'docker-config'
@@ -31,7 +32,7 @@ export async function pushWithDocker(options: DockerPushOptions): Promise<Manife
   try {
     if (credentials !== undefined) {
       const token = await credentials.getAccessToken()
-      core.setSecret(token)
+      maskSecret(token)
       // The token goes in on stdin: arguments are visible in process listings and logs.
       const login = await exec.getExecOutput(
         'docker',

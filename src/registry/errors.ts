@@ -1,6 +1,6 @@
 // Registry failures as one line that names the registry, the repository and the operation, and
 // says what to change. Tokens never reach these messages: bodies are the registry's own error
-// JSON, and known secrets are scrubbed anyway.
+// JSON, and known secrets are scrubbed anyway (`scrubSecrets`, src/secrets.ts).
 
 export type Access = 'pull' | 'push'
 
@@ -14,11 +14,15 @@ export class RegistryError extends Error {
     message: string,
     /** HTTP status, when the registry answered. */
     readonly status?: number,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number | undefined },
   ) {
     super(message, options)
     this.name = 'RegistryError'
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs
   }
+
+  /** The registry's `Retry-After`, read by `transientFailure`. */
+  readonly retryAfterMs?: number
 }
 
 /** A 401 that a fresh token may cure: the caller re-authenticates and restarts. */
@@ -26,18 +30,6 @@ export class UnauthorizedError extends RegistryError {
   constructor(message: string) {
     super(message, 401)
     this.name = 'UnauthorizedError'
-  }
-}
-
-/** A 5xx/429 the caller chose not to retry in place (its body stream is spent). */
-export class TransientStatusError extends RegistryError {
-  constructor(
-    message: string,
-    status: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message, status)
-    this.name = 'TransientStatusError'
   }
 }
 
@@ -98,13 +90,4 @@ export function statusFailure(
 
 export function where(target: RegistryTarget): string {
   return `Registry ${target.registry}, repository ${target.repository}`
-}
-
-/** Replaces every known secret in `text`; a belt to the braces of never formatting one in. */
-export function redact(text: string, secrets: Iterable<string>): string {
-  let result = text
-  for (const secret of secrets) {
-    if (secret.length >= 8) result = result.split(secret).join('***')
-  }
-  return result
 }

@@ -1,8 +1,9 @@
 // One HTTP exchange over node:http/https with keep-alive sockets. Request bodies are either a
 // small Buffer or an async sequence of chunks written with back-pressure, so a layer of any size
 // passes through in 64 KiB pieces; response bodies are small (manifests, errors, tokens) and capped.
-import * as http from 'node:http'
-import * as https from 'node:https'
+import type * as http from 'node:http'
+import { type Route, routeFor } from '../net/node-proxy.js'
+import { networkErrorCode } from '../net/retry.js'
 
 export interface StreamBody {
   readonly length: number
@@ -25,7 +26,7 @@ export interface HttpResponse {
   readonly body: Buffer
 }
 
-/** A network-level failure (reset, refused, timeout): worth retrying. */
+/** A network-level failure (reset, refused, timeout); `code` makes it transient for `transientFailure`. */
 export class NetworkError extends Error {
   constructor(
     message: string,
@@ -40,19 +41,18 @@ export class NetworkError extends Error {
 const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
 const DEFAULT_TIMEOUT_MS = 120_000
 
-// Keep-alive pools: a push makes hundreds of small requests to one host.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
-}
-
 export function send(request: HttpRequest): Promise<HttpResponse> {
   const { url, method } = request
-  const transport = url.protocol === 'https:' ? https : http
-  const agent = agents[url.protocol as keyof typeof agents]
-  if (!agent) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`))
+  // Directly or through the runner's proxy, with keep-alive sockets either way: a push makes
+  // hundreds of small requests to one host.
+  let route: Route
+  try {
+    route = routeFor(url)
+  } catch (error) {
+    return Promise.reject(error as Error)
+  }
   const body = request.body
-  const headers: Record<string, string> = { ...request.headers }
+  const headers: Record<string, string> = { ...(route.options.headers as Record<string, string>), ...request.headers }
   if (body !== undefined) headers['content-length'] = String(body.length)
   const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
 
@@ -65,7 +65,7 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
       reject(asNetworkError(error, method, url))
     }
 
-    const req = transport.request(url, { method, headers, agent })
+    const req = route.transport.request({ ...route.options, method, headers })
     req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
       fail(
         Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`), {
@@ -108,41 +108,29 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
 }
 
 async function writeChunks(req: http.ClientRequest, body: StreamBody): Promise<void> {
-  let written = 0
+  let sent = 0
   for await (const chunk of body.chunks) {
     if (req.destroyed || req.writableEnded) return
-    written += chunk.length
-    if (written > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`)
-    if (!req.write(chunk)) await drained(req)
+    sent += chunk.length
+    if (sent > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`)
+    // Written out before the next chunk is read: sources reuse their buffer (file-chunks.ts).
+    await written(req, chunk)
   }
-  if (written !== body.length) throw new Error(`request body ended after ${written} of ${body.length} bytes`)
+  if (sent !== body.length) throw new Error(`request body ended after ${sent} of ${body.length} bytes`)
   if (!req.destroyed) req.end()
 }
 
-function drained(req: http.ClientRequest): Promise<void> {
+function written(req: http.ClientRequest, chunk: Buffer): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
-      req.off('drain', done)
       req.off('close', done)
       resolve()
     }
-    req.once('drain', done)
-    // A closed request never drains; the response/error handler reports why.
+    // A closed request never calls back; the response/error handler reports why.
     req.once('close', done)
+    req.write(chunk, () => done())
   })
 }
-
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-])
 
 function asNetworkError(error: unknown, method: string, url: URL): Error {
   if (error instanceof NetworkError) return error
@@ -151,15 +139,11 @@ function asNetworkError(error: unknown, method: string, url: URL): Error {
     return new Error(String(error))
   const code = (error as NodeJS.ErrnoException).code
   const message = (error as Error).message
-  if ((code !== undefined && TRANSIENT_CODES.has(code)) || /socket hang up/i.test(message)) {
+  if (networkErrorCode(error) !== undefined || /socket hang up/i.test(message)) {
     // The path is enough to say what failed; query strings of upload URLs carry opaque state.
     return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? 'ECONNRESET', { cause: error })
   }
   return error as Error
-}
-
-export function isTransientNetworkError(error: unknown): boolean {
-  return error instanceof NetworkError
 }
 
 /** One header value: Node joins repeated headers except `set-cookie`, so strings suffice. */

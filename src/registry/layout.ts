@@ -15,6 +15,7 @@ import {
   mediaTypeOf,
   platformName,
 } from './media-types.js'
+import { fileChunks } from './file-chunks.js'
 import { TarIndex } from './tar.js'
 import { sha256 } from '../util/digest.js'
 
@@ -39,6 +40,11 @@ export interface BlobStore {
   size(digest: string): Promise<number | undefined>
   /** A fresh stream of the blob each call: uploads restart by reopening. */
   open(digest: string): Readable
+  /**
+   * The blob's `size` bytes through one reused buffer (see file-chunks.ts): each chunk is valid
+   * until the next is requested. For uploads, which write a chunk out before reading on.
+   */
+  chunks(digest: string, size: number): AsyncIterable<Buffer>
   read(digest: string): Promise<Buffer>
 }
 
@@ -108,6 +114,7 @@ async function openDirectory(root: string, label: string): Promise<OciLayout> {
       }
     },
     open: (digest) => createReadStream(file(digest), { highWaterMark: READ_CHUNK }),
+    chunks: (digest, size) => fileChunks(file(digest), 0, size),
     read: (digest) => readFile(file(digest)),
   }
   return layoutFrom(label, 'directory', await read('oci-layout'), await read('index.json'), blobs, () =>
@@ -159,6 +166,11 @@ async function openArchive(archive: string, label: string): Promise<OciLayout> {
   const blobs: BlobStore = {
     size: (digest) => Promise.resolve(tar.lookup(member(digest))?.size),
     open: (digest) => slice(member(digest)),
+    chunks: (digest) => {
+      const entry = tar.lookup(member(digest))
+      if (entry === undefined) throw new LayoutError(`${label}: ${member(digest)} is missing from the archive.`)
+      return fileChunks(archive, entry.offset, entry.size)
+    },
     read: async (digest) => (await read(member(digest))) ?? Buffer.alloc(0),
   }
   return layoutFrom(label, 'archive', await read(`${prefix}oci-layout`), await read(`${prefix}index.json`), blobs, () =>

@@ -59,7 +59,7 @@ export async function pushImage(options: PushOptions): Promise<PushResult> {
       return
     }
     const started = Date.now()
-    await client.uploadBlob(blob.digest, blob.size, () => blobs.open(blob.digest))
+    await client.uploadBlob(blob.digest, blob.size, () => blobs.chunks(blob.digest, blob.size))
     blobsUploaded++
     bytesUploaded += blob.size
     core.info(

@@ -46,6 +46,8 @@ export interface RegistryStandIn {
   readonly tokenRequests: TokenRequestRecord[]
   /** Every request the proxy received (token requests included), in order. */
   readonly requests: RequestRecord[]
+  /** Every registry token issued, in full: for checks that none shows in a run's output. */
+  issuedTokens(): string[]
   injectFault(rule: FaultRule): void
   /** Registry tokens issued so far are answered 401 with the Bearer challenge from now on. */
   revokeTokens(): void
@@ -83,6 +85,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   await mkdir(storageDir)
 
   const issued: string[] = []
+  const issuedTokens: string[] = []
   const revoked = new Set<string>()
   const tokenRequests: TokenRequestRecord[] = []
   const key = auth === 'token' ? await issuerKey() : undefined
@@ -100,7 +103,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
               service: REGISTRY_SERVICE,
               lifetimeSeconds,
               validateAccessToken,
-              onIssued: (jti) => issued.push(jti),
+              onIssued: (jti, token) => {
+                issued.push(jti)
+                issuedTokens.push(token)
+              },
               records: tokenRequests,
             }),
     get challenge() {
@@ -140,6 +146,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       storageDir,
       tokenRequests,
       requests: proxy.requests,
+      issuedTokens: () => [...issuedTokens],
       injectFault: (rule) => proxy.injectFault(rule),
       revokeTokens: () => {
         for (const jti of issued) revoked.add(jti)

@@ -26,7 +26,7 @@ export interface TokenServerOptions {
   readonly service: string
   readonly lifetimeSeconds: number
   readonly validateAccessToken: (token: string) => boolean
-  readonly onIssued: (jti: string) => void
+  readonly onIssued: (jti: string, token: string) => void
   readonly records: TokenRequestRecord[]
 }
 
@@ -76,7 +76,7 @@ export async function handleTokenRequest(
     access,
     lifetimeSeconds: options.lifetimeSeconds,
   })
-  options.onIssued(signed.jti)
+  options.onIssued(signed.jti, signed.token)
   record(
     200,
     access.map((a) => `${a.type}:${a.name}:${a.actions.join(',')}`),

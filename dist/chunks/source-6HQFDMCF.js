@@ -1,29 +1,28 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  GOOGLE_TOKEN,
   IdTokenError,
   PROVIDER_INPUT,
   SERVICE_ACCOUNT_INPUT,
   canRequestIdToken,
   checkCredentialInputs,
   defaultAudience,
-  maskSecret,
   missingIdTokenError,
   providerParts,
   requestIdToken,
-  scrubSecrets,
   stsAudience
-} from "./chunk-SHXYBUCN.js";
+} from "./chunk-WJZYDP6D.js";
 import {
-  proxiedFetch
-} from "./chunk-C63N2ZJB.js";
+  maskSecret,
+  scrubSecrets
+} from "./chunk-ZFA4ALNC.js";
 import {
+  GOOGLE_TOKEN,
   isTransientStatus,
   networkErrorCode,
   parseRetryAfter,
   retry,
   statusOf
-} from "./chunk-SBMSZWOA.js";
+} from "./chunk-4VCR2PXZ.js";
 import {
   InputError,
   errorMessage
@@ -31,6 +30,9 @@ import {
 import {
   info
 } from "./chunk-525G4DJI.js";
+import {
+  proxiedFetch
+} from "./chunk-US27CTTI.js";
 import {
   __commonJS,
   __require,

@@ -4,13 +4,14 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-2X4LQR2R.js";
+} from "./chunk-OQV7UNJP.js";
 import "./chunk-QQBWU7R6.js";
-import "./chunk-SBMSZWOA.js";
 import "./chunk-C7NBTRVT.js";
+import "./chunk-4VCR2PXZ.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-525G4DJI.js";
+import "./chunk-US27CTTI.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

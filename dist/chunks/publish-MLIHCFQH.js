@@ -4,19 +4,31 @@ import {
 } from "./chunk-PPAZEXYU.js";
 import {
   RegistryError,
-  TransientStatusError,
   UnauthorizedError,
   inspectLocalImage,
   pushWithDocker,
-  redact,
   registryErrorDetail,
   remedy,
   statusFailure,
   where
-} from "./chunk-ZJCU676Y.js";
+} from "./chunk-H3Y34S2U.js";
+import {
+  maskSecret,
+  scrubSecrets
+} from "./chunk-ZFA4ALNC.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
+import {
+  BLOB_UPLOAD,
+  REGISTRY_REQUEST,
+  isTransientStatus,
+  networkErrorCode,
+  parseRetryAfter,
+  retry,
+  statusOf,
+  transientFailure
+} from "./chunk-4VCR2PXZ.js";
 import {
   formatReference,
   isDigest,
@@ -29,9 +41,11 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   info,
-  setSecret,
   warning
 } from "./chunk-525G4DJI.js";
+import {
+  proxyFor
+} from "./chunk-US27CTTI.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/challenge.ts
@@ -117,9 +131,123 @@ function registryChallenge(header2) {
   return void 0;
 }
 
-// src/registry/http.ts
+// src/net/node-proxy.ts
 import * as http from "node:http";
 import * as https from "node:https";
+import * as tls from "node:tls";
+var KEEP_ALIVE = { keepAlive: true, maxSockets: 16 };
+var CONNECT_TIMEOUT_MS = 3e4;
+var direct = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) };
+var viaProxy = /* @__PURE__ */ new Map();
+function routeFor(url, env = process.env) {
+  const secure = url.protocol === "https:";
+  if (!secure && url.protocol !== "http:") throw new Error(`unsupported URL scheme ${url.protocol}`);
+  const target = { hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port || (secure ? 443 : 80) };
+  const path3 = `${url.pathname}${url.search}`;
+  const proxy = proxyFor(url, env);
+  if (proxy === void 0) {
+    return {
+      transport: secure ? https : http,
+      options: { ...target, path: path3, agent: secure ? direct.https : direct.http }
+    };
+  }
+  const credentials = proxyAuthorization(proxy);
+  if (secure) {
+    return { transport: https, options: { ...target, path: path3, servername: servername(url), agent: tunnel(proxy) } };
+  }
+  return {
+    transport: proxy.protocol === "https:" ? https : http,
+    options: {
+      hostname: proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: proxy.port || (proxy.protocol === "https:" ? 443 : 80),
+      path: url.href.replace(/#.*$/, ""),
+      // Host stays the origin's: the request is for it, the proxy only forwards it.
+      headers: { host: url.host, ...credentials !== void 0 && { "proxy-authorization": credentials } },
+      agent: forwarder(proxy)
+    }
+  };
+}
+function forwarder(proxy) {
+  const key = `forward ${proxy.href}`;
+  let agent = viaProxy.get(key);
+  if (agent === void 0) {
+    agent = proxy.protocol === "https:" ? new https.Agent(KEEP_ALIVE) : new http.Agent(KEEP_ALIVE);
+    viaProxy.set(key, agent);
+  }
+  return agent;
+}
+function tunnel(proxy) {
+  const key = `tunnel ${proxy.href}`;
+  let agent = viaProxy.get(key);
+  if (agent === void 0) {
+    agent = new TunnelAgent(proxy, KEEP_ALIVE);
+    viaProxy.set(key, agent);
+  }
+  return agent;
+}
+var TunnelAgent = class extends https.Agent {
+  constructor(proxy, options) {
+    super(options);
+    this.proxy = proxy;
+  }
+  proxy;
+  createConnection(options, callback) {
+    const authority = `${bracketed(options.host ?? "localhost")}:${options.port ?? 443}`;
+    const credentials = proxyAuthorization(this.proxy);
+    const connect2 = (this.proxy.protocol === "https:" ? https : http).request({
+      hostname: this.proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: this.proxy.port || (this.proxy.protocol === "https:" ? 443 : 80),
+      method: "CONNECT",
+      path: authority,
+      headers: { host: authority, ...credentials !== void 0 && { "proxy-authorization": credentials } },
+      agent: false
+    });
+    let done = false;
+    const finish = (error, socket) => {
+      if (done) return;
+      done = true;
+      callback(error, socket);
+    };
+    connect2.setTimeout(
+      CONNECT_TIMEOUT_MS,
+      () => connect2.destroy(
+        Object.assign(
+          new Error(`the proxy did not answer CONNECT ${authority} within ${CONNECT_TIMEOUT_MS / 1e3} s`),
+          {
+            code: "ETIMEDOUT"
+          }
+        )
+      )
+    );
+    connect2.once("error", (error) => finish(error));
+    connect2.once("connect", (response, socket) => {
+      connect2.setTimeout(0);
+      if (response.statusCode !== 200) {
+        socket.destroy();
+        finish(new Error(`the proxy ${this.proxy.host} answered HTTP ${response.statusCode} to CONNECT ${authority}`));
+        return;
+      }
+      finish(null, tls.connect({ ...options, socket }));
+    });
+    connect2.end();
+    return void 0;
+  }
+};
+function proxyAuthorization(proxy) {
+  if (proxy.username === "") return void 0;
+  const user = decodeURIComponent(proxy.username);
+  const password = decodeURIComponent(proxy.password);
+  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+function bracketed(host) {
+  return host.includes(":") ? `[${host}]` : host;
+}
+function servername(url) {
+  const host = url.hostname;
+  return /^[\d.]+$/.test(host) || host.startsWith("[") ? void 0 : host;
+}
+
+// src/registry/http.ts
 var NetworkError = class extends Error {
   constructor(message, code, options) {
     super(message, options);
@@ -130,17 +258,16 @@ var NetworkError = class extends Error {
 };
 var DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024;
 var DEFAULT_TIMEOUT_MS = 12e4;
-var agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 16 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 16 })
-};
 function send(request) {
   const { url, method } = request;
-  const transport = url.protocol === "https:" ? https : http;
-  const agent = agents[url.protocol];
-  if (!agent) return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
+  let route;
+  try {
+    route = routeFor(url);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const body = request.body;
-  const headers = { ...request.headers };
+  const headers = { ...route.options.headers, ...request.headers };
   if (body !== void 0) headers["content-length"] = String(body.length);
   const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
   return new Promise((resolve, reject) => {
@@ -151,7 +278,7 @@ function send(request) {
       req.destroy();
       reject(asNetworkError(error, method, url));
     };
-    const req = transport.request(url, { method, headers, agent });
+    const req = route.transport.request({ ...route.options, method, headers });
     req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
       fail(
         Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1e3} s`), {
@@ -190,74 +317,41 @@ function send(request) {
   });
 }
 async function writeChunks(req, body) {
-  let written = 0;
+  let sent = 0;
   for await (const chunk of body.chunks) {
     if (req.destroyed || req.writableEnded) return;
-    written += chunk.length;
-    if (written > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`);
-    if (!req.write(chunk)) await drained(req);
+    sent += chunk.length;
+    if (sent > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`);
+    await written(req, chunk);
   }
-  if (written !== body.length) throw new Error(`request body ended after ${written} of ${body.length} bytes`);
+  if (sent !== body.length) throw new Error(`request body ended after ${sent} of ${body.length} bytes`);
   if (!req.destroyed) req.end();
 }
-function drained(req) {
+function written(req, chunk) {
   return new Promise((resolve) => {
     const done = () => {
-      req.off("drain", done);
       req.off("close", done);
       resolve();
     };
-    req.once("drain", done);
     req.once("close", done);
+    req.write(chunk, () => done());
   });
 }
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET"
-]);
 function asNetworkError(error, method, url) {
   if (error instanceof NetworkError) return error;
   if (typeof error !== "object" || error === null || typeof error.message !== "string")
     return new Error(String(error));
   const code = error.code;
   const message = error.message;
-  if (code !== void 0 && TRANSIENT_CODES.has(code) || /socket hang up/i.test(message)) {
+  if (networkErrorCode(error) !== void 0 || /socket hang up/i.test(message)) {
     return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? "ECONNRESET", { cause: error });
   }
   return error;
-}
-function isTransientNetworkError(error) {
-  return error instanceof NetworkError;
 }
 function header(response, name) {
   const value = response.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
-
-// src/registry/retry.ts
-var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 500, maxDelayMs: 1e4 };
-function isRetryableStatus(status) {
-  return status === 429 || status === 408 || status >= 500 && status !== 501 && status !== 505;
-}
-function backoffDelay(policy, attempt, retryAfterMs) {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = cap / 2 + Math.random() * (cap / 2);
-  return retryAfterMs === void 0 ? jittered : Math.min(Math.max(jittered, retryAfterMs), policy.maxDelayMs * 3);
-}
-function parseRetryAfter(value, now = Date.now()) {
-  if (value === void 0 || value.trim() === "") return void 0;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
-}
-var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // src/registry/trust.ts
 var GOOGLE_REGISTRY = /^(?:[a-z0-9-]+-docker\.pkg\.dev|(?:[a-z0-9-]+\.)?gcr\.io)$/;
@@ -399,9 +493,8 @@ var Authenticator = class {
       const detail = tokenErrorDetail(response.body);
       const hint = remedy(response.status, access, credentials !== void 0);
       throw new RegistryError(
-        redact(
-          `${where(target)}: ${operation} failed with HTTP ${response.status}${detail ? ` (${detail})` : ""}.${hint ? ` ${hint}` : ""}`,
-          this.options.secrets
+        scrubSecrets(
+          `${where(target)}: ${operation} failed with HTTP ${response.status}${detail ? ` (${detail})` : ""}.${hint ? ` ${hint}` : ""}`
         ),
         response.status
       );
@@ -418,8 +511,7 @@ var Authenticator = class {
     if (typeof value !== "string" || value === "") {
       throw new RegistryError(`${where(this.options.target)}: ${operation} answered without "token" or "access_token".`);
     }
-    setSecret(value);
-    this.options.secrets.add(value);
+    maskSecret(value);
     const lifetimeS = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S;
     const marginMs = Math.min(3e4, lifetimeS * 250);
     this.token = { value, refreshAt: started + lifetimeS * 1e3 - marginMs };
@@ -427,28 +519,51 @@ var Authenticator = class {
   }
   async accessToken() {
     const token = await this.options.credentials.getAccessToken();
-    this.options.secrets.add(token);
+    maskSecret(token);
     return token;
   }
+  /**
+   * GET under the registry policy. A transient status that outlasts the retries is returned like
+   * any other answer, for the caller to explain.
+   */
   async sendWithRetry(url, headers, operation) {
-    const { retry, target } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await send({ method: "GET", url, headers, maxResponseBytes: 1024 * 1024 });
-        if (!isRetryableStatus(response.status) || attempt >= retry.attempts) return response;
-        info(`${operation}: HTTP ${response.status}, retrying (attempt ${attempt + 1} of ${retry.attempts})`);
-        await sleep(backoffDelay(retry, attempt, parseRetryAfter(header(response, "retry-after"))));
-      } catch (error) {
-        if (!isTransientNetworkError(error) || attempt >= retry.attempts) {
-          throw new RegistryError(`${where(target)}: ${operation} failed: ${error.message}`, void 0, {
-            cause: error
-          });
+    const { target, clock } = this.options;
+    const policy = this.options.retry;
+    try {
+      return await retry(
+        async () => {
+          let response;
+          try {
+            response = await send({ method: "GET", url, headers, maxResponseBytes: 1024 * 1024 });
+          } catch (error) {
+            const message = scrubSecrets(`${where(target)}: ${operation} failed: ${error.message}`);
+            throw new RegistryError(message, void 0, { cause: error });
+          }
+          if (!isTransientStatus(response.status)) return response;
+          throw new TransientAnswer(operation, response);
+        },
+        {
+          policy,
+          onRetry: ({ attempt, reason }) => info(
+            `${where(target)}: ${operation}: ${reason}, retrying (attempt ${attempt + 1} of ${policy.attempts})`
+          ),
+          ...clock !== void 0 && { clock }
         }
-        info(`${operation}: ${error.message}, retrying (attempt ${attempt + 1} of ${retry.attempts})`);
-        await sleep(backoffDelay(retry, attempt));
-      }
+      );
+    } catch (error) {
+      if (error instanceof TransientAnswer) return error.response;
+      throw error;
     }
   }
+};
+var TransientAnswer = class extends RegistryError {
+  constructor(operation, response) {
+    super(`${operation}: HTTP ${response.status}`, response.status, {
+      retryAfterMs: parseRetryAfter(header(response, "retry-after"))
+    });
+    this.response = response;
+  }
+  response;
 };
 function basic(accessToken) {
   return `Basic ${Buffer.from(`${OAUTH_USER}:${accessToken}`).toString("base64")}`;
@@ -510,17 +625,20 @@ var RegistryClient = class {
   target;
   origin;
   auth;
-  retry;
+  requestPolicy;
+  uploadPolicy;
+  clock;
   access;
   hasCredentials;
   monolithicLimit;
   chunkSize;
-  secrets = /* @__PURE__ */ new Set();
   constructor(options) {
     this.target = { registry: options.registry, repository: options.repository };
     const scheme = isLoopbackHost(options.registry) ? "http" : "https";
     this.origin = new URL(`${scheme}://${apiHost(options.registry)}`);
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.requestPolicy = { ...REGISTRY_REQUEST, ...options.retry };
+    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: void 0 };
+    this.clock = options.clock;
     this.access = options.access ?? "push";
     this.hasCredentials = options.credentials !== void 0;
     this.monolithicLimit = options.monolithicLimit ?? 16 * MIB;
@@ -530,8 +648,8 @@ var RegistryClient = class {
       origin: this.origin,
       access: this.access,
       ...options.credentials !== void 0 && { credentials: options.credentials },
-      retry: this.retry,
-      secrets: this.secrets
+      retry: this.requestPolicy,
+      ...options.clock !== void 0 && { clock: options.clock }
     });
   }
   /** The manifest a tag or digest names, or undefined when the registry does not have it. */
@@ -594,26 +712,24 @@ var RegistryClient = class {
   /**
    * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
    * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
+   * Chunks are written out before the next is read, so the source may reuse its buffer.
    */
-  async uploadBlob(digest, size, open2) {
+  async uploadBlob(digest, size, open3) {
     let reauths = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.uploadOnce(digest, size, open2);
-        return;
-      } catch (error) {
-        const unauthorized = error instanceof UnauthorizedError;
-        const again = unauthorized ? ++reauths <= MAX_REAUTH_RESTARTS : isRetryable(error);
-        if (!again || attempt >= this.retry.attempts) throw error;
-        info(
-          `${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.retry.attempts}).`
-        );
-        if (!unauthorized)
-          await sleep(
-            backoffDelay(this.retry, attempt, error instanceof TransientStatusError ? error.retryAfterMs : void 0)
-          );
-      }
-    }
+    await retry(() => this.uploadOnce(digest, size, open3), {
+      policy: this.uploadPolicy,
+      classify: (error) => {
+        if (error instanceof UnauthorizedError) {
+          return ++reauths <= MAX_REAUTH_RESTARTS ? { retry: true, reason: "token rejected" } : { retry: false };
+        }
+        if (statusOf(error) === 416) return { retry: true, reason: "upload session out of step" };
+        return transientFailure(error);
+      },
+      onRetry: ({ attempt, error }) => info(
+        `${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.uploadPolicy.attempts}).`
+      ),
+      ...this.clock !== void 0 && { clock: this.clock }
+    });
   }
   /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
   async putManifest(reference, mediaType, bytes) {
@@ -635,7 +751,7 @@ var RegistryClient = class {
     }
     return reported;
   }
-  async uploadOnce(digest, size, open2) {
+  async uploadOnce(digest, size, open3) {
     const short = shortDigest(digest);
     const started = await this.request({
       name: `start upload of blob ${short}`,
@@ -645,7 +761,7 @@ var RegistryClient = class {
       retry: true
     });
     let location = this.location(started, `start upload of blob ${short}`);
-    const source = open2();
+    const source = open3();
     const reader = new ChunkReader(source[Symbol.asyncIterator]());
     let completed;
     try {
@@ -678,10 +794,7 @@ var RegistryClient = class {
           offset += length;
           const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, "range") ?? "");
           if (range && Number(range[1]) !== offset - 1) {
-            throw new TransientStatusError(
-              `${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`,
-              416
-            );
+            throw new RegistryError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416);
           }
           location = this.location(response, name);
         }
@@ -702,12 +815,23 @@ var RegistryClient = class {
       throw new RegistryError(`${where(this.target)}: blob ${digest} was stored as ${stored}.`);
     }
   }
-  /** One operation with authentication, redirects for reads, and retries where the body allows. */
-  async request(op) {
+  /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
+  request(op) {
+    if (!op.retry) return this.exchange(op);
+    return retry(() => this.exchange(op), {
+      policy: this.requestPolicy,
+      onRetry: ({ attempt, reason }) => info(
+        `${where(this.target)}: ${op.name}: ${reason}, retrying (attempt ${attempt + 1} of ${this.requestPolicy.attempts})`
+      ),
+      ...this.clock !== void 0 && { clock: this.clock }
+    });
+  }
+  /** One try: the response if its status is in `op.ok`, else a RegistryError with the status. */
+  async exchange(op) {
     let url = op.url;
     let redirects = 0;
     let reauthenticated = false;
-    for (let attempt = 1; ; attempt++) {
+    for (; ; ) {
       const authorization = url.origin === this.origin.origin ? await this.auth.authorization() : void 0;
       const headers = { ...op.headers };
       if (authorization !== void 0) headers.authorization = authorization;
@@ -721,12 +845,7 @@ var RegistryClient = class {
           ...op.maxResponseBytes !== void 0 && { maxResponseBytes: op.maxResponseBytes }
         });
       } catch (error) {
-        const message = this.scrub(`${where(this.target)}: ${op.name} failed: ${error.message}`);
-        if (isTransientNetworkError(error) && op.retry && attempt < this.retry.attempts) {
-          info(`${message}; retrying (attempt ${attempt + 1} of ${this.retry.attempts})`);
-          await sleep(backoffDelay(this.retry, attempt));
-          continue;
-        }
+        const message = scrubSecrets(`${where(this.target)}: ${op.name} failed: ${error.message}`);
         throw new RegistryError(message, void 0, { cause: error });
       }
       const { status } = response;
@@ -740,32 +859,18 @@ var RegistryClient = class {
         if (location !== void 0) {
           url = new URL(location, url);
           redirects++;
-          attempt--;
           continue;
         }
       }
       if (op.ok.includes(status)) return response;
-      if (isRetryableStatus(status)) {
-        const retryAfter = parseRetryAfter(header(response, "retry-after"));
-        if (!op.retry) throw new TransientStatusError(this.failure(op, response), status, retryAfter);
-        if (attempt < this.retry.attempts) {
-          info(
-            `${where(this.target)}: ${op.name}: HTTP ${status}, retrying (attempt ${attempt + 1} of ${this.retry.attempts})`
-          );
-          await sleep(backoffDelay(this.retry, attempt, retryAfter));
-          continue;
-        }
-      }
-      throw new RegistryError(this.failure(op, response), status);
+      const retryAfterMs = isTransientStatus(status) ? parseRetryAfter(header(response, "retry-after")) : void 0;
+      throw new RegistryError(this.failure(op, response), status, { retryAfterMs });
     }
   }
   failure(op, response) {
-    return this.scrub(
+    return scrubSecrets(
       statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials)
     );
-  }
-  scrub(text) {
-    return redact(text, this.secrets);
   }
   url(path3) {
     return new URL(`/v2/${this.target.repository}/${path3}`, this.origin);
@@ -814,11 +919,6 @@ var ChunkReader = class {
     void this.iterator.return?.().catch(() => void 0);
   }
 };
-function isRetryable(error) {
-  if (error instanceof TransientStatusError || error instanceof NetworkError) return true;
-  if (!(error instanceof RegistryError)) return false;
-  return error.cause instanceof NetworkError || error.status === 416;
-}
 function isRedirect(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
@@ -837,8 +937,27 @@ import { readFile, stat } from "node:fs/promises";
 import * as path2 from "node:path";
 import { Readable } from "node:stream";
 
-// src/registry/tar.ts
+// src/registry/file-chunks.ts
 import { open } from "node:fs/promises";
+var CHUNK = 256 * 1024;
+async function* fileChunks(file, start, length, size = CHUNK) {
+  if (length === 0) return;
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafeSlow(Math.min(size, length));
+    for (let offset = 0; offset < length; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - offset), start + offset);
+      if (bytesRead === 0) throw new Error(`${file} ended ${length - offset} bytes early`);
+      offset += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/registry/tar.ts
+import { open as open2 } from "node:fs/promises";
 import * as path from "node:path";
 var BLOCK = 512;
 var MAX_META_BYTES = 1024 * 1024;
@@ -880,7 +999,7 @@ var TarIndex = class _TarIndex {
 };
 async function readMembers(file) {
   const members = /* @__PURE__ */ new Map();
-  const handle = await open(file, "r");
+  const handle = await open2(file, "r");
   try {
     const { size: archiveSize } = await handle.stat();
     const block = Buffer.alloc(BLOCK);
@@ -1072,6 +1191,7 @@ async function openDirectory(root, label) {
       }
     },
     open: (digest) => createReadStream(file(digest), { highWaterMark: READ_CHUNK }),
+    chunks: (digest, size) => fileChunks(file(digest), 0, size),
     read: (digest) => readFile(file(digest))
   };
   return layoutFrom(
@@ -1120,6 +1240,11 @@ async function openArchive(archive, label) {
   const blobs = {
     size: (digest) => Promise.resolve(tar.lookup(member(digest))?.size),
     open: (digest) => slice(member(digest)),
+    chunks: (digest) => {
+      const entry = tar.lookup(member(digest));
+      if (entry === void 0) throw new LayoutError(`${label}: ${member(digest)} is missing from the archive.`);
+      return fileChunks(archive, entry.offset, entry.size);
+    },
     read: async (digest) => await read(member(digest)) ?? Buffer.alloc(0)
   };
   return layoutFrom(
@@ -1328,7 +1453,7 @@ async function pushImage(options) {
       return;
     }
     const started = Date.now();
-    await client.uploadBlob(blob.digest, blob.size, () => blobs.open(blob.digest));
+    await client.uploadBlob(blob.digest, blob.size, () => blobs.chunks(blob.digest, blob.size));
     blobsUploaded++;
     bytesUploaded += blob.size;
     info(

@@ -4,7 +4,8 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-ZJCU676Y.js";
+} from "./chunk-H3Y34S2U.js";
+import "./chunk-ZFA4ALNC.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-525G4DJI.js";
 import "./chunk-PUMHU2BD.js";

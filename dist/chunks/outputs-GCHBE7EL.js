@@ -10,15 +10,15 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-2X4LQR2R.js";
+} from "./chunk-OQV7UNJP.js";
 import {
   templateValues
 } from "./chunk-QQBWU7R6.js";
-import "./chunk-SBMSZWOA.js";
 import {
   formatBytes
 } from "./chunk-PPAZEXYU.js";
 import "./chunk-C7NBTRVT.js";
+import "./chunk-4VCR2PXZ.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -29,6 +29,7 @@ import {
   summary,
   warning
 } from "./chunk-525G4DJI.js";
+import "./chunk-US27CTTI.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

@@ -10,7 +10,7 @@ import "./chunk-PUMHU2BD.js";
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-II7T5LWK.js");
+    const { removeDockerConfig } = await import("./docker-4DA6DJQC.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);

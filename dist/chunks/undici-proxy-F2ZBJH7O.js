@@ -2121,7 +2121,7 @@ var require_request = __commonJS({
       return true;
     }
     var kHandler = /* @__PURE__ */ Symbol("handler");
-    var Request2 = class {
+    var Request = class {
       constructor(origin, {
         path,
         method,
@@ -2472,7 +2472,7 @@ var require_request = __commonJS({
         request.headers.push(key, val);
       }
     }
-    module.exports = Request2;
+    module.exports = Request;
   }
 });
 
@@ -8661,7 +8661,7 @@ var require_client = __commonJS({
     var util = require_util();
     var { ClientStats } = require_stats();
     var { channels } = require_diagnostics();
-    var Request2 = require_request();
+    var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
     var {
       InvalidArgumentError,
@@ -8922,7 +8922,7 @@ var require_client = __commonJS({
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
-        const request = new Request2(this[kUrl].origin, opts, handler);
+        const request = new Request(this[kUrl].origin, opts, handler);
         this[kQueue].push(request);
         if (this[kResuming]) {
         } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
@@ -10897,7 +10897,7 @@ var require_env_http_proxy_agent = __commonJS({
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent2 = require_proxy_agent();
     var Agent = require_agent();
-    var DEFAULT_PORTS2 = {
+    var DEFAULT_PORTS = {
       "http:": 80,
       "https:": 443
     };
@@ -10946,7 +10946,7 @@ var require_env_http_proxy_agent = __commonJS({
       #getProxyAgentForUrl(url) {
         let { protocol, host: hostname, port } = url;
         hostname = hostname.replace(/:\d*$/, "").toLowerCase();
-        port = Number.parseInt(port, 10) || DEFAULT_PORTS2[protocol] || 0;
+        port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
         if (!this.#shouldProxy(hostname, port)) {
           return this[kNoProxyAgent];
         }
@@ -20351,7 +20351,7 @@ var require_request2 = __commonJS({
       }
     }
     var patchMethodWarning = false;
-    var Request2 = class _Request {
+    var Request = class _Request {
       /** @type {AbortSignal} */
       #signal;
       /** @type {import('../../dispatcher/dispatcher')} */
@@ -20837,14 +20837,14 @@ var require_request2 = __commonJS({
         request.#state = newState;
       }
     };
-    var { setRequestSignal, getRequestDispatcher, setRequestDispatcher, setRequestHeaders, getRequestState, setRequestState } = Request2;
-    Reflect.deleteProperty(Request2, "setRequestSignal");
-    Reflect.deleteProperty(Request2, "getRequestDispatcher");
-    Reflect.deleteProperty(Request2, "setRequestDispatcher");
-    Reflect.deleteProperty(Request2, "setRequestHeaders");
-    Reflect.deleteProperty(Request2, "getRequestState");
-    Reflect.deleteProperty(Request2, "setRequestState");
-    mixinBody(Request2, getRequestState);
+    var { setRequestSignal, getRequestDispatcher, setRequestDispatcher, setRequestHeaders, getRequestState, setRequestState } = Request;
+    Reflect.deleteProperty(Request, "setRequestSignal");
+    Reflect.deleteProperty(Request, "getRequestDispatcher");
+    Reflect.deleteProperty(Request, "setRequestDispatcher");
+    Reflect.deleteProperty(Request, "setRequestHeaders");
+    Reflect.deleteProperty(Request, "getRequestState");
+    Reflect.deleteProperty(Request, "setRequestState");
+    mixinBody(Request, getRequestState);
     function makeRequest(init) {
       return {
         method: init.method ?? "GET",
@@ -20897,7 +20897,7 @@ var require_request2 = __commonJS({
       return newRequest;
     }
     function fromInnerRequest(innerRequest, dispatcher, signal, guard) {
-      const request = new Request2(kConstruct);
+      const request = new Request(kConstruct);
       setRequestState(request, innerRequest);
       setRequestDispatcher(request, dispatcher);
       setRequestSignal(request, signal);
@@ -20907,7 +20907,7 @@ var require_request2 = __commonJS({
       setHeadersGuard(headers, guard);
       return request;
     }
-    Object.defineProperties(Request2.prototype, {
+    Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
       url: kEnumerableProperty,
       headers: kEnumerableProperty,
@@ -20933,7 +20933,7 @@ var require_request2 = __commonJS({
         configurable: true
       }
     });
-    webidl.is.Request = webidl.util.MakeTypeAssertion(Request2);
+    webidl.is.Request = webidl.util.MakeTypeAssertion(Request);
     webidl.converters.RequestInfo = function(V) {
       if (typeof V === "string") {
         return webidl.converters.USVString(V);
@@ -21032,7 +21032,7 @@ var require_request2 = __commonJS({
       }
     ]);
     module.exports = {
-      Request: Request2,
+      Request,
       makeRequest,
       fromInnerRequest,
       cloneRequest,
@@ -21193,7 +21193,7 @@ var require_fetch = __commonJS({
       getResponseState
     } = require_response();
     var { HeadersList } = require_headers();
-    var { Request: Request2, cloneRequest, getRequestDispatcher, getRequestState } = require_request2();
+    var { Request, cloneRequest, getRequestDispatcher, getRequestState } = require_request2();
     var zlib = __require("node:zlib");
     var {
       makePolicyContainer,
@@ -21286,12 +21286,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request2(input, init);
+        requestObject = new Request(input, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -22316,7 +22316,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -22364,7 +22364,7 @@ var require_cache3 = __commonJS({
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
     var { cloneResponse, fromInnerResponse, getResponseState } = require_response();
-    var { Request: Request2, fromInnerRequest, getRequestState } = require_request2();
+    var { Request, fromInnerRequest, getRequestState } = require_request2();
     var { fetching } = require_fetch();
     var { urlIsHttpHttpsScheme, readAllBytes } = require_util2();
     var { createDeferredPromise } = require_promise();
@@ -22437,7 +22437,7 @@ var require_cache3 = __commonJS({
         }
         const fetchControllers = [];
         for (const request of requests) {
-          const r = getRequestState(new Request2(request));
+          const r = getRequestState(new Request(request));
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -22524,7 +22524,7 @@ var require_cache3 = __commonJS({
         if (webidl.is.Request(request)) {
           innerRequest = getRequestState(request);
         } else {
-          innerRequest = getRequestState(new Request2(request));
+          innerRequest = getRequestState(new Request(request));
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -22609,7 +22609,7 @@ var require_cache3 = __commonJS({
           }
         } else {
           assert(typeof request === "string");
-          r = getRequestState(new Request2(request));
+          r = getRequestState(new Request(request));
         }
         const operations = [];
         const operation = {
@@ -22654,7 +22654,7 @@ var require_cache3 = __commonJS({
               return [];
             }
           } else if (typeof request === "string") {
-            r = getRequestState(new Request2(request));
+            r = getRequestState(new Request(request));
           }
         }
         const promise = createDeferredPromise();
@@ -22827,7 +22827,7 @@ var require_cache3 = __commonJS({
               return [];
             }
           } else if (typeof request === "string") {
-            r = getRequestState(new Request2(request));
+            r = getRequestState(new Request(request));
           }
         }
         const responses = [];
@@ -26570,7 +26570,7 @@ var require_undici = __commonJS({
       err.stack = stack ? `${stack}
 ${captureLines}` : capture.stack;
     }
-    module.exports.fetch = function fetch2(init, options = void 0) {
+    module.exports.fetch = function fetch(init, options = void 0) {
       return fetchImpl(init, options).catch((err) => {
         if (currentFilename) {
           appendFetchStackTrace(err, currentFilename);
@@ -26638,57 +26638,20 @@ ${captureLines}` : capture.stack;
   }
 });
 
-// src/net/proxy.ts
+// src/net/undici-proxy.ts
 var import_undici = __toESM(require_undici(), 1);
-function variable(env, name) {
-  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
-  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
-}
-var DEFAULT_PORTS = { "http:": "80", "https:": "443" };
-function bypassesProxy(url, env = process.env) {
-  const noProxy = variable(env, "no_proxy");
-  if (noProxy === void 0) return false;
-  const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  const port = url.port || DEFAULT_PORTS[url.protocol] || "";
-  for (const raw of noProxy.split(/[\s,]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (entry === "") continue;
-    if (entry === "*") return true;
-    const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[(.*)\](:\d+)?$/, "$1$2"));
-    const [, name = "", entryPort] = match;
-    if (entryPort !== void 0 && entryPort !== port) continue;
-    const domain = name.replace(/^\*?\./, "");
-    if (domain === "") continue;
-    if (host === domain || host.endsWith(`.${domain}`)) return true;
-  }
-  return false;
-}
-function proxyFor(url, env = process.env) {
-  if (bypassesProxy(url, env)) return void 0;
-  const value = url.protocol === "https:" ? variable(env, "https_proxy") : variable(env, "http_proxy");
-  if (value === void 0) return void 0;
-  try {
-    return new URL(value.includes("://") ? value : `http://${value}`);
-  } catch {
-    throw new Error(
-      `The ${url.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY"} environment variable is not a URL; set it to http://HOST:PORT.`
-    );
-  }
-}
 var dispatchers = /* @__PURE__ */ new Map();
-var proxiedFetch = (input, init) => {
-  const proxy = proxyFor(new URL(input instanceof Request ? input.url : input.toString()));
-  if (proxy === void 0) return fetch(input, init);
+function fetchThrough(proxy, input, init) {
   let dispatcher = dispatchers.get(proxy.href);
-  if (dispatcher === void 0) dispatchers.set(proxy.href, dispatcher = new import_undici.ProxyAgent(proxy.href));
+  if (dispatcher === void 0) {
+    dispatcher = new import_undici.ProxyAgent({ uri: proxy.href, proxyTunnel: false });
+    dispatchers.set(proxy.href, dispatcher);
+  }
   return (0, import_undici.fetch)(input, {
     ...init,
     dispatcher
   });
-};
-
+}
 export {
-  bypassesProxy,
-  proxyFor,
-  proxiedFetch
+  fetchThrough
 };

@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  maskSecret
+} from "./chunk-ZFA4ALNC.js";
+import {
   isDigest,
   normalizedRepository,
   parseImageReference
@@ -10,7 +13,6 @@ import {
   getState,
   info,
   saveState,
-  setSecret,
   warning
 } from "./chunk-525G4DJI.js";
 
@@ -25,22 +27,17 @@ var RegistryError = class extends Error {
     super(message, options);
     this.status = status;
     this.name = "RegistryError";
+    if (options?.retryAfterMs !== void 0) this.retryAfterMs = options.retryAfterMs;
   }
   status;
+  /** The registry's `Retry-After`, read by `transientFailure`. */
+  retryAfterMs;
 };
 var UnauthorizedError = class extends RegistryError {
   constructor(message) {
     super(message, 401);
     this.name = "UnauthorizedError";
   }
-};
-var TransientStatusError = class extends RegistryError {
-  constructor(message, status, retryAfterMs) {
-    super(message, status);
-    this.retryAfterMs = retryAfterMs;
-    this.name = "TransientStatusError";
-  }
-  retryAfterMs;
 };
 function role(access) {
   return access === "push" ? "roles/artifactregistry.writer" : "roles/artifactregistry.reader";
@@ -80,13 +77,6 @@ function statusFailure(target, operation, status, body, access, hasCredentials) 
 function where(target) {
   return `Registry ${target.registry}, repository ${target.repository}`;
 }
-function redact(text, secrets) {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 8) result = result.split(secret).join("***");
-  }
-  return result;
-}
 
 // src/registry/docker.ts
 var STATE_KEY = "docker-config";
@@ -100,7 +90,7 @@ async function pushWithDocker(options) {
   try {
     if (credentials !== void 0) {
       const token = await credentials.getAccessToken();
-      setSecret(token);
+      maskSecret(token);
       const login = await getExecOutput(
         "docker",
         ["login", image.registry, "--username", "oauth2accesstoken", "--password-stdin"],
@@ -256,12 +246,10 @@ function definedEnv(env) {
 export {
   RegistryError,
   UnauthorizedError,
-  TransientStatusError,
   remedy,
   registryErrorDetail,
   statusFailure,
   where,
-  redact,
   pushWithDocker,
   parsePushOutput,
   inspectLocalImage,

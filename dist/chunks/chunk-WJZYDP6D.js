@@ -1,35 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  maskSecret
+} from "./chunk-ZFA4ALNC.js";
+import {
+  GOOGLE_TOKEN,
   retry
-} from "./chunk-SBMSZWOA.js";
+} from "./chunk-4VCR2PXZ.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";
-import {
-  setSecret
-} from "./chunk-525G4DJI.js";
-
-// src/secrets.ts
-var known = /* @__PURE__ */ new Set();
-var JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.([A-Za-z0-9_-]{16,})$/;
-function maskSecret(value) {
-  if (!value || value.length < 8 || known.has(value)) return;
-  known.add(value);
-  const signature = JWT.exec(value)?.[1];
-  setSecret(signature ?? value);
-}
-function scrubSecrets(text) {
-  let result = text;
-  for (const secret of known) {
-    result = result.split(secret).join("***");
-    const signature = JWT.exec(secret)?.[1];
-    if (signature !== void 0) result = result.split(signature).join("***");
-  }
-  return result;
-}
-
-// src/net/budget.ts
-var GOOGLE_TOKEN = { attempts: 4, deadlineMs: 6e4, baseDelayMs: 500, maxDelayMs: 8e3 };
 
 // src/oidc.ts
 function canRequestIdToken(env = process.env) {
@@ -57,7 +36,7 @@ async function requestIdToken(audience, options = {}) {
   maskSecret(requestToken);
   const url = new URL(requestUrl);
   url.searchParams.set("audience", audience);
-  const { proxiedFetch } = await import("./proxy-6NSTGEXB.js");
+  const { proxiedFetch } = await import("./proxy-AO4MNW67.js");
   return retry(
     async () => {
       const response = await proxiedFetch(url, {
@@ -231,9 +210,6 @@ function checkRegistryHost(image) {
 }
 
 export {
-  GOOGLE_TOKEN,
-  maskSecret,
-  scrubSecrets,
   canRequestIdToken,
   missingIdTokenError,
   IdTokenError,

@@ -3,13 +3,14 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-SHXYBUCN.js";
+} from "./chunk-WJZYDP6D.js";
 import {
   renderTemplate,
   templateValues,
   validateManifestPatterns
 } from "./chunk-QQBWU7R6.js";
-import "./chunk-SBMSZWOA.js";
+import "./chunk-ZFA4ALNC.js";
+import "./chunk-4VCR2PXZ.js";
 import {
   imageName,
   isLoopbackHost,
@@ -185,14 +186,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-ZUASO3YN.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-CIB5T5N6.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-VYT6PPIZ.js");
+    const { inspectSource, publishImage } = await import("./publish-MLIHCFQH.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-3T3EYKY2.js");
+      const { authenticate } = await import("./source-6HQFDMCF.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -203,7 +204,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-SIKASKJS.js");
+    const { setOutputs } = await import("./outputs-GCHBE7EL.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

@@ -6,11 +6,16 @@ import {
   templateValues
 } from "./chunk-QQBWU7R6.js";
 import {
-  systemClock
-} from "./chunk-SBMSZWOA.js";
-import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
+import {
+  GITHUB_RATE_LIMIT_RETRIES,
+  GITHUB_REQUEST,
+  GITHUB_REQUEST_TIMEOUT_MS,
+  MAX_RATE_LIMIT_WAIT_MS,
+  isTransientStatus,
+  systemClock
+} from "./chunk-4VCR2PXZ.js";
 import {
   normalizedRepository,
   parseImageReference
@@ -24,6 +29,9 @@ import {
   info,
   warning
 } from "./chunk-525G4DJI.js";
+import {
+  proxiedFetch
+} from "./chunk-US27CTTI.js";
 import {
   __commonJS,
   __require,
@@ -2637,9 +2645,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header2 = (startWithSpace ? indentSize : "") + chomp;
+      let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -2654,11 +2662,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header2}
+          return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header2}
+      return `|${header}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -5761,10 +5769,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header2)
+      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -5775,26 +5783,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header2.length;
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header2.indent;
-      let offset = scalar.offset + header2.length;
+      let trimIndent = scalar.indent + header.indent;
+      let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header2.indent === 0 && indent.length > trimIndent)
+          if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header2.indent === 0)
+          if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -5821,7 +5829,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header2.indent ? "explicit indentation indicator" : "first line";
+          const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -5848,7 +5856,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header2.chomp) {
+      switch (header.chomp) {
         case "-":
           break;
         case "+":
@@ -5860,8 +5868,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header2.length + scalar.source.length;
-      return { value, type, comment: header2.comment, range: [start, end, end] };
+      const end = start + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -6700,10 +6708,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header2 = token.props[0];
-            if (header2.type !== "block-scalar-header")
+            const header = token.props[0];
+            if (header.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -6735,10 +6743,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header2 = token.props[0];
-        if (header2.type !== "block-scalar-header")
+        const header = token.props[0];
+        if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header2.source = head;
+        header.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -9443,12 +9451,12 @@ function endpointWithDefaults(defaults, route, options) {
   return parse(merge(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS22 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS22);
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS22,
-    defaults: withDefaults.bind(null, DEFAULTS22),
-    merge: merge.bind(null, DEFAULTS22),
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
     parse
   });
 }
@@ -9495,11 +9503,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header2, options) {
+function parse2(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header2.length;
+  const len = header.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -9507,7 +9515,7 @@ function parse2(header2, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code2 = header2.charCodeAt(index);
+    const code2 = header.charCodeAt(index);
     const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -9523,25 +9531,25 @@ function parse2(header2, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header2.slice(valueStart, valueEnd);
+  const value = header.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header2, type, index, len, stopFlags);
+  return parseParameters(header, type, index, len, stopFlags);
 }
-function parseParameters(header2, type, index, len, stopFlags) {
+function parseParameters(header, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code2 = header2.charCodeAt(index);
+      const code2 = header.charCodeAt(index);
       const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -9550,25 +9558,25 @@ function parseParameters(header2, type, index, len, stopFlags) {
       }
       if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header2.slice(keyStart, keyEnd);
+        const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header2.charCodeAt(index) === DQUOTE) {
+        if (index < len && header.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code3 = header2.charCodeAt(index);
+            const code3 = header.charCodeAt(index);
             if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code4 = header2.charCodeAt(index);
+                const code4 = header.charCodeAt(index);
                 const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -9593,7 +9601,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code3 = header2.charCodeAt(index);
+          const code3 = header.charCodeAt(index);
           const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -9609,7 +9617,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header2.slice(valueStart, valueEnd);
+          parameters[key] = header.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -9990,8 +9998,8 @@ function isPlainObject2(value) {
 }
 var noop2 = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -10007,7 +10015,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -13111,21 +13119,8 @@ function isPullRequestAlreadyExists(error) {
 }
 
 // src/gitops/client.ts
-var DEFAULTS2 = {
-  retries: 3,
-  retryBaseMs: 500,
-  rateLimitRetries: 3,
-  maxRetryAfterSeconds: 90,
-  retryAfterUnitMs: 1e3,
-  requestTimeoutMs: 6e4
-};
-var DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 var USER_AGENT = "gitops-deploy-action";
-var passThrough = {
-  key: () => ({
-    schedule: (_options, task, ...args) => Promise.resolve().then(() => task(...args))
-  })
-};
+var DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter((status) => !isTransientStatus(status));
 function requestLine(octokit, options) {
   try {
     const { method, url: url2 } = octokit.request.endpoint.parse(options);
@@ -13134,71 +13129,45 @@ function requestLine(octokit, options) {
     return `${options.method} ${options.url}`;
   }
 }
-function header(error, name) {
-  const value = error.response?.headers?.[name];
-  return value === void 0 ? void 0 : String(value);
-}
-function isClassifiedRateLimit(error) {
-  return /\bsecondary rate\b/i.test(error.message ?? "") || header(error, "x-ratelimit-remaining") === "0";
-}
 function oneLine(text2) {
   return text2.replace(/\s+/g, " ").slice(0, 200);
 }
-function attempts(settings) {
-  return (octokit) => {
-    const seen = /* @__PURE__ */ new WeakMap();
-    octokit.hook.wrap("request", async (request2, options) => {
-      for (let local = 0; ; local++) {
-        const attempt = (seen.get(options) ?? 0) + 1;
-        seen.set(options, attempt);
-        if (attempt > 1) info(`Retrying ${requestLine(octokit, options)} (attempt ${attempt})`);
-        try {
-          return await request2(options);
-        } catch (error) {
-          const e = error;
-          const status = e.status ?? 0;
-          if (!e.response) {
-            info(`${requestLine(octokit, options)} failed: ${oneLine(networkReason(error))}`);
-          } else if (status >= 500) {
-            info(`${requestLine(octokit, options)} failed: HTTP ${status}`);
-          }
-          if (status !== 429 || isClassifiedRateLimit(e) || local >= settings.rateLimitRetries) throw error;
-          const retryAfter = Number(header(e, "retry-after") ?? 1);
-          if (!Number.isFinite(retryAfter) || retryAfter > settings.maxRetryAfterSeconds) throw error;
-          warning(`GitHub answered 429 to ${requestLine(octokit, options)}; retrying in ${retryAfter}s`);
-          await systemClock.sleep(Math.max(0, retryAfter) * settings.retryAfterUnitMs);
-        }
+function attemptLog(octokit) {
+  const seen = /* @__PURE__ */ new WeakMap();
+  octokit.hook.wrap("request", async (request2, options) => {
+    const attempt = (seen.get(options) ?? 0) + 1;
+    seen.set(options, attempt);
+    if (attempt > 1) info(`Retrying ${requestLine(octokit, options)} (attempt ${attempt})`);
+    try {
+      return await request2(options);
+    } catch (error) {
+      const { status, response } = error;
+      if (response === void 0) {
+        info(`${requestLine(octokit, options)} failed: ${oneLine(networkReason(error))}`);
+      } else if (status !== void 0 && isTransientStatus(status)) {
+        info(`${requestLine(octokit, options)} failed: HTTP ${status}`);
       }
-    });
-    return {};
-  };
+      throw error;
+    }
+  });
+  return {};
 }
-function throttle(settings) {
-  const handler2 = (kind) => (retryAfter, options, octokit, retryCount) => {
+function onLimit(kind) {
+  return (retryAfter, options, octokit, retryCount) => {
     const line = requestLine(octokit, options);
-    if (retryCount >= settings.rateLimitRetries || retryAfter > settings.maxRetryAfterSeconds) {
+    if (retryCount >= GITHUB_RATE_LIMIT_RETRIES || retryAfter * 1e3 > MAX_RATE_LIMIT_WAIT_MS) {
       warning(`GitHub ${kind} on ${line} (retry after ${retryAfter}s); giving up`);
       return false;
     }
     warning(
-      `GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${settings.rateLimitRetries})`
+      `GitHub ${kind} on ${line}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${GITHUB_RATE_LIMIT_RETRIES})`
     );
     return true;
   };
-  return {
-    onRateLimit: handler2("rate limit"),
-    onSecondaryRateLimit: handler2("secondary rate limit"),
-    retryAfterBaseValue: settings.retryAfterUnitMs,
-    write: passThrough,
-    notifications: passThrough
-  };
 }
-function clientClass(settings) {
-  return Octokit2.plugin(attempts(settings), retry, throttling);
-}
+var Client = Octokit2.plugin(attemptLog, throttling, retry);
 function createGitHubClient(token, apiUrl, options = {}) {
-  const settings = { ...DEFAULTS2, ...options };
-  const Client = clientClass(settings);
+  const retryAfterUnitMs = options.retryAfterUnitMs ?? 1e3;
   return new Client({
     auth: token,
     baseUrl: apiUrl.replace(/\/+$/, ""),
@@ -13209,12 +13178,20 @@ function createGitHubClient(token, apiUrl, options = {}) {
     }, info: () => {
     }, warn: (message) => debug(message), error: () => {
     } },
-    retry: { retries: settings.retries, retryAfterBaseValue: settings.retryBaseMs, doNotRetry: DO_NOT_RETRY },
-    throttle: throttle(settings),
-    request: { fetch: fetchWithTimeout(settings.requestTimeoutMs) }
+    retry: {
+      retries: (GITHUB_REQUEST.attempts ?? 4) - 1,
+      retryAfterBaseValue: options.retryBaseMs ?? GITHUB_REQUEST.baseDelayMs,
+      doNotRetry: DO_NOT_RETRY
+    },
+    throttle: {
+      onRateLimit: onLimit("rate limit"),
+      onSecondaryRateLimit: onLimit("secondary rate limit"),
+      retryAfterBaseValue: retryAfterUnitMs
+    },
+    request: { fetch: withTimeout(proxiedFetch, options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS) }
   });
 }
-function fetchWithTimeout(timeoutMs) {
+function withTimeout(fetch, timeoutMs) {
   return (input, init = {}) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
@@ -13994,8 +13971,8 @@ function renderScalar(source, site, file, pinned) {
       return JSON.stringify(pinned);
     case "|":
     case ">": {
-      const header2 = source.indexOf("\n") + 1;
-      const at = header2 > 0 ? source.indexOf(site.image, header2) : -1;
+      const header = source.indexOf("\n") + 1;
+      const at = header > 0 ? source.indexOf(site.image, header) : -1;
       if (at < 0) {
         throw new ManifestError(
           file,
