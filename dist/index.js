@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   getState,
   saveState
-} from "./chunks/chunk-X2EAKSFU.js";
+} from "./chunks/chunk-MIUV5ST3.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-Z6X4L6G3.js");
+  const { cleanup } = await import("./chunks/post-WKYO3FJ7.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-FXVERBCS.js");
+  const { run } = await import("./chunks/main-52FI6OZ3.js");
   await run();
 }

@@ -13,8 +13,9 @@ export async function setOutputs(
   outcome: WriteBackOutcome,
 ): Promise<void> {
   const values = templateValues(settings.image, image.digest)
-  const changedFiles = outcome.change.files.map((file) => file.path)
-  const changed = changedFiles.length > 0
+  // In a dry run: what a real run would change. Otherwise what this run wrote: a rerun that finds its change in place (pr mode) wrote nothing.
+  const changed = settings.dryRun ? outcome.change.files.length > 0 : outcome.written
+  const changedFiles = changed ? outcome.change.files.map((file) => file.path) : []
   const outputs: Record<string, string> = {
     digest: image.digest,
     'pinned-image': values.image,

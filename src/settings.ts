@@ -6,6 +6,7 @@ import { InputError, errorMessage } from './errors.js'
 import { type ImageReference, imageName, isLoopbackHost, parseImageReference } from './image/reference.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { validateManifestPatterns } from './manifests/patterns.js'
+import { parsePushTimeout } from './gitops/push-timeout.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 
 export type Mode = 'pr' | 'push'
@@ -55,6 +56,8 @@ export interface Settings {
   readonly dryRun: boolean
   readonly templates: MessageTemplates
   readonly labels: readonly string[]
+  /** How long push mode keeps retrying while others move the base (`push-timeout`). */
+  readonly pushTimeoutMs: number
   readonly gcp: GcpSettings
   readonly run: RunContext
 }
@@ -114,6 +117,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
+    pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),
     gcp: readGcp(),
     run,
   }

@@ -3,8 +3,8 @@
 // Neither manifests/ nor gitops/ knows about the other; this module joins them.
 import * as core from '@actions/core'
 import { createGitHubClient } from './gitops/client.js'
-import { GitOpsRepository, type FileUpdate, type Snapshot } from './gitops/repository.js'
-import { pushToBase, updatePullRequest } from './gitops/writer.js'
+import { GitOpsRepository, type FileUpdate, type Snapshot, gitBlobSha } from './gitops/repository.js'
+import { type MovedBase, pushToBase, updatePullRequest } from './gitops/writer.js'
 import { normalizedRepository } from './image/reference.js'
 import { isExplicitFileList, selectManifestFiles } from './manifests/patterns.js'
 import { type ContainerSelector } from './manifests/pin.js'
@@ -35,6 +35,8 @@ export interface PinnedChange {
 export interface WriteBackOutcome {
   readonly base: string
   readonly change: PinnedChange
+  /** Whether this run wrote a commit (false in dry runs and reruns that found their change in place). */
+  readonly written: boolean
   readonly commitSha?: string
   readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
 }
@@ -68,16 +70,46 @@ export async function readManifestTarget(gitops: GitOps, settings: Settings): Pr
   return { base, snapshot, files }
 }
 
-async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snapshot): Promise<ManifestFile[]> {
+async function readManifests(
+  gitops: GitOps,
+  settings: Settings,
+  snapshot: Snapshot,
+  listing?: ReadonlyMap<string, string>,
+): Promise<ManifestFile[]> {
   const { repository } = gitops
   const paths = isExplicitFileList(settings.manifests)
     ? settings.manifests
     : selectManifestFiles(
         settings.manifests,
-        await repository.listFiles(snapshot),
+        listing === undefined ? await repository.listFiles(snapshot) : [...listing.keys()],
         `${repository.fullName}@${snapshot.branch}`,
       )
   return repository.readFiles(snapshot, paths)
+}
+
+/**
+ * The manifests at a base that moved under the run: a file whose blob is unchanged keeps the text
+ * already read; only files another commit changed (or added to the selection) are read again.
+ */
+async function rereadManifests(
+  gitops: GitOps,
+  settings: Settings,
+  snapshot: Snapshot,
+  known: readonly ManifestFile[],
+  moved: MovedBase,
+): Promise<ManifestFile[]> {
+  const { blobs } = moved
+  if (blobs === undefined) return readManifests(gitops, settings, snapshot)
+  const paths = isExplicitFileList(settings.manifests)
+    ? settings.manifests
+    : selectManifestFiles(settings.manifests, [...blobs.keys()], `${gitops.repository.fullName}@${snapshot.branch}`)
+  const still = new Map(
+    known.filter((file) => blobs.get(file.path) === gitBlobSha(file.content)).map((file) => [file.path, file]),
+  )
+  const stale = paths.filter((path) => !still.has(path))
+  if (stale.length > 0) core.info(`Changed under this run, read again: ${stale.join(', ')}`)
+  const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file]))
+  return paths.map((path) => still.get(path) ?? fresh.get(path)!)
 }
 
 /** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
@@ -89,9 +121,10 @@ export async function writeBack(
 ): Promise<WriteBackOutcome> {
   const values = templateValues(settings.image, digest)
   const pinned = values.image
-  const prepare = async (snapshot: Snapshot, first: boolean): Promise<PinnedChange> => {
-    const files = first ? target.files : await readManifests(gitops, settings, snapshot)
-    const plan = planPins(files, gitops.selector, pinned)
+  let known: readonly ManifestFile[] = target.files
+  const prepare = async (snapshot: Snapshot, moved?: MovedBase): Promise<PinnedChange> => {
+    if (moved !== undefined) known = await rereadManifests(gitops, settings, snapshot, known, moved)
+    const plan = planPins(known, gitops.selector, pinned)
     return {
       plan,
       files: plan.files
@@ -110,18 +143,29 @@ export async function writeBack(
   const base = target.base
 
   if (settings.dryRun) {
-    const change = await prepare(target.snapshot, true)
+    const change = await prepare(target.snapshot)
     logChange(change)
     core.info(
       `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`,
     )
-    return { base, change }
+    return { base, change, written: false }
   }
 
   if (settings.mode === 'push') {
-    const outcome = await pushToBase(gitops.repository, { base, initial: target.snapshot, message, prepare })
+    const outcome = await pushToBase(gitops.repository, {
+      base,
+      initial: target.snapshot,
+      message,
+      prepare,
+      timeoutMs: settings.pushTimeoutMs,
+    })
     logChange(outcome.prepared)
-    return { base, change: outcome.prepared, ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }) }
+    return {
+      base,
+      change: outcome.prepared,
+      written: outcome.commitSha !== undefined,
+      ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
+    }
   }
 
   const title = render('title', settings.templates.title)
@@ -140,6 +184,7 @@ export async function writeBack(
   return {
     base,
     change: outcome.prepared,
+    written: outcome.commitSha !== undefined,
     ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
     ...(outcome.pullRequest !== undefined && { pullRequest: outcome.pullRequest }),
   }

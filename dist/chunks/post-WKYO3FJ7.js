@@ -4,13 +4,13 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-OZLUCONX.js");
+    const { removeDockerConfig } = await import("./docker-SED2VEUB.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);

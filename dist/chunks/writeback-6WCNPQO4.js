@@ -4,11 +4,11 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-7JFX6MGI.js";
-import "./chunk-GYMGUXAM.js";
+} from "./chunk-L2X3W4JT.js";
+import "./chunk-6NUUNDRU.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

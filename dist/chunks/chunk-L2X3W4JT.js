@@ -1,10 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  DEFAULT_PUSH_TIMEOUT_MS,
   isExplicitFileList,
   renderTemplate,
   selectManifestFiles,
   templateValues
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-6NUUNDRU.js";
 import {
   normalizedRepository,
   parseImageReference
@@ -17,16 +18,16 @@ import {
   debug,
   info,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 import {
   __commonJS,
   __require,
   __toESM
 } from "./chunk-PUMHU2BD.js";
 
-// node_modules/bottleneck/light.js
+// ../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
+  "../main/node_modules/bottleneck/light.js"(exports, module) {
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports, (function() {
@@ -398,11 +399,11 @@ var require_light = __commonJS({
           return this._onFailure(error, eventInfo, clearGlobalState, run, free);
         }
         async _onFailure(error, eventInfo, clearGlobalState, run, free) {
-          var retry2, retryAfter;
+          var retry3, retryAfter;
           if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
+            retry3 = await this.Events.trigger("failed", error, eventInfo);
+            if (retry3 != null) {
+              retryAfter = ~~retry3;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
               return run(retryAfter);
@@ -1343,9 +1344,9 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -1400,9 +1401,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -1558,9 +1559,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -1729,9 +1730,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -1799,9 +1800,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -1849,9 +1850,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -1879,9 +1880,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -1920,9 +1921,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -2038,9 +2039,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -2068,9 +2069,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -2143,9 +2144,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -2286,9 +2287,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -2303,9 +2304,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -2439,9 +2440,9 @@ ${indent}${text2.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -2722,9 +2723,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -2846,9 +2847,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -2979,9 +2980,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug2(logLevel, ...messages) {
@@ -3001,9 +3002,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3061,9 +3062,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -3125,9 +3126,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -3165,9 +3166,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3316,9 +3317,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -3460,9 +3461,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -3482,9 +3483,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -3598,9 +3599,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -3620,9 +3621,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -3639,9 +3640,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -3657,9 +3658,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -3681,9 +3682,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -3708,9 +3709,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -3754,9 +3755,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -3799,9 +3800,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3827,9 +3828,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -3894,9 +3895,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -3960,9 +3961,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4038,9 +4039,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -4116,9 +4117,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -4148,9 +4149,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4197,9 +4198,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4276,9 +4277,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4365,9 +4366,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -4453,9 +4454,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4497,9 +4498,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4591,9 +4592,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -4623,9 +4624,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -4703,9 +4704,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -5012,9 +5013,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code2, message) {
@@ -5077,9 +5078,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -5211,9 +5212,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -5253,9 +5254,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -5271,9 +5272,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -5287,9 +5288,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -5395,9 +5396,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -5446,9 +5447,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -5489,9 +5490,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -5683,9 +5684,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -5748,9 +5749,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -5931,9 +5932,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -6152,9 +6153,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6233,9 +6234,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -6263,9 +6264,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -6369,9 +6370,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -6412,9 +6413,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -6620,9 +6621,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -6805,9 +6806,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -6866,9 +6867,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -6928,9 +6929,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -7030,9 +7031,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -7619,9 +7620,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -7650,9 +7651,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -8524,9 +8525,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -8621,9 +8622,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -8673,10 +8674,10 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -8715,7 +8716,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 function isRequestError(error) {
   return error.request !== void 0;
@@ -8788,7 +8789,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION2 = "0.0.0-development";
 var noop = () => Promise.resolve();
@@ -9018,7 +9019,7 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION2;
 throttling.triggersNotification = triggersNotification;
 
-// node_modules/universal-user-agent/index.js
+// ../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -9029,7 +9030,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/lib/register.js
+// ../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -9052,7 +9053,7 @@ function register(state, name, method, options) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
@@ -9087,7 +9088,7 @@ function addHook(state, kind, name, hook2) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -9101,7 +9102,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook2, state, name) {
@@ -9135,7 +9136,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -9448,7 +9449,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
+// ../main/node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -9632,7 +9633,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -9967,7 +9968,7 @@ var JSONParse = (text2, reviver) => {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION4 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -10149,7 +10150,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION5 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -10259,7 +10260,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -10304,10 +10305,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION6 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../main/node_modules/@octokit/core/dist-src/index.js
 var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -10441,10 +10442,10 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-request-log/dist-src/version.js
+// ../main/node_modules/@octokit/plugin-request-log/dist-src/version.js
 var VERSION7 = "6.0.0";
 
-// node_modules/@octokit/plugin-request-log/dist-src/index.js
+// ../main/node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
   octokit.hook.wrap("request", (request2, options) => {
     octokit.log.debug("request", options);
@@ -10468,7 +10469,7 @@ function requestLog(octokit) {
 }
 requestLog.VERSION = VERSION7;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION8 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -10584,10 +10585,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION8;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION9 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -12879,7 +12880,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -13002,7 +13003,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -13019,10 +13020,10 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION9;
 
-// node_modules/@octokit/rest/dist-src/version.js
+// ../main/node_modules/@octokit/rest/dist-src/version.js
 var VERSION10 = "22.0.1";
 
-// node_modules/@octokit/rest/dist-src/index.js
+// ../main/node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
     userAgent: `octokit-rest.js/${VERSION10}`
@@ -13217,6 +13218,11 @@ function fetchWithTimeout(timeoutMs) {
 }
 
 // src/gitops/repository.ts
+import { createHash } from "node:crypto";
+function gitBlobSha(content) {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
 function encodePath(value) {
   return value.split("/").map(encodeURIComponent).join("/");
 }
@@ -13280,11 +13286,22 @@ var GitOpsRepository = class {
       branch,
       commitSha: data.commit.sha,
       treeSha: data.commit.commit.tree.sha,
-      parents: data.commit.parents.map((parent) => parent.sha)
+      parents: data.commit.parents.map((parent) => parent.sha),
+      message: data.commit.commit.message
     };
   }
   /** Every file path at the snapshot, in one call (only needed for directories and globs). */
   async listFiles(snapshot) {
+    const blobs = await this.listBlobs(snapshot);
+    if (blobs === void 0) {
+      throw new Error(
+        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
+      );
+    }
+    return [...blobs.keys()];
+  }
+  /** Every file of the snapshot with its blob sha, in one call; undefined when GitHub truncates the listing. */
+  async listBlobs(snapshot) {
     let data;
     try {
       ;
@@ -13297,12 +13314,14 @@ var GitOpsRepository = class {
     } catch (error) {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error);
     }
-    if (data.truncated) {
-      throw new Error(
-        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
-      );
+    if (data.truncated) return void 0;
+    const blobs = /* @__PURE__ */ new Map();
+    for (const entry of data.tree) {
+      if (entry.type === "blob" && typeof entry.path === "string" && typeof entry.sha === "string") {
+        blobs.set(entry.path, entry.sha);
+      }
     }
-    return data.tree.filter((entry) => entry.type === "blob" && typeof entry.path === "string").map((entry) => entry.path);
+    return blobs;
   }
   /** The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). */
   async readFiles(snapshot, paths) {
@@ -13409,6 +13428,34 @@ var GitOpsRepository = class {
       throw this.writeError(`Could not update refs/heads/${branch}`, error);
     }
   }
+  /**
+   * One signed commit of `files` on top of `expectedHead`, written atomically by GraphQL's
+   * `createCommitOnBranch`: one content-creating request, where the REST sequence (tree, commit,
+   * ref) takes three. 'stale' when the branch is no longer at `expectedHead`.
+   */
+  async commitOnBranch(branch, expectedHead, message, files) {
+    const [headline = "", ...rest] = message.split("\n");
+    const body = rest.join("\n").replace(/^\n+/, "");
+    try {
+      const data = await this.client.graphql(COMMIT_ON_BRANCH, {
+        input: {
+          branch: { repositoryNameWithOwner: this.fullName, branchName: branch },
+          expectedHeadOid: expectedHead,
+          message: body === "" ? { headline } : { headline, body },
+          fileChanges: {
+            additions: files.map((file) => ({
+              path: file.path,
+              contents: Buffer.from(file.content, "utf8").toString("base64")
+            }))
+          }
+        }
+      });
+      return { sha: data.createCommitOnBranch.commit.oid };
+    } catch (error) {
+      if (isStaleHead(error)) return "stale";
+      throw this.writeError(`Could not commit to ${branch}`, error);
+    }
+  }
   async createBranch(branch, sha) {
     try {
       await this.client.rest.git.createRef({ owner: this.owner, repo: this.repo, ref: `refs/heads/${branch}`, sha });
@@ -13492,6 +13539,15 @@ var GitOpsRepository = class {
     );
   }
 };
+var COMMIT_ON_BRANCH = `mutation ($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`;
+function isStaleHead(error) {
+  const errors = error?.errors;
+  return Array.isArray(errors) && errors.some(
+    (e) => e.type === "STALE_DATA" || /expected branch to point to/i.test(String(e.message))
+  );
+}
 function toPullRequest(pull) {
   return {
     number: pull.number,
@@ -13520,45 +13576,187 @@ function isDirectoryListing(bytes) {
   }
 }
 
-// src/gitops/writer.ts
-var DEFAULT_ATTEMPTS = 5;
-var DEFAULT_DELAY_MS = 1e3;
-var SETTLE_RETRIES = 3;
-var sleep2 = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function backoff(baseMs, attempt) {
-  return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
-}
-async function pushToBase(repo, options) {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_ATTEMPTS);
-  const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS;
-  let snapshot = options.initial;
-  let lastCommit;
+// src/net/retry.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+async function retry2(work, options) {
+  const { policy: policy2 } = options;
+  const clock = options.clock ?? systemClock;
+  const classify = options.classify ?? transientFailure;
+  const deadline = policy2.deadlineMs === void 0 ? Infinity : clock.now() + policy2.deadlineMs;
   for (let attempt = 1; ; attempt++) {
-    const prepared = await options.prepare(snapshot, attempt === 1);
-    if (prepared.files.length === 0) return { prepared, attempts: attempt };
-    const tree = await repo.createTree(snapshot.treeSha, prepared.files);
-    if (tree === snapshot.treeSha) return { prepared, attempts: attempt };
-    const commit = await repo.createCommit(options.message, tree, [snapshot.commitSha]);
-    lastCommit = commit;
-    if (await repo.updateBranch(options.base, commit, false) === "updated") {
-      info(`Committed ${commit} to ${options.base} in ${repo.fullName}`);
-      return { prepared, commitSha: commit, attempts: attempt };
-    }
-    if (attempt >= maxAttempts) {
-      throw new Error(
-        `Could not update refs/heads/${options.base} in ${repo.fullName}: another workflow kept pushing to ${options.base}; gave up after ${attempt} attempts. Re-run the job, or use \`mode: pr\`.`
-      );
-    }
-    const wait = backoff(delayMs, attempt);
-    info(
-      `${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`
-    );
-    await sleep2(wait);
-    snapshot = await repo.snapshot(options.base);
-    if (snapshot.commitSha === lastCommit) {
-      return { prepared, commitSha: lastCommit, attempts: attempt };
+    try {
+      return await work(attempt);
+    } catch (error) {
+      const decision = classify(error);
+      if (!decision.retry) throw error;
+      if (policy2.attempts !== void 0 && attempt >= policy2.attempts) throw error;
+      const delayMs = nextDelay(policy2, attempt, decision.afterMs);
+      if (delayMs === void 0 || clock.now() + delayMs > deadline) throw error;
+      options.onRetry?.({ attempt, delayMs, reason: decision.reason, error });
+      await clock.sleep(delayMs);
     }
   }
+}
+function nextDelay(policy2, attempt, retryAfterMs) {
+  const cap = Math.min(policy2.maxDelayMs, policy2.baseDelayMs * 2 ** (attempt - 1));
+  const jittered = Math.round(cap / 2 + Math.random() * (cap / 2));
+  if (retryAfterMs === void 0) return jittered;
+  if (retryAfterMs > (policy2.maxRetryAfterMs ?? policy2.maxDelayMs * 3)) return void 0;
+  return Math.max(jittered, retryAfterMs);
+}
+function isTransientStatus(status) {
+  return status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
+}
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED"
+]);
+function networkErrorCode(error) {
+  for (let current = error, depth = 0; current !== void 0 && current !== null && depth < 5; depth++) {
+    if (typeof current !== "object") return void 0;
+    const code2 = current.code;
+    if (typeof code2 === "string" && TRANSIENT_CODES.has(code2)) return code2;
+    if (current.name === "TimeoutError") return "ETIMEDOUT";
+    current = current.cause;
+  }
+  return void 0;
+}
+function statusOf2(error) {
+  if (typeof error !== "object" || error === null) return void 0;
+  const { status, statusCode } = error;
+  if (typeof status === "number") return status;
+  if (typeof statusCode === "number") return statusCode;
+  return void 0;
+}
+function transientFailure(error) {
+  const status = statusOf2(error);
+  const afterMs = error?.retryAfterMs;
+  const retryAfter = typeof afterMs === "number" ? { afterMs } : {};
+  if (status !== void 0) {
+    return isTransientStatus(status) ? { retry: true, reason: `HTTP ${status}`, ...retryAfter } : { retry: false };
+  }
+  const code2 = networkErrorCode(error);
+  return code2 === void 0 ? { retry: false } : { retry: true, reason: code2, ...retryAfter };
+}
+
+// src/gitops/writer.ts
+var DEFAULT_DELAY_MS = 500;
+var SETTLE_ATTEMPTS = 4;
+var BaseMoved = class extends Error {
+  constructor(base) {
+    super(`${base} moved on`);
+    this.base = base;
+  }
+  base;
+};
+function policy(delayMs, deadlineMs) {
+  return {
+    baseDelayMs: delayMs,
+    maxDelayMs: delayMs * 16,
+    ...deadlineMs !== void 0 && { deadlineMs, maxRetryAfterMs: deadlineMs }
+  };
+}
+function classifyWriteFailure(error, now = Date.now()) {
+  if (error instanceof BaseMoved) return { retry: true, reason: `${error.base} moved on (someone else pushed)` };
+  const limit = rateLimitWait(error, now);
+  if (limit !== void 0) return { retry: true, reason: "rate limited", afterMs: limit };
+  return { retry: false };
+}
+function rateLimitWait(error, now) {
+  const status = statusOf2(error);
+  if (status !== 403 && status !== 429) return void 0;
+  const headers = findHeaders(error);
+  const retryAfter = Number(headers?.["retry-after"]);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers?.["retry-after"] !== void 0) return retryAfter * 1e3;
+  const reset = Number(headers?.["x-ratelimit-reset"]);
+  if (String(headers?.["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset))
+    return Math.max(0, reset * 1e3 - now);
+  return void 0;
+}
+function findHeaders(error) {
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    const headers = current.response?.headers;
+    if (headers !== void 0) return headers;
+    current = current.cause;
+  }
+  return void 0;
+}
+async function pushToBase(repo, options) {
+  const { base, message } = options;
+  const strategy = options.strategy ?? "graphql";
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS;
+  let snapshot = options.initial;
+  let moved;
+  let prepared;
+  const created = /* @__PURE__ */ new Set();
+  const sent = [];
+  let attempts2 = 0;
+  const landed = (commitSha) => {
+    info(`Committed ${commitSha} to ${base} in ${repo.fullName}`);
+    return { prepared, commitSha, attempts: attempts2 };
+  };
+  const attempt = async (n) => {
+    attempts2 = n;
+    if (n > 1) {
+      const head = await repo.findBranch(base);
+      if (head === void 0)
+        throw new Error(`${base} disappeared from ${repo.fullName} while the action was writing to it`);
+      if (created.has(head.commitSha)) return landed(head.commitSha);
+      const blobs = await repo.listBlobs(head);
+      if (prepared !== void 0 && isOurs(head, message, sent, blobs)) return landed(head.commitSha);
+      snapshot = head;
+      moved = blobs === void 0 ? {} : { blobs };
+    }
+    prepared = await options.prepare(snapshot, moved);
+    if (prepared.files.length === 0) return { prepared, attempts: n };
+    if (strategy === "graphql") {
+      sent.push({ parent: snapshot.commitSha, files: prepared.files });
+      const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files);
+      if (result === "stale") throw new BaseMoved(base);
+      return landed(result.sha);
+    }
+    const tree = await repo.createTree(snapshot.treeSha, prepared.files);
+    if (tree === snapshot.treeSha) return { prepared, attempts: n };
+    const commit = await repo.createCommit(message, tree, [snapshot.commitSha]);
+    created.add(commit);
+    if (await repo.updateBranch(base, commit, false) === "conflict") throw new BaseMoved(base);
+    return landed(commit);
+  };
+  try {
+    return await retry2(attempt, {
+      policy: policy(options.retryDelayMs ?? DEFAULT_DELAY_MS, timeoutMs),
+      classify: (error) => classifyWriteFailure(error, (options.clock ?? Date).now()),
+      onRetry: ({ attempt: n, delayMs, reason }) => info(`${reason} in ${repo.fullName}; attempt ${n + 1} in ${delayMs} ms, on top of the new head`),
+      ...options.clock !== void 0 && { clock: options.clock }
+    });
+  } catch (error) {
+    if (!(error instanceof BaseMoved)) throw error;
+    throw new Error(
+      `Could not update refs/heads/${base} in ${repo.fullName}: other workflows kept pushing to ${base} for ${Math.round(timeoutMs / 1e3)} s (${attempts2} attempts). Raise \`push-timeout\`, or use \`mode: pr\`.`,
+      { cause: error }
+    );
+  }
+}
+function isOurs(head, message, sent, blobs) {
+  const headline = (text2) => text2.split("\n", 1)[0];
+  if (blobs === void 0 || head.parents.length !== 1 || headline(head.message) !== headline(message)) return false;
+  return sent.some(
+    (write) => write.parent === head.parents[0] && write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content))
+  );
 }
 async function updatePullRequest(repo, options) {
   const { base, branch, initial } = options;
@@ -13567,19 +13765,19 @@ async function updatePullRequest(repo, options) {
       `Input 'branch': the pull request branch "${branch}" is the base branch; pick another \`branch\` or use \`mode: push\`.`
     );
   }
-  const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS;
-  const prepared = await options.prepare(initial, true);
+  const prepared = await options.prepare(initial);
   if (prepared.files.length === 0) return { prepared, attempts: 1 };
   const tree = await repo.createTree(initial.treeSha, prepared.files);
   if (tree === initial.treeSha) return { prepared, attempts: 1 };
   const { commitSha, moved } = await placeCommit(repo, options, tree);
-  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved, delayMs);
+  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved);
   if (options.labels.some((label) => !pull.labels.includes(label))) {
-    await settle(delayMs, pull.created, () => repo.addLabels(pull.number, options.labels));
+    await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels));
   }
   return {
     prepared,
-    commitSha,
+    // A rerun that finds its change already on the branch writes nothing.
+    ...moved && { commitSha },
     attempts: 1,
     pullRequest: { number: pull.number, url: pull.url, created: pull.created }
   };
@@ -13600,26 +13798,36 @@ async function placeCommit(repo, options, tree) {
   }
   return { commitSha: commit, moved: true };
 }
-async function upsertPullRequest(repo, options, body, justMoved, delayMs) {
+async function upsertPullRequest(repo, options, body, justMoved) {
   const { base, branch, title } = options;
   const existing = await repo.findPullRequest(branch);
   if (existing !== void 0) return updateExisting(repo, existing, base, title, body);
-  const created = await settle(delayMs, justMoved, () => repo.createPullRequest(branch, base, title, body));
+  const created = await settle(options, justMoved, () => repo.createPullRequest(branch, base, title, body));
   if (created !== "exists") {
     info(`Opened pull request #${created.number}: ${created.url}`);
     return { ...created, created: true };
   }
-  for (let retry2 = 0; ; retry2++) {
-    const raced = await repo.findPullRequest(branch);
-    if (raced !== void 0) return updateExisting(repo, raced, base, title, body);
-    if (retry2 >= SETTLE_RETRIES) {
-      throw new Error(
-        `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`
-      );
+  const raced = await retry2(
+    async () => {
+      const found = await repo.findPullRequest(branch);
+      if (found === void 0) throw new NotListedYet();
+      return found;
+    },
+    {
+      policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: SETTLE_ATTEMPTS },
+      classify: (error) => error instanceof NotListedYet ? { retry: true, reason: "not listed yet" } : { retry: false },
+      ...options.clock !== void 0 && { clock: options.clock }
     }
-    await sleep2(backoff(delayMs, retry2 + 1));
-  }
+  ).catch((error) => {
+    if (!(error instanceof NotListedYet)) throw error;
+    throw new Error(
+      `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`
+    );
+  });
+  return updateExisting(repo, raced, base, title, body);
 }
+var NotListedYet = class extends Error {
+};
 async function updateExisting(repo, pull, base, title, body) {
   if (pull.title === title && pull.body === body && pull.base === base) {
     info(`Pull request #${pull.number} is up to date: ${pull.url}`);
@@ -13629,18 +13837,16 @@ async function updateExisting(repo, pull, base, title, body) {
   info(`Updated pull request #${updated.number}: ${updated.url}`);
   return { ...updated, created: false };
 }
-async function settle(delayMs, fresh, call) {
-  for (let retry2 = 0; ; retry2++) {
-    try {
-      return await call();
-    } catch (error) {
-      const status = statusOf(error);
-      if (!fresh || retry2 >= SETTLE_RETRIES || status !== 422 && status !== 404) throw error;
-      const wait = backoff(delayMs, retry2 + 1);
-      info(`GitHub has not caught up yet (HTTP ${status}); retrying in ${wait} ms`);
-      await sleep2(wait);
-    }
-  }
+function settle(options, fresh, call) {
+  return retry2(call, {
+    policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: fresh ? SETTLE_ATTEMPTS : 1 },
+    classify: (error) => {
+      const status = statusOf2(error);
+      return status === 422 || status === 404 ? { retry: true, reason: `HTTP ${status}` } : { retry: false };
+    },
+    onRetry: ({ reason, delayMs }) => info(`GitHub has not caught up yet (${reason}); retrying in ${delayMs} ms`),
+    ...options.clock !== void 0 && { clock: options.clock }
+  });
 }
 
 // src/manifests/pin.ts
@@ -14702,21 +14908,34 @@ async function readManifestTarget(gitops, settings) {
   }
   return { base, snapshot, files };
 }
-async function readManifests(gitops, settings, snapshot) {
+async function readManifests(gitops, settings, snapshot, listing) {
   const { repository } = gitops;
   const paths = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifestFiles(
     settings.manifests,
-    await repository.listFiles(snapshot),
+    listing === void 0 ? await repository.listFiles(snapshot) : [...listing.keys()],
     `${repository.fullName}@${snapshot.branch}`
   );
   return repository.readFiles(snapshot, paths);
 }
+async function rereadManifests(gitops, settings, snapshot, known, moved) {
+  const { blobs } = moved;
+  if (blobs === void 0) return readManifests(gitops, settings, snapshot);
+  const paths = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifestFiles(settings.manifests, [...blobs.keys()], `${gitops.repository.fullName}@${snapshot.branch}`);
+  const still = new Map(
+    known.filter((file) => blobs.get(file.path) === gitBlobSha(file.content)).map((file) => [file.path, file])
+  );
+  const stale = paths.filter((path) => !still.has(path));
+  if (stale.length > 0) info(`Changed under this run, read again: ${stale.join(", ")}`);
+  const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file]));
+  return paths.map((path) => still.get(path) ?? fresh.get(path));
+}
 async function writeBack(gitops, settings, target, digest) {
   const values = templateValues(settings.image, digest);
   const pinned = values.image;
-  const prepare = async (snapshot, first) => {
-    const files = first ? target.files : await readManifests(gitops, settings, snapshot);
-    const plan = planPins(files, gitops.selector, pinned);
+  let known = target.files;
+  const prepare = async (snapshot, moved) => {
+    if (moved !== void 0) known = await rereadManifests(gitops, settings, snapshot, known, moved);
+    const plan = planPins(known, gitops.selector, pinned);
     return {
       plan,
       files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after }))
@@ -14732,17 +14951,28 @@ async function writeBack(gitops, settings, target, digest) {
   const message = render("commit-message", settings.templates.commitMessage);
   const base = target.base;
   if (settings.dryRun) {
-    const change = await prepare(target.snapshot, true);
+    const change = await prepare(target.snapshot);
     logChange(change);
     info(
       `Dry run: would ${settings.mode === "push" ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`
     );
-    return { base, change };
+    return { base, change, written: false };
   }
   if (settings.mode === "push") {
-    const outcome2 = await pushToBase(gitops.repository, { base, initial: target.snapshot, message, prepare });
+    const outcome2 = await pushToBase(gitops.repository, {
+      base,
+      initial: target.snapshot,
+      message,
+      prepare,
+      timeoutMs: settings.pushTimeoutMs
+    });
     logChange(outcome2.prepared);
-    return { base, change: outcome2.prepared, ...outcome2.commitSha !== void 0 && { commitSha: outcome2.commitSha } };
+    return {
+      base,
+      change: outcome2.prepared,
+      written: outcome2.commitSha !== void 0,
+      ...outcome2.commitSha !== void 0 && { commitSha: outcome2.commitSha }
+    };
   }
   const title = render("title", settings.templates.title);
   const intro = render("body", settings.templates.body);
@@ -14760,6 +14990,7 @@ async function writeBack(gitops, settings, target, digest) {
   return {
     base,
     change: outcome.prepared,
+    written: outcome.commitSha !== void 0,
     ...outcome.commitSha !== void 0 && { commitSha: outcome.commitSha },
     ...outcome.pullRequest !== void 0 && { pullRequest: outcome.pullRequest }
   };

@@ -11,10 +11,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-7JFX6MGI.js";
+} from "./chunk-L2X3W4JT.js";
 import {
   templateValues
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-6NUUNDRU.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -24,7 +24,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts
@@ -100,8 +100,8 @@ function repositoryLink(facts) {
 // src/outputs.ts
 async function setOutputs(settings, gitops, image, outcome2) {
   const values = templateValues(settings.image, image.digest);
-  const changedFiles = outcome2.change.files.map((file) => file.path);
-  const changed = changedFiles.length > 0;
+  const changed = settings.dryRun ? outcome2.change.files.length > 0 : outcome2.written;
+  const changedFiles = changed ? outcome2.change.files.map((file) => file.path) : [];
   const outputs = {
     digest: image.digest,
     "pinned-image": values.image,

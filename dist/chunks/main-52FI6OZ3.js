@@ -4,10 +4,11 @@ import {
   validateServiceAccountEmail
 } from "./chunk-D4BR2SFZ.js";
 import {
+  parsePushTimeout,
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-6NUUNDRU.js";
 import {
   imageName,
   isLoopbackHost,
@@ -22,7 +23,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-MIUV5ST3.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -76,6 +77,7 @@ function readSettings(env = process.env) {
     dryRun: bool("dry-run"),
     templates: readTemplates(example),
     labels: readLabels(example),
+    pushTimeoutMs: parsePushTimeout(getInput("push-timeout")),
     gcp: readGcp(),
     run: run2
   };
@@ -192,14 +194,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-ILBL2QF4.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-6WCNPQO4.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-U7IZ4667.js");
+    const { inspectSource, publishImage } = await import("./publish-AUBFQBU3.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-G5E6O7SR.js");
+      const { authenticate } = await import("./credentials-VBA7QZSI.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -210,7 +212,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-KCWZ4HQJ.js");
+    const { setOutputs } = await import("./outputs-IPHFDPYR.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));
