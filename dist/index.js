@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-52FI6OZ3.js");
+  const { run } = await import("./chunks/main-KRCD2BDQ.js");
   await run();
 }

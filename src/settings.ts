@@ -3,10 +3,11 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
-import { type ImageReference, imageName, isLoopbackHost, parseImageReference } from './image/reference.js'
+import { type ImageReference, isLoopbackHost } from './image/reference.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { validateManifestPatterns } from './manifests/patterns.js'
 import { parsePushTimeout } from './gitops/push-timeout.js'
+import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 
 export type Mode = 'pr' | 'push'
@@ -42,7 +43,10 @@ export interface RunContext {
 }
 
 export interface Settings {
+  /** The first (often the only) image of `images`. */
   readonly image: ImageReference
+  /** Every image of the `image` input, one per line, in order. */
+  readonly images: readonly ImageReference[]
   readonly source: ImageSource
   /** Validated, normalized patterns relative to the GitOps repository root. */
   readonly manifests: readonly string[]
@@ -76,7 +80,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     )
   }
 
-  const image = parse('image', () => parseImageReference(required('image')))
+  const images = parseImageList(core.getInput('image'))
+  const image = images[0]!
   const example = templateValues(image, EXAMPLE_DIGEST)
   const run = runContext(env)
   const source = readSource(run.workspace)
@@ -96,7 +101,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const [owner, repo] = gitopsRepository.split('/') as [string, string]
 
   const base = branchInput('base')
-  const branch = branchInput('branch') ?? `deploy/${imageName(image)}`
+  const branch = branchInput('branch') ?? defaultBranch(images)
   if (mode === 'pr' && base !== undefined && base === branch) {
     throw new InputError(
       'branch',
@@ -106,6 +111,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   return {
     image,
+    images,
     source,
     manifests: parse('manifests', () => validateManifestPatterns(list(required('manifests')))),
     ...(container !== undefined && { container }),

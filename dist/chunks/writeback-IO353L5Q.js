@@ -4,8 +4,8 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-L2X3W4JT.js";
-import "./chunk-6NUUNDRU.js";
+} from "./chunk-LOIXKJJT.js";
+import "./chunk-WKB4V7GO.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-MIUV5ST3.js";

@@ -1,12 +1,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   DEFAULT_PUSH_TIMEOUT_MS,
+  combinedValues,
   isExplicitFileList,
+  renderForAll,
   renderTemplate,
   selectManifestFiles,
   templateValues
-} from "./chunk-6NUUNDRU.js";
+} from "./chunk-WKB4V7GO.js";
 import {
+  formatReference,
   normalizedRepository,
   parseImageReference
 } from "./chunk-4JJXYC6H.js";
@@ -14884,12 +14887,14 @@ _The description above is cut to stay under ${LIMIT_NAME}._`;
 // src/writeback.ts
 function openGitOps(settings) {
   const client = createGitHubClient(settings.token, settings.run.apiUrl);
+  const selectors = settings.images.map((image) => ({
+    repository: normalizedRepository(image),
+    ...settings.container !== void 0 && { container: settings.container }
+  }));
   return {
     repository: new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo),
-    selector: {
-      repository: normalizedRepository(settings.image),
-      ...settings.container !== void 0 && { container: settings.container }
-    }
+    selector: selectors[0],
+    selectors
   };
 }
 async function readManifestTarget(gitops, settings) {
@@ -14903,10 +14908,48 @@ async function readManifestTarget(gitops, settings) {
   const snapshot = await gitops.repository.snapshot(base);
   info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`);
   const files = await readManifests(gitops, settings, snapshot);
-  for (const { path, sites } of checkManifests(files, gitops.selector)) {
-    info(`${path}: ${sites.length} matching container${sites.length === 1 ? "" : "s"}`);
-  }
+  checkEveryImage(files, gitops, settings);
   return { base, snapshot, files };
+}
+function checkEveryImage(files, gitops, settings) {
+  const unmatched = [];
+  for (const [i, selector] of gitops.selectors.entries()) {
+    try {
+      for (const { path, sites } of checkManifests(files, selector)) {
+        if (sites.length > 0)
+          info(`${path}: ${sites.length} container${sites.length === 1 ? "" : "s"} of ${selector.repository}`);
+      }
+    } catch (error) {
+      if (gitops.selectors.length === 1 || !(error instanceof ManifestError)) throw error;
+      unmatched.push(`${formatReference(settings.images[i])} (${error.message})`);
+    }
+  }
+  if (unmatched.length > 0) {
+    throw new InputError(
+      "image",
+      `${unmatched.length} of ${gitops.selectors.length} images match no container in the selected manifests; nothing was pushed or written: ${unmatched.join("; ")}`
+    );
+  }
+}
+function pinAll(files, selectors, pinned) {
+  let current = files;
+  const plans = selectors.map((selector, i) => {
+    const plan = planPins(current, selector, pinned[i]);
+    current = plan.files.map((file) => ({ path: file.path, content: file.after }));
+    return plan;
+  });
+  const combined = {
+    files: files.map((file, j) => ({
+      path: file.path,
+      before: file.content,
+      after: current[j].content,
+      changes: plans.flatMap((plan) => plan.files[j].changes),
+      sites: plans.reduce((sum, plan) => sum + plan.files[j].sites, 0)
+    })),
+    changedFiles: files.filter((file, j) => file.content !== current[j].content).map((file) => file.path),
+    changes: plans.flatMap((plan) => plan.changes)
+  };
+  return { combined, perImage: plans.map((plan) => plan.changedFiles) };
 }
 async function readManifests(gitops, settings, snapshot, listing) {
   const { repository } = gitops;
@@ -14929,21 +14972,26 @@ async function rereadManifests(gitops, settings, snapshot, known, moved) {
   const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file]));
   return paths.map((path) => still.get(path) ?? fresh.get(path));
 }
-async function writeBack(gitops, settings, target, digest) {
-  const values = templateValues(settings.image, digest);
-  const pinned = values.image;
+async function writeBack(gitops, settings, target, digests) {
+  const all = settings.images.map((image, i) => templateValues(image, digests[i]));
+  const values = combinedValues(all);
   let known = target.files;
   const prepare = async (snapshot, moved) => {
     if (moved !== void 0) known = await rereadManifests(gitops, settings, snapshot, known, moved);
-    const plan = planPins(known, gitops.selector, pinned);
+    const { combined: plan, perImage } = pinAll(
+      known,
+      gitops.selectors,
+      all.map((v) => v.image)
+    );
     return {
       plan,
-      files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after }))
+      files: plan.files.filter((file) => file.before !== file.after).map((file) => ({ path: file.path, content: file.after })),
+      changedFilesPerImage: perImage
     };
   };
-  const render = (input, template) => {
+  const render = (input, template, forImages = all) => {
     try {
-      return renderTemplate(template, values);
+      return renderForAll(template, forImages);
     } catch (error) {
       throw new InputError(input, errorMessage(error));
     }
@@ -14982,7 +15030,9 @@ async function writeBack(gitops, settings, target, digest) {
     branch: settings.branch,
     message,
     title,
-    labels: settings.labels.map((label) => render("labels", label)),
+    labels: [
+      ...new Set(settings.labels.flatMap((label) => all.map((v) => render("labels", renderTemplate(label, v)))))
+    ],
     prepare,
     body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro)
   });

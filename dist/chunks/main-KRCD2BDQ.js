@@ -4,15 +4,15 @@ import {
   validateServiceAccountEmail
 } from "./chunk-D4BR2SFZ.js";
 import {
+  defaultBranch,
+  parseImageList,
   parsePushTimeout,
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-6NUUNDRU.js";
+} from "./chunk-WKB4V7GO.js";
 import {
-  imageName,
-  isLoopbackHost,
-  parseImageReference
+  isLoopbackHost
 } from "./chunk-4JJXYC6H.js";
 import {
   InputError,
@@ -39,7 +39,8 @@ function readSettings(env = process.env) {
       "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
     );
   }
-  const image = parse("image", () => parseImageReference(required("image")));
+  const images = parseImageList(getInput("image"));
+  const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
   const run2 = runContext(env);
   const source = readSource(run2.workspace);
@@ -57,7 +58,7 @@ function readSettings(env = process.env) {
   }
   const [owner, repo] = gitopsRepository.split("/");
   const base = branchInput("base");
-  const branch = branchInput("branch") ?? `deploy/${imageName(image)}`;
+  const branch = branchInput("branch") ?? defaultBranch(images);
   if (mode === "pr" && base !== void 0 && base === branch) {
     throw new InputError(
       "branch",
@@ -66,6 +67,7 @@ function readSettings(env = process.env) {
   }
   return {
     image,
+    images,
     source,
     manifests: parse("manifests", () => validateManifestPatterns(list(required("manifests")))),
     ...container !== void 0 && { container },
@@ -194,26 +196,30 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-6WCNPQO4.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-IO353L5Q.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-AUBFQBU3.js");
-    const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
-    const plan = await phase("Check the image source", () => inspectSource(request));
+    const { inspectImages, publishImages } = await import("./publish-US6YZ7NY.js");
+    const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
       const { authenticate } = await import("./credentials-VBA7QZSI.js");
       return authenticate(settings.gcp);
     });
-    const image = await phase(
-      settings.dryRun ? "Resolve the image (dry run)" : "Publish the image",
-      () => publishImage({ ...request, ...credentials !== void 0 && { credentials } }, plan)
+    const images = await phase(
+      settings.dryRun ? "Resolve the images (dry run)" : "Publish the images",
+      () => publishImages(settings, plans, credentials)
     );
     const outcome = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
-      () => writeBack(gitops, settings, target, image.digest)
+      () => writeBack(
+        gitops,
+        settings,
+        target,
+        images.map((image) => image.digest)
+      )
     );
-    const { setOutputs } = await import("./outputs-IPHFDPYR.js");
-    await phase("Report", () => setOutputs(settings, gitops, image, outcome));
+    const { setOutputs } = await import("./outputs-XUK6G6SW.js");
+    await phase("Report", () => setOutputs(settings, gitops, images, outcome));
   } catch (error) {
     setFailed(errorMessage(error));
   }
