@@ -141,3 +141,117 @@ describe('concurrent push-mode runs into one repository', () => {
     expect(reads('apps/still.yaml')).toBe(1)
   }, 120_000)
 })
+
+describe('several images in one run', () => {
+  let api: string
+  let web: string
+  let digests: { api: string; web: string }
+
+  beforeAll(async () => {
+    api = stack.repository('acme/api')
+    web = stack.repository('acme/web')
+    await stack.github.seed({
+      'multi/push.yaml': workload({ api: `${api}:0.1.0`, web: `${web}:0.1.0` }),
+      'multi/pr.yaml': workload({ api: `${api}:0.1.0`, web: `${web}:0.1.0` }),
+    })
+  })
+
+  test('push: both images from one OCI layout by their tags, both pins in one commit', async () => {
+    // One layout holding both images, each found by its tag.
+    const { source, entries } = await stack.layout('layouts/multi', [
+      { layers: [{ size: 1024, seed: 21 }], refName: '2.0.0' },
+      { layers: [{ size: 1024, seed: 22 }], refName: '3.0.0' },
+    ])
+    digests = { api: entries[0]!.digest, web: entries[1]!.digest }
+    const head = await stack.github.headSha('main')
+
+    const result = await stack.run({
+      image: `${api}:2.0.0\n${web}:3.0.0\n`,
+      source,
+      manifests: 'multi/push.yaml',
+      mode: 'push',
+    })
+
+    expect(result.errors).toEqual([])
+    const commits = await stack.github.commits('main')
+    expect(commits[0]!.parents).toEqual([head])
+    expect(commits[0]!.message).toBe('Deploy api 2.0.0, web 3.0.0')
+    expect(await stack.github.readFile('main', 'multi/push.yaml')).toBe(
+      workload({ api: `${api}:2.0.0@${digests.api}`, web: `${web}:3.0.0@${digests.web}` }),
+    )
+    expect(result.outputs).toMatchObject({
+      changed: 'true',
+      digest: `${digests.api}\n${digests.web}`,
+      'commit-sha': commits[0]!.sha,
+    })
+    expect(JSON.parse(result.outputs.images!)).toEqual([
+      {
+        image: `${api}:2.0.0`,
+        digest: digests.api,
+        'pinned-image': `${api}:2.0.0@${digests.api}`,
+        'changed-files': ['multi/push.yaml'],
+      },
+      {
+        image: `${web}:3.0.0`,
+        digest: digests.web,
+        'pinned-image': `${web}:3.0.0@${digests.web}`,
+        'changed-files': ['multi/push.yaml'],
+      },
+    ])
+  }, 120_000)
+
+  test('pr: one pull request for both on a branch named by the set; a rerun writes nothing and says so', async () => {
+    const image = `${web}:3.0.0@${digests.web}\n${api}:2.0.0@${digests.api}`
+    const base = await stack.github.headSha('main')
+
+    const opened = await stack.run({ image, manifests: 'multi/pr.yaml' })
+
+    expect(opened.errors).toEqual([])
+    expect(opened.outputs.changed).toBe('true')
+    const pull = stack.github.pulls().find((p) => String(p.number) === opened.outputs['pull-request-number'])!
+    expect(pull).toMatchObject({ head: 'deploy/api-web', base: 'main', title: 'Deploy web 3.0.0, api 2.0.0' })
+    expect(pull.body).toContain(digests.api)
+    expect(pull.body).toContain(digests.web)
+    expect(await stack.github.readFile('deploy/api-web', 'multi/pr.yaml')).toBe(
+      workload({ api: `${api}:2.0.0@${digests.api}`, web: `${web}:3.0.0@${digests.web}` }),
+    )
+    expect(await stack.github.headSha('main')).toBe(base)
+    const branchHead = await stack.github.headSha('deploy/api-web')
+
+    // The same deploy again: the branch already carries these digests. Nothing written, changed=false.
+    stack.github.resetRequests()
+    const rerun = await stack.run({ image, manifests: 'multi/pr.yaml' })
+    expect(rerun.errors).toEqual([])
+    expect(rerun.outputs).toMatchObject({
+      changed: 'false',
+      'changed-files': '[]',
+      'commit-sha': '',
+      'pull-request-number': opened.outputs['pull-request-number'],
+      'pull-request-url': opened.outputs['pull-request-url'],
+    })
+    expect(await stack.github.headSha('deploy/api-web')).toBe(branchHead)
+    expect(stack.github.requests.filter((r) => r.method === 'PATCH' || r.path.endsWith('/git/commits'))).toEqual([])
+  }, 120_000)
+
+  test('an image that matches no container: one error naming it, nothing pushed or written', async () => {
+    const head = await stack.github.headSha('main')
+    const registryWrites = stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').length
+    const { source } = await stack.layout('layouts/missing', [{ layers: [{ size: 1024, seed: 31 }], refName: '4.0.0' }])
+
+    const result = await stack.run({
+      image: `${api}:4.0.0\n${stack.repository('acme/nowhere')}:4.0.0`,
+      source,
+      manifests: 'multi/push.yaml',
+      mode: 'push',
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(/Input 'image'.*1 of 2 images match no container.*acme\/nowhere:4\.0\.0/)
+    expect(result.errors[0]).not.toMatch(/acme\/api:4\.0\.0/)
+    expect(await stack.github.headSha('main')).toBe(head)
+    expect(stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toHaveLength(
+      registryWrites,
+    )
+  }, 120_000)
+})
