@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-KRCD2BDQ.js");
+  const { run } = await import("./chunks/main-WBLQI27N.js");
   await run();
 }

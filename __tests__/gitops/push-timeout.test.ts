@@ -2,7 +2,8 @@
 import { describe, expect, test } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
 import { DEFAULT_PUSH_TIMEOUT_MS, parsePushTimeout } from '../../src/gitops/push-timeout.js'
-import { classifyWriteFailure } from '../../src/gitops/writer.js'
+import type { GitOpsRepository } from '../../src/gitops/repository.js'
+import { type MovedBase, classifyWriteFailure, pushToBase } from '../../src/gitops/writer.js'
 
 describe('parsePushTimeout', () => {
   test.each([
@@ -48,5 +49,51 @@ describe('classifyWriteFailure', () => {
     ['a plain error', new Error('boom')],
   ])('%s ends the run', (_, error) => {
     expect(classifyWriteFailure(error)).toEqual({ retry: false })
+  })
+})
+
+describe('pushToBase against a base that never stops moving (injected clock, no sleeping)', () => {
+  test('retries with growing, capped waits until push-timeout, then names the input', async () => {
+    let now = 0
+    const waits: number[] = []
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        waits.push(ms)
+        now += ms
+      },
+    }
+    let head = 0
+    const snapshot = () => ({ branch: 'main', commitSha: String(++head).padStart(40, '0'), treeSha: 't'.repeat(40) })
+    const repo = {
+      fullName: 'acme/gitops',
+      findBranch: async () => ({ ...snapshot(), parents: [], message: 'someone else' }),
+      listBlobs: async () => new Map<string, string>(),
+      commitOnBranch: async () => 'stale' as const,
+    } as unknown as GitOpsRepository
+    const prepared: MovedBase[] = []
+
+    await expect(
+      pushToBase(repo, {
+        base: 'main',
+        initial: snapshot(),
+        message: 'Deploy',
+        timeoutMs: 120_000,
+        retryDelayMs: 500,
+        clock,
+        prepare: async (_snapshot, moved) => {
+          if (moved !== undefined) prepared.push(moved)
+          return { files: [{ path: 'a.yaml', content: 'image: x\n' }] }
+        },
+      }),
+    ).rejects.toThrow(/other workflows kept pushing to main for 120 s \(\d+ attempts\)\. Raise `push-timeout`/)
+
+    expect(now).toBeLessThanOrEqual(120_000)
+    expect(waits.length).toBeGreaterThan(5)
+    expect(Math.max(...waits)).toBeLessThanOrEqual(500 * 32)
+    expect(waits[0]).toBeLessThanOrEqual(500)
+    // Every retry was told what the new head holds.
+    expect(prepared).toHaveLength(waits.length)
+    expect(prepared.every((moved) => moved.blobs instanceof Map)).toBe(true)
   })
 })

@@ -26,7 +26,7 @@ export interface WriteOptions<T extends Prepared> {
    * the others need reading again.
    */
   prepare(snapshot: Snapshot, moved?: MovedBase): Promise<T>
-  /** First wait between attempts (jittered, doubling up to 16×); tests shrink it. Default 500. */
+  /** First wait between attempts (jittered, doubling up to 32×); tests shrink it. Default 500. */
   readonly retryDelayMs?: number
   /** Injected time for unit tests. */
   readonly clock?: Clock
@@ -80,7 +80,7 @@ class BaseMoved extends Error {
 function policy(delayMs: number, deadlineMs?: number): RetryPolicy {
   return {
     baseDelayMs: delayMs,
-    maxDelayMs: delayMs * 16,
+    maxDelayMs: delayMs * 32,
     ...(deadlineMs !== undefined && { deadlineMs, maxRetryAfterMs: deadlineMs }),
   }
 }

@@ -55,47 +55,40 @@ export async function createCommitOnBranch(model: RepoModel, body: unknown): Pro
   const additions = input.fileChanges?.additions ?? []
   const deletions = input.fileChanges?.deletions ?? []
   const git = model.git
-  return model.withLock(fullRef, async () => {
-    const head = await git.readRef(fullRef)
-    if (head === undefined) {
-      return errors({ type: 'NOT_FOUND', message: `A ref named "${fullRef}" does not exist.` })
-    }
-    if (head !== expected) {
-      return errors({
-        type: 'STALE_DATA',
-        message: `Expected branch to point to "${expected}" but it did not. Pull and try again.`,
-      })
-    }
-    const shas = await git.writeBlobs(additions.map((file) => Buffer.from(file.contents ?? '', 'base64')))
-    const changes: TreeChange[] = [
-      ...additions.map((file, i) => ({ path: file.path ?? '', mode: '100644', type: 'blob' as const, sha: shas[i]! })),
-      ...deletions.map((file) => ({ path: file.path ?? '', mode: '100644', type: 'blob' as const, sha: null })),
-    ]
-    const tree = await git.buildTree(await git.resolve(head, 'tree'), changes)
-    const at = new Date()
-    const author = identityFromIso({ name: model.tokenUser.login, email: model.tokenUser.email }, at)
-    const signs = model.tokenUser.signsCommits
-    const message = input.message!.body
-      ? `${input.message!.headline}\n\n${input.message!.body}`
-      : input.message!.headline!
-    const sha = await git.commitTree({
-      tree,
-      parents: [head],
-      message,
-      author,
-      committer: signs ? identityFromIso(WEB_FLOW, at) : author,
+  const stale = () =>
+    errors({
+      type: 'STALE_DATA',
+      message: `Expected branch to point to "${expected}" but it did not. Pull and try again.`,
     })
-    if (!(await git.casRef(fullRef, sha, head))) {
-      return errors({
-        type: 'STALE_DATA',
-        message: `Expected branch to point to "${expected}" but it did not. Pull and try again.`,
-      })
-    }
-    if (signs) {
-      const payload = (await git.readObject('commit', sha)).toString('utf8')
-      const verifiedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
-      model.signed.set(sha, { verified: true, reason: 'valid', signature: SIGNATURE, payload, verified_at: verifiedAt })
-    }
+  // The commit is built outside the ref's lock, as GitHub does; only the check-and-swap is serialised.
+  const current = await git.readRef(fullRef)
+  if (current === undefined) return errors({ type: 'NOT_FOUND', message: `A ref named "${fullRef}" does not exist.` })
+  if (current !== expected) return stale()
+  const shas = await git.writeBlobs(additions.map((file) => Buffer.from(file.contents ?? '', 'base64')))
+  const changes: TreeChange[] = [
+    ...additions.map((file, i) => ({ path: file.path ?? '', mode: '100644', type: 'blob' as const, sha: shas[i]! })),
+    ...deletions.map((file) => ({ path: file.path ?? '', mode: '100644', type: 'blob' as const, sha: null })),
+  ]
+  const tree = await git.buildTree(await git.resolve(expected, 'tree'), changes)
+  const at = new Date()
+  const author = identityFromIso({ name: model.tokenUser.login, email: model.tokenUser.email }, at)
+  const signs = model.tokenUser.signsCommits
+  const headline = input.message.headline
+  const message = input.message.body ? `${headline}\n\n${input.message.body}` : headline
+  const sha = await git.commitTree({
+    tree,
+    parents: [expected],
+    message,
+    author,
+    committer: signs ? identityFromIso(WEB_FLOW, at) : author,
+  })
+  if (signs) {
+    const payload = (await git.readObject('commit', sha)).toString('utf8')
+    const verifiedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+    model.signed.set(sha, { verified: true, reason: 'valid', signature: SIGNATURE, payload, verified_at: verifiedAt })
+  }
+  return model.withLock(fullRef, async () => {
+    if (!(await git.casRef(fullRef, sha, expected))) return stale()
     model.noteRef(fullRef, sha)
     model.touch()
     const url = `${site.web}/${fullName}/commit/${sha}`

@@ -196,7 +196,7 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-IO353L5Q.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-FTIVGMTA.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const { inspectImages, publishImages } = await import("./publish-US6YZ7NY.js");
@@ -218,7 +218,7 @@ async function run() {
         images.map((image) => image.digest)
       )
     );
-    const { setOutputs } = await import("./outputs-XUK6G6SW.js");
+    const { setOutputs } = await import("./outputs-KHYS5PJM.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

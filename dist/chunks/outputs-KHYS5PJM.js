@@ -11,7 +11,7 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-LOIXKJJT.js";
+} from "./chunk-5GTXXMRF.js";
 import {
   combinedValues,
   templateValues

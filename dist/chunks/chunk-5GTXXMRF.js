@@ -13669,7 +13669,7 @@ var BaseMoved = class extends Error {
 function policy(delayMs, deadlineMs) {
   return {
     baseDelayMs: delayMs,
-    maxDelayMs: delayMs * 16,
+    maxDelayMs: delayMs * 32,
     ...deadlineMs !== void 0 && { deadlineMs, maxRetryAfterMs: deadlineMs }
   };
 }

@@ -4,7 +4,7 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-LOIXKJJT.js";
+} from "./chunk-5GTXXMRF.js";
 import "./chunk-WKB4V7GO.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
