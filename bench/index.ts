@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { BUNDLE, runAction } from '../test-support/action-runner.js'
 import { startStack } from '../test-support/stack.js'
+import { benchFleet, formatFleet } from './fleet.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
 
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
   console.log(`GitHub API calls, GitOps repository of ${calls.files} files, one manifest:`)
   console.log(`  push mode: ${calls.push} (target ≤ 6)`)
   console.log(`  pr mode:   ${calls.pr} (target ≤ 10)`)
+
+  for (const line of formatFleet(await benchFleet())) console.log(line)
 
   const rewrite = await benchRewrite()
   console.log(

@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-3RR5QRF4.js");
+  const { run } = await import("./chunks/main-UKV7G4TB.js");
   await run();
 }

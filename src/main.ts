@@ -13,24 +13,29 @@ export async function run(): Promise<void> {
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
 
-    const { inspectSource, publishImage } = await import('./registry/publish.js')
-    const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun }
-    const plan = await phase('Check the image source', () => inspectSource(request))
+    const { inspectImages, publishImages } = await import('./fleet/publish.js')
+    const plans = await phase('Check the image source', () => inspectImages(settings))
 
     const credentials = await phase('Authenticate to Google Cloud', async () => {
       const { authenticate } = await import('./gcp/source.js')
       return authenticate(settings.gcp)
     })
-    const image = await phase(settings.dryRun ? 'Resolve the image (dry run)' : 'Publish the image', () =>
-      publishImage({ ...request, ...(credentials !== undefined && { credentials }) }, plan),
+    const images = await phase(settings.dryRun ? 'Resolve the images (dry run)' : 'Publish the images', () =>
+      publishImages(settings, plans, credentials),
     )
 
     const outcome = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
-      () => writeBack(gitops, settings, target, image.digest),
+      () =>
+        writeBack(
+          gitops,
+          settings,
+          target,
+          images.map((image) => image.digest),
+        ),
     )
     const { setOutputs } = await import('./outputs.js')
-    await phase('Report', () => setOutputs(settings, gitops, image, outcome))
+    await phase('Report', () => setOutputs(settings, gitops, images, outcome))
   } catch (error) {
     core.setFailed(errorMessage(error))
   }

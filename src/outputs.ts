@@ -3,37 +3,52 @@ import * as core from '@actions/core'
 import type { PublishResult } from './registry/publish.js'
 import { writeJobSummary } from './report/summary.js'
 import { templateValues } from './report/templates.js'
+import { combinedValues } from './fleet/images.js'
+import { formatReference } from './image/reference.js'
 import type { Settings } from './settings.js'
 import { type WriteBackOutcome, deploymentFacts, type GitOps } from './writeback.js'
 
 export async function setOutputs(
   settings: Settings,
   gitops: GitOps,
-  image: PublishResult,
+  images: readonly PublishResult[],
   outcome: WriteBackOutcome,
 ): Promise<void> {
-  const values = templateValues(settings.image, image.digest)
-  const changedFiles = outcome.change.files.map((file) => file.path)
-  const changed = changedFiles.length > 0
+  const all = settings.images.map((reference, i) => templateValues(reference, images[i]!.digest))
+  const values = combinedValues(all)
+  // In a dry run: what a real run would change. Otherwise what this run wrote: a rerun that finds its change in place (pr mode) wrote nothing.
+  const changed = settings.dryRun ? outcome.change.files.length > 0 : outcome.written
+  const changedFiles = changed ? outcome.change.files.map((file) => file.path) : []
   const outputs: Record<string, string> = {
-    digest: image.digest,
-    'pinned-image': values.image,
+    // One image: its digest and reference; several: one per line, in the order of the input.
+    digest: images.map((image) => image.digest).join('\n'),
+    'pinned-image': all.map((v) => v.image).join('\n'),
     changed: String(changed),
     'changed-files': JSON.stringify(changedFiles),
     'commit-sha': outcome.commitSha ?? '',
     'pull-request-number': outcome.pullRequest ? String(outcome.pullRequest.number) : '',
     'pull-request-url': outcome.pullRequest?.url ?? '',
+    images: JSON.stringify(
+      settings.images.map((reference, i) => ({
+        image: formatReference(reference),
+        digest: images[i]!.digest,
+        'pinned-image': all[i]!.image,
+        'changed-files': changed ? outcome.change.changedFilesPerImage[i] : [],
+      })),
+    ),
   }
   for (const [name, value] of Object.entries(outputs)) {
     core.setOutput(name, value)
     core.info(`${name}: ${value}`)
   }
 
+  const sum = (key: 'blobsUploaded' | 'blobsPresent' | 'bytesUploaded') =>
+    images.reduce((total, image) => total + image[key], 0)
   const facts = deploymentFacts(settings, gitops, outcome.base, outcome.change, values, {
-    pushed: image.pushed,
-    blobsUploaded: image.blobsUploaded,
-    blobsPresent: image.blobsPresent,
-    bytesUploaded: image.bytesUploaded,
+    pushed: images.some((image) => image.pushed),
+    blobsUploaded: sum('blobsUploaded'),
+    blobsPresent: sum('blobsPresent'),
+    bytesUploaded: sum('bytesUploaded'),
   })
   await writeJobSummary({
     facts,

@@ -3,10 +3,12 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
-import { type ImageReference, imageName, isLoopbackHost, parseImageReference } from './image/reference.js'
+import { type ImageReference, isLoopbackHost } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { validateManifestPatterns } from './manifests/patterns.js'
+import { parsePushTimeout } from './gitops/push-timeout.js'
+import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 
 export type Mode = 'pr' | 'push'
@@ -42,7 +44,10 @@ export interface RunContext {
 }
 
 export interface Settings {
+  /** The first (often the only) image of `images`. */
   readonly image: ImageReference
+  /** Every image of the `image` input, one per line, in order. */
+  readonly images: readonly ImageReference[]
   readonly source: ImageSource
   /** Validated, normalized patterns relative to the GitOps repository root. */
   readonly manifests: readonly string[]
@@ -56,6 +61,8 @@ export interface Settings {
   readonly dryRun: boolean
   readonly templates: MessageTemplates
   readonly labels: readonly string[]
+  /** How long push mode keeps retrying while others move the base (`push-timeout`). */
+  readonly pushTimeoutMs: number
   readonly gcp: GcpSettings
   readonly run: RunContext
 }
@@ -74,7 +81,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     )
   }
 
-  const image = parse('image', () => parseImageReference(required('image')))
+  const images = parseImageList(core.getInput('image'))
+  const image = images[0]!
   const example = templateValues(image, EXAMPLE_DIGEST)
   const run = runContext(env)
   const source = readSource(run.workspace)
@@ -95,13 +103,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   const base = branchInput('base')
   // base == branch is checked once the base is known (readManifestTarget), default branch included.
-  const branch = branchInput('branch') ?? `deploy/${imageName(image)}`
+  const branch = branchInput('branch') ?? defaultBranch(images)
 
   const gcp = readGcp()
-  checkGoogleCloud(gcp, image, env)
+  for (const each of images) checkGoogleCloud(gcp, each, env)
 
   return {
     image,
+    images,
     source,
     manifests: parse('manifests', () => validateManifestPatterns(list(required('manifests')))),
     ...(container !== undefined && { container }),
@@ -113,6 +122,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
+    pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),
     gcp,
     run,
   }

@@ -5,7 +5,13 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createGitHubClient, type GitHubClient } from '../../src/gitops/client.js'
 import { GitOpsRepository, type Snapshot } from '../../src/gitops/repository.js'
-import { pushToBase, updatePullRequest, type Prepared } from '../../src/gitops/writer.js'
+import {
+  type MovedBase,
+  type WriteStrategy,
+  pushToBase,
+  updatePullRequest,
+  type Prepared,
+} from '../../src/gitops/writer.js'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/github-api/server.js'
 
 const BACKEND = 'apps/backend/deployment.yaml'
@@ -68,9 +74,9 @@ function pinner(
   firstRead: readonly { path: string; content: string }[],
   calls: Snapshot[] = [],
 ) {
-  return async (snapshot: Snapshot, first: boolean): Promise<Pin> => {
+  return async (snapshot: Snapshot, moved?: MovedBase): Promise<Pin> => {
     calls.push(snapshot)
-    const files = first ? firstRead : await repo.readFiles(snapshot, [BACKEND])
+    const files = moved === undefined ? firstRead : await repo.readFiles(snapshot, [BACKEND])
     const updates = files
       .map((file) => ({ path: file.path, content: file.content.replace(/image: \S+/, `image: ${image}`) }))
       .filter((update, i) => update.content !== files[i]?.content)
@@ -79,7 +85,11 @@ function pinner(
 }
 
 /** What the action does in push mode: default branch, base head, the one file, then write. */
-async function runPush(base: string, image: string, extra: { maxAttempts?: number; calls?: Snapshot[] } = {}) {
+async function runPush(
+  base: string,
+  image: string,
+  extra: { timeoutMs?: number; calls?: Snapshot[]; strategy?: WriteStrategy } = {},
+) {
   const repo = new GitOpsRepository(client, gh.owner, gh.repo)
   await repo.defaultBranch()
   const initial = await repo.snapshot(base)
@@ -90,7 +100,8 @@ async function runPush(base: string, image: string, extra: { maxAttempts?: numbe
     message: `Deploy ${image}`,
     prepare: pinner(repo, image, files, extra.calls),
     retryDelayMs: 1,
-    ...(extra.maxAttempts !== undefined && { maxAttempts: extra.maxAttempts }),
+    strategy: extra.strategy ?? 'rest',
+    ...(extra.timeoutMs !== undefined && { timeoutMs: extra.timeoutMs }),
   })
 }
 
@@ -190,7 +201,7 @@ describe('push mode', () => {
     }
   })
 
-  test('gives up after maxAttempts when someone keeps pushing, without touching their commits', async () => {
+  test('gives up after push-timeout when someone keeps pushing, without touching their commits', async () => {
     const base = await freshBase()
     let pushes = 0
     const remove = gh.onBeforeRequest(async ({ method, path }) => {
@@ -199,14 +210,16 @@ describe('push mode', () => {
       }
     })
     try {
-      await expect(runPush(base, NEW, { maxAttempts: 3 })).rejects.toThrow(
-        `Could not update refs/heads/${base} in acme/gitops: another workflow kept pushing to ${base}; gave up after 3 attempts`,
+      await expect(runPush(base, NEW, { timeoutMs: 2000 })).rejects.toThrow(
+        new RegExp(
+          `Could not update refs/heads/${base} in acme/gitops: other workflows kept pushing to ${base} for 2 s \\(\\d+ attempts\\)\\. Raise \`push-timeout\``,
+        ),
       )
     } finally {
       remove()
     }
     const history = await gh.commits(base)
-    expect(history[0]?.message).toBe('noise 3')
+    expect(history[0]?.message).toBe(`noise ${pushes}`)
     expect(history.some((c) => c.message.startsWith('Deploy'))).toBe(false)
     expect(await gh.readFile(base, BACKEND)).toBe(manifest(OLD))
   })
@@ -228,8 +241,8 @@ describe('push mode', () => {
         initial,
         message: `Deploy ${service}`,
         retryDelayMs: 2,
-        prepare: async (snapshot, isFirst) => {
-          const files = isFirst ? first : await read(snapshot)
+        prepare: async (snapshot, moved) => {
+          const files = moved === undefined ? first : await read(snapshot)
           return {
             files: files
               .map((f) => ({ path: f.path, content: f.content.replace(':old', ':new') }))
@@ -316,6 +329,61 @@ describe('push mode', () => {
     await expect(runPush(base, NEW)).rejects.toThrow(
       /Could not update refs\/heads\/env\/test-\d+ in acme\/gitops: Protected branch update failed .*\(HTTP 422\)\. .*use `mode: pr`/,
     )
+  })
+})
+
+describe('push mode through GraphQL createCommitOnBranch', () => {
+  test('one signed commit in one content-creating call', async () => {
+    const base = await freshBase()
+    const before = await gh.headSha(base)
+    gh.resetRequests()
+
+    const outcome = await runPush(base, NEW, { strategy: 'graphql' })
+
+    expect(outcome).toMatchObject({ attempts: 1, commitSha: await gh.headSha(base) })
+    expect(await gh.readFile(base, BACKEND)).toBe(manifest(NEW))
+    expect((await gh.commits(base))[0]).toMatchObject({ message: `Deploy ${NEW}`, parents: [before], verified: true })
+    expect(operations()).toEqual(['GET repos/get', 'GET repos/get-branch', 'GET repos/get-content', 'POST /graphql'])
+  })
+
+  test('a competing push: rebased onto the new head, both commits kept', async () => {
+    const base = await freshBase()
+    let competitor: string | undefined
+    const remove = gh.onBeforeRequest(async ({ path }) => {
+      if (path === '/graphql' && competitor === undefined) {
+        competitor = await gh.seed({ [FRONTEND]: 'image: x/frontend:4\n' }, { branch: base, message: 'frontend' })
+      }
+    })
+    try {
+      const outcome = await runPush(base, NEW, { strategy: 'graphql' })
+      expect(outcome.attempts).toBe(2)
+      expect((await gh.commits(base))[0]).toMatchObject({ sha: outcome.commitSha, parents: [competitor] })
+      expect(await gh.readFile(base, FRONTEND)).toBe('image: x/frontend:4\n')
+      expect(await gh.readFile(base, BACKEND)).toBe(manifest(NEW))
+      expect(calls('POST', /^\/graphql$/)).toHaveLength(2)
+    } finally {
+      remove()
+    }
+  })
+
+  test('a commit that landed although its answer was lost is recognised, not made twice', async () => {
+    const base = await freshBase()
+    let landed: string | undefined
+    // GitHub applies the commit, then the answer is lost (502): the client's retry meets a moved head.
+    const remove = gh.onBeforeRequest(async ({ path }) => {
+      if (path === '/graphql' && landed === undefined) {
+        landed = await gh.seed({ [BACKEND]: manifest(NEW) }, { branch: base, message: `Deploy ${NEW}` })
+      }
+    })
+    gh.injectFault({ method: 'POST', path: /^\/graphql$/, status: 502, body: { message: 'Bad Gateway' } })
+    try {
+      const outcome = await runPush(base, NEW, { strategy: 'graphql' })
+      expect(outcome.commitSha).toBe(landed)
+      const history = await gh.commits(base)
+      expect(history.filter((c) => c.message === `Deploy ${NEW}`)).toHaveLength(1)
+    } finally {
+      remove()
+    }
   })
 })
 
@@ -419,7 +487,7 @@ describe('pr mode', () => {
 
     const again = await runPullRequest(base, branch, NEW)
 
-    expect(again.commitSha).toBe(first.commitSha)
+    expect(again.commitSha).toBeUndefined()
     expect(again.pullRequest).toEqual({ ...first.pullRequest, created: false })
     expect(await gh.headSha(branch)).toBe(head)
     // The tree is computed to compare it; no commit, no ref write, no pull request write.

@@ -57,7 +57,7 @@ function gitops(defaultBranch = 'main'): GitOps {
     defaultBranch: () => Promise.resolve(defaultBranch),
     snapshot: () => Promise.reject(new Error('no snapshot expected')),
   } as unknown as GitOpsRepository
-  return { repository, selector: { repository: IMAGE } }
+  return { repository, selector: { repository: IMAGE }, selectors: [{ repository: IMAGE }] }
 }
 
 function change(pinned = `${IMAGE}:1.2.3@${DIGEST}`): PinnedChange {
@@ -65,6 +65,7 @@ function change(pinned = `${IMAGE}:1.2.3@${DIGEST}`): PinnedChange {
   return {
     plan,
     files: plan.files.filter((f) => f.changes.length > 0).map((f) => ({ path: f.path, content: f.after })),
+    changedFilesPerImage: [plan.files.filter((f) => f.changes.length > 0).map((f) => f.path)],
   }
 }
 
@@ -96,9 +97,10 @@ describe('setOutputs', () => {
     process.env.GITHUB_OUTPUT = output
     process.env.GITHUB_STEP_SUMMARY = summary
 
-    await setOutputs(s, gitops(), published, {
+    await setOutputs(s, gitops(), [published], {
       base: 'main',
       change: change(),
+      written: true,
       commitSha: 'c0ffee',
       pullRequest: { number: 12, url: 'https://github.com/acme/gitops/pull/12', created: true },
     })
@@ -111,6 +113,14 @@ describe('setOutputs', () => {
       'commit-sha': 'c0ffee',
       'pull-request-number': '12',
       'pull-request-url': 'https://github.com/acme/gitops/pull/12',
+      images: JSON.stringify([
+        {
+          image: `${IMAGE}:1.2.3`,
+          digest: DIGEST,
+          'pinned-image': `${IMAGE}:1.2.3@${DIGEST}`,
+          'changed-files': ['apps/backend/deployment.yaml'],
+        },
+      ]),
     })
     const markdown = await readFile(summary, 'utf8')
     expect(markdown).toContain('```diff\n--- a/apps/backend/deployment.yaml\n')
@@ -126,7 +136,7 @@ describe('setOutputs', () => {
     const unchanged = change(`${IMAGE}:1.0.0`)
     expect(unchanged.files).toEqual([])
 
-    await setOutputs(s, gitops(), published, { base: 'main', change: unchanged })
+    await setOutputs(s, gitops(), [published], { base: 'main', change: unchanged, written: false })
 
     expect(parseOutputFile(await readFile(output, 'utf8'))).toMatchObject({
       changed: 'false',

@@ -1,5 +1,6 @@
 // The GitOps repository as the GitHub REST API shows it: reads at one commit and the Git Data
 // API writes, one call each. No clone, and no call whose count grows with the repository's size.
+import { createHash } from 'node:crypto'
 import type { RestEndpointMethodTypes } from '@octokit/rest'
 import type { GitHubClient } from './client.js'
 import { eachLimited } from '../util/pool.js'
@@ -27,6 +28,16 @@ export interface FileUpdate {
 
 export interface BranchHead extends Snapshot {
   readonly parents: readonly string[]
+  readonly message: string
+}
+
+/** The outcome of one compare-and-swap commit: the new commit, or the branch was not at the expected head. */
+export type CommitResult = { readonly sha: string } | 'stale'
+
+/** Git's object id of a file's contents: lets a run tell, from a tree listing alone, whether a file changed. */
+export function gitBlobSha(content: string): string {
+  const bytes = Buffer.from(content, 'utf8')
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
 }
 
 export interface PullRequest {
@@ -122,11 +133,24 @@ export class GitOpsRepository {
       commitSha: data.commit.sha,
       treeSha: data.commit.commit.tree.sha,
       parents: data.commit.parents.map((parent) => parent.sha),
+      message: data.commit.commit.message,
     }
   }
 
   /** Every file path at the snapshot, in one call (only needed for directories and globs). */
   async listFiles(snapshot: Snapshot): Promise<string[]> {
+    const blobs = await this.listBlobs(snapshot)
+    if (blobs === undefined) {
+      throw new Error(
+        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. ` +
+          'List the manifest files explicitly in the `manifests` input instead of directories or globs.',
+      )
+    }
+    return [...blobs.keys()]
+  }
+
+  /** Every file of the snapshot with its blob sha, in one call; undefined when GitHub truncates the listing. */
+  async listBlobs(snapshot: Snapshot): Promise<Map<string, string> | undefined> {
     let data: RestEndpointMethodTypes['git']['getTree']['response']['data']
     try {
       ;({ data } = await this.client.rest.git.getTree({
@@ -138,15 +162,14 @@ export class GitOpsRepository {
     } catch (error) {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error)
     }
-    if (data.truncated) {
-      throw new Error(
-        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. ` +
-          'List the manifest files explicitly in the `manifests` input instead of directories or globs.',
-      )
+    if (data.truncated) return undefined
+    const blobs = new Map<string, string>()
+    for (const entry of data.tree) {
+      if (entry.type === 'blob' && typeof entry.path === 'string' && typeof entry.sha === 'string') {
+        blobs.set(entry.path, entry.sha)
+      }
     }
-    return data.tree
-      .filter((entry) => entry.type === 'blob' && typeof entry.path === 'string')
-      .map((entry) => entry.path)
+    return blobs
   }
 
   /** The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). */
@@ -252,6 +275,40 @@ export class GitOpsRepository {
     }
   }
 
+  /**
+   * One signed commit of `files` on top of `expectedHead`, written atomically by GraphQL's
+   * `createCommitOnBranch`: one content-creating request, where the REST sequence (tree, commit,
+   * ref) takes three. 'stale' when the branch is no longer at `expectedHead`.
+   */
+  async commitOnBranch(
+    branch: string,
+    expectedHead: string,
+    message: string,
+    files: readonly FileUpdate[],
+  ): Promise<CommitResult> {
+    const [headline = '', ...rest] = message.split('\n')
+    const body = rest.join('\n').replace(/^\n+/, '')
+    try {
+      const data = await this.client.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(COMMIT_ON_BRANCH, {
+        input: {
+          branch: { repositoryNameWithOwner: this.fullName, branchName: branch },
+          expectedHeadOid: expectedHead,
+          message: body === '' ? { headline } : { headline, body },
+          fileChanges: {
+            additions: files.map((file) => ({
+              path: file.path,
+              contents: Buffer.from(file.content, 'utf8').toString('base64'),
+            })),
+          },
+        },
+      })
+      return { sha: data.createCommitOnBranch.commit.oid }
+    } catch (error) {
+      if (isStaleHead(error)) return 'stale'
+      throw this.writeError(`Could not commit to ${branch}`, error)
+    }
+  }
+
   async createBranch(branch: string, sha: string): Promise<'created' | 'exists'> {
     try {
       await this.client.rest.git.createRef({ owner: this.owner, repo: this.repo, ref: `refs/heads/${branch}`, sha })
@@ -340,6 +397,22 @@ export class GitOpsRepository {
       writeAccessHint(this.fullName, statusOf(error), pullRequests, gitHubMessage(error)),
     )
   }
+}
+
+const COMMIT_ON_BRANCH = `mutation ($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`
+
+/** GraphQL's answer when `expectedHeadOid` is not the branch head (another writer was first). */
+function isStaleHead(error: unknown): boolean {
+  const errors = (error as { errors?: unknown } | null)?.errors
+  return (
+    Array.isArray(errors) &&
+    errors.some(
+      (e: { type?: unknown; message?: unknown }) =>
+        e.type === 'STALE_DATA' || /expected branch to point to/i.test(String(e.message)),
+    )
+  )
 }
 
 function toPullRequest(

@@ -3,33 +3,50 @@
 // changed: the caller's `prepare` computes the files from a snapshot, and is called again on top
 // of a newer base when another workflow pushed first.
 import * as core from '@actions/core'
-import { statusOf } from './github-error.js'
-import { systemClock } from '../net/retry.js'
-import type { FileUpdate, GitOpsRepository, PullRequest, Snapshot } from './repository.js'
+import { type Clock, type RetryDecision, type RetryPolicy, retry, statusOf } from '../net/retry.js'
+import { DEFAULT_PUSH_TIMEOUT_MS } from './push-timeout.js'
+import { type FileUpdate, type GitOpsRepository, type PullRequest, type Snapshot, gitBlobSha } from './repository.js'
 
 export interface Prepared {
   /** Empty: nothing to change. */
   readonly files: readonly FileUpdate[]
 }
 
+/** What a retry knows about the base that moved under it. */
+export interface MovedBase {
+  /** Blob sha of every file at the new head; undefined when GitHub could not list them all (re-read everything). */
+  readonly blobs?: ReadonlyMap<string, string>
+}
+
 export interface WriteOptions<T extends Prepared> {
   readonly message: string
-  /** Computes the change on top of `snapshot`. Called once per attempt; `first` lets the caller reuse what it already read. */
-  prepare(snapshot: Snapshot, first: boolean): Promise<T>
-  /** Base of the waits between attempts (jittered, doubling); tests shrink it. Default 1000. */
+  /**
+   * Computes the change on top of `snapshot`. `moved` is undefined on the first attempt (reuse
+   * what was read); on a retry it says which files the competing commits left alone, so only
+   * the others need reading again.
+   */
+  prepare(snapshot: Snapshot, moved?: MovedBase): Promise<T>
+  /** First wait between attempts (jittered, doubling up to 32×); tests shrink it. Default 500. */
   readonly retryDelayMs?: number
+  /** Injected time for unit tests. */
+  readonly clock?: Clock
 }
+
+/** `graphql`: one atomic `createCommitOnBranch` per attempt; `rest`: tree, commit and ref (three writes). */
+export type WriteStrategy = 'graphql' | 'rest'
 
 export interface PushOptions<T extends Prepared> extends WriteOptions<T> {
   readonly base: string
   readonly initial: Snapshot
-  /** Default 5. */
-  readonly maxAttempts?: number
+  /** How long to keep retrying a base that others keep moving (the `push-timeout` input). Default 5 min. */
+  readonly timeoutMs?: number
+  /** Default `graphql` (fewer content-creating requests; see bench/fleet.ts). */
+  readonly strategy?: WriteStrategy
 }
 
 export interface PushOutcome<T> {
   readonly prepared: T
-  /** Undefined when nothing changed. */
+  /** Undefined when nothing was written. */
   readonly commitSha?: string
   readonly attempts: number
 }
@@ -47,61 +64,153 @@ export interface PullRequestOutcome<T> extends PushOutcome<T> {
   readonly pullRequest?: { number: number; url: string; created: boolean }
 }
 
-const DEFAULT_ATTEMPTS = 5
-const DEFAULT_DELAY_MS = 1000
+const DEFAULT_DELAY_MS = 500
 // Right after a ref or pull request is created, GitHub's other endpoints can lag behind for a
 // moment and answer 422/404; a few short retries ride that out.
-const SETTLE_RETRIES = 3
+const SETTLE_ATTEMPTS = 4
 
-/** Doubling per attempt, jittered by ±50% so that runs which collided once do not collide again. */
-function backoff(baseMs: number, attempt: number): number {
-  return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random()))
+/** Another writer moved the base between our read and our write. */
+class BaseMoved extends Error {
+  constructor(readonly base: string) {
+    super(`${base} moved on`)
+  }
+}
+
+/** The backoff between attempts: jittered, doubling, capped, so runs that collided once spread out. */
+function policy(delayMs: number, deadlineMs?: number): RetryPolicy {
+  return {
+    baseDelayMs: delayMs,
+    maxDelayMs: delayMs * 32,
+    ...(deadlineMs !== undefined && { deadlineMs, maxRetryAfterMs: deadlineMs }),
+  }
 }
 
 /**
- * Commits the change onto `base` with a compare-and-swap ref update (no force). When another
- * workflow pushed meanwhile, re-reads the base, prepares the change again on top of it and
- * retries after a jittered backoff, up to `maxAttempts`. Nothing reaches the base branch unless
- * the compare-and-swap succeeds.
+ * A moved base is retried, and so are rate limits that say when to come back (secondary limits
+ * on writes: `retry-after`, or `x-ratelimit-reset` with nothing remaining) once the client's own
+ * retries are spent. Other failures were already retried by the client: they end the run.
+ */
+export function classifyWriteFailure(error: unknown, now = Date.now()): RetryDecision {
+  if (error instanceof BaseMoved) return { retry: true, reason: `${error.base} moved on (someone else pushed)` }
+  const limit = rateLimitWait(error, now)
+  if (limit !== undefined) return { retry: true, reason: 'rate limited', afterMs: limit }
+  return { retry: false }
+}
+
+function rateLimitWait(error: unknown, now: number): number | undefined {
+  const status = statusOf(error)
+  if (status !== 403 && status !== 429) return undefined
+  const headers = findHeaders(error)
+  const retryAfter = Number(headers?.['retry-after'])
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers?.['retry-after'] !== undefined) return retryAfter * 1000
+  const reset = Number(headers?.['x-ratelimit-reset'])
+  if (String(headers?.['x-ratelimit-remaining']) === '0' && Number.isFinite(reset))
+    return Math.max(0, reset * 1000 - now)
+  return undefined
+}
+
+/** Response headers of an Octokit error, also when wrapped (`cause`) by the repository's error messages. */
+function findHeaders(error: unknown): Record<string, unknown> | undefined {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const headers = (current as { response?: { headers?: Record<string, unknown> } }).response?.headers
+    if (headers !== undefined) return headers
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/**
+ * Commits the change onto `base` with a compare-and-swap (no force), retrying until
+ * `timeoutMs` while other workflows keep moving the base. Each retry reads the new head and
+ * lists its blobs, so `prepare` re-reads only the files a competing commit changed. Every
+ * attempt first checks whether an earlier one landed although its answer was lost: a commit is
+ * never lost nor made twice.
  */
 export async function pushToBase<T extends Prepared>(
   repo: GitOpsRepository,
   options: PushOptions<T>,
 ): Promise<PushOutcome<T>> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_ATTEMPTS)
-  const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS
+  const { base, message } = options
+  const strategy = options.strategy ?? 'graphql'
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS
   // The first attempt builds on the snapshot the caller already read: no second read of the base.
   let snapshot = options.initial
-  let lastCommit: string | undefined
-  for (let attempt = 1; ; attempt++) {
-    const prepared = await options.prepare(snapshot, attempt === 1)
-    if (prepared.files.length === 0) return { prepared, attempts: attempt }
-    const tree = await repo.createTree(snapshot.treeSha, prepared.files)
-    if (tree === snapshot.treeSha) return { prepared, attempts: attempt }
-    const commit = await repo.createCommit(options.message, tree, [snapshot.commitSha])
-    lastCommit = commit
-    if ((await repo.updateBranch(options.base, commit, false)) === 'updated') {
-      core.info(`Committed ${commit} to ${options.base} in ${repo.fullName}`)
-      return { prepared, commitSha: commit, attempts: attempt }
-    }
+  let moved: MovedBase | undefined
+  let prepared: T | undefined
+  // Writes whose answer we may not have seen: the commits we created (REST) or the change we sent on top of which head (GraphQL).
+  const created = new Set<string>()
+  const sent: { parent: string; files: readonly FileUpdate[] }[] = []
+  let attempts = 0
 
-    if (attempt >= maxAttempts) {
-      throw new Error(
-        `Could not update refs/heads/${options.base} in ${repo.fullName}: another workflow kept pushing to ${options.base}; ` +
-          `gave up after ${attempt} attempts. Re-run the job, or use \`mode: pr\`.`,
-      )
-    }
-    const wait = backoff(delayMs, attempt)
-    core.info(
-      `${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`,
-    )
-    await systemClock.sleep(wait)
-    snapshot = await repo.snapshot(options.base)
-    // GitHub may have applied an update whose answer got lost on the way: then the base is ours.
-    if (snapshot.commitSha === lastCommit) {
-      return { prepared, commitSha: lastCommit, attempts: attempt }
-    }
+  const landed = (commitSha: string): PushOutcome<T> => {
+    core.info(`Committed ${commitSha} to ${base} in ${repo.fullName}`)
+    return { prepared: prepared!, commitSha, attempts }
   }
+
+  const attempt = async (n: number): Promise<PushOutcome<T>> => {
+    attempts = n
+    if (n > 1) {
+      const head = await repo.findBranch(base)
+      if (head === undefined)
+        throw new Error(`${base} disappeared from ${repo.fullName} while the action was writing to it`)
+      if (created.has(head.commitSha)) return landed(head.commitSha)
+      const blobs = await repo.listBlobs(head)
+      if (prepared !== undefined && isOurs(head, message, sent, blobs)) return landed(head.commitSha)
+      snapshot = head
+      moved = blobs === undefined ? {} : { blobs }
+    }
+    prepared = await options.prepare(snapshot, moved)
+    if (prepared.files.length === 0) return { prepared, attempts: n }
+    if (strategy === 'graphql') {
+      sent.push({ parent: snapshot.commitSha, files: prepared.files })
+      const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files)
+      if (result === 'stale') throw new BaseMoved(base)
+      return landed(result.sha)
+    }
+    const tree = await repo.createTree(snapshot.treeSha, prepared.files)
+    if (tree === snapshot.treeSha) return { prepared, attempts: n }
+    const commit = await repo.createCommit(message, tree, [snapshot.commitSha])
+    created.add(commit)
+    if ((await repo.updateBranch(base, commit, false)) === 'conflict') throw new BaseMoved(base)
+    return landed(commit)
+  }
+
+  try {
+    return await retry(attempt, {
+      policy: policy(options.retryDelayMs ?? DEFAULT_DELAY_MS, timeoutMs),
+      classify: (error) => classifyWriteFailure(error, (options.clock ?? Date).now()),
+      onRetry: ({ attempt: n, delayMs, reason }) =>
+        core.info(`${reason} in ${repo.fullName}; attempt ${n + 1} in ${delayMs} ms, on top of the new head`),
+      ...(options.clock !== undefined && { clock: options.clock }),
+    })
+  } catch (error) {
+    if (!(error instanceof BaseMoved)) throw error
+    throw new Error(
+      `Could not update refs/heads/${base} in ${repo.fullName}: other workflows kept pushing to ${base} for ` +
+        `${Math.round(timeoutMs / 1000)} s (${attempts} attempts). Raise \`push-timeout\`, or use \`mode: pr\`.`,
+      { cause: error },
+    )
+  }
+}
+
+/**
+ * Whether `head` is a commit this run sent although the answer never came (GraphQL gives no sha
+ * before it answers): our message, on top of a head we wrote to, with our contents in every file.
+ */
+function isOurs(
+  head: { parents: readonly string[]; message: string },
+  message: string,
+  sent: readonly { parent: string; files: readonly FileUpdate[] }[],
+  blobs: ReadonlyMap<string, string> | undefined,
+): boolean {
+  // GraphQL stores the headline and body with a blank line between them: compare headlines.
+  const headline = (text: string) => text.split('\n', 1)[0]
+  if (blobs === undefined || head.parents.length !== 1 || headline(head.message) !== headline(message)) return false
+  return sent.some(
+    (write) =>
+      write.parent === head.parents[0] &&
+      write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content)),
+  )
 }
 
 /**
@@ -114,20 +223,20 @@ export async function updatePullRequest<T extends Prepared>(
   options: PullRequestOptions<T>,
 ): Promise<PullRequestOutcome<T>> {
   const { initial } = options
-  const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS
-  const prepared = await options.prepare(initial, true)
+  const prepared = await options.prepare(initial)
   if (prepared.files.length === 0) return { prepared, attempts: 1 }
   const tree = await repo.createTree(initial.treeSha, prepared.files)
   if (tree === initial.treeSha) return { prepared, attempts: 1 }
 
   const { commitSha, moved } = await placeCommit(repo, options, tree)
-  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved, delayMs)
+  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved)
   if (options.labels.some((label) => !pull.labels.includes(label))) {
-    await settle(delayMs, pull.created, () => repo.addLabels(pull.number, options.labels))
+    await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels))
   }
   return {
     prepared,
-    commitSha,
+    // A rerun that finds its change already on the branch writes nothing.
+    ...(moved && { commitSha }),
     attempts: 1,
     pullRequest: { number: pull.number, url: pull.url, created: pull.created },
   }
@@ -169,7 +278,6 @@ async function upsertPullRequest(
   options: PullRequestOptions<Prepared>,
   body: string,
   justMoved: boolean,
-  delayMs: number,
 ): Promise<PullRequestResult> {
   const { base, branch, title } = options
   const existing = await repo.findPullRequest(branch)
@@ -177,23 +285,34 @@ async function upsertPullRequest(
 
   // Right after the branch was created or moved GitHub can still answer 422 ("No commits
   // between …", "head sha can't be blank") for a moment.
-  const created = await settle(delayMs, justMoved, () => repo.createPullRequest(branch, base, title, body))
+  const created = await settle(options, justMoved, () => repo.createPullRequest(branch, base, title, body))
   if (created !== 'exists') {
     core.info(`Opened pull request #${created.number}: ${created.url}`)
     return { ...created, created: true }
   }
   // Another run opened it between our lookup and our create; it may take a moment to be listed.
-  for (let retry = 0; ; retry++) {
-    const raced = await repo.findPullRequest(branch)
-    if (raced !== undefined) return updateExisting(repo, raced, base, title, body)
-    if (retry >= SETTLE_RETRIES) {
-      throw new Error(
-        `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`,
-      )
-    }
-    await systemClock.sleep(backoff(delayMs, retry + 1))
-  }
+  const raced = await retry(
+    async () => {
+      const found = await repo.findPullRequest(branch)
+      if (found === undefined) throw new NotListedYet()
+      return found
+    },
+    {
+      policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: SETTLE_ATTEMPTS },
+      classify: (error) =>
+        error instanceof NotListedYet ? { retry: true, reason: 'not listed yet' } : { retry: false },
+      ...(options.clock !== undefined && { clock: options.clock }),
+    },
+  ).catch((error: unknown) => {
+    if (!(error instanceof NotListedYet)) throw error
+    throw new Error(
+      `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`,
+    )
+  })
+  return updateExisting(repo, raced, base, title, body)
 }
+
+class NotListedYet extends Error {}
 
 /** Brings the branch's one open pull request up to date, retargeting it when `base` changed. */
 async function updateExisting(
@@ -213,16 +332,14 @@ async function updateExisting(
 }
 
 /** Runs `call`, retrying GitHub's eventual-consistency 422/404 a few times when `fresh` says something was just created. */
-async function settle<R>(delayMs: number, fresh: boolean, call: () => Promise<R>): Promise<R> {
-  for (let retry = 0; ; retry++) {
-    try {
-      return await call()
-    } catch (error) {
+function settle<R>(options: WriteOptions<Prepared>, fresh: boolean, call: () => Promise<R>): Promise<R> {
+  return retry(call, {
+    policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: fresh ? SETTLE_ATTEMPTS : 1 },
+    classify: (error) => {
       const status = statusOf(error)
-      if (!fresh || retry >= SETTLE_RETRIES || (status !== 422 && status !== 404)) throw error
-      const wait = backoff(delayMs, retry + 1)
-      core.info(`GitHub has not caught up yet (HTTP ${status}); retrying in ${wait} ms`)
-      await systemClock.sleep(wait)
-    }
-  }
+      return status === 422 || status === 404 ? { retry: true, reason: `HTTP ${status}` } : { retry: false }
+    },
+    onRetry: ({ reason, delayMs }) => core.info(`GitHub has not caught up yet (${reason}); retrying in ${delayMs} ms`),
+    ...(options.clock !== undefined && { clock: options.clock }),
+  })
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { GitRepo, formatIdentity } from './git.js'
+import { createCommitOnBranch, isGraphqlPath } from './graphql-commit.js'
 import type { TreeChange } from './git.js'
 import {
   ApiError,
@@ -39,7 +40,12 @@ export interface FakeGitHubOptions {
   validateResponses?: boolean
   /** Entries a recursive tree listing returns before it says `truncated` (default 100000). */
   treeEntryLimit?: number
+  /** Latency model: each request waits a uniform random time in this range (ms) before it is handled (default none). */
+  latencyMs?: Latency
 }
+
+/** `[min, max]` milliseconds per request, or one fixed value. */
+export type Latency = number | readonly [number, number]
 
 export interface RecordedRequest {
   method: string
@@ -110,6 +116,8 @@ export interface FakeGitHub {
   clearFaults(): void
   /** Runs (awaited) before each request is handled; returns a function that removes the hook. */
   onBeforeRequest(hook: (req: { method: string; path: string }) => Promise<void> | void): () => void
+  /** Changes the latency model for the requests that arrive from now on (0: none). */
+  setLatency(latency: Latency): void
   /** Commits these files (null deletes) on top of `branch` (created from the default branch if missing). */
   seed(files: Record<string, string | null>, opts?: { branch?: string; message?: string }): Promise<string>
   readFile(ref: string, path: string): Promise<string | undefined>
@@ -143,6 +151,7 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly faults: ActiveFault[] = []
   private readonly hooks = new Set<(req: { method: string; path: string }) => Promise<void> | void>()
   private rateRemaining = 5000
+  private latency: readonly [number, number] = [0, 0]
   private readonly server: http.Server
 
   constructor(
@@ -202,6 +211,8 @@ class FakeGitHubServer implements FakeGitHub {
     const path = safeDecode(relPath)
     const query = target.search.replace(/^\?/, '')
     const label = `${method} ${path}${query ? `?${query}` : ''}`
+    await this.delay()
+    if (method === 'POST' && isGraphqlPath(target.pathname)) return this.graphql(req, res, rawBody)
 
     const match = inPrefix ? this.validator.match(method, relPath) : undefined
     let body: { present: boolean; value?: unknown; invalid?: boolean } = { present: false }
@@ -249,6 +260,37 @@ class FakeGitHubServer implements FakeGitHub {
       status: reply.status,
       ...(match ? { operationId: match.route.operationId } : {}),
     })
+  }
+
+  // GraphQL is not part of the REST description: answered by its own handlers, recorded like the rest.
+  private async graphql(req: http.IncomingMessage, res: http.ServerResponse, rawBody: Buffer): Promise<void> {
+    let body: unknown
+    try {
+      body = JSON.parse(rawBody.toString('utf8'))
+    } catch {
+      body = undefined
+    }
+    for (const hook of [...this.hooks]) await hook({ method: 'POST', path: '/graphql' })
+    const reply =
+      this.takeFault('POST', '/graphql') ?? this.authenticate(req, undefined) ?? (await this.answerGraphql(body))
+    this.send(res, reply)
+    this.requests.push({ method: 'POST', path: '/graphql', query: '', status: reply.status })
+  }
+
+  private async answerGraphql(body: unknown): Promise<Reply> {
+    const reply = await createCommitOnBranch(this.model, body)
+    if (reply !== undefined) return reply
+    this.validationErrors.push('POST /graphql: a GraphQL document the fake does not implement')
+    return {
+      status: 200,
+      json: { errors: [{ message: 'The fake answers only the GraphQL operations the action sends' }] },
+    }
+  }
+
+  private async delay(): Promise<void> {
+    const [min, max] = this.latency
+    if (max <= 0) return
+    await new Promise((resolve) => setTimeout(resolve, min + Math.random() * (max - min)))
   }
 
   private authenticate(req: http.IncomingMessage, match: RouteMatch | undefined): Reply | undefined {
@@ -361,6 +403,10 @@ class FakeGitHubServer implements FakeGitHub {
 
   clearFaults(): void {
     this.faults.length = 0
+  }
+
+  setLatency(latency: Latency): void {
+    this.latency = typeof latency === 'number' ? [latency, latency] : [latency[0], latency[1]]
   }
 
   onBeforeRequest(hook: (req: { method: string; path: string }) => Promise<void> | void): () => void {
@@ -514,6 +560,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
   const model = new RepoModel(git, site, tokenUser, options.treeEntryLimit ?? DEFAULT_TREE_ENTRY_LIMIT)
   const fake = new FakeGitHubServer(validator, git, model, site, token, apiPrefix, options.validateResponses ?? true)
+  if (options.latencyMs !== undefined) fake.setLatency(options.latencyMs)
   try {
     await fake.listen()
   } catch (error) {

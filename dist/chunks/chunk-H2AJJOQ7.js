@@ -2,11 +2,14 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   imageName,
   isDigest,
+  normalizedRepository,
+  parseImageReference,
   pinnedReference,
   shortDigest
 } from "./chunk-4JJXYC6H.js";
 import {
-  InputError
+  InputError,
+  errorMessage
 } from "./chunk-PZGVM4CR.js";
 import {
   __commonJS,
@@ -1918,10 +1921,99 @@ function templateValues(reference, digest) {
   };
 }
 
+// src/fleet/images.ts
+import { createHash } from "node:crypto";
+function parseImageList(value) {
+  const lines = value.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  if (lines.length === 0) throw new InputError("image", "is required but empty.");
+  const seen = /* @__PURE__ */ new Map();
+  return lines.map((line, index) => {
+    let reference;
+    try {
+      reference = parseImageReference(line);
+    } catch (error) {
+      throw new InputError(
+        "image",
+        lines.length === 1 ? errorMessage(error) : `line ${index + 1}: ${errorMessage(error)}`
+      );
+    }
+    const repository = normalizedRepository(reference);
+    const earlier = seen.get(repository);
+    if (earlier !== void 0) {
+      throw new InputError(
+        "image",
+        `lines ${earlier + 1} and ${index + 1} both name ${repository}; give each image repository once per run.`
+      );
+    }
+    seen.set(repository, index);
+    return reference;
+  });
+}
+var MAX_BRANCH_NAMES = 60;
+function defaultBranch(images) {
+  if (images.length === 1) return `deploy/${imageName(images[0])}`;
+  const names = [...new Set(images.map(imageName))].sort();
+  const joined = names.join("-");
+  if (joined.length <= MAX_BRANCH_NAMES && names.length === images.length) return `deploy/${joined}`;
+  const repositories = images.map(normalizedRepository).sort().join("\n");
+  return `deploy/${images.length}-images-${createHash("sha256").update(repositories).digest("hex").slice(0, 10)}`;
+}
+function renderForAll(template, values) {
+  const renders = [...new Set(values.map((v) => renderTemplate(template, v)))];
+  if (renders.length === 1) return renders[0];
+  const prefix = commonWordPrefix(renders);
+  return prefix + renders.map((render) => render.slice(prefix.length)).join(", ");
+}
+function commonWordPrefix(texts) {
+  let end = 0;
+  const first = texts[0];
+  for (let i = 0; i < first.length; i++) {
+    if (texts.some((text) => text[i] !== first[i])) break;
+    if (/\s/.test(first[i])) end = i + 1;
+  }
+  return first.slice(0, end);
+}
+function combinedValues(values) {
+  if (values.length === 1) return values[0];
+  const join = (key) => [...new Set(values.map((v) => v[key]))].join(", ");
+  return {
+    image: join("image"),
+    repository: join("repository"),
+    name: join("name"),
+    tag: join("tag"),
+    digest: join("digest"),
+    "short-digest": join("short-digest"),
+    version: join("version")
+  };
+}
+
+// src/gitops/push-timeout.ts
+var DEFAULT_PUSH_TIMEOUT_MS = 5 * 6e4;
+var UNITS = { "": 1e3, s: 1e3, m: 6e4, h: 36e5 };
+function parsePushTimeout(value) {
+  const trimmed = value.trim();
+  if (trimmed === "") return DEFAULT_PUSH_TIMEOUT_MS;
+  const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(trimmed);
+  const ms = match === null ? NaN : Number(match[1]) * UNITS[match[2]];
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 6 * 36e5) {
+    throw new InputError(
+      "push-timeout",
+      `"${trimmed}" is not a duration; write seconds (\`300\`) or a number with s, m or h (\`90s\`, \`5m\`), at most 6h.`
+    );
+  }
+  return Math.round(ms);
+}
+
 export {
   validateManifestPatterns,
   isExplicitFileList,
   selectManifestFiles,
+  DEFAULT_PUSH_TIMEOUT_MS,
+  parsePushTimeout,
   renderTemplate,
-  templateValues
+  templateValues,
+  parseImageList,
+  defaultBranch,
+  renderForAll,
+  combinedValues
 };

@@ -28,7 +28,7 @@ import {
   retry,
   statusOf,
   transientFailure
-} from "./chunk-4VCR2PXZ.js";
+} from "./chunk-NR5R2VYU.js";
 import {
   formatReference,
   isDigest,
@@ -1610,7 +1610,24 @@ async function publishImage(request, plan) {
     }
   }
 }
+
+// src/fleet/publish.ts
+async function inspectImages(settings) {
+  const inspected = [];
+  for (const image of settings.images) {
+    inspected.push({ image, plan: await inspectSource({ image, source: settings.source, dryRun: settings.dryRun }) });
+  }
+  return inspected;
+}
+async function publishImages(settings, inspected, credentials) {
+  const results = [];
+  for (const { image, plan } of inspected) {
+    const request = { image, source: settings.source, dryRun: settings.dryRun };
+    results.push(await publishImage({ ...request, ...credentials !== void 0 && { credentials } }, plan));
+  }
+  return results;
+}
 export {
-  inspectSource,
-  publishImage
+  inspectImages,
+  publishImages
 };

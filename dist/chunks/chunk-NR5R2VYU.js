@@ -112,7 +112,6 @@ export {
   GOOGLE_TOKEN,
   REGISTRY_REQUEST,
   BLOB_UPLOAD,
-  systemClock,
   retry,
   isTransientStatus,
   networkErrorCode,

@@ -3,18 +3,19 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-WJZYDP6D.js";
+} from "./chunk-T5AGVAZY.js";
 import {
+  defaultBranch,
+  parseImageList,
+  parsePushTimeout,
   renderTemplate,
   templateValues,
   validateManifestPatterns
-} from "./chunk-QQBWU7R6.js";
+} from "./chunk-H2AJJOQ7.js";
 import "./chunk-ZFA4ALNC.js";
-import "./chunk-4VCR2PXZ.js";
+import "./chunk-NR5R2VYU.js";
 import {
-  imageName,
-  isLoopbackHost,
-  parseImageReference
+  isLoopbackHost
 } from "./chunk-4JJXYC6H.js";
 import {
   InputError,
@@ -41,7 +42,8 @@ function readSettings(env = process.env) {
       "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
     );
   }
-  const image = parse("image", () => parseImageReference(required("image")));
+  const images = parseImageList(getInput("image"));
+  const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
   const run2 = runContext(env);
   const source = readSource(run2.workspace);
@@ -59,11 +61,12 @@ function readSettings(env = process.env) {
   }
   const [owner, repo] = gitopsRepository.split("/");
   const base = branchInput("base");
-  const branch = branchInput("branch") ?? `deploy/${imageName(image)}`;
+  const branch = branchInput("branch") ?? defaultBranch(images);
   const gcp = readGcp();
-  checkGoogleCloud(gcp, image, env);
+  for (const each of images) checkGoogleCloud(gcp, each, env);
   return {
     image,
+    images,
     source,
     manifests: parse("manifests", () => validateManifestPatterns(list(required("manifests")))),
     ...container !== void 0 && { container },
@@ -75,6 +78,7 @@ function readSettings(env = process.env) {
     dryRun: bool("dry-run"),
     templates: readTemplates(example),
     labels: readLabels(example),
+    pushTimeoutMs: parsePushTimeout(getInput("push-timeout")),
     gcp,
     run: run2
   };
@@ -186,26 +190,30 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-CIB5T5N6.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-FJ6ZF5O6.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-MLIHCFQH.js");
-    const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
-    const plan = await phase("Check the image source", () => inspectSource(request));
+    const { inspectImages, publishImages } = await import("./publish-VUBQUEKW.js");
+    const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-6HQFDMCF.js");
+      const { authenticate } = await import("./source-5MQUKZ3D.js");
       return authenticate(settings.gcp);
     });
-    const image = await phase(
-      settings.dryRun ? "Resolve the image (dry run)" : "Publish the image",
-      () => publishImage({ ...request, ...credentials !== void 0 && { credentials } }, plan)
+    const images = await phase(
+      settings.dryRun ? "Resolve the images (dry run)" : "Publish the images",
+      () => publishImages(settings, plans, credentials)
     );
     const outcome = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
-      () => writeBack(gitops, settings, target, image.digest)
+      () => writeBack(
+        gitops,
+        settings,
+        target,
+        images.map((image) => image.digest)
+      )
     );
-    const { setOutputs } = await import("./outputs-GCHBE7EL.js");
-    await phase("Report", () => setOutputs(settings, gitops, image, outcome));
+    const { setOutputs } = await import("./outputs-EN46B4MZ.js");
+    await phase("Report", () => setOutputs(settings, gitops, images, outcome));
   } catch (error) {
     setFailed(errorMessage(error));
   }

@@ -5,7 +5,7 @@ import {
 import {
   GOOGLE_TOKEN,
   retry
-} from "./chunk-4VCR2PXZ.js";
+} from "./chunk-NR5R2VYU.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";

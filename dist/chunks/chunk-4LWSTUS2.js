@@ -1,10 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  DEFAULT_PUSH_TIMEOUT_MS,
+  combinedValues,
   isExplicitFileList,
+  renderForAll,
   renderTemplate,
   selectManifestFiles,
   templateValues
-} from "./chunk-QQBWU7R6.js";
+} from "./chunk-H2AJJOQ7.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
@@ -14,9 +17,11 @@ import {
   GITHUB_REQUEST_TIMEOUT_MS,
   MAX_RATE_LIMIT_WAIT_MS,
   isTransientStatus,
-  systemClock
-} from "./chunk-4VCR2PXZ.js";
+  retry,
+  statusOf
+} from "./chunk-NR5R2VYU.js";
 import {
+  formatReference,
   normalizedRepository,
   parseImageReference
 } from "./chunk-4JJXYC6H.js";
@@ -412,11 +417,11 @@ var require_light = __commonJS({
           return this._onFailure(error, eventInfo, clearGlobalState, run, free);
         }
         async _onFailure(error, eventInfo, clearGlobalState, run, free) {
-          var retry2, retryAfter;
+          var retry3, retryAfter;
           if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
+            retry3 = await this.Events.trigger("failed", error, eventInfo);
+            if (retry3 != null) {
+              retryAfter = ~~retry3;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
               return run(retryAfter);
@@ -8773,7 +8778,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request2, options
   }
   return response;
 }
-function retry(octokit, octokitOptions) {
+function retry2(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -8800,7 +8805,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = VERSION;
+retry2.VERSION = VERSION;
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
@@ -13054,7 +13059,7 @@ var GitHubApiError = class extends Error {
   status;
   githubMessage;
 };
-function statusOf(error) {
+function statusOf2(error) {
   if (error instanceof GitHubApiError) return error.status;
   const shape = error;
   if (shape?.request !== void 0 && shape.response === void 0) return void 0;
@@ -13092,7 +13097,7 @@ function describeValidationError(item) {
   return [resource, field, code2].filter((part) => typeof part === "string").join(" ");
 }
 function apiError(what, fullName, error, hint) {
-  const status = statusOf(error);
+  const status = statusOf2(error);
   const message = gitHubMessage(error);
   const suffix = status === void 0 ? "" : ` (HTTP ${status})`;
   return new GitHubApiError(`${what} in ${fullName}: ${message}${suffix}${hint ? `. ${hint}` : ""}`, status, message, {
@@ -13109,13 +13114,13 @@ function writeAccessHint(fullName, status, pullRequests, message = "") {
   return `The token needs ${permissions} on ${fullName}. The default GITHUB_TOKEN only reaches the workflow's own repository; for another repository pass a GitHub App installation token or a fine-grained token in the \`token\` input`;
 }
 function isRefConflict(error) {
-  return statusOf(error) === 422 && /not a fast.?forward|reference cannot be updated/i.test(gitHubMessage(error));
+  return statusOf2(error) === 422 && /not a fast.?forward|reference cannot be updated/i.test(gitHubMessage(error));
 }
 function isReferenceAlreadyExists(error) {
-  return statusOf(error) === 422 && /reference already exists/i.test(gitHubMessage(error));
+  return statusOf2(error) === 422 && /reference already exists/i.test(gitHubMessage(error));
 }
 function isPullRequestAlreadyExists(error) {
-  return statusOf(error) === 422 && /a pull request already exists/i.test(gitHubMessage(error));
+  return statusOf2(error) === 422 && /a pull request already exists/i.test(gitHubMessage(error));
 }
 
 // src/gitops/client.ts
@@ -13165,7 +13170,7 @@ function onLimit(kind) {
     return true;
   };
 }
-var Client = Octokit2.plugin(attemptLog, throttling, retry);
+var Client = Octokit2.plugin(attemptLog, throttling, retry2);
 function createGitHubClient(token, apiUrl, options = {}) {
   const retryAfterUnitMs = options.retryAfterUnitMs ?? 1e3;
   return new Client({
@@ -13199,6 +13204,11 @@ function withTimeout(fetch, timeoutMs) {
 }
 
 // src/gitops/repository.ts
+import { createHash } from "node:crypto";
+function gitBlobSha(content) {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
 function encodePath(value) {
   return value.split("/").map(encodeURIComponent).join("/");
 }
@@ -13221,7 +13231,7 @@ var GitOpsRepository = class {
       const { data } = await this.client.rest.repos.get({ owner: this.owner, repo: this.repo });
       return data.default_branch;
     } catch (error) {
-      const status = statusOf(error);
+      const status = statusOf2(error);
       const hint = status === 404 || status === 403 ? `Either ${this.fullName} does not exist or the token cannot see it: check the \`gitops-repository\` input, and pass a token with \`contents: write\` on ${this.fullName} in the \`token\` input (the default GITHUB_TOKEN only reaches the workflow's own repository)` : writeAccessHint(this.fullName, status, false);
       throw apiError("Could not read the repository", this.fullName, error, hint);
     }
@@ -13250,23 +13260,34 @@ var GitOpsRepository = class {
       });
       data = response.data;
     } catch (error) {
-      if (statusOf(error) === 404) return void 0;
+      if (statusOf2(error) === 404) return void 0;
       throw apiError(
         `Could not read branch ${branch}`,
         this.fullName,
         error,
-        writeAccessHint(this.fullName, statusOf(error), false)
+        writeAccessHint(this.fullName, statusOf2(error), false)
       );
     }
     return {
       branch,
       commitSha: data.commit.sha,
       treeSha: data.commit.commit.tree.sha,
-      parents: data.commit.parents.map((parent) => parent.sha)
+      parents: data.commit.parents.map((parent) => parent.sha),
+      message: data.commit.commit.message
     };
   }
   /** Every file path at the snapshot, in one call (only needed for directories and globs). */
   async listFiles(snapshot) {
+    const blobs = await this.listBlobs(snapshot);
+    if (blobs === void 0) {
+      throw new Error(
+        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
+      );
+    }
+    return [...blobs.keys()];
+  }
+  /** Every file of the snapshot with its blob sha, in one call; undefined when GitHub truncates the listing. */
+  async listBlobs(snapshot) {
     let data;
     try {
       ;
@@ -13279,12 +13300,14 @@ var GitOpsRepository = class {
     } catch (error) {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error);
     }
-    if (data.truncated) {
-      throw new Error(
-        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
-      );
+    if (data.truncated) return void 0;
+    const blobs = /* @__PURE__ */ new Map();
+    for (const entry of data.tree) {
+      if (entry.type === "blob" && typeof entry.path === "string" && typeof entry.sha === "string") {
+        blobs.set(entry.path, entry.sha);
+      }
     }
-    return data.tree.filter((entry) => entry.type === "blob" && typeof entry.path === "string").map((entry) => entry.path);
+    return blobs;
   }
   /** The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). */
   async readFiles(snapshot, paths) {
@@ -13308,7 +13331,7 @@ var GitOpsRepository = class {
         request: { parseSuccessResponseBody: false }
       });
     } catch (error) {
-      const hint = statusOf(error) === 404 ? `Check the \`manifests\` input: paths are relative to the root of ${this.fullName}` : writeAccessHint(this.fullName, statusOf(error), false);
+      const hint = statusOf2(error) === 404 ? `Check the \`manifests\` input: paths are relative to the root of ${this.fullName}` : writeAccessHint(this.fullName, statusOf2(error), false);
       throw apiError(`Could not read ${where}`, this.fullName, error, hint);
     }
     const bytes = await readBody(response.data);
@@ -13380,6 +13403,34 @@ var GitOpsRepository = class {
       throw this.writeError(`Could not update refs/heads/${branch}`, error);
     }
   }
+  /**
+   * One signed commit of `files` on top of `expectedHead`, written atomically by GraphQL's
+   * `createCommitOnBranch`: one content-creating request, where the REST sequence (tree, commit,
+   * ref) takes three. 'stale' when the branch is no longer at `expectedHead`.
+   */
+  async commitOnBranch(branch, expectedHead, message, files) {
+    const [headline = "", ...rest] = message.split("\n");
+    const body = rest.join("\n").replace(/^\n+/, "");
+    try {
+      const data = await this.client.graphql(COMMIT_ON_BRANCH, {
+        input: {
+          branch: { repositoryNameWithOwner: this.fullName, branchName: branch },
+          expectedHeadOid: expectedHead,
+          message: body === "" ? { headline } : { headline, body },
+          fileChanges: {
+            additions: files.map((file) => ({
+              path: file.path,
+              contents: Buffer.from(file.content, "utf8").toString("base64")
+            }))
+          }
+        }
+      });
+      return { sha: data.createCommitOnBranch.commit.oid };
+    } catch (error) {
+      if (isStaleHead(error)) return "stale";
+      throw this.writeError(`Could not commit to ${branch}`, error);
+    }
+  }
   async createBranch(branch, sha) {
     try {
       await this.client.rest.git.createRef({ owner: this.owner, repo: this.repo, ref: `refs/heads/${branch}`, sha });
@@ -13407,7 +13458,7 @@ var GitOpsRepository = class {
         `Could not look up the pull request for ${branch}`,
         this.fullName,
         error,
-        writeAccessHint(this.fullName, statusOf(error), true)
+        writeAccessHint(this.fullName, statusOf2(error), true)
       );
     }
   }
@@ -13459,10 +13510,19 @@ var GitOpsRepository = class {
       what,
       this.fullName,
       error,
-      writeAccessHint(this.fullName, statusOf(error), pullRequests, gitHubMessage(error))
+      writeAccessHint(this.fullName, statusOf2(error), pullRequests, gitHubMessage(error))
     );
   }
 };
+var COMMIT_ON_BRANCH = `mutation ($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`;
+function isStaleHead(error) {
+  const errors = error?.errors;
+  return Array.isArray(errors) && errors.some(
+    (e) => e.type === "STALE_DATA" || /expected branch to point to/i.test(String(e.message))
+  );
+}
 function toPullRequest(pull) {
   return {
     number: pull.number,
@@ -13492,59 +13552,125 @@ function isDirectoryListing(bytes) {
 }
 
 // src/gitops/writer.ts
-var DEFAULT_ATTEMPTS = 5;
-var DEFAULT_DELAY_MS = 1e3;
-var SETTLE_RETRIES = 3;
-function backoff(baseMs, attempt) {
-  return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+var DEFAULT_DELAY_MS = 500;
+var SETTLE_ATTEMPTS = 4;
+var BaseMoved = class extends Error {
+  constructor(base) {
+    super(`${base} moved on`);
+    this.base = base;
+  }
+  base;
+};
+function policy(delayMs, deadlineMs) {
+  return {
+    baseDelayMs: delayMs,
+    maxDelayMs: delayMs * 32,
+    ...deadlineMs !== void 0 && { deadlineMs, maxRetryAfterMs: deadlineMs }
+  };
+}
+function classifyWriteFailure(error, now = Date.now()) {
+  if (error instanceof BaseMoved) return { retry: true, reason: `${error.base} moved on (someone else pushed)` };
+  const limit = rateLimitWait(error, now);
+  if (limit !== void 0) return { retry: true, reason: "rate limited", afterMs: limit };
+  return { retry: false };
+}
+function rateLimitWait(error, now) {
+  const status = statusOf(error);
+  if (status !== 403 && status !== 429) return void 0;
+  const headers = findHeaders(error);
+  const retryAfter = Number(headers?.["retry-after"]);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers?.["retry-after"] !== void 0) return retryAfter * 1e3;
+  const reset = Number(headers?.["x-ratelimit-reset"]);
+  if (String(headers?.["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset))
+    return Math.max(0, reset * 1e3 - now);
+  return void 0;
+}
+function findHeaders(error) {
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    const headers = current.response?.headers;
+    if (headers !== void 0) return headers;
+    current = current.cause;
+  }
+  return void 0;
 }
 async function pushToBase(repo, options) {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_ATTEMPTS);
-  const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS;
+  const { base, message } = options;
+  const strategy = options.strategy ?? "graphql";
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS;
   let snapshot = options.initial;
-  let lastCommit;
-  for (let attempt = 1; ; attempt++) {
-    const prepared = await options.prepare(snapshot, attempt === 1);
-    if (prepared.files.length === 0) return { prepared, attempts: attempt };
+  let moved;
+  let prepared;
+  const created = /* @__PURE__ */ new Set();
+  const sent = [];
+  let attempts = 0;
+  const landed = (commitSha) => {
+    info(`Committed ${commitSha} to ${base} in ${repo.fullName}`);
+    return { prepared, commitSha, attempts };
+  };
+  const attempt = async (n) => {
+    attempts = n;
+    if (n > 1) {
+      const head = await repo.findBranch(base);
+      if (head === void 0)
+        throw new Error(`${base} disappeared from ${repo.fullName} while the action was writing to it`);
+      if (created.has(head.commitSha)) return landed(head.commitSha);
+      const blobs = await repo.listBlobs(head);
+      if (prepared !== void 0 && isOurs(head, message, sent, blobs)) return landed(head.commitSha);
+      snapshot = head;
+      moved = blobs === void 0 ? {} : { blobs };
+    }
+    prepared = await options.prepare(snapshot, moved);
+    if (prepared.files.length === 0) return { prepared, attempts: n };
+    if (strategy === "graphql") {
+      sent.push({ parent: snapshot.commitSha, files: prepared.files });
+      const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files);
+      if (result === "stale") throw new BaseMoved(base);
+      return landed(result.sha);
+    }
     const tree = await repo.createTree(snapshot.treeSha, prepared.files);
-    if (tree === snapshot.treeSha) return { prepared, attempts: attempt };
-    const commit = await repo.createCommit(options.message, tree, [snapshot.commitSha]);
-    lastCommit = commit;
-    if (await repo.updateBranch(options.base, commit, false) === "updated") {
-      info(`Committed ${commit} to ${options.base} in ${repo.fullName}`);
-      return { prepared, commitSha: commit, attempts: attempt };
-    }
-    if (attempt >= maxAttempts) {
-      throw new Error(
-        `Could not update refs/heads/${options.base} in ${repo.fullName}: another workflow kept pushing to ${options.base}; gave up after ${attempt} attempts. Re-run the job, or use \`mode: pr\`.`
-      );
-    }
-    const wait = backoff(delayMs, attempt);
-    info(
-      `${options.base} moved on in ${repo.fullName} (someone else pushed); rebasing the change, attempt ${attempt + 1} of ${maxAttempts} in ${wait} ms`
+    if (tree === snapshot.treeSha) return { prepared, attempts: n };
+    const commit = await repo.createCommit(message, tree, [snapshot.commitSha]);
+    created.add(commit);
+    if (await repo.updateBranch(base, commit, false) === "conflict") throw new BaseMoved(base);
+    return landed(commit);
+  };
+  try {
+    return await retry(attempt, {
+      policy: policy(options.retryDelayMs ?? DEFAULT_DELAY_MS, timeoutMs),
+      classify: (error) => classifyWriteFailure(error, (options.clock ?? Date).now()),
+      onRetry: ({ attempt: n, delayMs, reason }) => info(`${reason} in ${repo.fullName}; attempt ${n + 1} in ${delayMs} ms, on top of the new head`),
+      ...options.clock !== void 0 && { clock: options.clock }
+    });
+  } catch (error) {
+    if (!(error instanceof BaseMoved)) throw error;
+    throw new Error(
+      `Could not update refs/heads/${base} in ${repo.fullName}: other workflows kept pushing to ${base} for ${Math.round(timeoutMs / 1e3)} s (${attempts} attempts). Raise \`push-timeout\`, or use \`mode: pr\`.`,
+      { cause: error }
     );
-    await systemClock.sleep(wait);
-    snapshot = await repo.snapshot(options.base);
-    if (snapshot.commitSha === lastCommit) {
-      return { prepared, commitSha: lastCommit, attempts: attempt };
-    }
   }
+}
+function isOurs(head, message, sent, blobs) {
+  const headline = (text2) => text2.split("\n", 1)[0];
+  if (blobs === void 0 || head.parents.length !== 1 || headline(head.message) !== headline(message)) return false;
+  return sent.some(
+    (write) => write.parent === head.parents[0] && write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content))
+  );
 }
 async function updatePullRequest(repo, options) {
   const { initial } = options;
-  const delayMs = options.retryDelayMs ?? DEFAULT_DELAY_MS;
-  const prepared = await options.prepare(initial, true);
+  const prepared = await options.prepare(initial);
   if (prepared.files.length === 0) return { prepared, attempts: 1 };
   const tree = await repo.createTree(initial.treeSha, prepared.files);
   if (tree === initial.treeSha) return { prepared, attempts: 1 };
   const { commitSha, moved } = await placeCommit(repo, options, tree);
-  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved, delayMs);
+  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved);
   if (options.labels.some((label) => !pull.labels.includes(label))) {
-    await settle(delayMs, pull.created, () => repo.addLabels(pull.number, options.labels));
+    await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels));
   }
   return {
     prepared,
-    commitSha,
+    // A rerun that finds its change already on the branch writes nothing.
+    ...moved && { commitSha },
     attempts: 1,
     pullRequest: { number: pull.number, url: pull.url, created: pull.created }
   };
@@ -13565,26 +13691,36 @@ async function placeCommit(repo, options, tree) {
   }
   return { commitSha: commit, moved: true };
 }
-async function upsertPullRequest(repo, options, body, justMoved, delayMs) {
+async function upsertPullRequest(repo, options, body, justMoved) {
   const { base, branch, title } = options;
   const existing = await repo.findPullRequest(branch);
   if (existing !== void 0) return updateExisting(repo, existing, base, title, body);
-  const created = await settle(delayMs, justMoved, () => repo.createPullRequest(branch, base, title, body));
+  const created = await settle(options, justMoved, () => repo.createPullRequest(branch, base, title, body));
   if (created !== "exists") {
     info(`Opened pull request #${created.number}: ${created.url}`);
     return { ...created, created: true };
   }
-  for (let retry2 = 0; ; retry2++) {
-    const raced = await repo.findPullRequest(branch);
-    if (raced !== void 0) return updateExisting(repo, raced, base, title, body);
-    if (retry2 >= SETTLE_RETRIES) {
-      throw new Error(
-        `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`
-      );
+  const raced = await retry(
+    async () => {
+      const found = await repo.findPullRequest(branch);
+      if (found === void 0) throw new NotListedYet();
+      return found;
+    },
+    {
+      policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: SETTLE_ATTEMPTS },
+      classify: (error) => error instanceof NotListedYet ? { retry: true, reason: "not listed yet" } : { retry: false },
+      ...options.clock !== void 0 && { clock: options.clock }
     }
-    await systemClock.sleep(backoff(delayMs, retry2 + 1));
-  }
+  ).catch((error) => {
+    if (!(error instanceof NotListedYet)) throw error;
+    throw new Error(
+      `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`
+    );
+  });
+  return updateExisting(repo, raced, base, title, body);
 }
+var NotListedYet = class extends Error {
+};
 async function updateExisting(repo, pull, base, title, body) {
   if (pull.title === title && pull.body === body && pull.base === base) {
     info(`Pull request #${pull.number} is up to date: ${pull.url}`);
@@ -13594,18 +13730,16 @@ async function updateExisting(repo, pull, base, title, body) {
   info(`Updated pull request #${updated.number}: ${updated.url}`);
   return { ...updated, created: false };
 }
-async function settle(delayMs, fresh, call) {
-  for (let retry2 = 0; ; retry2++) {
-    try {
-      return await call();
-    } catch (error) {
+function settle(options, fresh, call) {
+  return retry(call, {
+    policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: fresh ? SETTLE_ATTEMPTS : 1 },
+    classify: (error) => {
       const status = statusOf(error);
-      if (!fresh || retry2 >= SETTLE_RETRIES || status !== 422 && status !== 404) throw error;
-      const wait = backoff(delayMs, retry2 + 1);
-      info(`GitHub has not caught up yet (HTTP ${status}); retrying in ${wait} ms`);
-      await systemClock.sleep(wait);
-    }
-  }
+      return status === 422 || status === 404 ? { retry: true, reason: `HTTP ${status}` } : { retry: false };
+    },
+    onRetry: ({ reason, delayMs }) => info(`GitHub has not caught up yet (${reason}); retrying in ${delayMs} ms`),
+    ...options.clock !== void 0 && { clock: options.clock }
+  });
 }
 
 // src/manifests/pin.ts
@@ -14733,12 +14867,14 @@ _The description above is cut to stay under ${LIMIT_NAME}._`;
 // src/writeback.ts
 function openGitOps(settings) {
   const client = createGitHubClient(settings.token, settings.run.apiUrl);
+  const selectors = settings.images.map((image) => ({
+    repository: normalizedRepository(image),
+    ...settings.container !== void 0 && { container: settings.container }
+  }));
   return {
     repository: new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo),
-    selector: {
-      repository: normalizedRepository(settings.image),
-      ...settings.container !== void 0 && { container: settings.container }
-    }
+    selector: selectors[0],
+    selectors
   };
 }
 async function readManifestTarget(gitops, settings) {
@@ -14752,34 +14888,90 @@ async function readManifestTarget(gitops, settings) {
   const snapshot = await gitops.repository.snapshot(base);
   info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`);
   const files = await readManifests(gitops, settings, snapshot);
-  for (const { path, sites } of checkManifests(files, gitops.selector)) {
-    info(`${path}: ${sites.length} matching container${sites.length === 1 ? "" : "s"}`);
-  }
+  checkEveryImage(files, gitops, settings);
   return { base, snapshot, files };
 }
-async function readManifests(gitops, settings, snapshot) {
+function checkEveryImage(files, gitops, settings) {
+  const unmatched = [];
+  for (const [i, selector] of gitops.selectors.entries()) {
+    try {
+      for (const { path, sites } of checkManifests(files, selector)) {
+        if (sites.length > 0)
+          info(`${path}: ${sites.length} container${sites.length === 1 ? "" : "s"} of ${selector.repository}`);
+      }
+    } catch (error) {
+      if (gitops.selectors.length === 1 || !(error instanceof ManifestError)) throw error;
+      unmatched.push(`${formatReference(settings.images[i])} (${error.message})`);
+    }
+  }
+  if (unmatched.length > 0) {
+    throw new InputError(
+      "image",
+      `${unmatched.length} of ${gitops.selectors.length} images match no container in the selected manifests; nothing was pushed or written: ${unmatched.join("; ")}`
+    );
+  }
+}
+function pinAll(files, selectors, pinned) {
+  let current = files;
+  const plans = selectors.map((selector, i) => {
+    const plan = planPins(current, selector, pinned[i]);
+    current = plan.files.map((file) => ({ path: file.path, content: file.after }));
+    return plan;
+  });
+  const combined = {
+    files: files.map((file, j) => ({
+      path: file.path,
+      before: file.content,
+      after: current[j].content,
+      changes: plans.flatMap((plan) => plan.files[j].changes),
+      sites: plans.reduce((sum, plan) => sum + plan.files[j].sites, 0)
+    })),
+    changedFiles: files.filter((file, j) => file.content !== current[j].content).map((file) => file.path),
+    changes: plans.flatMap((plan) => plan.changes)
+  };
+  return { combined, perImage: plans.map((plan) => plan.changedFiles) };
+}
+async function readManifests(gitops, settings, snapshot, listing) {
   const { repository } = gitops;
   const paths = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifestFiles(
     settings.manifests,
-    await repository.listFiles(snapshot),
+    listing === void 0 ? await repository.listFiles(snapshot) : [...listing.keys()],
     `${repository.fullName}@${snapshot.branch}`
   );
   return repository.readFiles(snapshot, paths);
 }
-async function writeBack(gitops, settings, target, digest) {
-  const values = templateValues(settings.image, digest);
-  const pinned = values.image;
-  const prepare = async (snapshot, first) => {
-    const files = first ? target.files : await readManifests(gitops, settings, snapshot);
-    const plan = planPins(files, gitops.selector, pinned);
+async function rereadManifests(gitops, settings, snapshot, known, moved) {
+  const { blobs } = moved;
+  if (blobs === void 0) return readManifests(gitops, settings, snapshot);
+  const paths = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifestFiles(settings.manifests, [...blobs.keys()], `${gitops.repository.fullName}@${snapshot.branch}`);
+  const still = new Map(
+    known.filter((file) => blobs.get(file.path) === gitBlobSha(file.content)).map((file) => [file.path, file])
+  );
+  const stale = paths.filter((path) => !still.has(path));
+  if (stale.length > 0) info(`Changed under this run, read again: ${stale.join(", ")}`);
+  const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file]));
+  return paths.map((path) => still.get(path) ?? fresh.get(path));
+}
+async function writeBack(gitops, settings, target, digests) {
+  const all = settings.images.map((image, i) => templateValues(image, digests[i]));
+  const values = combinedValues(all);
+  let known = target.files;
+  const prepare = async (snapshot, moved) => {
+    if (moved !== void 0) known = await rereadManifests(gitops, settings, snapshot, known, moved);
+    const { combined: plan, perImage } = pinAll(
+      known,
+      gitops.selectors,
+      all.map((v) => v.image)
+    );
     return {
       plan,
-      files: plan.files.filter((file) => file.changes.length > 0).map((file) => ({ path: file.path, content: file.after }))
+      files: plan.files.filter((file) => file.before !== file.after).map((file) => ({ path: file.path, content: file.after })),
+      changedFilesPerImage: perImage
     };
   };
-  const render = (input, template) => {
+  const render = (input, template, forImages = all) => {
     try {
-      return renderTemplate(template, values);
+      return renderForAll(template, forImages);
     } catch (error) {
       throw new InputError(input, errorMessage(error));
     }
@@ -14787,17 +14979,28 @@ async function writeBack(gitops, settings, target, digest) {
   const message = render("commit-message", settings.templates.commitMessage);
   const base = target.base;
   if (settings.dryRun) {
-    const change = await prepare(target.snapshot, true);
+    const change = await prepare(target.snapshot);
     logChange(change);
     info(
       `Dry run: would ${settings.mode === "push" ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`
     );
-    return { base, change };
+    return { base, change, written: false };
   }
   if (settings.mode === "push") {
-    const outcome2 = await pushToBase(gitops.repository, { base, initial: target.snapshot, message, prepare });
+    const outcome2 = await pushToBase(gitops.repository, {
+      base,
+      initial: target.snapshot,
+      message,
+      prepare,
+      timeoutMs: settings.pushTimeoutMs
+    });
     logChange(outcome2.prepared);
-    return { base, change: outcome2.prepared, ...outcome2.commitSha !== void 0 && { commitSha: outcome2.commitSha } };
+    return {
+      base,
+      change: outcome2.prepared,
+      written: outcome2.commitSha !== void 0,
+      ...outcome2.commitSha !== void 0 && { commitSha: outcome2.commitSha }
+    };
   }
   const title = render("title", settings.templates.title);
   const intro = render("body", settings.templates.body);
@@ -14807,7 +15010,9 @@ async function writeBack(gitops, settings, target, digest) {
     branch: settings.branch,
     message,
     title,
-    labels: settings.labels.map((label) => render("labels", label)),
+    labels: [
+      ...new Set(settings.labels.flatMap((label) => all.map((v) => render("labels", renderTemplate(label, v)))))
+    ],
     prepare,
     body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro)
   });
@@ -14815,6 +15020,7 @@ async function writeBack(gitops, settings, target, digest) {
   return {
     base,
     change: outcome.prepared,
+    written: outcome.commitSha !== void 0,
     ...outcome.commitSha !== void 0 && { commitSha: outcome.commitSha },
     ...outcome.pullRequest !== void 0 && { pullRequest: outcome.pullRequest }
   };

@@ -10,16 +10,19 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-OQV7UNJP.js";
+} from "./chunk-4LWSTUS2.js";
 import {
+  combinedValues,
   templateValues
-} from "./chunk-QQBWU7R6.js";
+} from "./chunk-H2AJJOQ7.js";
 import {
   formatBytes
 } from "./chunk-PPAZEXYU.js";
 import "./chunk-C7NBTRVT.js";
-import "./chunk-4VCR2PXZ.js";
-import "./chunk-4JJXYC6H.js";
+import "./chunk-NR5R2VYU.js";
+import {
+  formatReference
+} from "./chunk-4JJXYC6H.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";
@@ -103,28 +106,39 @@ function repositoryLink(facts) {
 }
 
 // src/outputs.ts
-async function setOutputs(settings, gitops, image, outcome2) {
-  const values = templateValues(settings.image, image.digest);
-  const changedFiles = outcome2.change.files.map((file) => file.path);
-  const changed = changedFiles.length > 0;
+async function setOutputs(settings, gitops, images, outcome2) {
+  const all = settings.images.map((reference, i) => templateValues(reference, images[i].digest));
+  const values = combinedValues(all);
+  const changed = settings.dryRun ? outcome2.change.files.length > 0 : outcome2.written;
+  const changedFiles = changed ? outcome2.change.files.map((file) => file.path) : [];
   const outputs = {
-    digest: image.digest,
-    "pinned-image": values.image,
+    // One image: its digest and reference; several: one per line, in the order of the input.
+    digest: images.map((image) => image.digest).join("\n"),
+    "pinned-image": all.map((v) => v.image).join("\n"),
     changed: String(changed),
     "changed-files": JSON.stringify(changedFiles),
     "commit-sha": outcome2.commitSha ?? "",
     "pull-request-number": outcome2.pullRequest ? String(outcome2.pullRequest.number) : "",
-    "pull-request-url": outcome2.pullRequest?.url ?? ""
+    "pull-request-url": outcome2.pullRequest?.url ?? "",
+    images: JSON.stringify(
+      settings.images.map((reference, i) => ({
+        image: formatReference(reference),
+        digest: images[i].digest,
+        "pinned-image": all[i].image,
+        "changed-files": changed ? outcome2.change.changedFilesPerImage[i] : []
+      }))
+    )
   };
   for (const [name, value] of Object.entries(outputs)) {
     setOutput(name, value);
     info(`${name}: ${value}`);
   }
+  const sum = (key) => images.reduce((total, image) => total + image[key], 0);
   const facts = deploymentFacts(settings, gitops, outcome2.base, outcome2.change, values, {
-    pushed: image.pushed,
-    blobsUploaded: image.blobsUploaded,
-    blobsPresent: image.blobsPresent,
-    bytesUploaded: image.bytesUploaded
+    pushed: images.some((image) => image.pushed),
+    blobsUploaded: sum("blobsUploaded"),
+    blobsPresent: sum("blobsPresent"),
+    bytesUploaded: sum("bytesUploaded")
   });
   await writeJobSummary({
     facts,

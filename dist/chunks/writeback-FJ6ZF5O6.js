@@ -4,10 +4,10 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-OQV7UNJP.js";
-import "./chunk-QQBWU7R6.js";
+} from "./chunk-4LWSTUS2.js";
+import "./chunk-H2AJJOQ7.js";
 import "./chunk-C7NBTRVT.js";
-import "./chunk-4VCR2PXZ.js";
+import "./chunk-NR5R2VYU.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-525G4DJI.js";

@@ -10,7 +10,7 @@ import {
   providerParts,
   requestIdToken,
   stsAudience
-} from "./chunk-WJZYDP6D.js";
+} from "./chunk-T5AGVAZY.js";
 import {
   maskSecret,
   scrubSecrets
@@ -22,7 +22,7 @@ import {
   parseRetryAfter,
   retry,
   statusOf
-} from "./chunk-4VCR2PXZ.js";
+} from "./chunk-NR5R2VYU.js";
 import {
   InputError,
   errorMessage

@@ -1,0 +1,257 @@
+// Many deploys into one GitOps repository at once, end to end through dist/index.js, with the
+// GitHub stand-in answering after a random delay (its latency model) so that runs really overlap.
+// No timed assertions: what counts is that every run lands exactly once and every pin is there.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { type Stack, startStack } from '../../test-support/stack.js'
+
+let stack: Stack
+let app: string
+let digest: string
+
+// Lower than the benchmark's 100–300 ms: 32 node processes on a small machine are slow enough.
+const LATENCY: [number, number] = [20, 60]
+const PUSH_TIMEOUT = '10m'
+
+const workload = (containers: Record<string, string>): string =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: fleet',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    ...Object.entries(containers).flatMap(([name, image]) => [`        - name: ${name}`, `          image: ${image}`]),
+    '',
+  ].join('\n')
+
+beforeAll(async () => {
+  stack = await startStack()
+  app = stack.repository('acme/app')
+  await stack.github.seed({ 'apps/app.yaml': workload({ app: `${app}:0.1.0` }) })
+  // One image in the registry, pushed by a first run; the fleet below pins it by digest, one
+  // container each (the `container` input), so no run has to push.
+  const { source, entries } = await stack.layout('layouts/app', [
+    { layers: [{ size: 1024, seed: 5 }], refName: '1.0.0' },
+  ])
+  const first = await stack.run({ image: `${app}:1.0.0`, source, manifests: 'apps/app.yaml', mode: 'push' })
+  expect(first.errors).toEqual([])
+  digest = entries[0]!.digest
+  stack.github.setLatency(LATENCY)
+}, 120_000)
+
+afterAll(async () => {
+  await stack?.close()
+})
+
+afterEach(() => {
+  expect(stack.github.takeValidationErrors()).toEqual([])
+})
+
+const pinned = () => `${app}:1.0.0@${digest}`
+
+describe('concurrent push-mode runs into one repository', () => {
+  test.each([4, 16, 32])(
+    '%i runs, each touching its own file: all land, one commit each, every pin present',
+    async (count) => {
+      const names = Array.from({ length: count }, (_, i) => `svc${i}`)
+      const file = (name: string) => `fleet-${count}/${name}.yaml`
+      await stack.github.seed(Object.fromEntries(names.map((n) => [file(n), workload({ [n]: `${app}:0.1.0` })])))
+      const head = await stack.github.headSha('main')
+
+      const results = await Promise.all(
+        names.map((name) =>
+          stack.run({
+            image: pinned(),
+            container: name,
+            manifests: file(name),
+            mode: 'push',
+            'push-timeout': PUSH_TIMEOUT,
+            'commit-message': `Deploy ${name}`,
+          }),
+        ),
+      )
+
+      for (const result of results) {
+        expect(result.errors).toEqual([])
+        expect(result.outputs.changed).toBe('true')
+      }
+      const commits = await stack.github.commits('main')
+      const landed = commits.slice(
+        0,
+        commits.findIndex((c) => c.sha === head),
+      )
+      expect(landed).toHaveLength(count)
+      expect(landed.map((c) => c.sha).sort()).toEqual(results.map((r) => r.outputs['commit-sha']).sort())
+      expect(landed.map((c) => c.message).sort()).toEqual(names.map((n) => `Deploy ${n}`).sort())
+      for (const commit of landed) expect(commit.parents).toHaveLength(1)
+      for (const name of names) {
+        expect(await stack.github.readFile('main', file(name))).toBe(workload({ [name]: pinned() }))
+      }
+    },
+    600_000,
+  )
+
+  test('two runs pinning different containers of the same file: both pins present', async () => {
+    await stack.github.seed({ 'apps/pair.yaml': workload({ web: `${app}:0.1.0`, worker: `${app}:0.1.0` }) })
+    const results = await Promise.all(
+      ['web', 'worker'].map((container) =>
+        stack.run({ image: pinned(), container, manifests: 'apps/pair.yaml', mode: 'push' }),
+      ),
+    )
+    for (const result of results) expect(result.errors).toEqual([])
+    expect(await stack.github.readFile('main', 'apps/pair.yaml')).toBe(workload({ web: pinned(), worker: pinned() }))
+  }, 120_000)
+
+  test('a run whose file changed under it pins on the new contents; untouched files are not read again', async () => {
+    await stack.github.seed({
+      'apps/moving.yaml': workload({ api: `${app}:0.1.0` }),
+      'apps/still.yaml': workload({ api: `${app}:0.1.0` }),
+    })
+    const moved = workload({ api: `${app}:0.1.0`, metrics: 'prom/exporter:1' })
+    // Someone else edits one of the two files right before the run's commit.
+    let competitor: string | undefined
+    const remove = stack.github.onBeforeRequest(async ({ method, path }) => {
+      if (method === 'POST' && path === '/graphql' && competitor === undefined) {
+        competitor = await stack.github.seed({ 'apps/moving.yaml': moved }, { message: 'add metrics' })
+      }
+    })
+    stack.github.resetRequests()
+    try {
+      const result = await stack.run({
+        image: pinned(),
+        manifests: 'apps/moving.yaml\napps/still.yaml',
+        mode: 'push',
+      })
+      expect(result.errors).toEqual([])
+      expect(result.outputs.changed).toBe('true')
+    } finally {
+      remove()
+    }
+    expect(await stack.github.readFile('main', 'apps/moving.yaml')).toBe(
+      workload({ api: pinned(), metrics: 'prom/exporter:1' }),
+    )
+    expect(await stack.github.readFile('main', 'apps/still.yaml')).toBe(workload({ api: pinned() }))
+    const [commit] = await stack.github.commits('main')
+    expect(commit!.parents).toEqual([competitor])
+    const reads = (path: string) =>
+      stack.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/contents/${path}`)).length
+    expect(reads('apps/moving.yaml')).toBe(2)
+    expect(reads('apps/still.yaml')).toBe(1)
+  }, 120_000)
+})
+
+describe('several images in one run', () => {
+  let api: string
+  let web: string
+  let digests: { api: string; web: string }
+
+  beforeAll(async () => {
+    api = stack.repository('acme/api')
+    web = stack.repository('acme/web')
+    await stack.github.seed({
+      'multi/push.yaml': workload({ api: `${api}:0.1.0`, web: `${web}:0.1.0` }),
+      'multi/pr.yaml': workload({ api: `${api}:0.1.0`, web: `${web}:0.1.0` }),
+    })
+  })
+
+  test('push: both images from one OCI layout by their tags, both pins in one commit', async () => {
+    // One layout holding both images, each found by its tag.
+    const { source, entries } = await stack.layout('layouts/multi', [
+      { layers: [{ size: 1024, seed: 21 }], refName: '2.0.0' },
+      { layers: [{ size: 1024, seed: 22 }], refName: '3.0.0' },
+    ])
+    digests = { api: entries[0]!.digest, web: entries[1]!.digest }
+    const head = await stack.github.headSha('main')
+
+    const result = await stack.run({
+      image: `${api}:2.0.0\n${web}:3.0.0\n`,
+      source,
+      manifests: 'multi/push.yaml',
+      mode: 'push',
+    })
+
+    expect(result.errors).toEqual([])
+    const commits = await stack.github.commits('main')
+    expect(commits[0]!.parents).toEqual([head])
+    expect(commits[0]!.message).toBe('Deploy api 2.0.0, web 3.0.0')
+    expect(await stack.github.readFile('main', 'multi/push.yaml')).toBe(
+      workload({ api: `${api}:2.0.0@${digests.api}`, web: `${web}:3.0.0@${digests.web}` }),
+    )
+    expect(result.outputs).toMatchObject({
+      changed: 'true',
+      digest: `${digests.api}\n${digests.web}`,
+      'commit-sha': commits[0]!.sha,
+    })
+    expect(JSON.parse(result.outputs.images!)).toEqual([
+      {
+        image: `${api}:2.0.0`,
+        digest: digests.api,
+        'pinned-image': `${api}:2.0.0@${digests.api}`,
+        'changed-files': ['multi/push.yaml'],
+      },
+      {
+        image: `${web}:3.0.0`,
+        digest: digests.web,
+        'pinned-image': `${web}:3.0.0@${digests.web}`,
+        'changed-files': ['multi/push.yaml'],
+      },
+    ])
+  }, 120_000)
+
+  test('pr: one pull request for both on a branch named by the set; a rerun writes nothing and says so', async () => {
+    const image = `${web}:3.0.0@${digests.web}\n${api}:2.0.0@${digests.api}`
+    const base = await stack.github.headSha('main')
+
+    const opened = await stack.run({ image, manifests: 'multi/pr.yaml' })
+
+    expect(opened.errors).toEqual([])
+    expect(opened.outputs.changed).toBe('true')
+    const pull = stack.github.pulls().find((p) => String(p.number) === opened.outputs['pull-request-number'])!
+    expect(pull).toMatchObject({ head: 'deploy/api-web', base: 'main', title: 'Deploy web 3.0.0, api 2.0.0' })
+    expect(pull.body).toContain(digests.api)
+    expect(pull.body).toContain(digests.web)
+    expect(await stack.github.readFile('deploy/api-web', 'multi/pr.yaml')).toBe(
+      workload({ api: `${api}:2.0.0@${digests.api}`, web: `${web}:3.0.0@${digests.web}` }),
+    )
+    expect(await stack.github.headSha('main')).toBe(base)
+    const branchHead = await stack.github.headSha('deploy/api-web')
+
+    // The same deploy again: the branch already carries these digests. Nothing written, changed=false.
+    stack.github.resetRequests()
+    const rerun = await stack.run({ image, manifests: 'multi/pr.yaml' })
+    expect(rerun.errors).toEqual([])
+    expect(rerun.outputs).toMatchObject({
+      changed: 'false',
+      'changed-files': '[]',
+      'commit-sha': '',
+      'pull-request-number': opened.outputs['pull-request-number'],
+      'pull-request-url': opened.outputs['pull-request-url'],
+    })
+    expect(await stack.github.headSha('deploy/api-web')).toBe(branchHead)
+    expect(stack.github.requests.filter((r) => r.method === 'PATCH' || r.path.endsWith('/git/commits'))).toEqual([])
+  }, 120_000)
+
+  test('an image that matches no container: one error naming it, nothing pushed or written', async () => {
+    const head = await stack.github.headSha('main')
+    const registryWrites = stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').length
+    const { source } = await stack.layout('layouts/missing', [{ layers: [{ size: 1024, seed: 31 }], refName: '4.0.0' }])
+
+    const result = await stack.run({
+      image: `${api}:4.0.0\n${stack.repository('acme/nowhere')}:4.0.0`,
+      source,
+      manifests: 'multi/push.yaml',
+      mode: 'push',
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(/Input 'image'.*1 of 2 images match no container.*acme\/nowhere:4\.0\.0/)
+    expect(result.errors[0]).not.toMatch(/acme\/api:4\.0\.0/)
+    expect(await stack.github.headSha('main')).toBe(head)
+    expect(stack.registry.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toHaveLength(
+      registryWrites,
+    )
+  }, 120_000)
+})
