@@ -549,7 +549,7 @@ describe('errors', () => {
     [
       'a duplicate key',
       lines('kind: Pod', 'spec:', '  containers:', '  - name: a', '    image: nginx', '    image: redis', ''),
-      /^apps\/p\.yaml:6: invalid YAML: Map keys must be unique/,
+      /^apps\/p\.yaml:6: invalid YAML: the key "image" appears twice in the same mapping/,
     ],
     [
       'an alias without anchor',
