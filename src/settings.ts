@@ -5,7 +5,8 @@ import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { type ImageReference, imageName, isLoopbackHost, parseImageReference } from './image/reference.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
-import { validateManifestPatterns } from './manifests/patterns.js'
+import { type FieldTarget, parseFieldTargets } from './manifests/fields.js'
+import { splitManifestsInput, validateManifestPatterns } from './manifests/patterns.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 
 export type Mode = 'pr' | 'push'
@@ -45,6 +46,8 @@ export interface Settings {
   readonly source: ImageSource
   /** Validated, normalized patterns relative to the GitOps repository root. */
   readonly manifests: readonly string[]
+  /** The `fields` input: scalars outside container lists that receive the pin. */
+  readonly fields: readonly FieldTarget[]
   readonly container?: string
   readonly mode: Mode
   readonly gitops: { readonly owner: string; readonly repo: string }
@@ -104,7 +107,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     image,
     source,
-    manifests: parse('manifests', () => validateManifestPatterns(list(required('manifests')))),
+    manifests: parse('manifests', () => validateManifestPatterns(splitManifestsInput(required('manifests')))),
+    fields: parse('fields', () => parseFieldTargets(core.getInput('fields'), image.tag !== undefined)),
     ...(container !== undefined && { container }),
     mode,
     gitops: { owner, repo },

@@ -32,7 +32,8 @@ describe('validateManifestPatterns', () => {
     [['apps/x.yaml', ''], 'an item is empty'],
     [['   '], 'an item is empty'],
     [['apps/\0x.yaml'], 'contains a NUL character'],
-    [['!apps/legacy/**'], 'exclusions are not supported'],
+    [['!apps/legacy/**'], 'besides the exclusions'],
+    [['apps/', '!'], 'write an exclusion as "!" followed by a path or glob'],
     [[], 'no file, directory or glob given'],
   ])('refuses %j', (input, message) => {
     expect(() => validateManifestPatterns(input)).toThrow(InputError)

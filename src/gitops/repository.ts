@@ -1,7 +1,9 @@
 // The GitOps repository as the GitHub REST API shows it: reads at one commit and the Git Data
 // API writes, one call each. No clone, and no call whose count grows with the repository's size.
 import type { RestEndpointMethodTypes } from '@octokit/rest'
+import * as core from '@actions/core'
 import type { GitHubClient } from './client.js'
+import { errorMessage } from '../errors.js'
 import {
   apiError,
   gitHubMessage,
@@ -41,6 +43,29 @@ export interface PullRequest {
 export interface RepositoryOptions {
   /** Files read at once; GitHub counts concurrent requests towards secondary rate limits. */
   readonly readConcurrency?: number
+  /** Files read per GraphQL request (default 100). */
+  readonly readBatchSize?: number
+}
+
+/** A blob as GraphQL describes it; `text` is null for binary blobs and may be cut short for large ones. */
+interface GraphBlob {
+  readonly __typename: string
+  readonly text?: string | null
+  readonly isBinary?: boolean | null
+  readonly isTruncated?: boolean
+  readonly byteSize?: number
+}
+
+// One query reads a batch of files at one commit: `fN: object(expression: "SHA:path")` per file. The
+// expressions travel as variables, so no path ever needs escaping inside the query text.
+function blobsQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, index) => `$e${index}: String!`).join(', ')
+  const fields = Array.from(
+    { length: count },
+    (_, index) =>
+      `f${index}: object(expression: $e${index}) { __typename ... on Blob { text isBinary isTruncated byteSize } }`,
+  ).join(' ')
+  return `query ReadFiles($owner: String!, $name: String!, ${variables}) { repository(owner: $owner, name: $name) { ${fields} } }`
 }
 
 type BranchData = RestEndpointMethodTypes['repos']['getBranch']['response']['data']
@@ -58,6 +83,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 export class GitOpsRepository {
   readonly fullName: string
   private readonly readConcurrency: number
+  private readonly readBatchSize: number
 
   constructor(
     private readonly client: GitHubClient,
@@ -67,6 +93,7 @@ export class GitOpsRepository {
   ) {
     this.fullName = `${owner}/${repo}`
     this.readConcurrency = Math.max(1, options.readConcurrency ?? 6)
+    this.readBatchSize = Math.max(1, options.readBatchSize ?? 100)
   }
 
   async defaultBranch(): Promise<string> {
@@ -126,6 +153,18 @@ export class GitOpsRepository {
 
   /** Every file path at the snapshot, in one call (only needed for directories and globs). */
   async listFiles(snapshot: Snapshot): Promise<string[]> {
+    const { paths, truncated } = await this.listTree(snapshot)
+    if (truncated) {
+      throw new Error(
+        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. ` +
+          'List the manifest files explicitly in the `manifests` input instead of directories or globs.',
+      )
+    }
+    return paths
+  }
+
+  /** Every file path at the snapshot, in one call; `truncated` when GitHub could not list them all. */
+  async listTree(snapshot: Snapshot): Promise<{ paths: string[]; truncated: boolean }> {
     let data: RestEndpointMethodTypes['git']['getTree']['response']['data']
     try {
       ;({ data } = await this.client.rest.git.getTree({
@@ -137,19 +176,61 @@ export class GitOpsRepository {
     } catch (error) {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error)
     }
-    if (data.truncated) {
-      throw new Error(
-        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. ` +
-          'List the manifest files explicitly in the `manifests` input instead of directories or globs.',
-      )
+    return {
+      paths: data.tree
+        .filter((entry) => entry.type === 'blob' && typeof entry.path === 'string')
+        .map((entry) => entry.path),
+      truncated: data.truncated,
     }
-    return data.tree
-      .filter((entry) => entry.type === 'blob' && typeof entry.path === 'string')
-      .map((entry) => entry.path)
   }
 
-  /** The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). */
+  /**
+   * The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). Files
+   * are read in GraphQL batches, so a large selection costs a handful of requests; a file whose GraphQL
+   * text may not be its exact bytes (binary, cut short, or a byte count that disagrees, as with a BOM) is
+   * read again through the raw contents endpoint, which also gives the precise error for missing paths.
+   */
   async readFiles(snapshot: Snapshot, paths: readonly string[]): Promise<{ path: string; content: string }[]> {
+    const texts = new Map<string, string>()
+    for (let start = 0; start < paths.length; start += this.readBatchSize) {
+      const batch = paths.slice(start, start + this.readBatchSize)
+      for (const [path, text] of await this.readBatch(snapshot, batch)) texts.set(path, text)
+    }
+    const rest = paths.filter((path) => !texts.has(path))
+    for (const file of await this.readRaw(snapshot, rest)) texts.set(file.path, file.content)
+    return paths.map((path) => ({ path, content: texts.get(path)! }))
+  }
+
+  /** The texts GraphQL returns exactly; the others are left to the raw endpoint. */
+  private async readBatch(snapshot: Snapshot, paths: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>()
+    if (paths.length === 0) return found
+    const variables: Record<string, string> = { owner: this.owner, name: this.repo }
+    paths.forEach((path, index) => (variables[`e${index}`] = `${snapshot.commitSha}:${path}`))
+    let data: { repository: Record<string, GraphBlob | null> | null }
+    try {
+      data = await this.client.graphql(blobsQuery(paths.length), variables)
+    } catch (error) {
+      // The raw endpoint reads the files one by one and explains any failure in terms of the inputs.
+      core.debug(`GraphQL read of ${paths.length} files failed, reading them one by one: ${errorMessage(error)}`)
+      return found
+    }
+    paths.forEach((path, index) => {
+      const blob = data.repository?.[`f${index}`]
+      if (
+        blob?.__typename === 'Blob' &&
+        typeof blob.text === 'string' &&
+        blob.isBinary !== true &&
+        blob.isTruncated !== true &&
+        Buffer.byteLength(blob.text, 'utf8') === blob.byteSize &&
+        !blob.text.includes('\uFFFD')
+      )
+        found.set(path, blob.text)
+    })
+    return found
+  }
+
+  private async readRaw(snapshot: Snapshot, paths: readonly string[]): Promise<{ path: string; content: string }[]> {
     const results = new Array<{ path: string; content: string }>(paths.length)
     // Workers share one iterator, so each path is fetched exactly once.
     const queue = paths.entries()

@@ -15,6 +15,7 @@ import {
   type TokenUser,
 } from './handlers.js'
 import { OpenApiValidator, type RouteMatch } from './openapi.js'
+import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { errorBody, type Site } from './shapes.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
@@ -39,6 +40,8 @@ export interface FakeGitHubOptions {
   validateResponses?: boolean
   /** Entries a recursive tree listing returns before it says `truncated` (default 100000). */
   treeEntryLimit?: number
+  /** GraphQL `Blob.text` beyond this many bytes is cut and reported `isTruncated` (default 512 KiB). */
+  blobTextLimit?: number
 }
 
 export interface RecordedRequest {
@@ -153,6 +156,7 @@ class FakeGitHubServer implements FakeGitHub {
     readonly token: string,
     private readonly apiPrefix: string,
     private readonly validateResponses: boolean,
+    private readonly blobTextLimit: number,
   ) {
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
@@ -202,6 +206,7 @@ class FakeGitHubServer implements FakeGitHub {
     const path = safeDecode(relPath)
     const query = target.search.replace(/^\?/, '')
     const label = `${method} ${path}${query ? `?${query}` : ''}`
+    if (isGraphqlPath(target.pathname, this.apiPrefix)) return this.graphql(req, res, method, rawBody)
 
     const match = inPrefix ? this.validator.match(method, relPath) : undefined
     let body: { present: boolean; value?: unknown; invalid?: boolean } = { present: false }
@@ -249,6 +254,28 @@ class FakeGitHubServer implements FakeGitHub {
       status: reply.status,
       ...(match ? { operationId: match.route.operationId } : {}),
     })
+  }
+
+  private async graphql(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    method: string,
+    rawBody: Buffer,
+  ): Promise<void> {
+    const path = '/graphql'
+    for (const hook of [...this.hooks]) await hook({ method, path })
+    let reply = this.takeFault(method, path) ?? this.authenticate(req, undefined)
+    if (reply === undefined && method !== 'POST') {
+      this.validationErrors.push(`${method} ${path}: GitHub's GraphQL API answers POST only`)
+      reply = this.error(404, 'Not Found', 'https://docs.github.com/graphql')
+    }
+    reply ??= await handleGraphql(
+      rawBody,
+      { site: this.site, git: this.repoGit, model: this.model, blobTextLimit: this.blobTextLimit },
+      this.validationErrors,
+    )
+    this.send(res, reply)
+    this.requests.push({ method, path, query: '', status: reply.status, operationId: 'graphql' })
   }
 
   private authenticate(req: http.IncomingMessage, match: RouteMatch | undefined): Reply | undefined {
@@ -513,7 +540,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
   }
   const model = new RepoModel(git, site, tokenUser, options.treeEntryLimit ?? DEFAULT_TREE_ENTRY_LIMIT)
-  const fake = new FakeGitHubServer(validator, git, model, site, token, apiPrefix, options.validateResponses ?? true)
+  const fake = new FakeGitHubServer(
+    validator,
+    git,
+    model,
+    site,
+    token,
+    apiPrefix,
+    options.validateResponses ?? true,
+    options.blobTextLimit ?? 512 * 1024,
+  )
   try {
     await fake.listen()
   } catch (error) {
