@@ -119,7 +119,6 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
       file.content,
     ]),
   )
-  checkOverlays(overlays, texts, selector)
 
   const skipped: string[] = []
   const files: ManifestFile[] = []
@@ -139,6 +138,7 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
         'To pin a chart, name its values with the fields input.',
     )
   }
+  checkOverlays(overlays, texts, selector)
   for (const path of fieldFiles) files.push({ path, content: texts.get(path)!, fieldsOnly: true })
   return files
 }

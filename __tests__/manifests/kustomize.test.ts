@@ -110,7 +110,7 @@ describe('pinning images entries, rendered with kubectl kustomize', () => {
     expect(result.images).toEqual([PINNED, 'redis:7'])
   })
 
-  test('a host written in capitals is the same registry', async () => {
+  test('a host written in capitals is the same registry', () => {
     const upper = REPOSITORY.replace('registry.example.com', 'Registry.Example.COM')
     const content = `images:\n- name: ${upper}\n  newTag: "1"\n`
     expect(findKustomizeImages(content, 'k.yaml', REPOSITORY)).toHaveLength(1)

@@ -127,7 +127,7 @@ export function findFieldSites(content: string, targets: readonly FieldTarget[])
       }
       const [start, end] = node.range
       const source = content.slice(start, end)
-      const current = node.type === 'PLAIN' ? source : String(node.value ?? '')
+      const current = node.type === 'PLAIN' || typeof node.value !== 'string' ? source : node.value
       found = { target, line: lines.linePos(start).line, current, range: [start, end] }
       break
     }

@@ -59,7 +59,7 @@ export function findKustomizeImages(content: string, file: string, repository: s
         if (!isScalar(value) || value.value === null || value.value === undefined) return undefined
         // A plain `newTag: 1.10` is the text 1.10 to kustomize (Go strings), not the number 1.1.
         const source = value.range ? content.slice(value.range[0], value.range[1]) : ''
-        return value.type === 'PLAIN' && source !== '' ? source : String(value.value)
+        return typeof value.value === 'string' && value.type !== 'PLAIN' ? value.value : source
       }
       const name = field('name')
       if (name === undefined) continue

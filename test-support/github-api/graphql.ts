@@ -386,13 +386,18 @@ function argument(selection: Selection, name: string, variables: Record<string, 
   }
 }
 
+function expressionOf(selection: Selection, variables: Record<string, unknown>): string {
+  const value = argument(selection, 'expression', variables) ?? argument(selection, 'oid', variables)
+  return typeof value === 'string' ? value : ''
+}
+
 async function repositoryField(
   selection: Selection,
   variables: Record<string, unknown>,
   context: GraphqlContext,
 ): Promise<FieldAnswer> {
-  const owner = String(argument(selection, 'owner', variables))
-  const name = String(argument(selection, 'name', variables))
+  const owner = argument(selection, 'owner', variables) as string
+  const name = argument(selection, 'name', variables) as string
   if (
     owner.toLowerCase() !== context.site.owner.toLowerCase() ||
     name.toLowerCase() !== context.site.repo.toLowerCase()
@@ -411,7 +416,7 @@ async function repositoryField(
   // Every `object(expression:)` of the request is read with one `git cat-file --batch`.
   const expressions = selection.selections
     .filter((child) => child.name === 'object')
-    .map((child) => String(argument(child, 'expression', variables) ?? argument(child, 'oid', variables) ?? ''))
+    .map((child) => expressionOf(child, variables))
   const objects = await readObjects(context, [...new Set(expressions)])
   const result: Record<string, unknown> = {}
   for (const child of selection.selections) {
@@ -420,7 +425,7 @@ async function repositoryField(
     else if (child.name === 'nameWithOwner') result[child.key] = `${context.site.owner}/${context.site.repo}`
     else if (child.name === 'id') result[child.key] = `R_${context.site.repoId}`
     else if (child.name === 'object') {
-      const expression = String(argument(child, 'expression', variables) ?? argument(child, 'oid', variables) ?? '')
+      const expression = expressionOf(child, variables)
       const object = objects.get(expression)
       result[child.key] = object === undefined ? null : gitObject(child.selections, object, context.blobTextLimit)
     }

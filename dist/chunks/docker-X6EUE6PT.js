@@ -4,9 +4,9 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-RVFOJ3EH.js";
+} from "./chunk-NES6UKR5.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-5UMDJT32.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -4,11 +4,11 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-7JFX6MGI.js";
-import "./chunk-GYMGUXAM.js";
+} from "./chunk-5RPG2DVE.js";
+import "./chunk-ZNXU3WWI.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-5UMDJT32.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

@@ -4,10 +4,12 @@ import {
   validateServiceAccountEmail
 } from "./chunk-D4BR2SFZ.js";
 import {
+  parseFieldTargets,
   renderTemplate,
+  splitManifestsInput,
   templateValues,
   validateManifestPatterns
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-ZNXU3WWI.js";
 import {
   imageName,
   isLoopbackHost,
@@ -22,7 +24,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-5UMDJT32.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -66,7 +68,8 @@ function readSettings(env = process.env) {
   return {
     image,
     source,
-    manifests: parse("manifests", () => validateManifestPatterns(list(required("manifests")))),
+    manifests: parse("manifests", () => validateManifestPatterns(splitManifestsInput(required("manifests")))),
+    fields: parse("fields", () => parseFieldTargets(getInput("fields"), image.tag !== void 0)),
     ...container !== void 0 && { container },
     mode,
     gitops: { owner, repo },
@@ -192,14 +195,14 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-ILBL2QF4.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-CF6RTB2D.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectSource, publishImage } = await import("./publish-U7IZ4667.js");
+    const { inspectSource, publishImage } = await import("./publish-VPSKBBWA.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./credentials-G5E6O7SR.js");
+      const { authenticate } = await import("./credentials-Z7STWJAC.js");
       return authenticate(settings.gcp);
     });
     const image = await phase(
@@ -210,7 +213,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-KCWZ4HQJ.js");
+    const { setOutputs } = await import("./outputs-CQJ4QHJR.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

@@ -12,7 +12,7 @@ import {
   saveState,
   setSecret,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-5UMDJT32.js";
 
 // src/registry/docker.ts
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";

@@ -11,10 +11,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-7JFX6MGI.js";
+} from "./chunk-5RPG2DVE.js";
 import {
   templateValues
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-ZNXU3WWI.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -24,7 +24,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-5UMDJT32.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts
