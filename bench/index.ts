@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { BUNDLE, runAction } from '../test-support/action-runner.js'
 import { startStack } from '../test-support/stack.js'
+import { availableParallelism, loadavg } from 'node:os'
+import { benchPins } from './pins.js'
 import { benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
 
@@ -80,6 +82,17 @@ async function main(): Promise<void> {
   console.log(`GitHub API calls, GitOps repository of ${calls.files} files, one manifest:`)
   console.log(`  push mode: ${calls.push} (target ≤ 6)`)
   console.log(`  pr mode:   ${calls.pr} (target ≤ 10)`)
+
+  const pins = await benchPins()
+  console.log(
+    `Select and pin \`manifests: .\` of a ${pins.files}-file repository (${pins.yamlFiles} YAML files, a Helm chart, kustomize overlays):`,
+  )
+  console.log(
+    `  API calls reading the files: ${pins.readCalls} (target < 10); all calls of the run: ${pins.totalCalls}`,
+  )
+  console.log(
+    `  whole run: ${round(pins.seconds, 2)} s (target < 10 s; load average ${round(loadavg()[0]!, 1)} on ${availableParallelism()} cores), ${pins.changedFiles} files pinned`,
+  )
 
   const rewrite = await benchRewrite()
   console.log(
