@@ -700,3 +700,34 @@ describe('issue 9: more shapes', () => {
     expect(pinManifest(content, 'p.yaml', NGINX, PINNED).content).toBe(content.replace('nginx:1', PINNED))
   })
 })
+
+describe('files that kubectl and kustomize accept', () => {
+  test('a single-quoted multi-line string with less-indented continuation lines', () => {
+    const content = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: a',
+      '  annotations:',
+      "    note: 'first line",
+      "  continued, it''s fine'",
+      '    other: "two',
+      ' lines"',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '      - name: a',
+      '        image: nginx:1 # pinned by CI',
+      '',
+    ].join('\r\n')
+    const result = pinManifest(content, 'd.yaml', NGINX, PINNED)
+    expect(result.content).toBe(content.replace('nginx:1', PINNED))
+    expect(result.changes.map((change) => change.line)).toEqual([15])
+  })
+
+  test('an unclosed quote is still invalid YAML, on its line', () => {
+    const content = "kind: Pod\nmetadata:\n  annotations:\n    note: 'never closed\nspec: {}\n"
+    expect(() => findImageSites(content, 'p.yaml', NGINX)).toThrow(/^p\.yaml:\d: invalid YAML/)
+  })
+})

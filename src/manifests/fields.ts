@@ -1,7 +1,8 @@
 // The `fields` input: scalars outside container lists that carry the image (Helm values, Argo CD
 // Application Helm parameters, operator CRDs), each named as FILE#KEY.PATH[=tag|=digest]. Pure.
 
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
+import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
+import { lineOfOffset, parseRelaxed } from './relaxed.js'
 import { InputError } from '../errors.js'
 import { parseImageReference } from '../image/reference.js'
 import { renderScalarText } from './edit.js'
@@ -89,16 +90,16 @@ export interface FieldSite {
 
 /** Finds each target's scalar in `content` (the first document holding the key path). */
 export function findFieldSites(content: string, targets: readonly FieldTarget[]): FieldSite[] {
-  const lines = new LineCounter()
-  const documents = parseAllDocuments(content, { lineCounter: lines, uniqueKeys: true })
-  const all = Array.isArray(documents) ? documents : [documents]
+  const lineOf = lineOfOffset(content)
+  const { documents } = parseRelaxed(content, (text) => [parseAllDocuments(text, { uniqueKeys: true })].flat())
+  const all = documents
   const sites: FieldSite[] = []
   for (const target of targets) {
     const [error] = all.flatMap((document) => document.errors)
     if (error) {
       throw new ManifestError(
         target.file,
-        lines.linePos(error.pos[0]).line,
+        lineOf(error.pos[0]),
         `invalid YAML: ${error.message.split('\n')[0]}; fix the file so that it parses (named in the fields input as ${target.text})`,
       )
     }
@@ -128,7 +129,7 @@ export function findFieldSites(content: string, targets: readonly FieldTarget[])
       const [start, end] = node.range
       const source = content.slice(start, end)
       const current = node.type === 'PLAIN' || typeof node.value !== 'string' ? source : node.value
-      found = { target, line: lines.linePos(start).line, current, range: [start, end] }
+      found = { target, line: lineOf(start), current, range: [start, end] }
       break
     }
     if (!found) throw new InputError(INPUT, `${target.file} ${problem}; check "${target.text}"`)

@@ -2,12 +2,13 @@
 // `{{ … }}` actions and usually do not parse as YAML. Pure.
 
 import { parseAllDocuments } from 'yaml'
+import { parseRelaxed } from './relaxed.js'
 
 /** True when the file contains `{{` and does not parse as YAML: a template, not a manifest. */
 export function isGoTemplate(content: string): boolean {
   if (!content.includes('{{')) return false
-  const documents = parseAllDocuments(content)
-  return (Array.isArray(documents) ? documents : [documents]).some((document) => document.errors.length > 0)
+  const { documents } = parseRelaxed(content, (text) => [parseAllDocuments(text)].flat())
+  return documents.some((document) => document.errors.length > 0)
 }
 
 /** What to do about a template the `manifests` input named explicitly. */

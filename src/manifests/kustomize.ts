@@ -2,7 +2,8 @@
 // entry for the image must carry the pin too (kustomize v5 renders `NAME:TAG@DIGEST` from `newTag` and
 // `digest`). Pure: edits the entry's source text in place, every other byte stays.
 
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
+import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
+import { lineOfOffset, parseRelaxed } from './relaxed.js'
 import type { YAMLMap } from 'yaml'
 import { ManifestError, type ImageChange, namesRepository } from './pin.js'
 import { type TextEdit, applyEdits, insertPair, renderScalarText, scalarText } from './edit.js'
@@ -36,15 +37,15 @@ export interface KustomizeImageEntry {
 
 /** `images:` entries of a kustomization that name `repository` (a normalizedRepository). */
 export function findKustomizeImages(content: string, file: string, repository: string): KustomizeImageEntry[] {
-  const lines = new LineCounter()
-  const documents = parseAllDocuments(content, { lineCounter: lines, uniqueKeys: true })
+  const lineOf = lineOfOffset(content)
+  const { documents } = parseRelaxed(content, (text) => [parseAllDocuments(text, { uniqueKeys: true })].flat())
   const entries: KustomizeImageEntry[] = []
-  for (const document of Array.isArray(documents) ? documents : [documents]) {
+  for (const document of documents) {
     const [error] = document.errors
     if (error) {
       throw new ManifestError(
         file,
-        lines.linePos(error.pos[0]).line,
+        lineOf(error.pos[0]),
         `invalid YAML: ${error.message.split('\n')[0]}; fix the file so that it parses`,
       )
     }
@@ -80,7 +81,7 @@ export function findKustomizeImages(content: string, file: string, repository: s
       ].join(', ')
       entries.push({
         file,
-        line: lines.linePos(item.range?.[0] ?? 0).line,
+        line: lineOf(item.range?.[0] ?? 0),
         name,
         ...(newName !== undefined && { newName }),
         ...(newTag !== undefined && { newTag }),

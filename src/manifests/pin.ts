@@ -6,6 +6,7 @@ import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, is
 import type { Document, Node, Pair, ParsedNode, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import { normalizedRepository, parseImageReference } from '../image/reference.js'
 import { renderScalarText } from './edit.js'
+import { parseRelaxed } from './relaxed.js'
 
 export interface ContainerSelector {
   /** normalizedRepository(...) of the input image, e.g. 'docker.io/library/nginx'. */
@@ -284,8 +285,11 @@ function scanContainers(content: string, file: string): { found: FoundSite[]; al
     )
   }
   const lines = new LineCounter()
+  lines.addNewLine(0)
+  for (let at = content.indexOf('\n'); at >= 0; at = content.indexOf('\n', at + 1)) lines.addNewLine(at + 1)
   const lineOf = (offset: number): number => lines.linePos(offset).line
-  const documents = parseDocuments(content, file, lines, lineOf)
+  // Relaxed copies have fewer line breaks: lines always count in the original text.
+  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, new LineCounter(), lineOf))
   const mayHaveAliases = content.includes('*')
   const sites: FoundSite[] = []
   const aliases: ScalarAlias[] = []
