@@ -170,7 +170,7 @@ describe('push mode', () => {
 
   test('retries injected 502s and a secondary rate limit', async () => {
     const { image, digest, source } = await build('frontend', '0.2.0', 7)
-    stack.github.injectFault({ method: 'GET', path: /\/contents\//, status: 502, times: 2 })
+    stack.github.injectFault({ method: 'POST', path: /^\/graphql$/, status: 502, times: 2 })
     stack.github.injectFault({
       method: 'POST',
       path: /\/git\/trees$/,

@@ -44,7 +44,7 @@ describe('batched reads through /graphql', () => {
     await gh.close()
   })
 
-  test('120 files in three GraphQL requests; BOM, binary-looking and cut-short files through the raw endpoint', async () => {
+  test('120 files in three GraphQL requests, BOM and CRLF kept; binary-looking and cut-short files through the raw endpoint', async () => {
     const files: Record<string, string> = {}
     for (let i = 0; i < 117; i++) files[`apps/s${i}/deploy.yaml`] = `kind: ConfigMap\r\nmetadata: {name: s${i}}\r\n`
     files['bom.yaml'] = '\uFEFFkind: ConfigMap\n'
@@ -59,13 +59,35 @@ describe('batched reads through /graphql', () => {
     for (const file of read) expect(file.content).toBe(files[file.path])
     expect(gh.requests.map((request) => `${request.method} ${request.path}`).sort()).toEqual([
       'GET /repos/acme/gitops/contents/big.yaml',
-      'GET /repos/acme/gitops/contents/bom.yaml',
       'GET /repos/acme/gitops/contents/nul.yaml',
       'POST /graphql',
       'POST /graphql',
       'POST /graphql',
     ])
     expect(gh.takeValidationErrors()).toEqual([])
+  })
+
+  test('a text whose byte count disagrees with byteSize is read again, raw', async () => {
+    await gh.seed({ 'crlf.yaml': 'kind: ConfigMap\r\n' })
+    const snapshot = await repository.snapshot('main')
+    // As if the text had lost bytes on the way (a dropped BOM, normalised line endings).
+    gh.injectFault({
+      method: 'POST',
+      path: /^\/graphql$/,
+      status: 200,
+      body: {
+        data: {
+          repository: {
+            f0: { __typename: 'Blob', text: 'kind: ConfigMap\n', isBinary: false, isTruncated: false, byteSize: 17 },
+          },
+        },
+      },
+    })
+    gh.resetRequests()
+    expect(await repository.readFiles(snapshot, ['crlf.yaml'])).toEqual([
+      { path: 'crlf.yaml', content: 'kind: ConfigMap\r\n' },
+    ])
+    expect(gh.requests.map((request) => request.path)).toEqual(['/graphql', '/repos/acme/gitops/contents/crlf.yaml'])
   })
 
   test('a missing file and a directory get the raw endpoint’s explanations', async () => {

@@ -463,7 +463,7 @@ async function readObjects(
 }
 
 const TYPE_NAMES: Record<string, string> = { blob: 'Blob', tree: 'Tree', commit: 'Commit', tag: 'Tag' }
-const utf8 = new TextDecoder('utf-8')
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 function gitObject(
   selections: readonly Selection[],
@@ -494,8 +494,8 @@ function gitObject(
         result[selection.key] = object.bytes.length > textLimit
         break
       case 'text':
-        // GitHub's text is decoded UTF-8, null for binary blobs. The stand-in drops a byte-order mark the
-        // way a UTF-8 decoder does by default: clients must not rely on `text` being the exact bytes.
+        // GitHub's text is the blob decoded as UTF-8 (a byte-order mark kept), null for binary blobs;
+        // invalid sequences come back as U+FFFD, so only `byteSize` tells whether the text is exact.
         result[selection.key] = isBinary(object.bytes) ? null : utf8.decode(object.bytes.subarray(0, textLimit))
         break
       default:

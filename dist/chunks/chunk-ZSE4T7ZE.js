@@ -8072,7 +8072,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -8095,7 +8095,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -9292,6 +9292,81 @@ function templateValues(reference, digest) {
   };
 }
 
+// src/manifests/relaxed.ts
+var MAX_ROUNDS = 8;
+var MAX_LINES_BACK = 64;
+var OPENS_SCALAR = /[\s:[{,-]/;
+function relaxQuotedScalars(content, errorOffsets) {
+  let text = content;
+  for (const offset of errorOffsets) {
+    const span = multiLineQuote(text, offset);
+    if (!span) continue;
+    const [open, close] = span;
+    text = text.slice(0, open) + text.slice(open, close).replace(/[\r\n]/g, " ") + text.slice(close);
+  }
+  return text;
+}
+function parseRelaxed(content, parse2) {
+  let text = content;
+  let documents = parse2(text);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const offsets = documents.flatMap(
+      (document) => document.errors.filter((error) => error.code === "MISSING_CHAR").map((error) => error.pos[0])
+    );
+    if (offsets.length === 0) break;
+    const relaxed = relaxQuotedScalars(text, offsets);
+    if (relaxed === text) break;
+    text = relaxed;
+    documents = parse2(text);
+  }
+  return { documents, text };
+}
+function multiLineQuote(text, offset) {
+  let lineStart = text.lastIndexOf("\n", Math.max(offset - 1, 0)) + 1;
+  for (let back = 0; back < MAX_LINES_BACK && lineStart >= 0; back++) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    for (let at = lineStart; at < lineEnd; at++) {
+      const char = text[at];
+      if (char === "#" && (at === lineStart || /\s/.test(text[at - 1]))) break;
+      if (char !== "'" && char !== '"' || at > lineStart && !OPENS_SCALAR.test(text[at - 1])) continue;
+      const close = closingQuote(text, at);
+      if (close === void 0) return void 0;
+      if (close > lineEnd) return [at, close];
+      at = close;
+    }
+    if (lineStart === 0) return void 0;
+    lineStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+  }
+  return void 0;
+}
+function closingQuote(text, open) {
+  const quote = text[open];
+  for (let at = open + 1; at < text.length; at++) {
+    const char = text[at];
+    if (quote === '"' && char === "\\") at++;
+    else if (char === quote) {
+      if (quote === "'" && text[at + 1] === "'") at++;
+      else return at;
+    }
+  }
+  return void 0;
+}
+function lineOfOffset(content) {
+  const starts = [0];
+  for (let at = content.indexOf("\n"); at >= 0; at = content.indexOf("\n", at + 1)) starts.push(at + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = low + high + 1 >> 1;
+      if (starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  };
+}
+
 // src/manifests/edit.ts
 var import_yaml = __toESM(require_dist(), 1);
 var PLAIN_SAFE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
@@ -9510,8 +9585,10 @@ function scanContainers(content, file) {
     );
   }
   const lines = new import_yaml2.LineCounter();
+  lines.addNewLine(0);
+  for (let at = content.indexOf("\n"); at >= 0; at = content.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
   const lineOf = (offset) => lines.linePos(offset).line;
-  const documents = parseDocuments(content, file, lines, lineOf);
+  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, new import_yaml2.LineCounter(), lineOf));
   const mayHaveAliases = content.includes("*");
   const sites = [];
   const aliases = [];
@@ -9873,16 +9950,16 @@ function fieldValue(target, pinned) {
   }
 }
 function findFieldSites(content, targets) {
-  const lines = new import_yaml3.LineCounter();
-  const documents = (0, import_yaml3.parseAllDocuments)(content, { lineCounter: lines, uniqueKeys: true });
-  const all = Array.isArray(documents) ? documents : [documents];
+  const lineOf = lineOfOffset(content);
+  const { documents } = parseRelaxed(content, (text) => [(0, import_yaml3.parseAllDocuments)(text, { uniqueKeys: true })].flat());
+  const all = documents;
   const sites = [];
   for (const target of targets) {
     const [error] = all.flatMap((document) => document.errors);
     if (error) {
       throw new ManifestError(
         target.file,
-        lines.linePos(error.pos[0]).line,
+        lineOf(error.pos[0]),
         `invalid YAML: ${error.message.split("\n")[0]}; fix the file so that it parses (named in the fields input as ${target.text})`
       );
     }
@@ -9912,7 +9989,7 @@ function findFieldSites(content, targets) {
       const [start, end] = node.range;
       const source = content.slice(start, end);
       const current = node.type === "PLAIN" || typeof node.value !== "string" ? source : node.value;
-      found = { target, line: lines.linePos(start).line, current, range: [start, end] };
+      found = { target, line: lineOf(start), current, range: [start, end] };
       break;
     }
     if (!found) throw new InputError(INPUT2, `${target.file} ${problem}; check "${target.text}"`);
@@ -9958,6 +10035,8 @@ function pinFields(content, sites, pinned) {
 
 export {
   require_dist,
+  parseRelaxed,
+  lineOfOffset,
   scalarText,
   renderScalarText,
   insertPair,

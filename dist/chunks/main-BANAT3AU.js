@@ -9,7 +9,7 @@ import {
   splitManifestsInput,
   templateValues,
   validateManifestPatterns
-} from "./chunk-ZNXU3WWI.js";
+} from "./chunk-ZSE4T7ZE.js";
 import {
   imageName,
   isLoopbackHost,
@@ -195,7 +195,7 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-CF6RTB2D.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-XAVLK7GN.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const { inspectSource, publishImage } = await import("./publish-VPSKBBWA.js");
@@ -213,7 +213,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-CQJ4QHJR.js");
+    const { setOutputs } = await import("./outputs-AGGWN42D.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

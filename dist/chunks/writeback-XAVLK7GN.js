@@ -4,8 +4,8 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-5RPG2DVE.js";
-import "./chunk-ZNXU3WWI.js";
+} from "./chunk-GBIKPEUG.js";
+import "./chunk-ZSE4T7ZE.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-5UMDJT32.js";

@@ -11,10 +11,10 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-5RPG2DVE.js";
+} from "./chunk-GBIKPEUG.js";
 import {
   templateValues
-} from "./chunk-ZNXU3WWI.js";
+} from "./chunk-ZSE4T7ZE.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage

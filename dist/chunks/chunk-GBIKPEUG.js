@@ -8,7 +8,9 @@ import {
   insertPair,
   inspectManifest,
   isExplicitFileList,
+  lineOfOffset,
   namesRepository,
+  parseRelaxed,
   pinFields,
   renderScalarText,
   renderTemplate,
@@ -17,7 +19,7 @@ import {
   scalarText,
   selectManifests,
   templateValues
-} from "./chunk-ZNXU3WWI.js";
+} from "./chunk-ZSE4T7ZE.js";
 import {
   normalizedRepository,
   parseImageReference
@@ -6383,8 +6385,8 @@ async function settle(delayMs, fresh, call) {
 var import_yaml = __toESM(require_dist(), 1);
 function isGoTemplate(content) {
   if (!content.includes("{{")) return false;
-  const documents = (0, import_yaml.parseAllDocuments)(content);
-  return (Array.isArray(documents) ? documents : [documents]).some((document) => document.errors.length > 0);
+  const { documents } = parseRelaxed(content, (text2) => [(0, import_yaml.parseAllDocuments)(text2)].flat());
+  return documents.some((document) => document.errors.length > 0);
 }
 function templateAdvice(path) {
   const chart = /^(.*?)\/?templates\//.exec(path)?.[1];
@@ -6399,15 +6401,15 @@ function isKustomizationPath(path) {
   return KUSTOMIZATION_FILE_NAMES.includes(path.slice(path.lastIndexOf("/") + 1));
 }
 function findKustomizeImages(content, file, repository) {
-  const lines = new import_yaml2.LineCounter();
-  const documents = (0, import_yaml2.parseAllDocuments)(content, { lineCounter: lines, uniqueKeys: true });
+  const lineOf = lineOfOffset(content);
+  const { documents } = parseRelaxed(content, (text2) => [(0, import_yaml2.parseAllDocuments)(text2, { uniqueKeys: true })].flat());
   const entries = [];
-  for (const document of Array.isArray(documents) ? documents : [documents]) {
+  for (const document of documents) {
     const [error] = document.errors;
     if (error) {
       throw new ManifestError(
         file,
-        lines.linePos(error.pos[0]).line,
+        lineOf(error.pos[0]),
         `invalid YAML: ${error.message.split("\n")[0]}; fix the file so that it parses`
       );
     }
@@ -6438,7 +6440,7 @@ function findKustomizeImages(content, file, repository) {
       ].join(", ");
       entries.push({
         file,
-        line: lines.linePos(item.range?.[0] ?? 0).line,
+        line: lineOf(item.range?.[0] ?? 0),
         name,
         ...newName !== void 0 && { newName },
         ...newTag !== void 0 && { newTag },
