@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-BANAT3AU.js");
+  const { run } = await import("./chunks/main-KHRK5N6E.js");
   await run();
 }

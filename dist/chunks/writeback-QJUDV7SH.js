@@ -4,7 +4,7 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-GBIKPEUG.js";
+} from "./chunk-6LBGWOJN.js";
 import "./chunk-ZSE4T7ZE.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";

@@ -11,7 +11,7 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-GBIKPEUG.js";
+} from "./chunk-6LBGWOJN.js";
 import {
   templateValues
 } from "./chunk-ZSE4T7ZE.js";

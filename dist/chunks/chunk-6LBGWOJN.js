@@ -7115,8 +7115,10 @@ function changeList(files, budget, measure) {
 }
 function describeChange(change) {
   const where = [change.kind && text(change.kind), change.workload && code(change.workload)].filter(Boolean).join(" ");
-  const container = change.container ? `container ${code(change.container)}` : "container";
-  return `line ${change.line}: ${where ? `${where}, ` : ""}${container}: ${code(change.from)} \u2192 ${code(change.to)}`;
+  const notContainer = change.kind === "Kustomization" || change.kind === "field";
+  const container = change.container ? `container ${code(change.container)}` : notContainer ? "" : "container";
+  const what = [where, container].filter(Boolean).join(", ");
+  return `line ${change.line}: ${what}: ${code(change.from)} \u2192 ${code(change.to)}`;
 }
 
 // src/report/pull-request.ts

@@ -195,7 +195,7 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-XAVLK7GN.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-QJUDV7SH.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const { inspectSource, publishImage } = await import("./publish-VPSKBBWA.js");
@@ -213,7 +213,7 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, image.digest)
     );
-    const { setOutputs } = await import("./outputs-AGGWN42D.js");
+    const { setOutputs } = await import("./outputs-XRSUUMEP.js");
     await phase("Report", () => setOutputs(settings, gitops, image, outcome));
   } catch (error) {
     setFailed(errorMessage(error));
