@@ -5,7 +5,9 @@ import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { BUNDLE, runAction } from '../test-support/action-runner.js'
 import { startStack } from '../test-support/stack.js'
+import { availableParallelism, loadavg } from 'node:os'
 import { benchFleet, formatFleet } from './fleet.js'
+import { benchPins } from './pins.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
 
@@ -83,6 +85,17 @@ async function main(): Promise<void> {
   console.log(`  pr mode:   ${calls.pr} (target ≤ 10)`)
 
   for (const line of formatFleet(await benchFleet())) console.log(line)
+
+  const pins = await benchPins()
+  console.log(
+    `Select and pin \`manifests: .\` of a ${pins.files}-file repository (${pins.yamlFiles} YAML files, a Helm chart, kustomize overlays):`,
+  )
+  console.log(
+    `  API calls reading the files: ${pins.readCalls} (target < 10); all calls of the run: ${pins.totalCalls}`,
+  )
+  console.log(
+    `  whole run: ${round(pins.seconds, 2)} s (target < 10 s; load average ${round(loadavg()[0]!, 1)} on ${availableParallelism()} cores), ${pins.changedFiles} files pinned`,
+  )
 
   const rewrite = await benchRewrite()
   console.log(

@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   getState,
   saveState
-} from "./chunks/chunk-525G4DJI.js";
+} from "./chunks/chunk-ZF7ZNZLC.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-N2EBN6SI.js");
+  const { cleanup } = await import("./chunks/post-E4RY47QZ.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-UKV7G4TB.js");
+  const { run } = await import("./chunks/main-PZCZ6KIK.js");
   await run();
 }

@@ -6,7 +6,8 @@ import { InputError, errorMessage } from './errors.js'
 import { type ImageReference, isLoopbackHost } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
-import { validateManifestPatterns } from './manifests/patterns.js'
+import { type FieldTarget, parseFieldTargets } from './manifests/fields.js'
+import { splitManifestsInput, validateManifestPatterns } from './manifests/patterns.js'
 import { parsePushTimeout } from './gitops/push-timeout.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
@@ -51,6 +52,8 @@ export interface Settings {
   readonly source: ImageSource
   /** Validated, normalized patterns relative to the GitOps repository root. */
   readonly manifests: readonly string[]
+  /** The `fields` input: scalars outside container lists that receive the pin. */
+  readonly fields: readonly FieldTarget[]
   readonly container?: string
   readonly mode: Mode
   readonly gitops: { readonly owner: string; readonly repo: string }
@@ -112,7 +115,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     image,
     images,
     source,
-    manifests: parse('manifests', () => validateManifestPatterns(list(required('manifests')))),
+    manifests: parse('manifests', () => validateManifestPatterns(splitManifestsInput(required('manifests')))),
+    fields: readFields(images),
     ...(container !== undefined && { container }),
     mode,
     gitops: { owner, repo },
@@ -126,6 +130,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     gcp,
     run,
   }
+}
+
+function readFields(images: readonly ImageReference[]): FieldTarget[] {
+  const fields = parse('fields', () => parseFieldTargets(core.getInput('fields'), images[0]!.tag !== undefined))
+  if (fields.length > 0 && images.length > 1) {
+    throw new InputError(
+      'fields',
+      `names scalars for one image, but image lists ${images.length}. Pin fields in a step of their own, with that one image.`,
+    )
+  }
+  return fields
 }
 
 function readSource(workspace: string): ImageSource {

@@ -6,10 +6,11 @@ import { createGitHubClient } from './gitops/client.js'
 import { GitOpsRepository, type FileUpdate, type Snapshot, gitBlobSha } from './gitops/repository.js'
 import { type MovedBase, pushToBase, updatePullRequest } from './gitops/writer.js'
 import { formatReference, normalizedRepository } from './image/reference.js'
-import { isExplicitFileList, selectManifestFiles } from './manifests/patterns.js'
-import { type ContainerSelector } from './manifests/pin.js'
-import { type ManifestFile, type PinPlan, checkManifests, planPins } from './manifests/plan.js'
+import { isGoTemplate, templateAdvice } from './manifests/gotemplate.js'
+import { findKustomizeImages, isKustomizationPath } from './manifests/kustomize.js'
+import { isExplicitFileList, selectManifests } from './manifests/patterns.js'
 import { ManifestError } from './manifests/pin.js'
+import { type ManifestFile, type PinPlan, type PinSelector, checkManifests, planPins } from './manifests/plan.js'
 import { combinedValues, renderForAll } from './fleet/images.js'
 import { unifiedDiff } from './report/diff.js'
 import { type DeploymentFacts, pullRequestBody } from './report/pull-request.js'
@@ -20,9 +21,9 @@ import { InputError, errorMessage } from './errors.js'
 export interface GitOps {
   readonly repository: GitOpsRepository
   /** The first image's selector (of `selectors`). */
-  readonly selector: ContainerSelector
-  /** One per image, in the order of the `image` input. */
-  readonly selectors: readonly ContainerSelector[]
+  readonly selector: PinSelector
+  /** One per image, in the order of the `image` input; `fields` go with the first (and only) image. */
+  readonly selectors: readonly PinSelector[]
 }
 
 /** The base branch as read before anything was pushed: reused by the first write attempt. */
@@ -30,6 +31,13 @@ export interface ManifestTarget {
   readonly base: string
   readonly snapshot: Snapshot
   readonly files: readonly ManifestFile[]
+  /** Every path the selection reached, templates left out of `files` included. */
+  readonly considered: ReadonlySet<string>
+}
+
+interface ManifestRead {
+  readonly files: readonly ManifestFile[]
+  readonly considered: ReadonlySet<string>
 }
 
 export interface PinnedChange {
@@ -51,9 +59,10 @@ export interface WriteBackOutcome {
 
 export function openGitOps(settings: Settings): GitOps {
   const client = createGitHubClient(settings.token, settings.run.apiUrl)
-  const selectors = settings.images.map((image) => ({
+  const selectors = settings.images.map((image, i) => ({
     repository: normalizedRepository(image),
     ...(settings.container !== undefined && { container: settings.container }),
+    fields: i === 0 ? settings.fields : [],
   }))
   return {
     repository: new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo),
@@ -73,22 +82,31 @@ export async function readManifestTarget(gitops: GitOps, settings: Settings): Pr
   }
   const snapshot = await gitops.repository.snapshot(base)
   core.info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`)
-  const files = await readManifests(gitops, settings, snapshot)
+  const { files, considered } = await readManifests(gitops, settings, snapshot)
   checkEveryImage(files, gitops, settings)
-  return { base, snapshot, files }
+  return { base, snapshot, files, considered }
 }
 
-/** Every image must match at least one container: one error lists those that match none. */
+/** Every image must match something to pin: one error lists those that match nothing. */
 function checkEveryImage(files: readonly ManifestFile[], gitops: GitOps, settings: Settings): void {
   const unmatched: string[] = []
+  const several = gitops.selectors.length > 1
   for (const [i, selector] of gitops.selectors.entries()) {
     try {
-      for (const { path, sites } of checkManifests(files, selector)) {
-        if (sites.length > 0)
-          core.info(`${path}: ${sites.length} container${sites.length === 1 ? '' : 's'} of ${selector.repository}`)
+      for (const { path, sites, kustomize, fields } of checkManifests(files, selector)) {
+        const found = [
+          ...(sites.length > 0 ? [plural(sites.length, 'matching container')] : []),
+          ...(kustomize.length > 0
+            ? [plural(kustomize.length, 'kustomize images entry', 'kustomize images entries')]
+            : []),
+          ...(fields > 0 ? [plural(fields, 'field')] : []),
+        ]
+        if (!several || found.length > 0) {
+          core.info(`${path}: ${found.join(', ') || 'nothing to pin'}${several ? ` of ${selector.repository}` : ''}`)
+        }
       }
     } catch (error) {
-      if (gitops.selectors.length === 1 || !(error instanceof ManifestError)) throw error
+      if (!several || !(error instanceof ManifestError)) throw error
       unmatched.push(`${formatReference(settings.images[i]!)} (${error.message})`)
     }
   }
@@ -101,11 +119,11 @@ function checkEveryImage(files: readonly ManifestFile[], gitops: GitOps, setting
 }
 
 /** Pins each image in turn: the next image's pin works on the previous one's result. */
-function pinAll(files: readonly ManifestFile[], selectors: readonly ContainerSelector[], pinned: readonly string[]) {
+function pinAll(files: readonly ManifestFile[], selectors: readonly PinSelector[], pinned: readonly string[]) {
   let current: readonly ManifestFile[] = files
   const plans = selectors.map((selector, i) => {
     const plan = planPins(current, selector, pinned[i]!)
-    current = plan.files.map((file) => ({ path: file.path, content: file.after }))
+    current = plan.files.map((file, j) => ({ ...current[j]!, content: file.after }))
     return plan
   })
   const combined: PinPlan = {
@@ -122,46 +140,128 @@ function pinAll(files: readonly ManifestFile[], selectors: readonly ContainerSel
   return { combined, perImage: plans.map((plan) => plan.changedFiles) }
 }
 
-async function readManifests(
-  gitops: GitOps,
-  settings: Settings,
-  snapshot: Snapshot,
-  listing?: ReadonlyMap<string, string>,
-): Promise<ManifestFile[]> {
+/**
+ * The files to pin at `snapshot`: the selection (templates reached through a directory or glob left out,
+ * with a notice) and the files the `fields` input names. Fails when a kustomization outside the
+ * selection has an `images:` entry for an image, since it would override the pin where Argo CD renders it.
+ */
+async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snapshot): Promise<ManifestRead> {
   const { repository } = gitops
-  const paths = isExplicitFileList(settings.manifests)
-    ? settings.manifests
-    : selectManifestFiles(
-        settings.manifests,
-        listing === undefined ? await repository.listFiles(snapshot) : [...listing.keys()],
-        `${repository.fullName}@${snapshot.branch}`,
+  const where = `${repository.fullName}@${snapshot.branch}`
+  const tree = await repository.listTree(snapshot)
+  let selected: string[]
+  let named: ReadonlySet<string>
+  let excluded: (path: string) => boolean = () => false
+  if (isExplicitFileList(settings.manifests)) {
+    selected = [...settings.manifests]
+    named = new Set(selected)
+  } else {
+    if (tree.truncated) await repository.listFiles(snapshot) // throws the advice to list files explicitly
+    ;({ files: selected, named, excluded } = selectManifests(settings.manifests, tree.paths, where))
+  }
+  const inSelection = new Set(selected)
+  const present = new Set(tree.paths)
+  const fieldFiles = [...new Set(settings.fields.map((field) => field.file))].filter((file) => !inSelection.has(file))
+  for (const file of fieldFiles) {
+    if (!tree.truncated && !present.has(file)) {
+      throw new InputError(
+        'fields',
+        `${file} does not exist in ${where}; give its path relative to the repository root`,
       )
-  return repository.readFiles(snapshot, paths)
+    }
+  }
+  if (tree.truncated) {
+    core.warning(
+      `${where} has too many files for GitHub to list in one call: kustomizations outside the selection were not checked for images entries that override the pin.`,
+    )
+  }
+  const overlays = tree.truncated
+    ? []
+    : tree.paths.filter((path) => isKustomizationPath(path) && !inSelection.has(path) && !excluded(path))
+  const texts = new Map(
+    (await repository.readFiles(snapshot, [...selected, ...fieldFiles, ...overlays])).map((file) => [
+      file.path,
+      file.content,
+    ]),
+  )
+
+  const skipped: string[] = []
+  const files: ManifestFile[] = []
+  for (const path of selected) {
+    const content = texts.get(path)!
+    if (isGoTemplate(content)) {
+      if (named.has(path)) throw new InputError('manifests', templateAdvice(path))
+      skipped.push(path)
+      continue
+    }
+    files.push({ path, content })
+  }
+  if (skipped.length > 0) {
+    core.notice(
+      `Skipped ${plural(skipped.length, 'Go/Helm template')} (they contain "{{" and are not YAML until Helm renders them): ` +
+        `${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? `, and ${skipped.length - 10} more` : ''}. ` +
+        'To pin a chart, name its values with the fields input.',
+    )
+  }
+  for (const selector of gitops.selectors) checkOverlays(overlays, texts, selector)
+  for (const path of fieldFiles) files.push({ path, content: texts.get(path)!, fieldsOnly: true })
+  return { files, considered: new Set([...selected, ...fieldFiles]) }
+}
+
+/** An `images:` entry for the image in a kustomization outside the selection would override the pin. */
+function checkOverlays(overlays: readonly string[], texts: ReadonlyMap<string, string>, selector: PinSelector): void {
+  for (const path of overlays) {
+    let entries
+    try {
+      entries = findKustomizeImages(texts.get(path)!, path, selector.repository)
+    } catch (error) {
+      core.warning(`Could not check ${path} for kustomize images entries that override the pin: ${errorMessage(error)}`)
+      continue
+    }
+    const [entry] = entries
+    if (entry === undefined) continue
+    const directory = path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : path
+    throw new InputError(
+      'manifests',
+      `${path}:${entry.line} has the kustomize images entry "${entry.text}", which overrides the image wherever that kustomization is rendered, ` +
+        'but the file is not selected, so the pin would not reach what Argo CD deploys from it. ' +
+        `Select it too (add "${directory}" or "${path}" to manifests), or exclude it on purpose ("!${path}").`,
+    )
+  }
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
 }
 
 /**
  * The manifests at a base that moved under the run: a file whose blob is unchanged keeps the text
- * already read; only files another commit changed (or added to the selection) are read again.
+ * already read; only files another commit changed are read again. When the selection itself changed
+ * (a file added or removed), everything is read again.
  */
 async function rereadManifests(
   gitops: GitOps,
   settings: Settings,
   snapshot: Snapshot,
-  known: readonly ManifestFile[],
+  known: ManifestRead,
   moved: MovedBase,
-): Promise<ManifestFile[]> {
+): Promise<ManifestRead> {
   const { blobs } = moved
   if (blobs === undefined) return readManifests(gitops, settings, snapshot)
-  const paths = isExplicitFileList(settings.manifests)
+  const where = `${gitops.repository.fullName}@${snapshot.branch}`
+  const selection = isExplicitFileList(settings.manifests)
     ? settings.manifests
-    : selectManifestFiles(settings.manifests, [...blobs.keys()], `${gitops.repository.fullName}@${snapshot.branch}`)
-  const still = new Map(
-    known.filter((file) => blobs.get(file.path) === gitBlobSha(file.content)).map((file) => [file.path, file]),
-  )
-  const stale = paths.filter((path) => !still.has(path))
-  if (stale.length > 0) core.info(`Changed under this run, read again: ${stale.join(', ')}`)
-  const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file]))
-  return paths.map((path) => still.get(path) ?? fresh.get(path)!)
+    : selectManifests(settings.manifests, [...blobs.keys()], where).files
+  const gone = [...known.considered].some((path) => !blobs.has(path))
+  if (gone || selection.some((path) => !known.considered.has(path))) return readManifests(gitops, settings, snapshot)
+  const stale = known.files.filter((file) => blobs.get(file.path) !== gitBlobSha(file.content)).map((file) => file.path)
+  if (stale.length === 0) return known
+  core.info(`Changed under this run, read again: ${stale.join(', ')}`)
+  const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file.content]))
+  return {
+    files: known.files.map((file) => (fresh.has(file.path) ? { ...file, content: fresh.get(file.path)! } : file)),
+    considered: known.considered,
+  }
 }
 
 /** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
@@ -173,11 +273,11 @@ export async function writeBack(
 ): Promise<WriteBackOutcome> {
   const all = settings.images.map((image, i) => templateValues(image, digests[i]!))
   const values = combinedValues(all)
-  let known: readonly ManifestFile[] = target.files
+  let known: ManifestRead = target
   const prepare = async (snapshot: Snapshot, moved?: MovedBase): Promise<PinnedChange> => {
     if (moved !== undefined) known = await rereadManifests(gitops, settings, snapshot, known, moved)
     const { combined: plan, perImage } = pinAll(
-      known,
+      known.files,
       gitops.selectors,
       all.map((v) => v.image),
     )

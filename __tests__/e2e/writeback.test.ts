@@ -125,7 +125,8 @@ describe('push mode', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs).toMatchObject({ changed: 'false', 'changed-files': '[]', 'commit-sha': '' })
     expect(await stack.github.headSha('main')).toBe(head)
-    expect(stack.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+    // Reads only: GETs and the GraphQL batch read (a POST that writes nothing).
+    expect(stack.github.requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql')).toEqual([])
   })
 
   test('four concurrent runs for four services all land', async () => {
@@ -169,7 +170,7 @@ describe('push mode', () => {
 
   test('retries injected 502s and a secondary rate limit', async () => {
     const { image, digest, source } = await build('frontend', '0.2.0', 7)
-    stack.github.injectFault({ method: 'GET', path: /\/contents\//, status: 502, times: 2 })
+    stack.github.injectFault({ method: 'POST', path: /^\/graphql$/, status: 502, times: 2 })
     stack.github.injectFault({
       method: 'POST',
       path: /\/git\/trees$/,

@@ -150,7 +150,7 @@ describe('push mode', () => {
     expect(operations()).toEqual([
       'GET repos/get',
       'GET repos/get-branch',
-      'GET repos/get-content',
+      'POST graphql',
       'POST git/create-tree',
       'POST git/create-commit',
       'PATCH git/update-ref',
@@ -169,7 +169,7 @@ describe('push mode', () => {
     expect(outcome.commitSha).toBeUndefined()
     expect(outcome.prepared.files).toEqual([])
     expect(await gh.headSha(base)).toBe(head)
-    expect(calls().every((r) => r.method === 'GET')).toBe(true)
+    expect(calls().every((r) => r.method === 'GET' || r.path === '/graphql')).toBe(true)
   })
 
   test('a competing push right before the ref update: rebased and retried, both commits kept', async () => {
@@ -400,7 +400,7 @@ describe('pr mode', () => {
     expect(operations()).toEqual([
       'GET repos/get',
       'GET repos/get-branch',
-      'GET repos/get-content',
+      'POST graphql',
       'POST git/create-tree',
       'GET repos/get-branch',
       'POST git/create-commit',
@@ -453,7 +453,7 @@ describe('pr mode', () => {
     expect(operations()).toEqual([
       'GET repos/get',
       'GET repos/get-branch',
-      'GET repos/get-content',
+      'POST graphql',
       'POST git/create-tree',
       'GET repos/get-branch',
       'POST git/create-commit',
@@ -494,7 +494,7 @@ describe('pr mode', () => {
     expect(operations()).toEqual([
       'GET repos/get',
       'GET repos/get-branch',
-      'GET repos/get-content',
+      'POST graphql',
       'POST git/create-tree',
       'GET repos/get-branch',
       'GET pulls/list',
@@ -565,7 +565,7 @@ describe('pr mode', () => {
     expect(outcome.pullRequest).toBeUndefined()
     expect(outcome.commitSha).toBeUndefined()
     expect(await gh.headSha(branch)).toBeUndefined()
-    expect(calls().every((r) => r.method === 'GET')).toBe(true)
+    expect(calls().every((r) => r.method === 'GET' || r.path === '/graphql')).toBe(true)
   })
 
   test('a failure before the branch moves leaves base, branch and pull request untouched', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals'
-import { isExplicitFileList, selectManifestFiles, validateManifestPatterns } from '../../src/manifests/patterns.js'
+import {
+  isExplicitFileList,
+  selectManifestFiles,
+  selectManifests,
+  splitManifestsInput,
+  validateManifestPatterns,
+} from '../../src/manifests/patterns.js'
 import { InputError } from '../../src/errors.js'
 
 const WHERE = 'acme/gitops@main'
@@ -35,7 +41,8 @@ describe('validateManifestPatterns', () => {
     [['apps/x.yaml', ''], 'an item is empty'],
     [['   '], 'an item is empty'],
     [['apps/\0x.yaml'], 'contains a NUL character'],
-    [['!apps/legacy/**'], 'exclusions are not supported'],
+    [['!apps/legacy/**'], 'besides the exclusions'],
+    [['apps/', '!'], 'write an exclusion as "!" followed by a path or glob'],
     [[], 'no file, directory or glob given'],
   ])('refuses %j', (input, message) => {
     expect(() => validateManifestPatterns(input)).toThrow(InputError)
@@ -171,5 +178,59 @@ describe('duplicates', () => {
       'apps/a.yaml',
       'apps/b.yaml',
     ])
+  })
+})
+
+describe('splitManifestsInput', () => {
+  test.each([
+    ['apps/{dev,prod}/deploy.yaml', ['apps/{dev,prod}/deploy.yaml']],
+    ['a.yaml, b.yaml\nc/{x,y}/**\n!charts/**', ['a.yaml', 'b.yaml', 'c/{x,y}/**', '!charts/**']],
+    ['a/{x,\nb.yaml', ['a/{x,', 'b.yaml']],
+    ['\n  \n', []],
+  ])('%j', (input, expected) => {
+    expect(splitManifestsInput(input)).toEqual(expected)
+  })
+})
+
+describe('exclusions', () => {
+  const repository = [
+    'apps/backend/deploy.yaml',
+    'apps/backend/overlays/prod/kustomization.yaml',
+    'charts/backend/templates/deployment.yaml',
+    'charts/backend/values.yaml',
+    'apps/dev/deploy.yaml',
+    'apps/prod/deploy.yaml',
+  ]
+
+  test('a glob, a directory and a file', () => {
+    expect(selectManifests(['.', '!charts/**'], repository, WHERE).files).toEqual([
+      'apps/backend/deploy.yaml',
+      'apps/backend/overlays/prod/kustomization.yaml',
+      'apps/dev/deploy.yaml',
+      'apps/prod/deploy.yaml',
+    ])
+    expect(selectManifests(['apps', '!apps/backend'], repository, WHERE).files).toEqual([
+      'apps/dev/deploy.yaml',
+      'apps/prod/deploy.yaml',
+    ])
+    expect(selectManifests(['apps/', '!./apps/dev/deploy.yaml'], repository, WHERE).files).not.toContain(
+      'apps/dev/deploy.yaml',
+    )
+  })
+
+  test('brace globs with commas', () => {
+    const selection = selectManifests(splitManifestsInput('apps/{dev,prod}/deploy.yaml'), repository, WHERE)
+    expect(selection.files).toEqual(['apps/dev/deploy.yaml', 'apps/prod/deploy.yaml'])
+  })
+
+  test('files named as themselves are told apart from those reached through a directory', () => {
+    const selection = selectManifests(['apps/dev/deploy.yaml', 'charts/'], repository, WHERE)
+    expect([...selection.named]).toEqual(['apps/dev/deploy.yaml'])
+  })
+
+  test('an inclusion that the exclusions empty is refused', () => {
+    expect(() => selectManifests(['charts/', '!charts/**'], repository, WHERE)).toThrow(
+      '"charts" selects only files that the exclusions remove',
+    )
   })
 })

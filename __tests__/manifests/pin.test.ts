@@ -549,7 +549,7 @@ describe('errors', () => {
     [
       'a duplicate key',
       lines('kind: Pod', 'spec:', '  containers:', '  - name: a', '    image: nginx', '    image: redis', ''),
-      /^apps\/p\.yaml:6: invalid YAML: Map keys must be unique/,
+      /^apps\/p\.yaml:6: invalid YAML: the key "image" appears twice in the same mapping/,
     ],
     [
       'an alias without anchor',
@@ -619,5 +619,115 @@ describe('errors', () => {
     expect(pinManifest(folded, 'p.yaml', NGINX, PINNED).content).toBe(
       `kind: Pod\nspec:\n  containers:\n  - name: web\n    image: "${PINNED}"\n`,
     )
+  })
+})
+
+describe('issue 9: more shapes', () => {
+  const API = { repository: 'registry.example.com/acme/api' }
+  const API_PINNED = `registry.example.com/acme/api:2@${NEW}`
+
+  test.each([
+    [
+      'AnalysisTemplate',
+      'spec:\n  metrics:\n  - name: a\n    provider:\n      job:\n        spec:\n          template:\n            spec:\n              containers:\n              - {name: smoke, image: registry.example.com/acme/api:1}\n  - name: b\n    provider:\n      job:\n        spec:\n          template:\n            spec:\n              containers:\n              - {name: load, image: registry.example.com/acme/api:1}\n',
+      ['smoke', 'load'],
+    ],
+    [
+      'ClusterAnalysisTemplate',
+      'spec:\n  metrics:\n  - provider:\n      job:\n        spec:\n          template:\n            spec:\n              initContainers: [{name: i, image: registry.example.com/acme/api:1}]\n',
+      ['i'],
+    ],
+    [
+      'AnalysisRun',
+      'spec:\n  metrics:\n  - provider:\n      prometheus: {query: up}\n  - provider:\n      job:\n        spec:\n          template:\n            spec:\n              containers: [{name: j, image: registry.example.com/acme/api:1}]\n',
+      ['j'],
+    ],
+    [
+      'Experiment',
+      'spec:\n  templates:\n  - name: baseline\n    template:\n      spec:\n        containers: [{name: base, image: registry.example.com/acme/api:1}]\n  - name: canary\n    template:\n      spec:\n        containers: [{name: canary, image: registry.example.com/acme/api:1}]\n',
+      ['base', 'canary'],
+    ],
+  ])('Argo Rollouts %s pod specs are pinned', (kind, spec, containers) => {
+    const content = `apiVersion: argoproj.io/v1alpha1\nkind: ${kind}\nmetadata: {name: x}\n${spec}`
+    const result = pinManifest(content, 'a.yaml', API, API_PINNED)
+    expect(result.changes.map((change) => [change.kind, change.container])).toEqual(
+      containers.map((container) => [kind, container]),
+    )
+    expect(result.content).toBe(content.replaceAll('registry.example.com/acme/api:1', API_PINNED))
+    // The same kind from another API group is someone else's CRD.
+    expect(findImageSites(content.replace('argoproj.io', 'example.com'), 'a.yaml', API)).toEqual([])
+  })
+
+  test('a List nested in a List is searched', () => {
+    const content =
+      'kind: List\nitems:\n- kind: List\n  items:\n  - kind: Pod\n    metadata: {name: p}\n    spec:\n      containers: [{name: web, image: nginx:1}]\n'
+    expect(pinManifest(content, 'l.yaml', NGINX, PINNED).content).toBe(content.replace('nginx:1', PINNED))
+  })
+
+  test('registry hosts compare case-insensitively, paths do not', () => {
+    const content =
+      'kind: Pod\nspec:\n  containers:\n  - {name: a, image: Registry.Example.COM/acme/api:1}\n  - {name: b, image: registry.example.com/ACME/api:1}\n'
+    expect(findImageSites(content, 'p.yaml', API).map((site) => site.container)).toEqual(['a'])
+    expect(findImageSites(content, 'p.yaml', { repository: 'REGISTRY.example.com/acme/api' })).toHaveLength(1)
+  })
+
+  test.each([
+    [
+      'an env value',
+      'kind: Pod\nspec:\n  containers:\n  - name: a\n    image: &img nginx:1\n    env:\n    - {name: IMAGE, value: *img}\n',
+      'p.yaml:5: the image of container "a" in Pod is a YAML anchor (&img) that line 7 also uses (*img) outside a container image',
+    ],
+    [
+      'an annotation in another document',
+      'kind: Pod\nmetadata:\n  annotations:\n    was: *img\nspec:\n  containers:\n  - {name: a, image: &img nginx:1}\n',
+      'invalid YAML',
+    ],
+    [
+      'an annotation after it',
+      'kind: Pod\nspec:\n  containers:\n  - {name: a, image: &img nginx:1}\n---\nkind: ConfigMap\n',
+      '',
+    ],
+  ])('an anchored image also aliased in %s', (_name, content, message) => {
+    if (message === '') {
+      expect(findImageSites(content, 'p.yaml', NGINX)).toHaveLength(1)
+      return
+    }
+    expect(() => findImageSites(content, 'p.yaml', NGINX)).toThrow(message)
+  })
+
+  test('an anchored image used by two matching containers is still pinned once', () => {
+    const content = 'kind: Pod\nspec:\n  containers:\n  - {name: a, image: &img nginx:1}\n  - {name: b, image: *img}\n'
+    expect(pinManifest(content, 'p.yaml', NGINX, PINNED).content).toBe(content.replace('nginx:1', PINNED))
+  })
+})
+
+describe('files that kubectl and kustomize accept', () => {
+  test('a single-quoted multi-line string with less-indented continuation lines', () => {
+    const content = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: a',
+      '  annotations:',
+      "    note: 'first line",
+      "  continued, it''s fine'",
+      '    other: "two',
+      ' lines"',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '      - name: a',
+      '        image: nginx:1 # pinned by CI',
+      '',
+    ].join('\r\n')
+    const result = pinManifest(content, 'd.yaml', NGINX, PINNED)
+    expect(result.content).toBe(content.replace('nginx:1', PINNED))
+    expect(result.changes.map((change) => change.line)).toEqual([15])
+  })
+
+  test('an unclosed quote is still invalid YAML, on its line', () => {
+    const content = "kind: Pod\nmetadata:\n  annotations:\n    note: 'never closed\nspec: {}\n"
+    expect(() => findImageSites(content, 'p.yaml', NGINX)).toThrow(/^p\.yaml:\d: invalid YAML/)
   })
 })

@@ -128,7 +128,7 @@ describe('no matching container', () => {
 
   test('without workloads at all', () => {
     const error = failure(() => planPins([files[1]], BACKEND, PINNED))
-    expect(error.message).toContain('in: apps/backend/service.yaml. They hold no Pod, Deployment')
+    expect(error.message).toContain('in: apps/backend/service.yaml. They hold no Pod, PodTemplate, Deployment')
   })
 
   test('long lists are cut short', () => {

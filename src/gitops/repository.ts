@@ -2,8 +2,10 @@
 // API writes, one call each. No clone, and no call whose count grows with the repository's size.
 import { createHash } from 'node:crypto'
 import type { RestEndpointMethodTypes } from '@octokit/rest'
+import * as core from '@actions/core'
 import type { GitHubClient } from './client.js'
 import { eachLimited } from '../util/pool.js'
+import { errorMessage } from '../errors.js'
 import {
   apiError,
   gitHubMessage,
@@ -53,6 +55,29 @@ export interface PullRequest {
 export interface RepositoryOptions {
   /** Files read at once; GitHub counts concurrent requests towards secondary rate limits. */
   readonly readConcurrency?: number
+  /** Files read per GraphQL request (default 100). */
+  readonly readBatchSize?: number
+}
+
+/** A blob as GraphQL describes it; `text` is null for binary blobs and may be cut short for large ones. */
+interface GraphBlob {
+  readonly __typename: string
+  readonly text?: string | null
+  readonly isBinary?: boolean | null
+  readonly isTruncated?: boolean
+  readonly byteSize?: number
+}
+
+// One query reads a batch of files at one commit: `fN: object(expression: "SHA:path")` per file. The
+// expressions travel as variables, so no path ever needs escaping inside the query text.
+function blobsQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, index) => `$e${index}: String!`).join(', ')
+  const fields = Array.from(
+    { length: count },
+    (_, index) =>
+      `f${index}: object(expression: $e${index}) { __typename ... on Blob { text isBinary isTruncated byteSize } }`,
+  ).join(' ')
+  return `query ReadFiles($owner: String!, $name: String!, ${variables}) { repository(owner: $owner, name: $name) { ${fields} } }`
 }
 
 type BranchData = RestEndpointMethodTypes['repos']['getBranch']['response']['data']
@@ -70,6 +95,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 export class GitOpsRepository {
   readonly fullName: string
   private readonly readConcurrency: number
+  private readonly readBatchSize: number
 
   constructor(
     private readonly client: GitHubClient,
@@ -79,6 +105,7 @@ export class GitOpsRepository {
   ) {
     this.fullName = `${owner}/${repo}`
     this.readConcurrency = Math.max(1, options.readConcurrency ?? 6)
+    this.readBatchSize = Math.max(1, options.readBatchSize ?? 100)
   }
 
   async defaultBranch(): Promise<string> {
@@ -139,18 +166,24 @@ export class GitOpsRepository {
 
   /** Every file path at the snapshot, in one call (only needed for directories and globs). */
   async listFiles(snapshot: Snapshot): Promise<string[]> {
-    const blobs = await this.listBlobs(snapshot)
-    if (blobs === undefined) {
+    const { paths, truncated } = await this.listTree(snapshot)
+    if (truncated) {
       throw new Error(
         `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. ` +
           'List the manifest files explicitly in the `manifests` input instead of directories or globs.',
       )
     }
-    return [...blobs.keys()]
+    return paths
   }
 
   /** Every file of the snapshot with its blob sha, in one call; undefined when GitHub truncates the listing. */
   async listBlobs(snapshot: Snapshot): Promise<Map<string, string> | undefined> {
+    const { blobs, truncated } = await this.listTree(snapshot)
+    return truncated ? undefined : blobs
+  }
+
+  /** Every file at the snapshot with its blob sha, in one call; `truncated` when GitHub could not list them all. */
+  async listTree(snapshot: Snapshot): Promise<{ paths: string[]; blobs: Map<string, string>; truncated: boolean }> {
     let data: RestEndpointMethodTypes['git']['getTree']['response']['data']
     try {
       ;({ data } = await this.client.rest.git.getTree({
@@ -162,18 +195,62 @@ export class GitOpsRepository {
     } catch (error) {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error)
     }
-    if (data.truncated) return undefined
     const blobs = new Map<string, string>()
     for (const entry of data.tree) {
       if (entry.type === 'blob' && typeof entry.path === 'string' && typeof entry.sha === 'string') {
         blobs.set(entry.path, entry.sha)
       }
     }
-    return blobs
+    return { paths: [...blobs.keys()], blobs, truncated: data.truncated }
   }
 
-  /** The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). */
+  /**
+   * The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). Files
+   * are read in GraphQL batches, so a large selection costs a handful of requests; a file whose GraphQL
+   * text may not be its exact bytes (binary, cut short, or a byte count that disagrees, as with a BOM) is
+   * read again through the raw contents endpoint, which also gives the precise error for missing paths.
+   */
   async readFiles(snapshot: Snapshot, paths: readonly string[]): Promise<{ path: string; content: string }[]> {
+    const texts = new Map<string, string>()
+    for (let start = 0; start < paths.length; start += this.readBatchSize) {
+      const batch = paths.slice(start, start + this.readBatchSize)
+      for (const [path, text] of await this.readBatch(snapshot, batch)) texts.set(path, text)
+    }
+    const rest = paths.filter((path) => !texts.has(path))
+    for (const file of await this.readRaw(snapshot, rest)) texts.set(file.path, file.content)
+    return paths.map((path) => ({ path, content: texts.get(path)! }))
+  }
+
+  /** The texts GraphQL returns exactly; the others are left to the raw endpoint. */
+  private async readBatch(snapshot: Snapshot, paths: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>()
+    if (paths.length === 0) return found
+    const variables: Record<string, string> = { owner: this.owner, name: this.repo }
+    paths.forEach((path, index) => (variables[`e${index}`] = `${snapshot.commitSha}:${path}`))
+    let data: { repository: Record<string, GraphBlob | null> | null }
+    try {
+      data = await this.client.graphql(blobsQuery(paths.length), variables)
+    } catch (error) {
+      // The raw endpoint reads the files one by one and explains any failure in terms of the inputs.
+      core.debug(`GraphQL read of ${paths.length} files failed, reading them one by one: ${errorMessage(error)}`)
+      return found
+    }
+    paths.forEach((path, index) => {
+      const blob = data.repository?.[`f${index}`]
+      if (
+        blob?.__typename === 'Blob' &&
+        typeof blob.text === 'string' &&
+        blob.isBinary !== true &&
+        blob.isTruncated !== true &&
+        Buffer.byteLength(blob.text, 'utf8') === blob.byteSize &&
+        !blob.text.includes('\uFFFD')
+      )
+        found.set(path, blob.text)
+    })
+    return found
+  }
+
+  private async readRaw(snapshot: Snapshot, paths: readonly string[]): Promise<{ path: string; content: string }[]> {
     const results = new Array<{ path: string; content: string }>(paths.length)
     // One failure fails the run: the pool stops fetching the rest.
     await eachLimited(paths.entries(), this.readConcurrency, async ([index, path]) => {

@@ -5,6 +5,8 @@
 import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Node, Pair, ParsedNode, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import { normalizedRepository, parseImageReference } from '../image/reference.js'
+import { renderScalarText } from './edit.js'
+import { parseRelaxed } from './relaxed.js'
 
 export interface ContainerSelector {
   /** normalizedRepository(...) of the input image, e.g. 'docker.io/library/nginx'. */
@@ -63,7 +65,15 @@ export class ManifestError extends Error {
 /** Larger than any hand-written manifest; bounds memory and time spent on a mistaken selection. */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 
-/** Where each workload kind keeps its pod spec. `apiGroup` undefined: a built-in Kubernetes group. */
+/** A step into every item of a sequence (Argo Rollouts analysis metrics, experiment templates). */
+const EACH = '[]'
+const ARGO = 'argoproj.io'
+const ANALYSIS_JOB = ['spec', 'metrics', EACH, 'provider', 'job', 'spec', 'template', 'spec']
+
+/**
+ * Where each workload kind keeps its pod spec(s). `apiGroup` undefined: a built-in Kubernetes group.
+ * `[]` walks every item of a sequence, for kinds that hold several pod templates.
+ */
 const POD_SPEC_PATHS: ReadonlyMap<string, { readonly path: readonly string[]; readonly apiGroup?: string }> = new Map([
   ['Pod', { path: ['spec'] }],
   ['PodTemplate', { path: ['template', 'spec'] }],
@@ -74,8 +84,15 @@ const POD_SPEC_PATHS: ReadonlyMap<string, { readonly path: readonly string[]; re
   ['ReplicationController', { path: ['spec', 'template', 'spec'] }],
   ['Job', { path: ['spec', 'template', 'spec'] }],
   ['CronJob', { path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] }],
-  ['Rollout', { path: ['spec', 'template', 'spec'], apiGroup: 'argoproj.io' }],
+  ['Rollout', { path: ['spec', 'template', 'spec'], apiGroup: ARGO }],
+  ['AnalysisTemplate', { path: ANALYSIS_JOB, apiGroup: ARGO }],
+  ['ClusterAnalysisTemplate', { path: ANALYSIS_JOB, apiGroup: ARGO }],
+  ['AnalysisRun', { path: ANALYSIS_JOB, apiGroup: ARGO }],
+  ['Experiment', { path: ['spec', 'templates', EACH, 'template', 'spec'], apiGroup: ARGO }],
 ])
+
+/** The kinds whose containers are pinned, for messages. */
+export const WORKLOAD_KINDS: readonly string[] = [...POD_SPEC_PATHS.keys()]
 const CONTAINER_FIELDS = [
   ['initContainers', true],
   ['containers', false],
@@ -148,7 +165,7 @@ export function inspectManifest(
   file: string,
   selector: ContainerSelector,
 ): { sites: ImageSite[]; containers: SeenContainer[] } {
-  const found = scanContainers(content, file)
+  const { found, aliases } = scanContainers(content, file)
   const direct = new Set<Scalar>()
   for (const site of found) if (!site.viaAlias && matches(site, selector)) direct.add(site.node)
   const sites: ImageSite[] = []
@@ -177,9 +194,35 @@ export function inspectManifest(
       )
     }
   }
+  checkAnchoredImages(found, aliases, direct, selector, file)
   sites.sort((a, b) => a.range[0] - b.range[0])
   const containers = found.map(({ kind, workload, container, image }) => ({ kind, workload, container, image }))
   return { sites, containers }
+}
+
+/**
+ * An anchored image (`image: &img repo:1.0`) that is also aliased outside a matched container's image
+ * (an env value, an annotation, another resource) would change there too: refused, naming both places.
+ */
+function checkAnchoredImages(
+  found: readonly FoundSite[],
+  aliases: readonly ScalarAlias[],
+  direct: ReadonlySet<Scalar>,
+  selector: ContainerSelector,
+  file: string,
+): void {
+  const asImage = new Set(found.filter((site) => matches(site, selector)).map((site) => site.imageAlias))
+  for (const { alias, target, line } of aliases) {
+    if (!direct.has(target) || asImage.has(alias)) continue
+    const anchored = found.find((site) => site.node === target && !site.viaAlias)!
+    throw new ManifestError(
+      file,
+      anchored.line,
+      `the image of container "${anchored.container}" in ${describeWorkload(anchored)} is a YAML anchor (&${target.anchor ?? ''}) ` +
+        `that line ${line} also uses (*${target.anchor ?? ''}) outside a container image; pinning would change line ${line} too. ` +
+        `Write the value out at line ${line}, or drop the anchor`,
+    )
+  }
 }
 
 /** `Deployment "backend"` (or just the kind for an unnamed workload). */
@@ -189,6 +232,8 @@ export function describeWorkload(site: { readonly kind: string; readonly workloa
 
 interface FoundSite extends ImageSite {
   readonly node: Scalar
+  /** The `*alias` written as the image, when it is one. */
+  readonly imageAlias?: unknown
   /** Some step from the document root to the image went through an alias or merge key. */
   readonly viaAlias: boolean
   /** Where the container (or its aliased image) is written, for messages about aliases. */
@@ -201,16 +246,36 @@ function publicSite({ kind, workload, container, initContainer, line, image, ran
 
 function matches(site: FoundSite, selector: ContainerSelector): boolean {
   if (selector.container !== undefined && site.container !== selector.container) return false
+  return namesRepository(site.image, selector.repository)
+}
+
+/**
+ * Whether `image` (a reference as written in a manifest) names `repository` (a normalizedRepository).
+ * Host names are case-insensitive (`Registry.Example.com` is `registry.example.com`); paths are not.
+ */
+export function namesRepository(image: string, repository: string): boolean {
   try {
-    return normalizedRepository(parseImageReference(site.image)) === selector.repository
+    return canonicalRepository(normalizedRepository(parseImageReference(image))) === canonicalRepository(repository)
   } catch {
     // Templated or otherwise non-reference values (`{{ .Values.image }}`) are simply not ours.
     return false
   }
 }
 
+function canonicalRepository(repository: string): string {
+  const slash = repository.indexOf('/')
+  return slash < 0 ? repository : repository.slice(0, slash).toLowerCase() + repository.slice(slash)
+}
+
 /** Every container image scalar of every workload in the file, in walk order (callers sort by offset). */
-function scanContainers(content: string, file: string): FoundSite[] {
+/** An `*alias` whose anchor is a scalar, and where it is written. */
+interface ScalarAlias {
+  readonly alias: unknown
+  readonly target: Scalar
+  readonly line: number
+}
+
+function scanContainers(content: string, file: string): { found: FoundSite[]; aliases: ScalarAlias[] } {
   const bytes = Buffer.byteLength(content, 'utf8')
   if (bytes > MAX_MANIFEST_BYTES) {
     throw new ManifestError(
@@ -220,23 +285,51 @@ function scanContainers(content: string, file: string): FoundSite[] {
     )
   }
   const lines = new LineCounter()
+  lines.addNewLine(0)
+  for (let at = content.indexOf('\n'); at >= 0; at = content.indexOf('\n', at + 1)) lines.addNewLine(at + 1)
   const lineOf = (offset: number): number => lines.linePos(offset).line
-  const documents = parseDocuments(content, file, lines, lineOf)
+  // Relaxed copies have fewer line breaks: lines always count in the original text.
+  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, new LineCounter(), lineOf))
   const mayHaveAliases = content.includes('*')
   const sites: FoundSite[] = []
+  const aliases: ScalarAlias[] = []
   for (const document of documents) {
     const [error] = document.errors
+    if (error?.code === 'DUPLICATE_KEY') {
+      throw new ManifestError(
+        file,
+        lineOf(error.pos[0]),
+        `invalid YAML: the key ${duplicateKey(content, error.pos[0])} appears twice in the same mapping; remove one of them`,
+      )
+    }
     if (error)
       throw new ManifestError(
         file,
         lineOf(error.pos[0]),
         `invalid YAML: ${error.message}; fix the file so that it parses`,
       )
-    if (mayHaveAliases) checkAliasExpansion(document, file, lineOf)
+    if (mayHaveAliases) {
+      checkAliasExpansion(document, file, lineOf)
+      aliases.push(...scalarAliases(document, lineOf))
+    }
     const walker = new Walker(document, lineOf, sites)
     walker.object(document.contents, false, 0)
   }
-  return sites
+  return { found: sites, aliases }
+}
+
+function scalarAliases(document: Document.Parsed, lineOf: (offset: number) => number): ScalarAlias[] {
+  const result: ScalarAlias[] = []
+  const pending: unknown[] = [document.contents]
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (isAlias(node)) {
+      const target = node.resolve(document)
+      if (isScalar(target)) result.push({ alias: node, target, line: lineOf(node.range?.[0] ?? 0) })
+    } else if (isMap(node)) {
+      for (const pair of node.items) pending.push(pair.key, pair.value)
+    } else if (isSeq(node)) pending.push(...node.items)
+  }
+  return result
 }
 
 /**
@@ -313,7 +406,8 @@ class Walker {
     if (!resolved || !isMap(resolved.node)) return
     const map = resolved.node
     const kind = this.text(this.get(map, 'kind'))
-    if (kind === 'List' && depth === 0) {
+    if (kind === 'List') {
+      // `kubectl` reads Lists nested in Lists too; the nesting itself is bounded by the parser.
       const items = this.seq(this.get(map, 'items'))
       if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1)
       return
@@ -322,12 +416,42 @@ class Walker {
     if (!workload || !hasApiGroup(this.text(this.get(map, 'apiVersion')), workload.apiGroup)) return
     const metadata = this.map(this.get(map, 'metadata'))
     const name = metadata ? (this.text(this.get(metadata.node, 'name')) ?? '') : ''
-    let spec = { node: map, viaAlias: resolved.viaAlias }
-    for (const key of workload.path) {
-      const next = this.map(this.get(spec.node, key))
-      if (!next) return
-      spec = { node: next.node, viaAlias: spec.viaAlias || next.viaAlias }
+    for (const spec of this.podSpecs({ node: map, viaAlias: resolved.viaAlias }, workload.path))
+      this.containers(spec, kind!, name)
+  }
+
+  /** The maps at `path` below `start`; `[]` fans out over a sequence's items. */
+  private podSpecs(
+    start: { node: YAMLMap; viaAlias: boolean },
+    path: readonly string[],
+  ): { node: YAMLMap; viaAlias: boolean }[] {
+    let current = [start]
+    for (let index = 0; index < path.length; index++) {
+      const key = path[index]!
+      const fanOut = path[index + 1] === EACH
+      if (fanOut) index++
+      const next: { node: YAMLMap; viaAlias: boolean }[] = []
+      for (const at of current) {
+        const child = this.get(at.node, key)
+        const viaAlias = at.viaAlias || (child?.viaAlias ?? false)
+        if (!fanOut) {
+          const found = this.map(child)
+          if (found) next.push({ node: found.node, viaAlias: viaAlias || found.viaAlias })
+          continue
+        }
+        const items = this.seq(child)
+        if (!items) continue
+        for (const item of items.node.items) {
+          const found = this.map({ node: item, viaAlias: viaAlias || items.viaAlias })
+          if (found) next.push(found)
+        }
+      }
+      current = next
     }
+    return current
+  }
+
+  private containers(spec: { node: YAMLMap; viaAlias: boolean }, kind: string, name: string): void {
     for (const [field, initContainer] of CONTAINER_FIELDS) {
       const list = this.seq(this.get(spec.node, field))
       if (!list) continue
@@ -340,7 +464,7 @@ class Walker {
         const [start, end] = scalar.node.range
         const written = image.viaAlias ? item : image.node
         this.sites.push({
-          kind: kind!,
+          kind,
           workload: name,
           container: this.text(this.get(container.node, 'name')) ?? '',
           initContainer,
@@ -348,6 +472,7 @@ class Walker {
           image: scalar.node.value.trim(),
           range: [start, end],
           node: scalar.node,
+          ...(isAlias(image.node) && { imageAlias: image.node }),
           viaAlias: container.viaAlias || scalar.viaAlias,
           usageLine: this.lineOf(offsetOf(written) ?? start),
         })
@@ -401,6 +526,13 @@ class Walker {
       ? resolved.node.value
       : undefined
   }
+}
+
+/** The key written at `offset` (where yaml reports a duplicate), quoted for a message. */
+function duplicateKey(content: string, offset: number): string {
+  const key = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:#\r\n]*?)\s*:/.exec(content.slice(offset, offset + 300))?.[1]
+  if (key === undefined || key === '') return 'here'
+  return key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`
 }
 
 function offsetOf(node: unknown): number | undefined {
@@ -500,37 +632,19 @@ function allowedAliasRatio(decoded: number): number {
   return 0.99 - (0.89 * (decoded - low)) / (high - low)
 }
 
-/** A plain scalar stays plain only when the YAML reading of the new text is the text itself, also inside `[…]`/`{…}`. */
-const PLAIN_SAFE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/
-
 function renderScalar(source: string, site: ImageSite, file: string, pinned: string): string {
-  switch (source[0]) {
-    case "'":
-      return `'${pinned.replace(/'/g, "''")}'`
-    case '"':
-      return JSON.stringify(pinned)
-    case '|':
-    case '>': {
-      // Keep the header (`|`, `>-`, …), indentation and line breaks: only the content line changes.
-      const header = source.indexOf('\n') + 1
-      const at = header > 0 ? source.indexOf(site.image, header) : -1
-      if (at < 0) {
-        throw new ManifestError(
-          file,
-          site.line,
-          'the image is a block scalar spread over several lines; write it on one line (image: REPO:TAG)',
-        )
-      }
-      return source.slice(0, at) + pinned + source.slice(at + site.image.length)
-    }
-    default:
-      if (source !== site.image) {
-        throw new ManifestError(
-          file,
-          site.line,
-          `internal error: expected the image "${site.image}" here but found "${source}"; nothing was changed`,
-        )
-      }
-      return PLAIN_SAFE.test(pinned) ? pinned : JSON.stringify(pinned)
+  const text = renderScalarText(source, site.image, pinned)
+  if (text !== undefined) return text
+  if (source[0] === '|' || source[0] === '>') {
+    throw new ManifestError(
+      file,
+      site.line,
+      'the image is a block scalar spread over several lines; write it on one line (image: REPO:TAG)',
+    )
   }
+  throw new ManifestError(
+    file,
+    site.line,
+    `internal error: expected the image "${site.image}" here but found "${source}"; nothing was changed`,
+  )
 }

@@ -1,12 +1,28 @@
 // Pins one image across all selected manifest files, or explains why nothing matched. Pure.
 
-import { ManifestError, describeWorkload, inspectManifest, rewriteImages } from './pin.js'
+import {
+  ManifestError,
+  WORKLOAD_KINDS,
+  describeWorkload,
+  inspectManifest,
+  namesRepository,
+  rewriteImages,
+} from './pin.js'
 import type { ContainerSelector, ImageChange, ImageSite, SeenContainer } from './pin.js'
-import { normalizedRepository, parseImageReference } from '../image/reference.js'
+import { type FieldTarget, findFieldSites, pinFields } from './fields.js'
+import { type KustomizeImageEntry, findKustomizeImages, isKustomizationPath, pinKustomization } from './kustomize.js'
+import { parseImageReference } from '../image/reference.js'
 
 export interface ManifestFile {
   readonly path: string
   readonly content: string
+  /** Read only because the `fields` input names it: its containers are not pinned. */
+  readonly fieldsOnly?: boolean
+}
+
+/** What to pin: containers with the image, kustomize `images:` entries for it, and the `fields` input. */
+export interface PinSelector extends ContainerSelector {
+  readonly fields?: readonly FieldTarget[]
 }
 
 export interface PinPlan {
@@ -23,10 +39,23 @@ const MAX_LISTED_IMAGES = 5
  * Applies the pin to each file. Throws ManifestError if no selected file has a matching container.
  * Files with matches but nothing to change (already pinned) stay out of changedFiles.
  */
-export function planPins(files: readonly ManifestFile[], selector: ContainerSelector, pinned: string): PinPlan {
-  const planned = inspectAll(files, selector).map(({ path, content, sites }) => {
-    const rewritten = rewriteImages(content, path, sites, pinned)
-    return { path, before: content, after: rewritten.content, changes: rewritten.changes, sites: sites.length }
+export function planPins(files: readonly ManifestFile[], selector: PinSelector, pinned: string): PinPlan {
+  const reference = parseImageReference(pinned)
+  const pin = { ...(reference.tag !== undefined && { tag: reference.tag }), digest: reference.digest! }
+  const planned = inspectAll(files, selector).map(({ path, content, sites, kustomize, fields }) => {
+    // Each step re-reads what the previous one wrote, so their offsets never disagree.
+    const containers = rewriteImages(content, path, sites, pinned)
+    const entries = kustomize.length === 0 ? [] : findKustomizeImages(containers.content, path, selector.repository)
+    const images = pinKustomization(containers.content, path, entries, pin)
+    const targets = fields.map((site) => site.target)
+    const values = pinFields(images.content, findFieldSites(images.content, targets), pinned)
+    return {
+      path,
+      before: content,
+      after: values.content,
+      changes: [...containers.changes, ...images.changes, ...values.changes],
+      sites: sites.length + kustomize.length + fields.length,
+    }
   })
   return {
     files: planned,
@@ -38,9 +67,14 @@ export function planPins(files: readonly ManifestFile[], selector: ContainerSele
 /** The same checks as planPins without rewriting, for the validation phase before the digest is known. */
 export function checkManifests(
   files: readonly ManifestFile[],
-  selector: ContainerSelector,
-): { path: string; sites: ImageSite[] }[] {
-  return inspectAll(files, selector).map(({ path, sites }) => ({ path, sites }))
+  selector: PinSelector,
+): { path: string; sites: ImageSite[]; kustomize: KustomizeImageEntry[]; fields: number }[] {
+  return inspectAll(files, selector).map(({ path, sites, kustomize, fields }) => ({
+    path,
+    sites,
+    kustomize,
+    fields: fields.length,
+  }))
 }
 
 interface Inspected {
@@ -48,12 +82,36 @@ interface Inspected {
   readonly content: string
   readonly sites: ImageSite[]
   readonly containers: SeenContainer[]
+  readonly kustomize: KustomizeImageEntry[]
+  readonly fields: ReturnType<typeof findFieldSites>
 }
 
-function inspectAll(files: readonly ManifestFile[], selector: ContainerSelector): Inspected[] {
-  const inspected = files.map(({ path, content }) => ({ path, content, ...inspectManifest(content, path, selector) }))
-  if (inspected.every((file) => file.sites.length === 0)) throw noMatchError(inspected, selector)
+function inspectAll(files: readonly ManifestFile[], selector: PinSelector): Inspected[] {
+  const targets = selector.fields ?? []
+  const inspected = files.map(({ path, content, fieldsOnly }): Inspected => {
+    const containers = fieldsOnly ? { sites: [], containers: [] } : inspectManifest(content, path, selector)
+    const kustomize =
+      !fieldsOnly && isKustomizationPath(path) ? findKustomizeImages(content, path, selector.repository) : []
+    const renaming = kustomize.find((entry) => entry.effect === 'renames')
+    if (renaming) throw renamesError(renaming)
+    const fields = findFieldSites(
+      content,
+      targets.filter((target) => target.file === path),
+    )
+    return { path, content, ...containers, kustomize, fields }
+  })
+  if (inspected.every((file) => file.sites.length + file.kustomize.length + file.fields.length === 0))
+    throw noMatchError(inspected, selector)
   return inspected
+}
+
+function renamesError(entry: KustomizeImageEntry): ManifestError {
+  return new ManifestError(
+    entry.file,
+    entry.line,
+    `the kustomize images entry "${entry.text}" renames the image to ${entry.newName}, so what this kustomization renders would not run the pinned image. ` +
+      `If that is intended, exclude the file from the 'manifests' input ("!${entry.file}"); otherwise point newName at the image`,
+  )
 }
 
 function noMatchError(files: readonly Inspected[], selector: ContainerSelector): ManifestError {
@@ -70,7 +128,7 @@ function noMatchError(files: readonly Inspected[], selector: ContainerSelector):
 function seenHint(files: readonly Inspected[], selector: ContainerSelector): string {
   const seen = files.flatMap((file) => file.containers.map((container) => ({ ...container, path: file.path })))
   if (seen.length === 0)
-    return 'They hold no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Rollout with containers.'
+    return `They hold no ${WORKLOAD_KINDS.join(', ')} with containers, and no kustomize images entry for it.`
   if (selector.container !== undefined) {
     const sameImage = [
       ...new Set(
@@ -91,11 +149,7 @@ function seenHint(files: readonly Inspected[], selector: ContainerSelector): str
 }
 
 function sameRepository(image: string, selector: ContainerSelector): boolean {
-  try {
-    return normalizedRepository(parseImageReference(image)) === selector.repository
-  } catch {
-    return false
-  }
+  return namesRepository(image, selector.repository)
 }
 
 function list(items: readonly string[], max: number): string {

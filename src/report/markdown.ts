@@ -198,6 +198,9 @@ export function changeList(files: { path: string; changes: ChangeLine[] }[], bud
 
 function describeChange(change: ChangeLine): string {
   const where = [change.kind && text(change.kind), change.workload && code(change.workload)].filter(Boolean).join(' ')
-  const container = change.container ? `container ${code(change.container)}` : 'container'
-  return `line ${change.line}: ${where ? `${where}, ` : ''}${container}: ${code(change.from)} → ${code(change.to)}`
+  // Kustomize images entries and `fields` values are not containers: their kind and key say what they are.
+  const notContainer = change.kind === 'Kustomization' || change.kind === 'field'
+  const container = change.container ? `container ${code(change.container)}` : notContainer ? '' : 'container'
+  const what = [where, container].filter(Boolean).join(', ')
+  return `line ${change.line}: ${what}: ${code(change.from)} → ${code(change.to)}`
 }

@@ -17,10 +17,6 @@ const WEB_FLOW = { name: 'GitHub', email: 'noreply@github.com' }
 const SIGNATURE = '-----BEGIN PGP SIGNATURE-----\n\nfake-github web-flow signature\n-----END PGP SIGNATURE-----\n'
 
 /** Paths under which GitHub serves GraphQL: `/graphql`, and `/api/graphql` on GitHub Enterprise Server. */
-export function isGraphqlPath(pathname: string): boolean {
-  return pathname === '/graphql' || pathname === '/api/graphql'
-}
-
 function errors(...list: { type?: string; message: string }[]): Reply {
   return {
     status: 200,

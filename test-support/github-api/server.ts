@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { GitRepo, formatIdentity } from './git.js'
-import { createCommitOnBranch, isGraphqlPath } from './graphql-commit.js'
+import { createCommitOnBranch } from './graphql-commit.js'
 import type { TreeChange } from './git.js'
 import {
   ApiError,
@@ -16,6 +16,7 @@ import {
   type TokenUser,
 } from './handlers.js'
 import { OpenApiValidator, type RouteMatch } from './openapi.js'
+import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { errorBody, type Site } from './shapes.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
@@ -42,6 +43,8 @@ export interface FakeGitHubOptions {
   treeEntryLimit?: number
   /** Latency model: each request waits a uniform random time in this range (ms) before it is handled (default none). */
   latencyMs?: Latency
+  /** GraphQL `Blob.text` beyond this many bytes is cut and reported `isTruncated` (default 512 KiB). */
+  blobTextLimit?: number
 }
 
 /** `[min, max]` milliseconds per request, or one fixed value. */
@@ -162,6 +165,7 @@ class FakeGitHubServer implements FakeGitHub {
     readonly token: string,
     private readonly apiPrefix: string,
     private readonly validateResponses: boolean,
+    private readonly blobTextLimit: number,
   ) {
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
@@ -212,7 +216,7 @@ class FakeGitHubServer implements FakeGitHub {
     const query = target.search.replace(/^\?/, '')
     const label = `${method} ${path}${query ? `?${query}` : ''}`
     await this.delay()
-    if (method === 'POST' && isGraphqlPath(target.pathname)) return this.graphql(req, res, rawBody)
+    if (isGraphqlPath(target.pathname, this.apiPrefix)) return this.graphql(req, res, method, rawBody)
 
     const match = inPrefix ? this.validator.match(method, relPath) : undefined
     let body: { present: boolean; value?: unknown; invalid?: boolean } = { present: false }
@@ -262,29 +266,29 @@ class FakeGitHubServer implements FakeGitHub {
     })
   }
 
-  // GraphQL is not part of the REST description: answered by its own handlers, recorded like the rest.
-  private async graphql(req: http.IncomingMessage, res: http.ServerResponse, rawBody: Buffer): Promise<void> {
-    let body: unknown
-    try {
-      body = JSON.parse(rawBody.toString('utf8'))
-    } catch {
-      body = undefined
+  // GraphQL is not part of the REST description: answered by its own handlers (reads in
+  // graphql.ts, the createCommitOnBranch mutation in graphql-commit.ts), recorded like the rest.
+  private async graphql(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    method: string,
+    rawBody: Buffer,
+  ): Promise<void> {
+    const path = '/graphql'
+    for (const hook of [...this.hooks]) await hook({ method, path })
+    let reply = this.takeFault(method, path) ?? this.authenticate(req, undefined)
+    if (reply === undefined && method !== 'POST') {
+      this.validationErrors.push(`${method} ${path}: GitHub's GraphQL API answers POST only`)
+      reply = this.error(404, 'Not Found', 'https://docs.github.com/graphql')
     }
-    for (const hook of [...this.hooks]) await hook({ method: 'POST', path: '/graphql' })
-    const reply =
-      this.takeFault('POST', '/graphql') ?? this.authenticate(req, undefined) ?? (await this.answerGraphql(body))
+    reply ??= await createCommitOnBranch(this.model, parseJson(rawBody))
+    reply ??= await handleGraphql(
+      rawBody,
+      { site: this.site, git: this.repoGit, model: this.model, blobTextLimit: this.blobTextLimit },
+      this.validationErrors,
+    )
     this.send(res, reply)
-    this.requests.push({ method: 'POST', path: '/graphql', query: '', status: reply.status })
-  }
-
-  private async answerGraphql(body: unknown): Promise<Reply> {
-    const reply = await createCommitOnBranch(this.model, body)
-    if (reply !== undefined) return reply
-    this.validationErrors.push('POST /graphql: a GraphQL document the fake does not implement')
-    return {
-      status: 200,
-      json: { errors: [{ message: 'The fake answers only the GraphQL operations the action sends' }] },
-    }
+    this.requests.push({ method, path, query: '', status: reply.status, operationId: 'graphql' })
   }
 
   private async delay(): Promise<void> {
@@ -559,7 +563,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
   }
   const model = new RepoModel(git, site, tokenUser, options.treeEntryLimit ?? DEFAULT_TREE_ENTRY_LIMIT)
-  const fake = new FakeGitHubServer(validator, git, model, site, token, apiPrefix, options.validateResponses ?? true)
+  const fake = new FakeGitHubServer(
+    validator,
+    git,
+    model,
+    site,
+    token,
+    apiPrefix,
+    options.validateResponses ?? true,
+    options.blobTextLimit ?? 512 * 1024,
+  )
   if (options.latencyMs !== undefined) fake.setLatency(options.latencyMs)
   try {
     await fake.listen()
@@ -568,4 +581,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     throw error
   }
   return fake
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'))
+  } catch {
+    return undefined
+  }
 }

@@ -10,11 +10,11 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-4LWSTUS2.js";
+} from "./chunk-JFM6Z6QW.js";
 import {
   combinedValues,
   templateValues
-} from "./chunk-H2AJJOQ7.js";
+} from "./chunk-CIJ7MMXP.js";
 import {
   formatBytes
 } from "./chunk-PPAZEXYU.js";
@@ -31,7 +31,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-525G4DJI.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-US27CTTI.js";
 import "./chunk-PUMHU2BD.js";
 

@@ -4,13 +4,13 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-4LWSTUS2.js";
-import "./chunk-H2AJJOQ7.js";
+} from "./chunk-JFM6Z6QW.js";
+import "./chunk-CIJ7MMXP.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-NR5R2VYU.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-525G4DJI.js";
+import "./chunk-ZF7ZNZLC.js";
 import "./chunk-US27CTTI.js";
 import "./chunk-PUMHU2BD.js";
 export {

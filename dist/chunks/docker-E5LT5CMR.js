@@ -4,10 +4,10 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-H3Y34S2U.js";
-import "./chunk-ZFA4ALNC.js";
+} from "./chunk-PP7NPTXA.js";
+import "./chunk-SBHQ2S5G.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-525G4DJI.js";
+import "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -10,11 +10,11 @@ import {
   providerParts,
   requestIdToken,
   stsAudience
-} from "./chunk-T5AGVAZY.js";
+} from "./chunk-6DLWITGZ.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-ZFA4ALNC.js";
+} from "./chunk-SBHQ2S5G.js";
 import {
   GOOGLE_TOKEN,
   isTransientStatus,
@@ -29,7 +29,7 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   info
-} from "./chunk-525G4DJI.js";
+} from "./chunk-ZF7ZNZLC.js";
 import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";

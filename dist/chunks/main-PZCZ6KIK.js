@@ -3,16 +3,18 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-T5AGVAZY.js";
+} from "./chunk-6DLWITGZ.js";
 import {
   defaultBranch,
+  parseFieldTargets,
   parseImageList,
   parsePushTimeout,
   renderTemplate,
+  splitManifestsInput,
   templateValues,
   validateManifestPatterns
-} from "./chunk-H2AJJOQ7.js";
-import "./chunk-ZFA4ALNC.js";
+} from "./chunk-CIJ7MMXP.js";
+import "./chunk-SBHQ2S5G.js";
 import "./chunk-NR5R2VYU.js";
 import {
   isLoopbackHost
@@ -26,7 +28,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-525G4DJI.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -68,7 +70,8 @@ function readSettings(env = process.env) {
     image,
     images,
     source,
-    manifests: parse("manifests", () => validateManifestPatterns(list(required("manifests")))),
+    manifests: parse("manifests", () => validateManifestPatterns(splitManifestsInput(required("manifests")))),
+    fields: readFields(images),
     ...container !== void 0 && { container },
     mode,
     gitops: { owner, repo },
@@ -82,6 +85,16 @@ function readSettings(env = process.env) {
     gcp,
     run: run2
   };
+}
+function readFields(images) {
+  const fields = parse("fields", () => parseFieldTargets(getInput("fields"), images[0].tag !== void 0));
+  if (fields.length > 0 && images.length > 1) {
+    throw new InputError(
+      "fields",
+      `names scalars for one image, but image lists ${images.length}. Pin fields in a step of their own, with that one image.`
+    );
+  }
+  return fields;
 }
 function readSource(workspace) {
   const value = getInput("source").trim() || "docker";
@@ -190,13 +203,13 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-FJ6ZF5O6.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-OSI6UXES.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectImages, publishImages } = await import("./publish-VUBQUEKW.js");
+    const { inspectImages, publishImages } = await import("./publish-PDX6H4DF.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-5MQUKZ3D.js");
+      const { authenticate } = await import("./source-3BOYJN2I.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(
@@ -212,7 +225,7 @@ async function run() {
         images.map((image) => image.digest)
       )
     );
-    const { setOutputs } = await import("./outputs-EN46B4MZ.js");
+    const { setOutputs } = await import("./outputs-OQPOXKVX.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
   } catch (error) {
     setFailed(errorMessage(error));

@@ -11,11 +11,11 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-H3Y34S2U.js";
+} from "./chunk-PP7NPTXA.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-ZFA4ALNC.js";
+} from "./chunk-SBHQ2S5G.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
@@ -42,7 +42,7 @@ import {
 import {
   info,
   warning
-} from "./chunk-525G4DJI.js";
+} from "./chunk-ZF7ZNZLC.js";
 import {
   proxyFor
 } from "./chunk-US27CTTI.js";

@@ -4,13 +4,13 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   warning
-} from "./chunk-525G4DJI.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-4DA6DJQC.js");
+    const { removeDockerConfig } = await import("./docker-E5LT5CMR.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);
