@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   getState,
   saveState
-} from "./chunks/chunk-X2EAKSFU.js";
+} from "./chunks/chunk-F75LNI7Q.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-Z6X4L6G3.js");
+  const { cleanup } = await import("./chunks/post-VYNOKDIR.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-FXVERBCS.js");
+  const { run } = await import("./chunks/main-ZRY2KIG7.js");
   await run();
 }

@@ -12,6 +12,9 @@ export async function run(): Promise<void> {
     const { openGitOps, readManifestTarget, writeBack } = await import('./writeback.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
+    const verifier =
+      settings.verify &&
+      (await phase('Check Argo CD', async () => (await import('./verify/index.js')).checkArgoCd(settings, target)))
 
     const { inspectSource, publishImage } = await import('./registry/publish.js')
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun }
@@ -29,8 +32,13 @@ export async function run(): Promise<void> {
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
       () => writeBack(gitops, settings, target, image.digest),
     )
+    const verification =
+      verifier && !settings.dryRun
+        ? await phase('Verify the deployment', () => verifier.run(verifier.change(outcome, target, image.digest)))
+        : undefined
     const { setOutputs } = await import('./outputs.js')
     await phase('Report', () => setOutputs(settings, gitops, image, outcome))
+    if (verifier && verification) await verifier.report(verification)
   } catch (error) {
     core.setFailed(errorMessage(error))
   }

@@ -7,6 +7,7 @@ import { type ImageReference, imageName, isLoopbackHost, parseImageReference } f
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { validateManifestPatterns } from './manifests/patterns.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
+import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -57,6 +58,8 @@ export interface Settings {
   readonly labels: readonly string[]
   readonly gcp: GcpSettings
   readonly run: RunContext
+  /** Argo CD verification; undefined when `argocd-server` is empty. */
+  readonly verify?: VerifySettings
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -116,6 +119,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     labels: readLabels(example),
     gcp: readGcp(),
     run,
+    ...readVerifyInputs(mode),
   }
 }
 

@@ -4,9 +4,9 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-RVFOJ3EH.js";
+} from "./chunk-KHEDGUGQ.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-F75LNI7Q.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -12,7 +12,7 @@ import {
   saveState,
   setSecret,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-F75LNI7Q.js";
 
 // src/registry/docker.ts
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";

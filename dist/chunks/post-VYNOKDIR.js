@@ -4,13 +4,13 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-F75LNI7Q.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-OZLUCONX.js");
+    const { removeDockerConfig } = await import("./docker-WJEJQHTK.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);

@@ -10,7 +10,7 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-RVFOJ3EH.js";
+} from "./chunk-KHEDGUGQ.js";
 import {
   formatReference,
   isDigest,
@@ -25,7 +25,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-F75LNI7Q.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/client.ts

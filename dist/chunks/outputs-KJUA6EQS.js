@@ -1,20 +1,22 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  deploymentFacts,
+  factsTable,
+  sourceLinks
+} from "./chunk-R6UJNAB7.js";
+import {
+  templateValues
+} from "./chunk-FILMUOKY.js";
+import {
   changeList,
   code,
-  deploymentFacts,
   diffSections,
-  factsTable,
   formatBytes,
   link,
-  sourceLinks,
   text,
   url,
   utf8Length
-} from "./chunk-7JFX6MGI.js";
-import {
-  templateValues
-} from "./chunk-GYMGUXAM.js";
+} from "./chunk-LXLCSMT5.js";
 import "./chunk-4JJXYC6H.js";
 import {
   errorMessage
@@ -24,7 +26,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X2EAKSFU.js";
+} from "./chunk-F75LNI7Q.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

@@ -4,11 +4,12 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-7JFX6MGI.js";
-import "./chunk-GYMGUXAM.js";
+} from "./chunk-R6UJNAB7.js";
+import "./chunk-FILMUOKY.js";
+import "./chunk-LXLCSMT5.js";
 import "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-X2EAKSFU.js";
+import "./chunk-F75LNI7Q.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,
