@@ -7,6 +7,7 @@ import { BUNDLE, runAction } from '../test-support/action-runner.js'
 import { startStack } from '../test-support/stack.js'
 import { benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
+import { benchVerify } from './verify.js'
 
 const exec = promisify(execFile)
 const REPOSITORY_FILES = 2000
@@ -90,6 +91,13 @@ async function main(): Promise<void> {
   console.log(
     `Cold start to exit on a missing input: ${round(start.bundleMs)} ms (node -e 0: ${round(start.nodeMs)} ms, difference ${round(start.bundleMs - start.nodeMs)} ms)`,
   )
+
+  const verify = await benchVerify()
+  console.log(`Argo CD verification of a ${round(verify.deployMs / 1000, 0)} s deploy (verify-timeout 10m):`)
+  console.log(
+    `  Healthy in the stand-in → action exit: ${round(verify.healthyToExitMs / 1000, 2)} s (target < one poll interval, ${verify.pollCapMs / 1000} s)`,
+  )
+  console.log(`  Argo CD API calls: ${verify.argoCalls}`)
 
   const push = await benchPush()
   console.log('Native push of 3 × 64 MiB layers to the local registry:')

@@ -3,7 +3,7 @@
 // Health is trusted only when all of these hold:
 //  - status.sync is Synced at our commit, or at a later commit of the base branch that contains it;
 //  - the sync operation for that revision Succeeded;
-//  - Argo CD compared again after it finished (reconciledAt >= operationState.finishedAt): health
+//  - Argo CD compared again after it finished (reconciledAt later than operationState.finishedAt): health
 //    written before that describes the previous revision's pods, and a crash-looping image would
 //    pass for Healthy.
 import type { Application, ResourceStatus } from './application.js'
@@ -95,10 +95,12 @@ export function evaluate(app: Application, target: Target): Verdict {
       }
     }
     const finishedAt = time(operation.finishedAt)
-    if (finishedAt === undefined || reconciledAt === undefined || reconciledAt < finishedAt) {
+    // Argo CD's timestamps have one-second resolution: a comparison within the same second as the
+    // end of the sync may have run before it, so only a later second counts.
+    if (finishedAt === undefined || reconciledAt === undefined || reconciledAt <= finishedAt) {
       return { kind: 'waiting', reason: 'the sync finished; waiting for Argo CD to assess health after it' }
     }
-  } else if (reconciledAt === undefined || reconciledAt < Math.floor(target.startedAt / 1000) * 1000) {
+  } else if (reconciledAt === undefined || reconciledAt <= Math.floor(target.startedAt / 1000) * 1000) {
     // Synced without an operation of ours (the commit changed nothing Argo CD renders, or someone
     // synced by hand before): only a comparison made after the commit says anything about it.
     return { kind: 'waiting', reason: 'waiting for Argo CD to compare after the commit' }

@@ -15,6 +15,7 @@ import {
   type TokenUser,
 } from './handlers.js'
 import { OpenApiValidator, type RouteMatch } from './openapi.js'
+import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { errorBody, type Site } from './shapes.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
@@ -144,6 +145,8 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly hooks = new Set<(req: { method: string; path: string }) => Promise<void> | void>()
   private rateRemaining = 5000
   private readonly server: http.Server
+  /** Deployments (of any repository the token reaches) and the compare API. */
+  readonly deploymentsModel: DeploymentsModel
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -154,6 +157,7 @@ class FakeGitHubServer implements FakeGitHub {
     private readonly apiPrefix: string,
     private readonly validateResponses: boolean,
   ) {
+    this.deploymentsModel = new DeploymentsModel(model)
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
@@ -269,22 +273,25 @@ class FakeGitHubServer implements FakeGitHub {
   ): Promise<Reply> {
     const operation = match.operation!
     const { owner, repo } = match.params
+    const deployments = isDeploymentOperation(operation.operationId) ? operation.operationId : undefined
     if (
-      owner?.toLowerCase() !== this.site.owner.toLowerCase() ||
-      repo?.toLowerCase() !== this.site.repo.toLowerCase()
+      deployments === undefined &&
+      (owner?.toLowerCase() !== this.site.owner.toLowerCase() || repo?.toLowerCase() !== this.site.repo.toLowerCase())
     ) {
       return this.error(404, 'Not Found', operation.docsUrl)
     }
     let reply: Reply
     try {
-      reply = await this.model.handle({
-        operationId: operation.operationId,
-        route: match.route.path,
-        params: match.params,
-        query: target.searchParams,
-        body,
-        accept: String(req.headers.accept ?? ''),
-      })
+      reply = deployments
+        ? await this.deploymentsModel.handle(deployments, match.params, target.searchParams, body)
+        : await this.model.handle({
+            operationId: operation.operationId,
+            route: match.route.path,
+            params: match.params,
+            query: target.searchParams,
+            body,
+            accept: String(req.headers.accept ?? ''),
+          })
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.validationErrors.push(

@@ -362,10 +362,10 @@ function evaluate(app, target) {
       };
     }
     const finishedAt = time(operation.finishedAt);
-    if (finishedAt === void 0 || reconciledAt === void 0 || reconciledAt < finishedAt) {
+    if (finishedAt === void 0 || reconciledAt === void 0 || reconciledAt <= finishedAt) {
       return { kind: "waiting", reason: "the sync finished; waiting for Argo CD to assess health after it" };
     }
-  } else if (reconciledAt === void 0 || reconciledAt < Math.floor(target.startedAt / 1e3) * 1e3) {
+  } else if (reconciledAt === void 0 || reconciledAt <= Math.floor(target.startedAt / 1e3) * 1e3) {
     return { kind: "waiting", reason: "waiting for Argo CD to compare after the commit" };
   }
   const health = status.health?.status ?? "Unknown";
