@@ -1,12 +1,15 @@
 // End to end through dist/index.js: push an image, pin it in the GitOps repository, then wait for
 // the Argo CD stand-in (driven by that repository's real git history) to deploy it; smoke tests,
 // revert and the GitHub deployment, and every refusal before anything is pushed.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ActionRun } from '../../test-support/action-runner.js'
 import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
 import { type Stack, startStack } from '../../test-support/stack.js'
+
+// Every test runs the whole action (push, commit, wait); a busy machine makes that slow.
+jest.setTimeout(180_000)
 
 let stack: Stack
 let argo: ArgoCdStandIn
