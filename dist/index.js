@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-5UKFU67B.js");
+  const { run } = await import("./chunks/main-FXWTH5MS.js");
   await run();
 }

@@ -73,9 +73,17 @@ export async function waitForDeploy(
       }
       record(deps, checked, app)
       let verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt })
-      while (verdict.kind === 'compare') {
-        contains.set(verdict.revision, await deps.contains(revision, verdict.revision))
-        verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt })
+      try {
+        while (verdict.kind === 'compare') {
+          contains.set(verdict.revision, await deps.contains(revision, verdict.revision))
+          verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt })
+        }
+      } catch (error) {
+        // The compare API failed (after its own retries): ask again at the next poll.
+        const reason = `could not compare ${short(revision)} with ${short(verdict.kind === 'compare' ? verdict.revision : '')} on GitHub: ${errorMessage(error)}`
+        core.info(reason)
+        last.set(checked, { app, reason })
+        continue
       }
       if (verdict.kind === 'failed') {
         last.set(checked, { app, reason: verdict.reason })

@@ -331,7 +331,7 @@ async function run() {
     const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-SVEBUWQH.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-T4R3SLFL.js")).checkArgoCd(settings, target));
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-PBS6NA4C.js")).checkArgoCd(settings, target));
     const { inspectSource, publishImage } = await import("./publish-GUO45XP4.js");
     const request = { image: settings.image, source: settings.source, dryRun: settings.dryRun };
     const plan = await phase("Check the image source", () => inspectSource(request));

@@ -908,9 +908,16 @@ async function waitForDeploy(deps, applications, revision, timeoutMs) {
       }
       record(deps, checked, app);
       let verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt });
-      while (verdict.kind === "compare") {
-        contains.set(verdict.revision, await deps.contains(revision, verdict.revision));
-        verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt });
+      try {
+        while (verdict.kind === "compare") {
+          contains.set(verdict.revision, await deps.contains(revision, verdict.revision));
+          verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt });
+        }
+      } catch (error) {
+        const reason = `could not compare ${short(revision)} with ${short(verdict.kind === "compare" ? verdict.revision : "")} on GitHub: ${errorMessage(error)}`;
+        info(reason);
+        last.set(checked, { app, reason });
+        continue;
       }
       if (verdict.kind === "failed") {
         last.set(checked, { app, reason: verdict.reason });
