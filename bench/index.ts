@@ -10,6 +10,7 @@ import { benchFleet, formatFleet } from './fleet.js'
 import { benchPins } from './pins.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
+import { benchVerify } from './verify.js'
 
 const exec = promisify(execFile)
 const REPOSITORY_FILES = 2000
@@ -112,6 +113,13 @@ async function main(): Promise<void> {
   console.log(`  one ${rss.oneLayerMiB.layerMiB} MiB layer: ${round(rss.oneLayerMiB.peakRssMiB, 0)} MiB`)
   console.log(`  three ${rss.threeLayersMiB.layerMiB} MiB layers: ${round(rss.threeLayersMiB.peakRssMiB, 0)} MiB`)
   console.log(`  no push (source: registry): ${round(rss.noPushMiB, 0)} MiB`)
+
+  const verify = await benchVerify()
+  console.log(`Argo CD verification of a ${round(verify.deployMs / 1000, 0)} s deploy (verify-timeout 10m):`)
+  console.log(
+    `  Healthy in the stand-in → action exit: ${round(verify.healthyToExitMs / 1000, 2)} s (target < one poll interval, ${verify.pollCapMs / 1000} s)`,
+  )
+  console.log(`  Argo CD API calls: ${verify.argoCalls}`)
 
   const push = await benchPush()
   console.log('Native push of 3 × 64 MiB layers to the local registry:')

@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   getState,
   saveState
-} from "./chunks/chunk-ZF7ZNZLC.js";
+} from "./chunks/chunk-36WCORKW.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-E4RY47QZ.js");
+  const { cleanup } = await import("./chunks/post-EUTNDAZO.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-PZCZ6KIK.js");
+  const { run } = await import("./chunks/main-BHBYEZWX.js");
   await run();
 }

@@ -12,6 +12,9 @@ export async function run(): Promise<void> {
     const { openGitOps, readManifestTarget, writeBack } = await import('./writeback.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
+    const verifier =
+      settings.verify &&
+      (await phase('Check Argo CD', async () => (await import('./verify/index.js')).checkArgoCd(settings, target)))
 
     const { inspectImages, publishImages } = await import('./fleet/publish.js')
     const plans = await phase('Check the image source', () => inspectImages(settings))
@@ -24,18 +27,18 @@ export async function run(): Promise<void> {
       publishImages(settings, plans, credentials),
     )
 
+    const digests = images.map((image) => image.digest)
     const outcome = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
-      () =>
-        writeBack(
-          gitops,
-          settings,
-          target,
-          images.map((image) => image.digest),
-        ),
+      () => writeBack(gitops, settings, target, digests),
     )
+    const verification =
+      verifier && !settings.dryRun
+        ? await phase('Verify the deployment', () => verifier.run(verifier.change(outcome, target, digests)))
+        : undefined
     const { setOutputs } = await import('./outputs.js')
     await phase('Report', () => setOutputs(settings, gitops, images, outcome))
+    if (verifier && verification) await verifier.report(verification)
   } catch (error) {
     core.setFailed(errorMessage(error))
   }

@@ -11,6 +11,7 @@ import { splitManifestsInput, validateManifestPatterns } from './manifests/patte
 import { parsePushTimeout } from './gitops/push-timeout.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
+import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -68,6 +69,8 @@ export interface Settings {
   readonly pushTimeoutMs: number
   readonly gcp: GcpSettings
   readonly run: RunContext
+  /** Argo CD verification; undefined when `argocd-server` is empty. */
+  readonly verify?: VerifySettings
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -129,6 +132,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),
     gcp,
     run,
+    ...readVerifyInputs(mode),
   }
 }
 

@@ -26,6 +26,7 @@ const MANIFESTS: Manifest[] = MANIFEST_FILES.flatMap((file) =>
 
 const API_VERSIONS: Record<string, string> = {
   Application: 'argoproj.io/v1alpha1',
+  AppProject: 'argoproj.io/v1alpha1',
   ExternalSecret: 'external-secrets.io/v1',
   ClusterSecretStore: 'external-secrets.io/v1',
   SecretStore: 'external-secrets.io/v1',

@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { DEPLOYMENT_OPERATIONS } from './deployments.js'
 import addFormatsModule from 'ajv-formats'
 
 /** Operations the fake implements (GitHub's operationIds). */
@@ -32,6 +33,7 @@ export const IMPLEMENTED_OPERATIONS = [
   'issues/add-labels',
   'issues/set-labels',
   'issues/list-labels-on-issue',
+  ...DEPLOYMENT_OPERATIONS,
 ] as const
 export type OperationId = (typeof IMPLEMENTED_OPERATIONS)[number]
 

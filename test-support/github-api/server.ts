@@ -17,6 +17,7 @@ import {
 } from './handlers.js'
 import { OpenApiValidator, type RouteMatch } from './openapi.js'
 import { handleGraphql, isGraphqlPath } from './graphql.js'
+import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { errorBody, type Site } from './shapes.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
@@ -156,6 +157,8 @@ class FakeGitHubServer implements FakeGitHub {
   private rateRemaining = 5000
   private latency: readonly [number, number] = [0, 0]
   private readonly server: http.Server
+  /** Deployments (of any repository the token reaches) and the compare API. */
+  readonly deploymentsModel: DeploymentsModel
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -167,6 +170,7 @@ class FakeGitHubServer implements FakeGitHub {
     private readonly validateResponses: boolean,
     private readonly blobTextLimit: number,
   ) {
+    this.deploymentsModel = new DeploymentsModel(model)
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
@@ -315,22 +319,25 @@ class FakeGitHubServer implements FakeGitHub {
   ): Promise<Reply> {
     const operation = match.operation!
     const { owner, repo } = match.params
+    const deployments = isDeploymentOperation(operation.operationId) ? operation.operationId : undefined
     if (
-      owner?.toLowerCase() !== this.site.owner.toLowerCase() ||
-      repo?.toLowerCase() !== this.site.repo.toLowerCase()
+      deployments === undefined &&
+      (owner?.toLowerCase() !== this.site.owner.toLowerCase() || repo?.toLowerCase() !== this.site.repo.toLowerCase())
     ) {
       return this.error(404, 'Not Found', operation.docsUrl)
     }
     let reply: Reply
     try {
-      reply = await this.model.handle({
-        operationId: operation.operationId,
-        route: match.route.path,
-        params: match.params,
-        query: target.searchParams,
-        body,
-        accept: String(req.headers.accept ?? ''),
-      })
+      reply = deployments
+        ? await this.deploymentsModel.handle(deployments, match.params, target.searchParams, body)
+        : await this.model.handle({
+            operationId: operation.operationId,
+            route: match.route.path,
+            params: match.params,
+            query: target.searchParams,
+            body,
+            accept: String(req.headers.accept ?? ''),
+          })
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.validationErrors.push(

@@ -10104,23 +10104,6 @@ function pinFields(content, sites, pinned) {
   return { content: parts.join(""), changes };
 }
 
-// src/gitops/push-timeout.ts
-var DEFAULT_PUSH_TIMEOUT_MS = 5 * 6e4;
-var UNITS = { "": 1e3, s: 1e3, m: 6e4, h: 36e5 };
-function parsePushTimeout(value) {
-  const trimmed = value.trim();
-  if (trimmed === "") return DEFAULT_PUSH_TIMEOUT_MS;
-  const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(trimmed);
-  const ms = match === null ? NaN : Number(match[1]) * UNITS[match[2]];
-  if (!Number.isFinite(ms) || ms <= 0 || ms > 6 * 36e5) {
-    throw new InputError(
-      "push-timeout",
-      `"${trimmed}" is not a duration; write seconds (\`300\`) or a number with s, m or h (\`90s\`, \`5m\`), at most 6h.`
-    );
-  }
-  return Math.round(ms);
-}
-
 export {
   require_dist,
   parseRelaxed,
@@ -10142,8 +10125,6 @@ export {
   validateManifestPatterns,
   isExplicitFileList,
   selectManifests,
-  DEFAULT_PUSH_TIMEOUT_MS,
-  parsePushTimeout,
   renderTemplate,
   templateValues,
   parseImageList,

@@ -3,22 +3,30 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-6DLWITGZ.js";
+} from "./chunk-OITHOJGB.js";
+import "./chunk-IPC3V475.js";
 import {
   defaultBranch,
   parseFieldTargets,
   parseImageList,
-  parsePushTimeout,
   renderTemplate,
   splitManifestsInput,
   templateValues,
   validateManifestPatterns
-} from "./chunk-CIJ7MMXP.js";
-import "./chunk-SBHQ2S5G.js";
-import "./chunk-NR5R2VYU.js";
+} from "./chunk-P2CE6DX2.js";
+import {
+  parseDuration
+} from "./chunk-SNUH547G.js";
+import {
+  maskSecret
+} from "./chunk-36VCTJOA.js";
+import {
+  parsePushTimeout
+} from "./chunk-IXAOUGJL.js";
 import {
   isLoopbackHost
 } from "./chunk-4JJXYC6H.js";
+import "./chunk-QRBZU356.js";
 import {
   InputError,
   errorMessage
@@ -28,11 +36,140 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-ZF7ZNZLC.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
 import * as path from "node:path";
+
+// src/verify/settings.ts
+var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+var VERIFY_ONLY = ["argocd-application", "argocd-token", "argocd-oidc-audience", "smoke-test-url", "environment"];
+function readVerifyInputs(mode) {
+  const verify = readVerifySettings(mode);
+  return verify === void 0 ? {} : { verify };
+}
+function readVerifySettings(mode) {
+  const token = getInput("argocd-token").trim();
+  maskSecret(token);
+  const sourceToken = getInput("source-token").trim();
+  maskSecret(sourceToken);
+  const serverInput = getInput("argocd-server").trim();
+  if (serverInput === "") {
+    const stray = VERIFY_ONLY.find((name) => getInput(name).trim() !== "");
+    if (stray !== void 0) {
+      throw new InputError(stray, "only applies to verification with Argo CD: set `argocd-server` as well.");
+    }
+    if ((getInput("on-failure").trim() || "fail") !== "fail") {
+      throw new InputError("on-failure", "only applies to verification with Argo CD: set `argocd-server` as well.");
+    }
+    return void 0;
+  }
+  if (mode !== "push") {
+    throw new InputError(
+      "argocd-server",
+      "verification needs `mode: push`: with `mode: pr` nothing is deployed until someone merges the pull request. Use `mode: push`, or remove the Argo CD inputs."
+    );
+  }
+  const server = serverUrl(serverInput);
+  const applications = readApplications();
+  const audience = getInput("argocd-oidc-audience").trim();
+  if (token !== "" && audience !== "") {
+    throw new InputError("argocd-oidc-audience", "and `argocd-token` are both set; use one of them.");
+  }
+  if (token === "" && audience === "") {
+    throw new InputError(
+      "argocd-token",
+      "is empty. Pass an Argo CD project-role token or API key from a secret (`argocd-token: ${{ secrets.ARGOCD_TOKEN }}`), or set `argocd-oidc-audience` for an Argo CD that accepts GitHub OIDC tokens."
+    );
+  }
+  const environment = getInput("environment").trim();
+  if (environment !== "" && sourceToken === "") {
+    throw new InputError("source-token", "is empty; the GitHub deployment for `environment` needs a token.");
+  }
+  return {
+    server,
+    applications,
+    auth: token !== "" ? { kind: "token", token } : { kind: "oidc", audience },
+    timeoutMs: durationInput("verify-timeout", "10m"),
+    smokeTestUrls: readSmokeTests(),
+    smokeTestTimeoutMs: durationInput("smoke-test-timeout", "2m"),
+    onFailure: onFailure(),
+    ...environment !== "" && { environment },
+    sourceToken
+  };
+}
+function serverUrl(value) {
+  let parsed;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InputError(
+      "argocd-server",
+      `"${value}" is not a URL; use the Argo CD address, e.g. https://argocd.example.com.`
+    );
+  }
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+    throw new InputError("argocd-server", `"${value}" must be an https URL.`);
+  }
+  if (parsed.search !== "" || parsed.hash !== "") {
+    throw new InputError("argocd-server", `"${value}" must not carry a query or fragment.`);
+  }
+  return value.replace(/\/+$/, "");
+}
+function readApplications() {
+  const items = getInput("argocd-application").split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
+  if (items.length === 0) {
+    throw new InputError("argocd-application", "is required with `argocd-server`: name the Argo CD Application(s).");
+  }
+  const seen = /* @__PURE__ */ new Set();
+  return items.flatMap((item) => {
+    const parts = item.split("/");
+    const [namespace, name] = parts.length === 2 ? parts : [void 0, parts[0]];
+    if (parts.length > 2 || name === void 0 || !NAME.test(name) || namespace !== void 0 && !NAMESPACE.test(namespace)) {
+      throw new InputError(
+        "argocd-application",
+        `"${item}" is not an application name: use NAME, or NAMESPACE/NAME for an application outside Argo CD's namespace.`
+      );
+    }
+    if (seen.has(item)) return [];
+    seen.add(item);
+    return [{ name, ...namespace !== void 0 && { namespace } }];
+  });
+}
+function readSmokeTests() {
+  return getInput("smoke-test-url").split("\n").map((item) => item.trim()).filter((item) => item !== "").map((item) => {
+    let parsed;
+    try {
+      parsed = new URL(item);
+    } catch {
+      throw new InputError("smoke-test-url", `"${item}" is not a URL; put one http(s) URL per line.`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new InputError("smoke-test-url", `"${item}" must be an http or https URL.`);
+    }
+    return item;
+  });
+}
+function durationInput(name, fallback) {
+  const value = getInput(name).trim() || fallback;
+  const ms = parseDuration(value);
+  if (ms === void 0 || ms <= 0) {
+    throw new InputError(
+      name,
+      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`5m\`, \`1h\`).`
+    );
+  }
+  return ms;
+}
+function onFailure() {
+  const value = getInput("on-failure").trim() || "fail";
+  if (value === "fail" || value === "revert") return value;
+  throw new InputError("on-failure", `"${value}" is not one of "fail", "revert".`);
+}
+
+// src/settings.ts
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 function readSettings(env = process.env) {
@@ -83,7 +220,8 @@ function readSettings(env = process.env) {
     labels: readLabels(example),
     pushTimeoutMs: parsePushTimeout(getInput("push-timeout")),
     gcp,
-    run: run2
+    run: run2,
+    ...readVerifyInputs(mode)
   };
 }
 function readFields(images) {
@@ -203,30 +341,29 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-OSI6UXES.js");
+    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-GKS4RF2J.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const { inspectImages, publishImages } = await import("./publish-PDX6H4DF.js");
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-IISQFFDE.js")).checkArgoCd(settings, target));
+    const { inspectImages, publishImages } = await import("./publish-EIKCNLEF.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-3BOYJN2I.js");
+      const { authenticate } = await import("./source-E6QJNUAO.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(
       settings.dryRun ? "Resolve the images (dry run)" : "Publish the images",
       () => publishImages(settings, plans, credentials)
     );
+    const digests = images.map((image) => image.digest);
     const outcome = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
-      () => writeBack(
-        gitops,
-        settings,
-        target,
-        images.map((image) => image.digest)
-      )
+      () => writeBack(gitops, settings, target, digests)
     );
-    const { setOutputs } = await import("./outputs-OQPOXKVX.js");
+    const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
+    const { setOutputs } = await import("./outputs-CSO46XP2.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
+    if (verifier && verification) await verifier.report(verification);
   } catch (error) {
     setFailed(errorMessage(error));
   }

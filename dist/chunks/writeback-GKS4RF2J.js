@@ -4,14 +4,16 @@ import {
   openGitOps,
   readManifestTarget,
   writeBack
-} from "./chunk-JFM6Z6QW.js";
-import "./chunk-CIJ7MMXP.js";
+} from "./chunk-XPW22BSD.js";
+import "./chunk-P2CE6DX2.js";
+import "./chunk-FJ6PVWB3.js";
 import "./chunk-C7NBTRVT.js";
-import "./chunk-NR5R2VYU.js";
+import "./chunk-IXAOUGJL.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-PZGVM4CR.js";
-import "./chunk-ZF7ZNZLC.js";
 import "./chunk-US27CTTI.js";
+import "./chunk-QRBZU356.js";
+import "./chunk-PZGVM4CR.js";
+import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 export {
   deploymentFacts,

@@ -1,28 +1,32 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  changeList,
-  code,
+  formatBytes
+} from "./chunk-PPAZEXYU.js";
+import {
   deploymentFacts,
-  diffSections,
   factsTable,
-  link,
-  sourceLinks,
-  text,
-  url,
-  utf8Length
-} from "./chunk-JFM6Z6QW.js";
+  sourceLinks
+} from "./chunk-XPW22BSD.js";
 import {
   combinedValues,
   templateValues
-} from "./chunk-CIJ7MMXP.js";
+} from "./chunk-P2CE6DX2.js";
 import {
-  formatBytes
-} from "./chunk-PPAZEXYU.js";
+  changeList,
+  code,
+  diffSections,
+  link,
+  text,
+  url,
+  utf8Length
+} from "./chunk-FJ6PVWB3.js";
 import "./chunk-C7NBTRVT.js";
-import "./chunk-NR5R2VYU.js";
+import "./chunk-IXAOUGJL.js";
 import {
   formatReference
 } from "./chunk-4JJXYC6H.js";
+import "./chunk-US27CTTI.js";
+import "./chunk-QRBZU356.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";
@@ -31,8 +35,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-ZF7ZNZLC.js";
-import "./chunk-US27CTTI.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

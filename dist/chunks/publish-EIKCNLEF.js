@@ -11,14 +11,24 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-PP7NPTXA.js";
+} from "./chunk-HKUQCATG.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-SBHQ2S5G.js";
+} from "./chunk-36VCTJOA.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
+import {
+  formatReference,
+  isDigest,
+  isLoopbackHost,
+  normalizedRepository,
+  shortDigest
+} from "./chunk-4JJXYC6H.js";
+import {
+  proxyFor
+} from "./chunk-US27CTTI.js";
 import {
   BLOB_UPLOAD,
   REGISTRY_REQUEST,
@@ -28,24 +38,14 @@ import {
   retry,
   statusOf,
   transientFailure
-} from "./chunk-NR5R2VYU.js";
-import {
-  formatReference,
-  isDigest,
-  isLoopbackHost,
-  normalizedRepository,
-  shortDigest
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-QRBZU356.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";
 import {
   info,
   warning
-} from "./chunk-ZF7ZNZLC.js";
-import {
-  proxyFor
-} from "./chunk-US27CTTI.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/challenge.ts

@@ -4,10 +4,10 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-PP7NPTXA.js";
-import "./chunk-SBHQ2S5G.js";
+} from "./chunk-HKUQCATG.js";
+import "./chunk-36VCTJOA.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-ZF7ZNZLC.js";
+import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -1,20 +1,25 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  IdTokenError,
   PROVIDER_INPUT,
   SERVICE_ACCOUNT_INPUT,
-  canRequestIdToken,
   checkCredentialInputs,
   defaultAudience,
-  missingIdTokenError,
   providerParts,
-  requestIdToken,
   stsAudience
-} from "./chunk-6DLWITGZ.js";
+} from "./chunk-OITHOJGB.js";
+import {
+  IdTokenError,
+  canRequestIdToken,
+  missingIdTokenError,
+  requestIdToken
+} from "./chunk-IPC3V475.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-SBHQ2S5G.js";
+} from "./chunk-36VCTJOA.js";
+import {
+  proxiedFetch
+} from "./chunk-US27CTTI.js";
 import {
   GOOGLE_TOKEN,
   isTransientStatus,
@@ -22,17 +27,14 @@ import {
   parseRetryAfter,
   retry,
   statusOf
-} from "./chunk-NR5R2VYU.js";
+} from "./chunk-QRBZU356.js";
 import {
   InputError,
   errorMessage
 } from "./chunk-PZGVM4CR.js";
 import {
   info
-} from "./chunk-ZF7ZNZLC.js";
-import {
-  proxiedFetch
-} from "./chunk-US27CTTI.js";
+} from "./chunk-36WCORKW.js";
 import {
   __commonJS,
   __require,

@@ -1,0 +1,18 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  IdTokenError,
+  canRequestIdToken,
+  missingIdTokenError,
+  requestIdToken
+} from "./chunk-IPC3V475.js";
+import "./chunk-36VCTJOA.js";
+import "./chunk-QRBZU356.js";
+import "./chunk-PZGVM4CR.js";
+import "./chunk-36WCORKW.js";
+import "./chunk-PUMHU2BD.js";
+export {
+  IdTokenError,
+  canRequestIdToken,
+  missingIdTokenError,
+  requestIdToken
+};

@@ -1,0 +1,125 @@
+// A small client of the Argo CD REST API: read one application, with a bearer token (a stored
+// token, or a GitHub OIDC token for Argo CD's configured issuer). Transient failures are
+// retried through the action's one retry helper; errors keep Argo CD's own message.
+import { errorMessage } from '../errors.js'
+import { proxiedFetch } from '../net/proxy.js'
+import { type Clock, type RetryPolicy, parseRetryAfter, retry, systemClock, transientFailure } from '../net/retry.js'
+import { maskSecret, scrubSecrets } from '../secrets.js'
+import type { Application } from './application.js'
+import type { ArgoApplicationRef, ArgoAuth } from './settings.js'
+
+/** One GET: a few quick tries; the wait loop above it retries within the verify timeout. */
+export const ARGOCD_REQUEST: RetryPolicy = { attempts: 3, deadlineMs: 30_000, baseDelayMs: 500, maxDelayMs: 4_000 }
+const REQUEST_TIMEOUT_MS = 30_000
+
+/** Argo CD answered with an error (`{"error", "code", "message"}`), or not at all. */
+export class ArgoCdError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message)
+    this.name = 'ArgoCdError'
+  }
+}
+
+export interface ArgoCdClientOptions {
+  readonly clock?: Clock
+  readonly policy?: RetryPolicy
+  /** Fetches a GitHub OIDC token for `audience` (default: src/oidc.ts). */
+  readonly idToken?: (audience: string) => Promise<string>
+  /** Called once per HTTP request sent; counts calls for the benchmark and logs. */
+  readonly onRequest?: () => void
+}
+
+export class ArgoCdClient {
+  private bearer: string | undefined
+  requests = 0
+
+  constructor(
+    readonly server: string,
+    private readonly auth: ArgoAuth,
+    private readonly options: ArgoCdClientOptions = {},
+  ) {}
+
+  /** The application's web page: `SERVER/applications/NAMESPACE/NAME`. */
+  uiUrl(app: ArgoApplicationRef, namespace: string | undefined): string {
+    return `${this.server}/applications/${encodeURIComponent(app.namespace ?? namespace ?? 'argocd')}/${encodeURIComponent(app.name)}`
+  }
+
+  /** GET /api/v1/applications/{name}; `refresh` asks Argo CD to compare with Git now. */
+  async getApplication(app: ArgoApplicationRef, refresh: boolean): Promise<Application> {
+    const url = new URL(`${this.server}/api/v1/applications/${encodeURIComponent(app.name)}`)
+    if (app.namespace !== undefined) url.searchParams.set('appNamespace', app.namespace)
+    if (refresh) url.searchParams.set('refresh', 'normal')
+    return retry(() => this.getJson(url), {
+      policy: this.options.policy ?? ARGOCD_REQUEST,
+      classify: transientFailure,
+      clock: this.options.clock ?? systemClock,
+    }) as Promise<Application>
+  }
+
+  private async getJson(url: URL, renewed = false): Promise<unknown> {
+    const token = await this.token()
+    this.requests++
+    this.options.onRequest?.()
+    let response: Response
+    try {
+      response = await proxiedFetch(url, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      })
+    } catch (error) {
+      throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(causeOf(error))})`), {
+        cause: error,
+      })
+    }
+    const text = await response.text()
+    if (response.ok) {
+      try {
+        return JSON.parse(text)
+      } catch {
+        throw new ArgoCdError(`${this.server} answered ${url.pathname} with something that is not JSON: is it Argo CD?`)
+      }
+    }
+    // An OIDC token may expire during a long wait: ask GitHub for a fresh one once.
+    if (response.status === 401 && this.auth.kind === 'oidc' && !renewed) {
+      this.bearer = undefined
+      return this.getJson(url, true)
+    }
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
+    throw new ArgoCdError(`HTTP ${response.status}: ${scrubSecrets(argoMessage(text))}`, response.status, retryAfterMs)
+  }
+
+  private async token(): Promise<string> {
+    if (this.auth.kind === 'token') return this.auth.token
+    if (this.bearer === undefined) {
+      const fetchToken =
+        this.options.idToken ?? (async (audience) => (await import('../oidc.js')).requestIdToken(audience))
+      this.bearer = await fetchToken(this.auth.audience)
+      maskSecret(this.bearer)
+    }
+    return this.bearer
+  }
+}
+
+/** Argo CD's error body is `{"error", "code", "message"}`; anything else is shown briefly. */
+export function argoMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown }
+    const message = typeof parsed.message === 'string' ? parsed.message : parsed.error
+    if (typeof message === 'string' && message !== '') return message
+  } catch {
+    // Not JSON: a proxy's or load balancer's page.
+  }
+  const text = body.replace(/\s+/g, ' ').trim()
+  return text === '' ? '(empty body)' : text.slice(0, 200)
+}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause
+  const code = (cause as { code?: unknown } | null)?.code
+  if (typeof code === 'string') return code
+  return errorMessage(cause ?? error)
+}

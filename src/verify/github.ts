@@ -1,0 +1,92 @@
+// The GitHub calls verification makes: the compare API on the GitOps repository (does a later
+// commit contain ours?) and a deployment with statuses in the repository running the workflow.
+import * as core from '@actions/core'
+import { errorMessage } from '../errors.js'
+import type { GitHubClient } from '../gitops/client.js'
+
+/** Whether `head` contains `base`: compare `base...head` says `ahead` or `identical`. */
+export async function commitContains(
+  client: GitHubClient,
+  repository: string,
+  base: string,
+  head: string,
+): Promise<boolean> {
+  const [owner, repo] = repository.split('/') as [string, string]
+  const { data } = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+    owner,
+    repo,
+    basehead: `${base}...${head}`,
+    per_page: 1,
+  })
+  return data.status === 'ahead' || data.status === 'identical'
+}
+
+export interface DeploymentRequest {
+  /** `owner/name` of the repository running the workflow. */
+  readonly repository: string
+  readonly sha: string
+  readonly environment: string
+  readonly payload: Record<string, string>
+  readonly description: string
+}
+
+export type DeploymentState = 'in_progress' | 'success' | 'failure'
+
+/** A GitHub deployment whose status follows the verification; failures only warn. */
+export class GitHubDeployment {
+  private constructor(
+    private readonly client: GitHubClient,
+    private readonly owner: string,
+    private readonly repo: string,
+    readonly id: number,
+    private readonly logUrl: string,
+  ) {}
+
+  static async create(
+    client: GitHubClient,
+    request: DeploymentRequest,
+    logUrl: string,
+  ): Promise<GitHubDeployment | undefined> {
+    const [owner, repo] = request.repository.split('/') as [string, string]
+    try {
+      const { data } = await client.request('POST /repos/{owner}/{repo}/deployments', {
+        owner,
+        repo,
+        ref: request.sha,
+        environment: request.environment,
+        payload: request.payload,
+        description: request.description,
+        auto_merge: false,
+        required_contexts: [],
+      })
+      if (!('id' in data))
+        throw new Error(`GitHub answered without a deployment: ${JSON.stringify(data).slice(0, 200)}`)
+      core.info(
+        `Created GitHub deployment ${data.id} for environment "${request.environment}" in ${request.repository}`,
+      )
+      return new GitHubDeployment(client, owner, repo, Number(data.id), logUrl)
+    } catch (error) {
+      core.warning(
+        `Could not create a GitHub deployment for environment "${request.environment}" in ${request.repository}: ${errorMessage(error)}. ` +
+          'Give the job `permissions: deployments: write` (or pass a token that has it in `source-token`).',
+      )
+      return undefined
+    }
+  }
+
+  async setState(state: DeploymentState, description: string, environmentUrl?: string): Promise<void> {
+    try {
+      await this.client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+        owner: this.owner,
+        repo: this.repo,
+        deployment_id: this.id,
+        state,
+        description: description.slice(0, 140),
+        ...(this.logUrl !== '' && { log_url: this.logUrl }),
+        ...(environmentUrl !== undefined && { environment_url: environmentUrl }),
+      })
+    } catch (error) {
+      core.warning(`Could not set GitHub deployment ${this.id} to ${state}: ${errorMessage(error)}`)
+    }
+  }
+}

@@ -1,0 +1,259 @@
+// Verification with Argo CD, as the phases of main.ts see it: `checkArgoCd` before anything is
+// pushed; `verify` after the commit (GitHub deployment, wait, smoke tests, revert); `reportVerification`
+// at the end (outputs, job summary, and the failure). Plain data in and out.
+import * as core from '@actions/core'
+import { errorMessage } from '../errors.js'
+import { createGitHubClient } from '../gitops/client.js'
+import { GitOpsRepository } from '../gitops/repository.js'
+import { pinnedReference } from '../image/reference.js'
+import { type Clock, systemClock } from '../net/retry.js'
+import type { Settings } from '../settings.js'
+import { ArgoCdClient } from './argocd.js'
+import { formatDuration } from './duration.js'
+import { GitHubDeployment, commitContains } from './github.js'
+import { type CheckedApplication, type GitOpsTarget, checkApplications } from './preflight.js'
+import { type VerificationReport, verificationMarkdown } from './report.js'
+import { revertChange } from './revert.js'
+import type { WrittenFile } from './revert-plan.js'
+import type { VerifySettings } from './settings.js'
+import { smokeFailure, smokeTests } from './smoke.js'
+import { short } from './state.js'
+import { type TimelineEntry, type WaitResult, waitForDeploy } from './wait.js'
+
+/** A revert waits at least this long for Argo CD, whatever is left of verify-timeout. */
+const MIN_REVERT_WAIT_MS = 120_000
+
+/** What the write-back did, as verification needs it. */
+export interface DeployedChange {
+  /** The GitOps commit to wait for: ours, or the head that already pinned the digest. */
+  readonly revision: string
+  /** True when this run made the commit (only then is there anything to revert). */
+  readonly committed: boolean
+  readonly base: string
+  readonly written: readonly WrittenFile[]
+  /** The pinned reference(s), one per line when the run deployed several images. */
+  readonly pinnedImage: string
+  readonly digest: string
+}
+
+export interface VerificationResult extends VerificationReport {
+  readonly health: string
+  readonly syncedRevision?: string
+  readonly revertedCommitSha?: string
+  readonly deploymentId?: number
+}
+
+export class Verifier {
+  constructor(
+    private readonly settings: Settings,
+    private readonly verify: VerifySettings,
+    private readonly client: ArgoCdClient,
+    private readonly applications: readonly CheckedApplication[],
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** The write-back's outcome as verification needs it. */
+  change(
+    outcome: {
+      readonly base: string
+      readonly commitSha?: string
+      readonly change: { readonly plan: { readonly files: readonly WrittenFile[] } }
+    },
+    target: { readonly snapshot: { readonly commitSha: string } },
+    digests: readonly string[],
+  ): DeployedChange {
+    return {
+      revision: outcome.commitSha ?? target.snapshot.commitSha,
+      committed: outcome.commitSha !== undefined,
+      base: outcome.base,
+      written: outcome.change.plan.files.filter((file) => file.before !== file.after),
+      pinnedImage: this.settings.images.map((image, i) => pinnedReference(image, digests[i]!)).join('\n'),
+      digest: digests.join('\n'),
+    }
+  }
+
+  /** Outputs and job summary; throws the failure after reporting it. */
+  report(result: VerificationResult): Promise<void> {
+    return reportVerification(result)
+  }
+
+  /** After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a failed deploy. */
+  async run(change: DeployedChange): Promise<VerificationResult> {
+    const { settings, verify, clock } = this
+    const started = clock.now()
+    const deadline = started + verify.timeoutMs
+    const gitopsClient = createGitHubClient(settings.token, settings.run.apiUrl)
+    const gitopsRepository = `${settings.gitops.owner}/${settings.gitops.repo}`
+    const timeline: TimelineEntry[] = []
+    const deps = {
+      client: this.client,
+      clock,
+      timeline,
+      contains: (base: string, head: string) => commitContains(gitopsClient, gitopsRepository, base, head),
+    }
+
+    const deployment = await this.startDeployment(change)
+    const wait = await waitForDeploy(deps, this.applications, change.revision, verify.timeoutMs)
+    let failure = wait.ok ? undefined : wait.failure
+    const smoke = wait.ok ? await smokeTests(verify.smokeTestUrls, verify.smokeTestTimeoutMs, clock) : []
+    const failedSmoke = smoke.find((result) => !result.ok)
+    if (failedSmoke !== undefined) failure = smokeFailure(failedSmoke, verify.smokeTestTimeoutMs)
+
+    let revert: VerificationReport['revert']
+    let health = wait.health
+    if (failure !== undefined && verify.onFailure === 'revert') {
+      const reverted = await this.revert(change, failure, deps, Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now()))
+      if (reverted.verified !== undefined) health = reverted.health
+      revert = reverted
+    }
+    const verified = failure === undefined
+    await deployment?.setState(
+      verified ? 'success' : 'failure',
+      verified ? `Synced and Healthy at ${short(change.revision)}` : 'Verification failed',
+      ...(verified && verify.smokeTestUrls[0] !== undefined ? [verify.smokeTestUrls[0]] : []),
+    )
+    return {
+      verified,
+      revision: change.revision,
+      ...(failure !== undefined && { failure }),
+      applications: this.applications.map((app) => ({
+        name: `${app.ref.namespace ? `${app.ref.namespace}/` : ''}${app.ref.name}`,
+        uiUrl: app.uiUrl,
+      })),
+      timeline,
+      unhealthy: wait.unhealthy,
+      smoke,
+      ...(revert !== undefined && { revert }),
+      health,
+      ...(wait.syncedRevision !== undefined && { syncedRevision: wait.syncedRevision }),
+      ...(revert?.commitSha !== undefined && { revertedCommitSha: revert.commitSha }),
+      ...(deployment !== undefined && { deploymentId: deployment.id }),
+    }
+  }
+
+  private async startDeployment(change: DeployedChange): Promise<GitHubDeployment | undefined> {
+    const { settings, verify } = this
+    if (verify.environment === undefined) return undefined
+    const run = settings.run
+    const deployment = await GitHubDeployment.create(
+      createGitHubClient(verify.sourceToken, run.apiUrl),
+      {
+        repository: run.repository,
+        sha: run.sha,
+        environment: verify.environment,
+        payload: { image: change.pinnedImage, digest: change.digest, gitops_commit: change.revision },
+        description: `Deploy ${change.pinnedImage}`.slice(0, 140),
+      },
+      run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`,
+    )
+    await deployment?.setState('in_progress', `Waiting for Argo CD to deploy ${short(change.revision)}`)
+    return deployment
+  }
+
+  private async revert(
+    change: DeployedChange,
+    failure: string,
+    deps: Parameters<typeof waitForDeploy>[0],
+    timeoutMs: number,
+  ): Promise<NonNullable<VerificationReport['revert']> & { health: string }> {
+    const { settings } = this
+    if (!change.committed || change.written.length === 0) {
+      core.warning('on-failure: revert: this run committed nothing, so there is nothing to revert.')
+      return { restored: [], leftAlone: [], health: 'Unknown' }
+    }
+    const repository = new GitOpsRepository(
+      createGitHubClient(settings.token, settings.run.apiUrl),
+      settings.gitops.owner,
+      settings.gitops.repo,
+    )
+    const message = `Revert ${change.pinnedImage}\n\nArgo CD verification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
+    let outcome
+    try {
+      outcome = await revertChange(repository, change.base, change.written, message.slice(0, 2000))
+    } catch (error) {
+      return {
+        restored: [],
+        leftAlone: [],
+        failure: `the revert commit failed: ${errorMessage(error)}`,
+        health: 'Unknown',
+      }
+    }
+    const { restored, leftAlone } = outcome.plan
+    if (outcome.commitSha === undefined) return { restored, leftAlone, health: 'Unknown' }
+    const commitUrl = `${settings.run.serverUrl}/${repository.fullName}/commit/${outcome.commitSha}`
+    core.info(`Reverted in ${outcome.commitSha}; waiting up to ${formatDuration(timeoutMs)} for Argo CD to deploy it`)
+    const wait: WaitResult = await waitForDeploy(deps, this.applications, outcome.commitSha, timeoutMs)
+    return {
+      commitSha: outcome.commitSha,
+      commitUrl,
+      restored,
+      leftAlone,
+      verified: wait.ok,
+      ...(wait.failure !== undefined && { failure: wait.failure }),
+      health: wait.health,
+    }
+  }
+}
+
+/** Before anything is pushed: reads each application once and checks where it deploys from. */
+export async function checkArgoCd(
+  settings: Settings,
+  target: { readonly base: string; readonly files: readonly { readonly path: string }[] },
+): Promise<Verifier | undefined> {
+  const verify = settings.verify
+  if (verify === undefined) return undefined
+  const client = new ArgoCdClient(verify.server, verify.auth)
+  const gitopsTarget: GitOpsTarget = {
+    repository: `${settings.gitops.owner}/${settings.gitops.repo}`,
+    base: target.base,
+    baseIsDefault: settings.base === undefined,
+    serverUrl: settings.run.serverUrl,
+    files: target.files.map((file) => file.path),
+  }
+  const applications = await checkApplications(client, verify, gitopsTarget)
+  if (settings.dryRun)
+    core.info('Dry run: Argo CD is reachable and deploys the GitOps branch; nothing will be waited for.')
+  return new Verifier(settings, verify, client, applications)
+}
+
+/** Step outputs and the job summary section; throws the failure last, so everything is reported first. */
+async function reportVerification(result: VerificationResult): Promise<void> {
+  const outputs: Record<string, string> = {
+    verified: String(result.verified),
+    'synced-revision': result.verified ? (result.syncedRevision ?? '') : '',
+    health: result.health,
+    'reverted-commit-sha': result.revertedCommitSha ?? '',
+    'deployment-id': result.deploymentId === undefined ? '' : String(result.deploymentId),
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    core.setOutput(name, value)
+    core.info(`${name}: ${value}`)
+  }
+  if (process.env['GITHUB_STEP_SUMMARY']) {
+    try {
+      await core.summary.addRaw(verificationMarkdown(result), true).write()
+    } catch (error) {
+      core.summary.emptyBuffer()
+      core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+    }
+  }
+  if (!result.verified) throw new Error(failureMessage(result))
+}
+
+function failureMessage(result: VerificationResult): string {
+  const revert = result.revert
+  if (revert === undefined) return `Verification failed: ${result.failure ?? 'unknown reason'}`
+  const did =
+    revert.commitSha === undefined
+      ? revert.failure !== undefined
+        ? `The revert failed: ${revert.failure}`
+        : `Nothing was reverted${revert.leftAlone.length > 0 ? ` (changed since: ${revert.leftAlone.map((item) => item.description).join('; ')})` : ''}.`
+      : `Reverted in ${revert.commitSha}` +
+        (revert.leftAlone.length > 0
+          ? `; left alone: ${revert.leftAlone.map((item) => item.description).join('; ')}`
+          : '') +
+        (revert.verified
+          ? '; Argo CD is Synced and Healthy at the revert.'
+          : `; the revert did not deploy cleanly: ${revert.failure ?? ''}`)
+  return `Verification failed: ${result.failure ?? 'unknown reason'}. ${did}`
+}

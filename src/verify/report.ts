@@ -1,0 +1,79 @@
+// The verification part of the job summary: what Argo CD reported over time, what was not
+// healthy, the smoke tests and the revert. Pure: data in, markdown out.
+import { cell, code, link, text } from '../report/markdown.js'
+import type { RevertItem } from './revert-plan.js'
+import type { SmokeResult } from './smoke.js'
+import { short } from './state.js'
+import type { TimelineEntry } from './wait.js'
+
+export interface VerificationReport {
+  readonly verified: boolean
+  readonly revision: string
+  readonly failure?: string
+  readonly applications: readonly { readonly name: string; readonly uiUrl: string }[]
+  readonly timeline: readonly TimelineEntry[]
+  readonly unhealthy: readonly string[]
+  readonly smoke: readonly SmokeResult[]
+  readonly revert?: {
+    readonly commitSha?: string
+    readonly commitUrl?: string
+    readonly restored: readonly RevertItem[]
+    readonly leftAlone: readonly RevertItem[]
+    readonly verified?: boolean
+    readonly failure?: string
+  }
+}
+
+const MAX_TIMELINE_ROWS = 50
+
+export function verificationMarkdown(report: VerificationReport): string {
+  const sections: string[] = ['### Argo CD verification']
+  sections.push(
+    report.verified
+      ? `✅ Synced and Healthy at ${code(short(report.revision))}.`
+      : `❌ ${text(report.failure ?? 'Verification failed.')}`,
+  )
+  sections.push(report.applications.map((app) => `- Application ${link(code(app.name), app.uiUrl)}`).join('\n'))
+  if (report.timeline.length > 0) {
+    const rows = report.timeline.slice(-MAX_TIMELINE_ROWS).map((entry) => {
+      const { sync, revision, health, operation } = entry.snapshot
+      return `| ${entry.at.slice(11, 19)} | ${cell(text(entry.application))} | ${cell(text(sync))} | ${revision ? code(short(revision)) : ''} | ${cell(text(health))} | ${cell(text(operation))} |`
+    })
+    sections.push(
+      [
+        '| Time (UTC) | Application | Sync | Revision | Health | Operation |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...rows,
+      ].join('\n'),
+    )
+  }
+  if (report.unhealthy.length > 0) {
+    sections.push(`**Not healthy**\n\n${report.unhealthy.map((line) => `- ${text(line)}`).join('\n')}`)
+  }
+  if (report.smoke.length > 0) {
+    sections.push(
+      `**Smoke tests**\n\n${report.smoke
+        .map(
+          (result) =>
+            `- ${result.ok ? '✅' : '❌'} ${code(result.url)}: ${text(result.last)} (${result.attempts} ${result.attempts === 1 ? 'try' : 'tries'})`,
+        )
+        .join('\n')}`,
+    )
+  }
+  const revert = report.revert
+  if (revert !== undefined) {
+    const lines: string[] = []
+    if (revert.commitSha !== undefined) {
+      const sha = code(revert.commitSha.slice(0, 7))
+      lines.push(`Reverted in ${revert.commitUrl ? link(sha, revert.commitUrl) : sha}.`)
+    } else {
+      lines.push('Nothing was reverted.')
+    }
+    lines.push(...revert.restored.map((item) => `- restored ${text(item.description)}`))
+    lines.push(...revert.leftAlone.map((item) => `- left alone ${text(item.description)}`))
+    if (revert.verified === true) lines.push('Argo CD is Synced and Healthy at the revert.')
+    if (revert.failure !== undefined) lines.push(`The revert did not deploy cleanly: ${text(revert.failure)}`)
+    sections.push(`**Revert**\n\n${lines.join('\n')}`)
+  }
+  return sections.join('\n\n') + '\n'
+}
