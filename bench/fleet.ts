@@ -87,6 +87,7 @@ async function round(gh: FakeGitHub, writers: number, strategy: WriteStrategy, t
 export async function benchFleet(
   counts: readonly number[] = [4, 16, 32],
   strategies: readonly WriteStrategy[] = ['graphql', 'rest'],
+  onRound?: (figures: FleetFigures) => void,
 ): Promise<FleetFigures[]> {
   const gh = await startFakeGitHub()
   await gh.seed({ 'README.md': '# bench\n' })
@@ -97,7 +98,11 @@ export async function benchFleet(
   try {
     const figures: FleetFigures[] = []
     for (const strategy of strategies) {
-      for (const writers of counts) figures.push(await round(gh, writers, strategy, `${strategy}-${writers}`))
+      for (const writers of counts) {
+        const result = await round(gh, writers, strategy, `${strategy}-${writers}`)
+        figures.push(result)
+        onRound?.(result)
+      }
     }
     return figures
   } finally {
@@ -106,23 +111,28 @@ export async function benchFleet(
   }
 }
 
+export function formatRound(f: FleetFigures): string {
+  return (
+    `  ${f.strategy.padEnd(7)} ${String(f.writers).padStart(2)} writers: ${f.landed}/${f.writers} landed, ` +
+    `${f.apiCallsPerCommit.toFixed(1)} API calls and ${f.contentCallsPerCommit.toFixed(2)} content-creating calls per commit, ` +
+    `slowest ${f.slowestSeconds.toFixed(1)} s vs serial ideal ${f.serialIdealSeconds.toFixed(1)} s ` +
+    `(${(f.slowestSeconds / f.serialIdealSeconds).toFixed(2)}×)`
+  )
+}
+
 export function formatFleet(figures: readonly FleetFigures[]): string[] {
   const lines = [
     `Concurrent push-mode writers into one repository, GitHub latency ${LATENCY[0]}–${LATENCY[1]} ms per request:`,
   ]
-  for (const f of figures) {
-    lines.push(
-      `  ${f.strategy.padEnd(7)} ${String(f.writers).padStart(2)} writers: ${f.landed}/${f.writers} landed, ` +
-        `${f.apiCallsPerCommit.toFixed(1)} API calls and ${f.contentCallsPerCommit.toFixed(2)} content-creating calls per commit, ` +
-        `slowest ${f.slowestSeconds.toFixed(1)} s vs serial ideal ${f.serialIdealSeconds.toFixed(1)} s ` +
-        `(${(f.slowestSeconds / f.serialIdealSeconds).toFixed(2)}×)`,
-    )
-  }
+  for (const f of figures) lines.push(formatRound(f))
   lines.push('  targets: all land; ≤ 3 content-creating calls per commit at 16 writers; slowest ≤ 3× serial ideal')
   return lines
 }
 
 // `npx tsx bench/fleet.ts` runs this part alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const line of formatFleet(await benchFleet())) console.log(line)
+  const counts = (process.env.FLEET_WRITERS ?? '4,16,32').split(',').map(Number)
+  const strategies = (process.env.FLEET_STRATEGIES ?? 'graphql,rest').split(',') as WriteStrategy[]
+  console.log(formatFleet([])[0])
+  await benchFleet(counts, strategies, (figures) => process.stderr.write(`${formatRound(figures)}\n`))
 }

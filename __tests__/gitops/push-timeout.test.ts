@@ -58,18 +58,19 @@ describe('pushToBase against a base that never stops moving (injected clock, no 
     const waits: number[] = []
     const clock = {
       now: () => now,
-      sleep: async (ms: number) => {
+      sleep: (ms: number) => {
         waits.push(ms)
         now += ms
+        return Promise.resolve()
       },
     }
     let head = 0
     const snapshot = () => ({ branch: 'main', commitSha: String(++head).padStart(40, '0'), treeSha: 't'.repeat(40) })
     const repo = {
       fullName: 'acme/gitops',
-      findBranch: async () => ({ ...snapshot(), parents: [], message: 'someone else' }),
-      listBlobs: async () => new Map<string, string>(),
-      commitOnBranch: async () => 'stale' as const,
+      findBranch: () => Promise.resolve({ ...snapshot(), parents: [], message: 'someone else' }),
+      listBlobs: () => Promise.resolve(new Map<string, string>()),
+      commitOnBranch: () => Promise.resolve('stale' as const),
     } as unknown as GitOpsRepository
     const prepared: MovedBase[] = []
 
@@ -81,9 +82,9 @@ describe('pushToBase against a base that never stops moving (injected clock, no 
         timeoutMs: 120_000,
         retryDelayMs: 500,
         clock,
-        prepare: async (_snapshot, moved) => {
+        prepare: (_snapshot, moved) => {
           if (moved !== undefined) prepared.push(moved)
-          return { files: [{ path: 'a.yaml', content: 'image: x\n' }] }
+          return Promise.resolve({ files: [{ path: 'a.yaml', content: 'image: x\n' }] })
         },
       }),
     ).rejects.toThrow(/other workflows kept pushing to main for 120 s \(\d+ attempts\)\. Raise `push-timeout`/)
