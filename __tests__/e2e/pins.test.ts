@@ -137,7 +137,9 @@ describe('manifests: . with fields', () => {
       'charts/backend/values-prod.yaml',
     ])
     const reads = stack.github.requests.filter(
-      (request) => request.path === '/graphql' || request.path.includes('/contents/'),
+      (request) =>
+        (request.path === '/graphql' && request.operationId !== 'createCommitOnBranch') ||
+        request.path.includes('/contents/'),
     )
     expect(reads.map((request) => request.path)).toEqual(['/graphql'])
 

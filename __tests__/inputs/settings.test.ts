@@ -14,6 +14,9 @@ const RUN_ENV = {
   GITHUB_SHA: 'abc123',
   GITHUB_RUN_ID: '42',
   GITHUB_WORKSPACE: WORKSPACE,
+  // The runner sets these when the job has `permissions: id-token: write`.
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/id?api-version=2.0',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token',
 }
 /** Every input a minimal valid run sets. */
 const MINIMAL = {
@@ -51,12 +54,16 @@ function errorOf(inputs: Record<string, string>): InputError {
 describe('defaults of a minimal run', () => {
   test('every optional input has its documented default', () => {
     const settings = settingsWith({})
+    const image = expect.objectContaining({
+      registry: 'europe-docker.pkg.dev',
+      path: 'acme/apps/backend',
+      tag: '1.2.3',
+    })
     expect(settings).toEqual({
-      image: expect.objectContaining({
-        registry: 'europe-docker.pkg.dev',
-        path: 'acme/apps/backend',
-        tag: '1.2.3',
-      }),
+      image,
+      images: [image],
+      fields: [],
+      pushTimeoutMs: 300_000,
       source: { kind: 'docker' },
       manifests: ['apps/backend/deployment.yaml'],
       mode: 'pr',

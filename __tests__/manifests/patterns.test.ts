@@ -230,7 +230,7 @@ describe('exclusions', () => {
 
   test('an inclusion that the exclusions empty is refused', () => {
     expect(() => selectManifests(['charts/', '!charts/**'], repository, WHERE)).toThrow(
-      '"charts" selects only files that the exclusions remove',
+      '"charts/" selects only files that the exclusions remove',
     )
   })
 })

@@ -304,6 +304,8 @@ export interface GraphqlContext {
   readonly model: RepoModel
   /** Blob texts longer than this many bytes are cut and reported `isTruncated` (GitHub cuts large blobs). */
   readonly blobTextLimit: number
+  /** Receives every `object(expression:)` a request reads, e.g. `SHA:path`. */
+  readonly objectReads?: string[]
 }
 
 interface FieldAnswer {
@@ -417,6 +419,7 @@ async function repositoryField(
   const expressions = selection.selections
     .filter((child) => child.name === 'object')
     .map((child) => expressionOf(child, variables))
+  context.objectReads?.push(...expressions)
   const objects = await readObjects(context, [...new Set(expressions)])
   const result: Record<string, unknown> = {}
   for (const child of selection.selections) {

@@ -113,6 +113,8 @@ export interface FakeGitHub {
   readonly validator: OpenApiValidator
   /** Every request answered, in the order answered. */
   readonly requests: RecordedRequest[]
+  /** Every GraphQL `object(expression:)` read, e.g. `SHA:path`, in order. */
+  readonly objectReads: string[]
   /** OpenAPI mismatches and internal errors; tests assert it stays empty. */
   readonly validationErrors: string[]
   /** Answer the next `times` matching requests with this status/body/headers instead of handling them. */
@@ -150,6 +152,7 @@ interface ActiveFault {
 
 class FakeGitHubServer implements FakeGitHub {
   readonly requests: RecordedRequest[] = []
+  readonly objectReads: string[] = []
   readonly validationErrors: string[] = []
   url = ''
   private readonly faults: ActiveFault[] = []
@@ -285,14 +288,23 @@ class FakeGitHubServer implements FakeGitHub {
       this.validationErrors.push(`${method} ${path}: GitHub's GraphQL API answers POST only`)
       reply = this.error(404, 'Not Found', 'https://docs.github.com/graphql')
     }
-    reply ??= await createCommitOnBranch(this.model, parseJson(rawBody))
+    const commit = reply === undefined ? await createCommitOnBranch(this.model, parseJson(rawBody)) : undefined
+    reply ??= commit
     reply ??= await handleGraphql(
       rawBody,
-      { site: this.site, git: this.repoGit, model: this.model, blobTextLimit: this.blobTextLimit },
+      {
+        site: this.site,
+        git: this.repoGit,
+        model: this.model,
+        blobTextLimit: this.blobTextLimit,
+        objectReads: this.objectReads,
+      },
       this.validationErrors,
     )
     this.send(res, reply)
-    this.requests.push({ method, path, query: '', status: reply.status, operationId: 'graphql' })
+    // The operation tells reads from the one write GraphQL carries.
+    const operationId = commit === undefined ? 'graphql' : 'createCommitOnBranch'
+    this.requests.push({ method, path, query: '', status: reply.status, operationId })
   }
 
   private async delay(): Promise<void> {
