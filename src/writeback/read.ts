@@ -1,30 +1,18 @@
-// Where the manifests meet the GitOps repository: which files to read at which commit,
-// and how their pinned versions become one commit on the base branch or one pull request.
-// Neither manifests/ nor gitops/ knows about the other; this module joins them.
+// Which manifests to read at which commit: the selection (templates left out), the files the
+// `fields` input names, the kustomizations outside the selection that would override a pin, and
+// the files to read again when the base moved under the run.
 import * as core from '@actions/core'
-import { createGitHubClient } from './gitops/client.js'
-import { GitOpsRepository, type FileUpdate, type Snapshot, gitBlobSha } from './gitops/repository.js'
-import { type MovedBase, pushToBase, updatePullRequest } from './gitops/writer.js'
-import { formatReference, normalizedRepository } from './image/reference.js'
-import { isGoTemplate, templateAdvice } from './manifests/gotemplate.js'
-import { findKustomizeImages, isKustomizationPath } from './manifests/kustomize.js'
-import { isExplicitFileList, selectManifests } from './manifests/patterns.js'
-import { ManifestError } from './manifests/pin.js'
-import { type ManifestFile, type PinPlan, type PinSelector, checkManifests, planPins } from './manifests/plan.js'
-import { combinedValues, renderForAll } from './fleet/images.js'
-import { unifiedDiff } from './report/diff.js'
-import { type DeploymentFacts, pullRequestBody } from './report/pull-request.js'
-import { renderTemplate, templateValues } from './report/templates.js'
-import type { Settings } from './settings.js'
-import { InputError, errorMessage } from './errors.js'
-
-export interface GitOps {
-  readonly repository: GitOpsRepository
-  /** The first image's selector (of `selectors`). */
-  readonly selector: PinSelector
-  /** One per image, in the order of the `image` input; `fields` go with the first (and only) image. */
-  readonly selectors: readonly PinSelector[]
-}
+import { type Snapshot, gitBlobSha } from '../gitops/repository.js'
+import type { MovedBase } from '../gitops/writer.js'
+import { formatReference } from '../image/reference.js'
+import { isGoTemplate, templateAdvice } from '../manifests/gotemplate.js'
+import { findKustomizeImages, isKustomizationPath } from '../manifests/kustomize.js'
+import { isExplicitFileList, selectManifests } from '../manifests/patterns.js'
+import { ManifestError } from '../manifests/pin.js'
+import { type ManifestFile, type PinSelector, checkManifests } from '../manifests/plan.js'
+import type { Settings } from '../settings.js'
+import { InputError, errorMessage } from '../errors.js'
+import type { GitOps } from './gitops.js'
 
 /** The base branch as read before anything was pushed: reused by the first write attempt. */
 export interface ManifestTarget {
@@ -35,40 +23,9 @@ export interface ManifestTarget {
   readonly considered: ReadonlySet<string>
 }
 
-interface ManifestRead {
+export interface ManifestRead {
   readonly files: readonly ManifestFile[]
   readonly considered: ReadonlySet<string>
-}
-
-export interface PinnedChange {
-  /** All images together: each file before the first pin and after the last. */
-  readonly plan: PinPlan
-  readonly files: readonly FileUpdate[]
-  /** Per image, in input order: the files its pin changes. */
-  readonly changedFilesPerImage: readonly (readonly string[])[]
-}
-
-export interface WriteBackOutcome {
-  readonly base: string
-  readonly change: PinnedChange
-  /** Whether this run wrote a commit (false in dry runs and reruns that found their change in place). */
-  readonly written: boolean
-  readonly commitSha?: string
-  readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
-}
-
-export function openGitOps(settings: Settings): GitOps {
-  const client = createGitHubClient(settings.token, settings.run.apiUrl)
-  const selectors = settings.images.map((image, i) => ({
-    repository: normalizedRepository(image),
-    ...(settings.container !== undefined && { container: settings.container }),
-    fields: i === 0 ? settings.fields : [],
-  }))
-  return {
-    repository: new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo),
-    selector: selectors[0]!,
-    selectors,
-  }
 }
 
 /** Reads the selected manifests at the head of the base branch and checks they name the image. */
@@ -116,28 +73,6 @@ function checkEveryImage(files: readonly ManifestFile[], gitops: GitOps, setting
       `${unmatched.length} of ${gitops.selectors.length} images match no container in the selected manifests; nothing was pushed or written: ${unmatched.join('; ')}`,
     )
   }
-}
-
-/** Pins each image in turn: the next image's pin works on the previous one's result. */
-function pinAll(files: readonly ManifestFile[], selectors: readonly PinSelector[], pinned: readonly string[]) {
-  let current: readonly ManifestFile[] = files
-  const plans = selectors.map((selector, i) => {
-    const plan = planPins(current, selector, pinned[i]!)
-    current = plan.files.map((file, j) => ({ ...current[j]!, content: file.after }))
-    return plan
-  })
-  const combined: PinPlan = {
-    files: files.map((file, j) => ({
-      path: file.path,
-      before: file.content,
-      after: current[j]!.content,
-      changes: plans.flatMap((plan) => plan.files[j]!.changes),
-      sites: plans.reduce((sum, plan) => sum + plan.files[j]!.sites, 0),
-    })),
-    changedFiles: files.filter((file, j) => file.content !== current[j]!.content).map((file) => file.path),
-    changes: plans.flatMap((plan) => plan.changes),
-  }
-  return { combined, perImage: plans.map((plan) => plan.changedFiles) }
 }
 
 /**
@@ -239,7 +174,7 @@ function plural(count: number, one: string, many = `${one}s`): string {
  * already read; only files another commit changed are read again. When the selection itself changed
  * (a file added or removed), everything is read again.
  */
-async function rereadManifests(
+export async function rereadManifests(
   gitops: GitOps,
   settings: Settings,
   snapshot: Snapshot,
@@ -261,130 +196,5 @@ async function rereadManifests(
   return {
     files: known.files.map((file) => (fresh.has(file.path) ? { ...file, content: fresh.get(file.path)! } : file)),
     considered: known.considered,
-  }
-}
-
-/** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
-export async function writeBack(
-  gitops: GitOps,
-  settings: Settings,
-  target: ManifestTarget,
-  digests: readonly string[],
-): Promise<WriteBackOutcome> {
-  const all = settings.images.map((image, i) => templateValues(image, digests[i]!))
-  const values = combinedValues(all)
-  let known: ManifestRead = target
-  const prepare = async (snapshot: Snapshot, moved?: MovedBase): Promise<PinnedChange> => {
-    if (moved !== undefined) known = await rereadManifests(gitops, settings, snapshot, known, moved)
-    const { combined: plan, perImage } = pinAll(
-      known.files,
-      gitops.selectors,
-      all.map((v) => v.image),
-    )
-    return {
-      plan,
-      files: plan.files
-        .filter((file) => file.before !== file.after)
-        .map((file) => ({ path: file.path, content: file.after })),
-      changedFilesPerImage: perImage,
-    }
-  }
-  const render = (input: string, template: string, forImages = all): string => {
-    try {
-      return renderForAll(template, forImages)
-    } catch (error) {
-      throw new InputError(input, errorMessage(error))
-    }
-  }
-  const message = render('commit-message', settings.templates.commitMessage)
-  const base = target.base
-
-  if (settings.dryRun) {
-    const change = await prepare(target.snapshot)
-    logChange(change)
-    core.info(
-      `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`,
-    )
-    return { base, change, written: false }
-  }
-
-  if (settings.mode === 'push') {
-    const outcome = await pushToBase(gitops.repository, {
-      base,
-      initial: target.snapshot,
-      message,
-      prepare,
-      timeoutMs: settings.pushTimeoutMs,
-    })
-    logChange(outcome.prepared)
-    return {
-      base,
-      change: outcome.prepared,
-      written: outcome.commitSha !== undefined,
-      ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
-    }
-  }
-
-  const title = render('title', settings.templates.title)
-  const intro = render('body', settings.templates.body)
-  const outcome = await updatePullRequest(gitops.repository, {
-    base,
-    initial: target.snapshot,
-    branch: settings.branch,
-    message,
-    title,
-    labels: [
-      ...new Set(settings.labels.flatMap((label) => all.map((v) => render('labels', renderTemplate(label, v))))),
-    ],
-    prepare,
-    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro),
-  })
-  logChange(outcome.prepared)
-  return {
-    base,
-    change: outcome.prepared,
-    written: outcome.commitSha !== undefined,
-    ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
-    ...(outcome.pullRequest !== undefined && { pullRequest: outcome.pullRequest }),
-  }
-}
-
-export function deploymentFacts(
-  settings: Settings,
-  gitops: GitOps,
-  base: string,
-  change: PinnedChange,
-  image: DeploymentFacts['image'],
-  publish?: DeploymentFacts['publish'],
-): DeploymentFacts {
-  return {
-    image,
-    registry: settings.image.registry,
-    gitopsRepository: gitops.repository.fullName,
-    base,
-    files: change.plan.files
-      .filter((file) => file.changes.length > 0)
-      .map((file) => ({
-        path: file.path,
-        diff: unifiedDiff(file.path, file.before, file.after),
-        changes: file.changes,
-      })),
-    source: {
-      serverUrl: settings.run.serverUrl,
-      repository: settings.run.repository,
-      sha: settings.run.sha,
-      runId: settings.run.runId,
-    },
-    ...(publish !== undefined && { publish }),
-  }
-}
-
-function logChange(change: PinnedChange): void {
-  if (change.files.length === 0) {
-    core.info('Every matching container already runs this digest: nothing to change.')
-    return
-  }
-  for (const file of change.plan.files) {
-    if (file.changes.length > 0) core.info(unifiedDiff(file.path, file.before, file.after))
   }
 }
