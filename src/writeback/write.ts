@@ -2,7 +2,8 @@
 // says (nothing in a dry run). Neither manifests/ nor gitops/ knows about the other; this joins them.
 import * as core from '@actions/core'
 import type { FileUpdate, Snapshot } from '../gitops/repository.js'
-import { type MovedBase, type PullRequestOutcome, pushToBase, updatePullRequest } from '../gitops/writer.js'
+import { type PullRequestOutcome, updatePullRequest } from '../gitops/pull-request.js'
+import { type MovedBase, pushToBase } from '../gitops/writer.js'
 import { type ManifestFile, type PinPlan, type PinSelector, planPins } from '../manifests/plan.js'
 import { combinedValues, renderForAll } from '../fleet/images.js'
 import { unifiedDiff } from '../report/diff.js'
