@@ -3,7 +3,6 @@ import {
   ManifestError,
   WORKLOAD_KINDS,
   applyEdits,
-  combinedValues,
   describeWorkload,
   findFieldSites,
   insertPair,
@@ -13,35 +12,17 @@ import {
   namesRepository,
   parseRelaxed,
   pinFields,
-  renderForAll,
   renderScalarText,
-  renderTemplate,
   require_dist,
   rewriteImages,
   scalarText,
-  selectManifests,
-  templateValues
-} from "./chunk-P2CE6DX2.js";
+  selectManifests
+} from "./chunk-NVQKAE6Y.js";
 import {
-  GitOpsRepository,
-  bodyLength,
-  changeList,
-  code,
-  createGitHubClient,
-  diffSections,
-  gitBlobSha,
-  link,
-  plural,
-  pushToBase,
-  structuredPatch,
-  table,
-  text,
-  updatePullRequest,
-  url
-} from "./chunk-FJ6PVWB3.js";
+  gitBlobSha
+} from "./chunk-ZM2KKKY4.js";
 import {
   formatReference,
-  normalizedRepository,
   parseImageReference
 } from "./chunk-4JJXYC6H.js";
 import {
@@ -52,7 +33,7 @@ import {
   info,
   notice,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-RD2IH7Q4.js";
 import {
   __toESM
 } from "./chunk-PUMHU2BD.js";
@@ -61,7 +42,7 @@ import {
 var import_yaml = __toESM(require_dist(), 1);
 function isGoTemplate(content) {
   if (!content.includes("{{")) return false;
-  const { documents } = parseRelaxed(content, (text2) => [(0, import_yaml.parseAllDocuments)(text2)].flat());
+  const { documents } = parseRelaxed(content, (text) => [(0, import_yaml.parseAllDocuments)(text)].flat());
   return documents.some((document) => document.errors.length > 0);
 }
 function templateAdvice(path) {
@@ -78,7 +59,7 @@ function isKustomizationPath(path) {
 }
 function findKustomizeImages(content, file, repository) {
   const lineOf = lineOfOffset(content);
-  const { documents } = parseRelaxed(content, (text2) => [(0, import_yaml2.parseAllDocuments)(text2, { uniqueKeys: true })].flat());
+  const { documents } = parseRelaxed(content, (text) => [(0, import_yaml2.parseAllDocuments)(text, { uniqueKeys: true })].flat());
   const entries = [];
   for (const document of documents) {
     const [error] = document.errors;
@@ -108,7 +89,7 @@ function findKustomizeImages(content, file, repository) {
       const digest = field("digest");
       const effect = namesRepository(newName ?? name, repository) ? "pin" : newName !== void 0 && namesRepository(name, repository) ? "renames" : void 0;
       if (effect === void 0) continue;
-      const text2 = [
+      const text = [
         `name: ${name}`,
         ...newName === void 0 ? [] : [`newName: ${newName}`],
         ...newTag === void 0 ? [] : [`newTag: ${newTag}`],
@@ -122,7 +103,7 @@ function findKustomizeImages(content, file, repository) {
         ...newTag !== void 0 && { newTag },
         ...digest !== void 0 && { digest },
         effect,
-        text: `- ${text2}`,
+        text: `- ${text}`,
         node: item
       });
     }
@@ -158,15 +139,15 @@ function pinKustomization(content, file, entries, pin) {
         continue;
       }
       const [start, end] = (0, import_yaml2.isScalar)(scalar) && scalar.range || [0, 0];
-      const text2 = !(0, import_yaml2.isScalar)(scalar) || !scalar.range ? void 0 : start === end ? `${content[start - 1] === ":" ? " " : ""}${scalarText(value)}` : renderScalarText(content.slice(start, end), key === "newTag" ? entry.newTag : entry.digest, value);
-      if (text2 === void 0) {
+      const text = !(0, import_yaml2.isScalar)(scalar) || !scalar.range ? void 0 : start === end ? `${content[start - 1] === ":" ? " " : ""}${scalarText(value)}` : renderScalarText(content.slice(start, end), key === "newTag" ? entry.newTag : entry.digest, value);
+      if (text === void 0) {
         throw new ManifestError(
           file,
           entry.line,
           `${key} of the kustomize images entry for ${entry.name} is not a one-line value; write it as ${key}: VALUE`
         );
       }
-      edits.push({ start, end, text: text2 });
+      edits.push({ start, end, text });
     }
     if (additions.length > 0) {
       const insertion = insertPair(content, entry.node, additions);
@@ -283,184 +264,7 @@ function list(items, max) {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
-// src/report/diff.ts
-var DEFAULT_CONTEXT = 3;
-var MAX_EDIT_LENGTH = 2e3;
-var FUNCNAME_MAX_BYTES = 80;
-var NO_NEWLINE = "\\ No newline at end of file";
-var VISIBLE_CR = "\u240D";
-function unifiedDiff(path, before, after, context = DEFAULT_CONTEXT) {
-  if (!(context >= 0 && (Number.isInteger(context) || context === Infinity))) {
-    throw new RangeError(`The diff context must be a whole number of lines (0 or more), not ${context}`);
-  }
-  if (before === after) return "";
-  const lines = Math.min(context, before.length + after.length + 1);
-  const patch = structuredPatch("", "", before, after, void 0, void 0, { context: lines, maxEditLength: MAX_EDIT_LENGTH }) ?? wholeFile(before, after);
-  const beforeLines = before.split("\n");
-  const out = [`--- a/${path}`, `+++ b/${path}`];
-  for (const hunk of patch.hunks) {
-    out.push(
-      `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@` + functionName(beforeLines, hunk.oldStart - 1)
-    );
-    out.push(...showCarriageReturns(hunk.lines));
-  }
-  out.push("");
-  return out.join("\n");
-}
-function wholeFile(before, after) {
-  const side = (text2, prefix) => {
-    if (text2 === "") return [];
-    const lines = text2.split("\n");
-    const finalNewline = lines[lines.length - 1] === "";
-    if (finalNewline) lines.pop();
-    const shown = lines.map((line) => prefix + line);
-    return finalNewline ? shown : [...shown, NO_NEWLINE];
-  };
-  const removed = side(before, "-");
-  const added = side(after, "+");
-  const count = (lines) => lines.filter((line) => line !== NO_NEWLINE).length;
-  return {
-    hunks: [
-      { oldStart: 1, oldLines: count(removed), newStart: 1, newLines: count(added), lines: [...removed, ...added] }
-    ]
-  };
-}
-function range(start, count) {
-  if (count === 1) return `${start}`;
-  return `${count === 0 ? start - 1 : start},${count}`;
-}
-function showCarriageReturns(lines) {
-  const out = [];
-  let index = 0;
-  while (index < lines.length) {
-    if (lines[index][0] !== "-" && lines[index][0] !== "+") {
-      out.push(stripCr(lines[index], false));
-      index++;
-      continue;
-    }
-    let end = index;
-    while (end < lines.length && lines[end][0] !== " ") end++;
-    const changed = lines.slice(index, end).filter((line) => line !== NO_NEWLINE);
-    const withCr = changed.filter((line) => line.endsWith("\r")).length;
-    const show = withCr > 0 && withCr < changed.length;
-    for (; index < end; index++) out.push(stripCr(lines[index], show));
-  }
-  return out;
-}
-function stripCr(line, show) {
-  return line.endsWith("\r") ? line.slice(0, -1) + (show ? VISIBLE_CR : "") : line;
-}
-function functionName(lines, hunkStart) {
-  for (let index = hunkStart - 1; index >= 0; index--) {
-    const text2 = lines[index];
-    if (!/^[A-Za-z_$]/.test(text2)) continue;
-    const name = truncateUtf8(text2, FUNCNAME_MAX_BYTES).replace(/\s+$/, "");
-    return name === "" ? "" : ` ${name}`;
-  }
-  return "";
-}
-function truncateUtf8(text2, maxBytes) {
-  if (Buffer.byteLength(text2) <= maxBytes) return text2;
-  let bytes = 0;
-  let end = 0;
-  for (const char of text2) {
-    const size = Buffer.byteLength(char);
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    end += char.length;
-  }
-  return text2.slice(0, end);
-}
-
-// src/report/pull-request.ts
-var PULL_REQUEST_MARKER = "<!-- gitops-deploy-action -->";
-var MAX_BODY_LENGTH = 65536;
-var LIMIT_NAME = "GitHub's limit of 65,536 characters";
-var TABLE_FILES = 10;
-function pullRequestBody(facts, intro) {
-  for (const layout of ["full", "no-diffs", "table-only"]) {
-    const body = compose(facts, intro, layout);
-    if (bodyLength(body) <= MAX_BODY_LENGTH) return body;
-  }
-  return compose(facts, "", "table-only");
-}
-function compose(facts, intro, layout) {
-  const summaryTable = factsTable(facts);
-  const links = sourceLinks(facts.source);
-  const footer = `${links ? `${links}
-
-` : ""}${PULL_REQUEST_MARKER}
-`;
-  let budget = MAX_BODY_LENGTH - bodyLength(summaryTable) - bodyLength(footer) - 64;
-  const introText = intro.trim() === "" ? "" : fitIntro(intro.trim(), Math.min(budget - 2e3, budget * 0.75));
-  budget -= bodyLength(introText) + 4;
-  const sections = [introText, summaryTable];
-  const withChanges = facts.files.filter((file) => file.changes.length > 0);
-  if (layout !== "table-only" && withChanges.length > 0) {
-    sections.push(`**Changed containers**
-
-${changeList(withChanges, Math.max(0, budget * 0.5), bodyLength)}`);
-    budget -= bodyLength(sections[sections.length - 1]) + 4;
-  }
-  if (facts.files.some((file) => file.diff !== "")) {
-    sections.push(
-      layout === "full" ? `**Diff**
-
-${diffSections(facts.files, budget - 32, bodyLength, LIMIT_NAME)}` : `_The diffs are left out to stay under ${LIMIT_NAME}; the commit has the full change._`
-    );
-  }
-  sections.push(footer);
-  return sections.filter((section) => section !== "").map((section) => section.replace(/\n+$/, "")).join("\n\n") + "\n";
-}
-function factsTable(facts, extraRows = []) {
-  const paths = facts.files.map((file) => code(file.path));
-  const shown = paths.slice(0, TABLE_FILES);
-  if (paths.length > TABLE_FILES) shown.push(`\u2026 and ${plural(paths.length - TABLE_FILES, "more file")}`);
-  return table([
-    ["Image", code(facts.image.image)],
-    ["Digest", code(facts.image.digest)],
-    ["Registry", code(facts.registry)],
-    ...extraRows,
-    ["Files", shown.length > 0 ? shown.join("<br>") : "none"]
-  ]);
-}
-function sourceLinks(source) {
-  const { serverUrl, repository, sha, runId } = source;
-  if (!serverUrl || !repository) return "";
-  const commit = sha ? `from commit ${link(code(sha.slice(0, 7)), url(serverUrl, repository, "commit", sha))} of ${text(repository)}` : "";
-  const run = runId ? `by ${link(`workflow run ${text(runId)}`, url(serverUrl, repository, "actions/runs", runId))}${sha ? "" : ` of ${text(repository)}`}` : "";
-  return commit || run ? `Deployed ${[commit, run].filter(Boolean).join(" ")}.` : "";
-}
-function fitIntro(intro, room) {
-  if (bodyLength(intro) <= room) return intro;
-  const note = `
-
-_The description above is cut to stay under ${LIMIT_NAME}._`;
-  let end = 0;
-  let size = bodyLength(note);
-  for (const line of intro.split("\n")) {
-    const next = bodyLength(line) + 2;
-    if (size + next > room) break;
-    size += next;
-    end += line.length + 1;
-  }
-  return intro.slice(0, Math.max(0, end - 1)) + note;
-}
-
-// src/writeback.ts
-function openGitOps(settings) {
-  const client = createGitHubClient(settings.token, settings.run.apiUrl);
-  const selectors = settings.images.map((image, i) => ({
-    repository: normalizedRepository(image),
-    ...settings.container !== void 0 && { container: settings.container },
-    fields: i === 0 ? settings.fields : []
-  }));
-  return {
-    repository: new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo),
-    selector: selectors[0],
-    selectors
-  };
-}
+// src/writeback/read.ts
 async function readManifestTarget(gitops, settings) {
   const base = settings.base ?? await gitops.repository.defaultBranch();
   if (settings.mode === "pr" && base === settings.branch) {
@@ -482,9 +286,9 @@ function checkEveryImage(files, gitops, settings) {
     try {
       for (const { path, sites, kustomize, fields } of checkManifests(files, selector)) {
         const found = [
-          ...sites.length > 0 ? [plural2(sites.length, "matching container")] : [],
-          ...kustomize.length > 0 ? [plural2(kustomize.length, "kustomize images entry", "kustomize images entries")] : [],
-          ...fields > 0 ? [plural2(fields, "field")] : []
+          ...sites.length > 0 ? [plural(sites.length, "matching container")] : [],
+          ...kustomize.length > 0 ? [plural(kustomize.length, "kustomize images entry", "kustomize images entries")] : [],
+          ...fields > 0 ? [plural(fields, "field")] : []
         ];
         if (!several || found.length > 0) {
           info(`${path}: ${found.join(", ") || "nothing to pin"}${several ? ` of ${selector.repository}` : ""}`);
@@ -501,26 +305,6 @@ function checkEveryImage(files, gitops, settings) {
       `${unmatched.length} of ${gitops.selectors.length} images match no container in the selected manifests; nothing was pushed or written: ${unmatched.join("; ")}`
     );
   }
-}
-function pinAll(files, selectors, pinned) {
-  let current = files;
-  const plans = selectors.map((selector, i) => {
-    const plan = planPins(current, selector, pinned[i]);
-    current = plan.files.map((file, j) => ({ ...current[j], content: file.after }));
-    return plan;
-  });
-  const combined = {
-    files: files.map((file, j) => ({
-      path: file.path,
-      before: file.content,
-      after: current[j].content,
-      changes: plans.flatMap((plan) => plan.files[j].changes),
-      sites: plans.reduce((sum, plan) => sum + plan.files[j].sites, 0)
-    })),
-    changedFiles: files.filter((file, j) => file.content !== current[j].content).map((file) => file.path),
-    changes: plans.flatMap((plan) => plan.changes)
-  };
-  return { combined, perImage: plans.map((plan) => plan.changedFiles) };
 }
 async function readManifests(gitops, settings, snapshot) {
   const { repository } = gitops;
@@ -572,7 +356,7 @@ async function readManifests(gitops, settings, snapshot) {
   }
   if (skipped.length > 0) {
     notice(
-      `Skipped ${plural2(skipped.length, "Go/Helm template")} (they contain "{{" and are not YAML until Helm renders them): ${skipped.slice(0, 10).join(", ")}${skipped.length > 10 ? `, and ${skipped.length - 10} more` : ""}. To pin a chart, name its values with the fields input.`
+      `Skipped ${plural(skipped.length, "Go/Helm template")} (they contain "{{" and are not YAML until Helm renders them): ${skipped.slice(0, 10).join(", ")}${skipped.length > 10 ? `, and ${skipped.length - 10} more` : ""}. To pin a chart, name its values with the fields input.`
     );
   }
   for (const selector of gitops.selectors) checkOverlays(overlays, texts, selector);
@@ -597,7 +381,7 @@ function checkOverlays(overlays, texts, selector) {
     );
   }
 }
-function plural2(count, one, many = `${one}s`) {
+function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 async function rereadManifests(gitops, settings, snapshot, known, moved) {
@@ -616,114 +400,9 @@ async function rereadManifests(gitops, settings, snapshot, known, moved) {
     considered: known.considered
   };
 }
-async function writeBack(gitops, settings, target, digests) {
-  const all = settings.images.map((image, i) => templateValues(image, digests[i]));
-  const values = combinedValues(all);
-  let known = target;
-  const prepare = async (snapshot, moved) => {
-    if (moved !== void 0) known = await rereadManifests(gitops, settings, snapshot, known, moved);
-    const { combined: plan, perImage } = pinAll(
-      known.files,
-      gitops.selectors,
-      all.map((v) => v.image)
-    );
-    return {
-      plan,
-      files: plan.files.filter((file) => file.before !== file.after).map((file) => ({ path: file.path, content: file.after })),
-      changedFilesPerImage: perImage
-    };
-  };
-  const render = (input, template, forImages = all) => {
-    try {
-      return renderForAll(template, forImages);
-    } catch (error) {
-      throw new InputError(input, errorMessage(error));
-    }
-  };
-  const message = render("commit-message", settings.templates.commitMessage);
-  const base = target.base;
-  if (settings.dryRun) {
-    const change = await prepare(target.snapshot);
-    logChange(change);
-    info(
-      `Dry run: would ${settings.mode === "push" ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`
-    );
-    return { base, change, written: false };
-  }
-  if (settings.mode === "push") {
-    const outcome2 = await pushToBase(gitops.repository, {
-      base,
-      initial: target.snapshot,
-      message,
-      prepare,
-      timeoutMs: settings.pushTimeoutMs
-    });
-    logChange(outcome2.prepared);
-    return {
-      base,
-      change: outcome2.prepared,
-      written: outcome2.commitSha !== void 0,
-      ...outcome2.commitSha !== void 0 && { commitSha: outcome2.commitSha }
-    };
-  }
-  const title = render("title", settings.templates.title);
-  const intro = render("body", settings.templates.body);
-  const outcome = await updatePullRequest(gitops.repository, {
-    base,
-    initial: target.snapshot,
-    branch: settings.branch,
-    message,
-    title,
-    labels: [
-      ...new Set(settings.labels.flatMap((label) => all.map((v) => render("labels", renderTemplate(label, v)))))
-    ],
-    prepare,
-    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro)
-  });
-  logChange(outcome.prepared);
-  return {
-    base,
-    change: outcome.prepared,
-    written: outcome.commitSha !== void 0,
-    ...outcome.commitSha !== void 0 && { commitSha: outcome.commitSha },
-    ...outcome.pullRequest !== void 0 && { pullRequest: outcome.pullRequest }
-  };
-}
-function deploymentFacts(settings, gitops, base, change, image, publish) {
-  return {
-    image,
-    registry: settings.image.registry,
-    gitopsRepository: gitops.repository.fullName,
-    base,
-    files: change.plan.files.filter((file) => file.changes.length > 0).map((file) => ({
-      path: file.path,
-      diff: unifiedDiff(file.path, file.before, file.after),
-      changes: file.changes
-    })),
-    source: {
-      serverUrl: settings.run.serverUrl,
-      repository: settings.run.repository,
-      sha: settings.run.sha,
-      runId: settings.run.runId
-    },
-    ...publish !== void 0 && { publish }
-  };
-}
-function logChange(change) {
-  if (change.files.length === 0) {
-    info("Every matching container already runs this digest: nothing to change.");
-    return;
-  }
-  for (const file of change.plan.files) {
-    if (file.changes.length > 0) info(unifiedDiff(file.path, file.before, file.after));
-  }
-}
 
 export {
-  factsTable,
-  sourceLinks,
-  openGitOps,
+  planPins,
   readManifestTarget,
-  writeBack,
-  deploymentFacts
+  rereadManifests
 };

@@ -3,7 +3,7 @@ import {
   bypassesProxy,
   proxiedFetch,
   proxyFor
-} from "./chunk-US27CTTI.js";
+} from "./chunk-TKATNBOC.js";
 import "./chunk-PUMHU2BD.js";
 export {
   bypassesProxy,

@@ -1,15 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  imageName,
-  isDigest,
   normalizedRepository,
-  parseImageReference,
-  pinnedReference,
-  shortDigest
+  parseImageReference
 } from "./chunk-4JJXYC6H.js";
 import {
-  InputError,
-  errorMessage
+  InputError
 } from "./chunk-PZGVM4CR.js";
 import {
   __commonJS,
@@ -17,9 +12,9 @@ import {
   __toESM
 } from "./chunk-PUMHU2BD.js";
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -28,12 +23,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -54,7 +49,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -63,20 +58,20 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq3;
+    exports.isScalar = isScalar4;
+    exports.isSeq = isSeq4;
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -232,9 +227,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -403,9 +398,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -473,9 +468,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -523,9 +518,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -553,9 +548,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -594,9 +589,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -712,9 +707,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -742,9 +737,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -817,9 +812,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -960,9 +955,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -977,9 +972,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -1113,9 +1108,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1396,9 +1391,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1520,9 +1515,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1653,9 +1648,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1675,9 +1670,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1735,9 +1730,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
@@ -1799,9 +1794,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -1839,9 +1834,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -1990,9 +1985,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2134,9 +2129,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -2156,9 +2151,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2272,9 +2267,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -2294,9 +2289,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -2313,9 +2308,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -2331,9 +2326,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -2355,9 +2350,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -2382,9 +2377,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2428,9 +2423,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2473,9 +2468,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -2501,9 +2496,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -2568,9 +2563,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -2634,9 +2629,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -2712,9 +2707,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2790,9 +2785,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2822,9 +2817,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2871,9 +2866,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2950,9 +2945,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -3039,9 +3034,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -3127,9 +3122,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3171,9 +3166,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3265,9 +3260,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -3297,9 +3292,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3377,9 +3372,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -3686,9 +3681,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -3751,9 +3746,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -3885,9 +3880,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -3927,9 +3922,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -3945,9 +3940,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -3961,9 +3956,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4069,9 +4064,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4120,9 +4115,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -4163,9 +4158,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4178,9 +4173,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4216,7 +4211,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4256,7 +4251,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep && !props.found) {
+        if (!isMap4 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4279,7 +4274,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4311,7 +4306,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4327,7 +4322,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4357,9 +4352,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4422,9 +4417,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -4605,9 +4600,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -4826,9 +4821,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4907,9 +4902,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -4937,9 +4932,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5043,9 +5038,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -5086,9 +5081,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5294,9 +5289,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5479,9 +5474,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5540,9 +5535,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5602,9 +5597,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5614,7 +5609,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5698,15 +5693,15 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -6293,11 +6288,11 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6320,13 +6315,13 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -7198,9 +7193,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7295,9 +7290,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7347,9 +7342,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
+// ../main/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -7549,9 +7544,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../main/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "../main/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -7613,9 +7608,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../main/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -7951,9 +7946,9 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../main/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants = require_constants();
     var utils = require_utils();
@@ -8966,9 +8961,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../main/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
     var parse2 = require_parse();
@@ -9106,9 +9101,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// node_modules/picomatch/index.js
+// ../main/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "../main/node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -9123,8 +9118,21 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// src/manifests/manifest-error.ts
+var ManifestError = class extends Error {
+  file;
+  line;
+  /** `message` replaces the `file[:line]: problem` form when the error is about several files. */
+  constructor(file, line, problem, message) {
+    super(message ?? `${file}${line === void 0 ? "" : `:${line}`}: ${problem}`);
+    this.name = "ManifestError";
+    this.file = file;
+    if (line !== void 0) this.line = line;
+  }
+};
+
 // src/manifests/pin.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/manifests/edit.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -9272,19 +9280,144 @@ function lineOfOffset(content) {
   };
 }
 
-// src/manifests/pin.ts
-var ManifestError = class extends Error {
-  file;
-  line;
-  /** `message` replaces the `file[:line]: problem` form when the error is about several files. */
-  constructor(file, line, problem, message) {
-    super(message ?? `${file}${line === void 0 ? "" : `:${line}`}: ${problem}`);
-    this.name = "ManifestError";
-    this.file = file;
-    if (line !== void 0) this.line = line;
+// src/manifests/safe-yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var MAX_NESTING = 256;
+function scalarAliases(document, lineOf) {
+  const result = [];
+  const pending = [document.contents];
+  for (let node = pending.pop(); node !== void 0; node = pending.pop()) {
+    if ((0, import_yaml2.isAlias)(node)) {
+      const target = node.resolve(document);
+      if ((0, import_yaml2.isScalar)(target)) result.push({ alias: node, target, line: lineOf(node.range?.[0] ?? 0) });
+    } else if ((0, import_yaml2.isMap)(node)) {
+      for (const pair of node.items) pending.push(pair.key, pair.value);
+    } else if ((0, import_yaml2.isSeq)(node)) pending.push(...node.items);
   }
-};
-var MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
+  return result;
+}
+function parseDocuments(content, file, lines, lineOf) {
+  const parser = new import_yaml2.Parser(lines.addNewLine);
+  lines.addNewLine(0);
+  const tokens = [];
+  const tooDeep = (offset) => new ManifestError(
+    file,
+    lineOf(offset),
+    `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`
+  );
+  let flowDepth = 0;
+  let indicatorsOnLine = 0;
+  let scalarSource = false;
+  for (const lexeme of new import_yaml2.Lexer().lex(content)) {
+    if (scalarSource) {
+      scalarSource = false;
+    } else if (lexeme === import_yaml2.CST.SCALAR) {
+      scalarSource = true;
+    } else if (lexeme === "[" || lexeme === "{") {
+      if (++flowDepth > MAX_NESTING) throw tooDeep(parser.offset);
+    } else if (lexeme === "]" || lexeme === "}") {
+      flowDepth = Math.max(flowDepth - 1, 0);
+    } else if (lexeme === "-" || lexeme === "?" || lexeme === ":") {
+      if (flowDepth === 0 && ++indicatorsOnLine > MAX_NESTING) throw tooDeep(parser.offset);
+    } else if (lexeme === "\n" || lexeme === "\r\n") {
+      indicatorsOnLine = 0;
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  checkNesting(tokens, tooDeep);
+  return Array.from(new import_yaml2.Composer({ merge: true, uniqueKeys: true }).compose(tokens));
+}
+function checkNesting(tokens, tooDeep) {
+  const pending = tokens.map((token) => [token, 0]);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [token, depth] = next;
+    if (token.type === "document") {
+      if (token.value) pending.push([token.value, depth]);
+    } else if (import_yaml2.CST.isCollection(token)) {
+      if (depth >= MAX_NESTING) throw tooDeep(token.offset);
+      for (const item of token.items) {
+        if (item.key) pending.push([item.key, depth + 1]);
+        if (item.value) pending.push([item.value, depth + 1]);
+      }
+    }
+  }
+}
+function duplicateKey(content, offset) {
+  const key = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:#\r\n]*?)\s*:/.exec(content.slice(offset, offset + 300))?.[1];
+  if (key === void 0 || key === "") return "here";
+  return key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`;
+}
+function checkAliasExpansion(document, file, lineOf) {
+  let directNodes = 0;
+  let aliases = 0;
+  const countDirect = (node) => {
+    if (node === null || typeof node !== "object") return;
+    directNodes += 1;
+    if ((0, import_yaml2.isAlias)(node)) {
+      aliases += 1;
+      if (!node.resolve(document))
+        throw new ManifestError(
+          file,
+          lineOf(node.range?.[0] ?? 0),
+          `invalid YAML: the alias *${node.source} has no anchor &${node.source} before it`
+        );
+    } else if ((0, import_yaml2.isMap)(node)) {
+      for (const pair of node.items) {
+        countDirect(pair.key);
+        countDirect(pair.value);
+      }
+    } else if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) countDirect(item);
+  };
+  countDirect(document.contents);
+  if (aliases === 0) return;
+  const sizes = /* @__PURE__ */ new Map();
+  const active = /* @__PURE__ */ new Set();
+  const expandedSize = (node) => {
+    if (node === null || typeof node !== "object") return 0;
+    const known = sizes.get(node);
+    if (known !== void 0) return known;
+    if (active.has(node)) {
+      const offset = node.range?.[0] ?? document.range[0];
+      throw new ManifestError(
+        file,
+        lineOf(offset),
+        "invalid YAML: an anchor contains an alias to itself; remove the cycle"
+      );
+    }
+    active.add(node);
+    let size = 1;
+    if ((0, import_yaml2.isAlias)(node)) {
+      const target = node.resolve(document);
+      size += expandedSize(target);
+    } else if ((0, import_yaml2.isMap)(node)) for (const pair of node.items) size += expandedSize(pair.key) + expandedSize(pair.value);
+    else if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) size += expandedSize(item);
+    active.delete(node);
+    size = Math.min(size, MAX_COUNTED_NODES);
+    sizes.set(node, size);
+    return size;
+  };
+  const total = expandedSize(document.contents);
+  const fromAliases = Math.max(total - directNodes, 0);
+  if (fromAliases > 100 && total > 1e3 && fromAliases / total > allowedAliasRatio(total)) {
+    throw new ManifestError(
+      file,
+      lineOf(document.range[0]),
+      `YAML aliases expand this document to ${total >= MAX_COUNTED_NODES ? "more than " : ""}${total} nodes from ${directNodes} written ones (an alias bomb); refusing to read it`
+    );
+  }
+}
+var MAX_COUNTED_NODES = 1e15;
+function allowedAliasRatio(decoded) {
+  const low = 4e5;
+  const high = 4e6;
+  if (decoded <= low) return 0.99;
+  if (decoded >= high) return 0.1;
+  return 0.99 - 0.89 * (decoded - low) / (high - low);
+}
+
+// src/manifests/workloads.ts
+var import_yaml3 = __toESM(require_dist(), 1);
 var EACH = "[]";
 var ARGO = "argoproj.io";
 var ANALYSIS_JOB = ["spec", "metrics", EACH, "provider", "job", "spec", "template", "spec"];
@@ -9310,8 +9443,139 @@ var CONTAINER_FIELDS = [
   ["containers", false]
 ];
 var MERGE_KEY = "<<";
-var MAX_NESTING = 256;
 var MAX_MERGE_DEPTH = 16;
+var Walker = class {
+  constructor(document, lineOf, sites) {
+    this.document = document;
+    this.lineOf = lineOf;
+    this.sites = sites;
+  }
+  document;
+  lineOf;
+  sites;
+  object(node, viaAlias, depth) {
+    const resolved = this.resolve(node, viaAlias);
+    if (!resolved || !(0, import_yaml3.isMap)(resolved.node)) return;
+    const map = resolved.node;
+    const kind = this.text(this.get(map, "kind"));
+    if (kind === "List") {
+      const items = this.seq(this.get(map, "items"));
+      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1);
+      return;
+    }
+    const workload = kind === void 0 ? void 0 : POD_SPEC_PATHS.get(kind);
+    if (!workload || !hasApiGroup(this.text(this.get(map, "apiVersion")), workload.apiGroup)) return;
+    const metadata = this.map(this.get(map, "metadata"));
+    const name = metadata ? this.text(this.get(metadata.node, "name")) ?? "" : "";
+    for (const spec of this.podSpecs({ node: map, viaAlias: resolved.viaAlias }, workload.path))
+      this.containers(spec, kind, name);
+  }
+  /** The maps at `path` below `start`; `[]` fans out over a sequence's items. */
+  podSpecs(start, path) {
+    let current = [start];
+    for (let index = 0; index < path.length; index++) {
+      const key = path[index];
+      const fanOut = path[index + 1] === EACH;
+      if (fanOut) index++;
+      const next = [];
+      for (const at of current) {
+        const child = this.get(at.node, key);
+        const viaAlias = at.viaAlias || (child?.viaAlias ?? false);
+        if (!fanOut) {
+          const found = this.map(child);
+          if (found) next.push({ node: found.node, viaAlias: viaAlias || found.viaAlias });
+          continue;
+        }
+        const items = this.seq(child);
+        if (!items) continue;
+        for (const item of items.node.items) {
+          const found = this.map({ node: item, viaAlias: viaAlias || items.viaAlias });
+          if (found) next.push(found);
+        }
+      }
+      current = next;
+    }
+    return current;
+  }
+  containers(spec, kind, name) {
+    for (const [field, initContainer] of CONTAINER_FIELDS) {
+      const list = this.seq(this.get(spec.node, field));
+      if (!list) continue;
+      for (const item of list.node.items) {
+        const container = this.map({ node: item, viaAlias: spec.viaAlias || list.viaAlias });
+        if (!container) continue;
+        const image = this.get(container.node, "image");
+        const scalar = image && this.resolve(image.node, image.viaAlias);
+        if (!scalar || !(0, import_yaml3.isScalar)(scalar.node) || typeof scalar.node.value !== "string" || !scalar.node.range) continue;
+        const [start, end] = scalar.node.range;
+        const written = image.viaAlias ? item : image.node;
+        this.sites.push({
+          kind,
+          workload: name,
+          container: this.text(this.get(container.node, "name")) ?? "",
+          initContainer,
+          line: this.lineOf(start),
+          image: scalar.node.value.trim(),
+          range: [start, end],
+          node: scalar.node,
+          ...(0, import_yaml3.isAlias)(image.node) && { imageAlias: image.node },
+          viaAlias: container.viaAlias || scalar.viaAlias,
+          usageLine: this.lineOf(offsetOf(written) ?? start)
+        });
+      }
+    }
+  }
+  /** The value of `key` in `map`, honouring `<<` merge keys (explicit keys win, as in YAML 1.1). */
+  get(map, key, depth = 0) {
+    for (const pair of map.items)
+      if ((0, import_yaml3.isScalar)(pair.key) && pair.key.value === key) return { node: pair.value, viaAlias: false };
+    if (depth >= MAX_MERGE_DEPTH) return void 0;
+    for (const pair of map.items) {
+      if (!isMergePair(pair)) continue;
+      const sources = (0, import_yaml3.isSeq)(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const resolved = this.resolve(source, true);
+        if (!resolved || !(0, import_yaml3.isMap)(resolved.node)) continue;
+        const found = this.get(resolved.node, key, depth + 1);
+        if (found) return { node: found.node, viaAlias: true };
+      }
+    }
+    return void 0;
+  }
+  resolve(node, viaAlias) {
+    if ((0, import_yaml3.isAlias)(node)) {
+      const target = node.resolve(this.document);
+      return target ? { node: target, viaAlias: true } : void 0;
+    }
+    return node ? { node, viaAlias } : void 0;
+  }
+  map(found) {
+    const resolved = found && this.resolve(found.node, found.viaAlias);
+    return resolved && (0, import_yaml3.isMap)(resolved.node) ? { node: resolved.node, viaAlias: resolved.viaAlias } : void 0;
+  }
+  seq(found) {
+    const resolved = found && this.resolve(found.node, found.viaAlias);
+    return resolved && (0, import_yaml3.isSeq)(resolved.node) ? { node: resolved.node, viaAlias: resolved.viaAlias } : void 0;
+  }
+  text(found) {
+    const resolved = found && this.resolve(found.node, found.viaAlias);
+    return resolved && (0, import_yaml3.isScalar)(resolved.node) && typeof resolved.node.value === "string" ? resolved.node.value : void 0;
+  }
+};
+function offsetOf(node) {
+  return node !== null && typeof node === "object" && "range" in node && Array.isArray(node.range) ? node.range[0] : void 0;
+}
+function isMergePair(pair) {
+  return (0, import_yaml3.isScalar)(pair.key) && (pair.key.value === MERGE_KEY || typeof pair.key.value === "symbol" && pair.key.source === MERGE_KEY);
+}
+function hasApiGroup(apiVersion, group) {
+  const slash = apiVersion?.lastIndexOf("/") ?? -1;
+  const actual = apiVersion === void 0 || slash < 0 ? "" : apiVersion.slice(0, slash);
+  return group === void 0 ? !actual.includes(".") : actual === group;
+}
+
+// src/manifests/pin.ts
+var MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
 function rewriteImages(content, file, sites, pinned) {
   parseImageReference(pinned);
   const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0]);
@@ -9417,11 +9681,11 @@ function scanContainers(content, file) {
       `is ${bytes} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit for a manifest; select the workload files themselves, not generated bundles`
     );
   }
-  const lines = new import_yaml2.LineCounter();
+  const lines = new import_yaml4.LineCounter();
   lines.addNewLine(0);
   for (let at = content.indexOf("\n"); at >= 0; at = content.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
   const lineOf = (offset) => lines.linePos(offset).line;
-  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, new import_yaml2.LineCounter(), lineOf));
+  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, new import_yaml4.LineCounter(), lineOf));
   const mayHaveAliases = content.includes("*");
   const sites = [];
   const aliases = [];
@@ -9448,267 +9712,6 @@ function scanContainers(content, file) {
     walker.object(document.contents, false, 0);
   }
   return { found: sites, aliases };
-}
-function scalarAliases(document, lineOf) {
-  const result = [];
-  const pending = [document.contents];
-  for (let node = pending.pop(); node !== void 0; node = pending.pop()) {
-    if ((0, import_yaml2.isAlias)(node)) {
-      const target = node.resolve(document);
-      if ((0, import_yaml2.isScalar)(target)) result.push({ alias: node, target, line: lineOf(node.range?.[0] ?? 0) });
-    } else if ((0, import_yaml2.isMap)(node)) {
-      for (const pair of node.items) pending.push(pair.key, pair.value);
-    } else if ((0, import_yaml2.isSeq)(node)) pending.push(...node.items);
-  }
-  return result;
-}
-function parseDocuments(content, file, lines, lineOf) {
-  const parser = new import_yaml2.Parser(lines.addNewLine);
-  lines.addNewLine(0);
-  const tokens = [];
-  const tooDeep = (offset) => new ManifestError(
-    file,
-    lineOf(offset),
-    `collections are nested more than ${MAX_NESTING} levels deep; no Kubernetes manifest needs that, refusing to read it`
-  );
-  let flowDepth = 0;
-  let indicatorsOnLine = 0;
-  let scalarSource = false;
-  for (const lexeme of new import_yaml2.Lexer().lex(content)) {
-    if (scalarSource) {
-      scalarSource = false;
-    } else if (lexeme === import_yaml2.CST.SCALAR) {
-      scalarSource = true;
-    } else if (lexeme === "[" || lexeme === "{") {
-      if (++flowDepth > MAX_NESTING) throw tooDeep(parser.offset);
-    } else if (lexeme === "]" || lexeme === "}") {
-      flowDepth = Math.max(flowDepth - 1, 0);
-    } else if (lexeme === "-" || lexeme === "?" || lexeme === ":") {
-      if (flowDepth === 0 && ++indicatorsOnLine > MAX_NESTING) throw tooDeep(parser.offset);
-    } else if (lexeme === "\n" || lexeme === "\r\n") {
-      indicatorsOnLine = 0;
-    }
-    for (const token of parser.next(lexeme)) tokens.push(token);
-  }
-  for (const token of parser.end()) tokens.push(token);
-  checkNesting(tokens, tooDeep);
-  return Array.from(new import_yaml2.Composer({ merge: true, uniqueKeys: true }).compose(tokens));
-}
-function checkNesting(tokens, tooDeep) {
-  const pending = tokens.map((token) => [token, 0]);
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [token, depth] = next;
-    if (token.type === "document") {
-      if (token.value) pending.push([token.value, depth]);
-    } else if (import_yaml2.CST.isCollection(token)) {
-      if (depth >= MAX_NESTING) throw tooDeep(token.offset);
-      for (const item of token.items) {
-        if (item.key) pending.push([item.key, depth + 1]);
-        if (item.value) pending.push([item.value, depth + 1]);
-      }
-    }
-  }
-}
-var Walker = class {
-  constructor(document, lineOf, sites) {
-    this.document = document;
-    this.lineOf = lineOf;
-    this.sites = sites;
-  }
-  document;
-  lineOf;
-  sites;
-  object(node, viaAlias, depth) {
-    const resolved = this.resolve(node, viaAlias);
-    if (!resolved || !(0, import_yaml2.isMap)(resolved.node)) return;
-    const map = resolved.node;
-    const kind = this.text(this.get(map, "kind"));
-    if (kind === "List") {
-      const items = this.seq(this.get(map, "items"));
-      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1);
-      return;
-    }
-    const workload = kind === void 0 ? void 0 : POD_SPEC_PATHS.get(kind);
-    if (!workload || !hasApiGroup(this.text(this.get(map, "apiVersion")), workload.apiGroup)) return;
-    const metadata = this.map(this.get(map, "metadata"));
-    const name = metadata ? this.text(this.get(metadata.node, "name")) ?? "" : "";
-    for (const spec of this.podSpecs({ node: map, viaAlias: resolved.viaAlias }, workload.path))
-      this.containers(spec, kind, name);
-  }
-  /** The maps at `path` below `start`; `[]` fans out over a sequence's items. */
-  podSpecs(start, path) {
-    let current = [start];
-    for (let index = 0; index < path.length; index++) {
-      const key = path[index];
-      const fanOut = path[index + 1] === EACH;
-      if (fanOut) index++;
-      const next = [];
-      for (const at of current) {
-        const child = this.get(at.node, key);
-        const viaAlias = at.viaAlias || (child?.viaAlias ?? false);
-        if (!fanOut) {
-          const found = this.map(child);
-          if (found) next.push({ node: found.node, viaAlias: viaAlias || found.viaAlias });
-          continue;
-        }
-        const items = this.seq(child);
-        if (!items) continue;
-        for (const item of items.node.items) {
-          const found = this.map({ node: item, viaAlias: viaAlias || items.viaAlias });
-          if (found) next.push(found);
-        }
-      }
-      current = next;
-    }
-    return current;
-  }
-  containers(spec, kind, name) {
-    for (const [field, initContainer] of CONTAINER_FIELDS) {
-      const list = this.seq(this.get(spec.node, field));
-      if (!list) continue;
-      for (const item of list.node.items) {
-        const container = this.map({ node: item, viaAlias: spec.viaAlias || list.viaAlias });
-        if (!container) continue;
-        const image = this.get(container.node, "image");
-        const scalar = image && this.resolve(image.node, image.viaAlias);
-        if (!scalar || !(0, import_yaml2.isScalar)(scalar.node) || typeof scalar.node.value !== "string" || !scalar.node.range) continue;
-        const [start, end] = scalar.node.range;
-        const written = image.viaAlias ? item : image.node;
-        this.sites.push({
-          kind,
-          workload: name,
-          container: this.text(this.get(container.node, "name")) ?? "",
-          initContainer,
-          line: this.lineOf(start),
-          image: scalar.node.value.trim(),
-          range: [start, end],
-          node: scalar.node,
-          ...(0, import_yaml2.isAlias)(image.node) && { imageAlias: image.node },
-          viaAlias: container.viaAlias || scalar.viaAlias,
-          usageLine: this.lineOf(offsetOf(written) ?? start)
-        });
-      }
-    }
-  }
-  /** The value of `key` in `map`, honouring `<<` merge keys (explicit keys win, as in YAML 1.1). */
-  get(map, key, depth = 0) {
-    for (const pair of map.items)
-      if ((0, import_yaml2.isScalar)(pair.key) && pair.key.value === key) return { node: pair.value, viaAlias: false };
-    if (depth >= MAX_MERGE_DEPTH) return void 0;
-    for (const pair of map.items) {
-      if (!isMergePair(pair)) continue;
-      const sources = (0, import_yaml2.isSeq)(pair.value) ? pair.value.items : [pair.value];
-      for (const source of sources) {
-        const resolved = this.resolve(source, true);
-        if (!resolved || !(0, import_yaml2.isMap)(resolved.node)) continue;
-        const found = this.get(resolved.node, key, depth + 1);
-        if (found) return { node: found.node, viaAlias: true };
-      }
-    }
-    return void 0;
-  }
-  resolve(node, viaAlias) {
-    if ((0, import_yaml2.isAlias)(node)) {
-      const target = node.resolve(this.document);
-      return target ? { node: target, viaAlias: true } : void 0;
-    }
-    return node ? { node, viaAlias } : void 0;
-  }
-  map(found) {
-    const resolved = found && this.resolve(found.node, found.viaAlias);
-    return resolved && (0, import_yaml2.isMap)(resolved.node) ? { node: resolved.node, viaAlias: resolved.viaAlias } : void 0;
-  }
-  seq(found) {
-    const resolved = found && this.resolve(found.node, found.viaAlias);
-    return resolved && (0, import_yaml2.isSeq)(resolved.node) ? { node: resolved.node, viaAlias: resolved.viaAlias } : void 0;
-  }
-  text(found) {
-    const resolved = found && this.resolve(found.node, found.viaAlias);
-    return resolved && (0, import_yaml2.isScalar)(resolved.node) && typeof resolved.node.value === "string" ? resolved.node.value : void 0;
-  }
-};
-function duplicateKey(content, offset) {
-  const key = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:#\r\n]*?)\s*:/.exec(content.slice(offset, offset + 300))?.[1];
-  if (key === void 0 || key === "") return "here";
-  return key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`;
-}
-function offsetOf(node) {
-  return node !== null && typeof node === "object" && "range" in node && Array.isArray(node.range) ? node.range[0] : void 0;
-}
-function isMergePair(pair) {
-  return (0, import_yaml2.isScalar)(pair.key) && (pair.key.value === MERGE_KEY || typeof pair.key.value === "symbol" && pair.key.source === MERGE_KEY);
-}
-function hasApiGroup(apiVersion, group) {
-  const slash = apiVersion?.lastIndexOf("/") ?? -1;
-  const actual = apiVersion === void 0 || slash < 0 ? "" : apiVersion.slice(0, slash);
-  return group === void 0 ? !actual.includes(".") : actual === group;
-}
-function checkAliasExpansion(document, file, lineOf) {
-  let directNodes = 0;
-  let aliases = 0;
-  const countDirect = (node) => {
-    if (node === null || typeof node !== "object") return;
-    directNodes += 1;
-    if ((0, import_yaml2.isAlias)(node)) {
-      aliases += 1;
-      if (!node.resolve(document))
-        throw new ManifestError(
-          file,
-          lineOf(node.range?.[0] ?? 0),
-          `invalid YAML: the alias *${node.source} has no anchor &${node.source} before it`
-        );
-    } else if ((0, import_yaml2.isMap)(node)) {
-      for (const pair of node.items) {
-        countDirect(pair.key);
-        countDirect(pair.value);
-      }
-    } else if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) countDirect(item);
-  };
-  countDirect(document.contents);
-  if (aliases === 0) return;
-  const sizes = /* @__PURE__ */ new Map();
-  const active = /* @__PURE__ */ new Set();
-  const expandedSize = (node) => {
-    if (node === null || typeof node !== "object") return 0;
-    const known = sizes.get(node);
-    if (known !== void 0) return known;
-    if (active.has(node)) {
-      const offset = node.range?.[0] ?? document.range[0];
-      throw new ManifestError(
-        file,
-        lineOf(offset),
-        "invalid YAML: an anchor contains an alias to itself; remove the cycle"
-      );
-    }
-    active.add(node);
-    let size = 1;
-    if ((0, import_yaml2.isAlias)(node)) {
-      const target = node.resolve(document);
-      size += expandedSize(target);
-    } else if ((0, import_yaml2.isMap)(node)) for (const pair of node.items) size += expandedSize(pair.key) + expandedSize(pair.value);
-    else if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) size += expandedSize(item);
-    active.delete(node);
-    size = Math.min(size, MAX_COUNTED_NODES);
-    sizes.set(node, size);
-    return size;
-  };
-  const total = expandedSize(document.contents);
-  const fromAliases = Math.max(total - directNodes, 0);
-  if (fromAliases > 100 && total > 1e3 && fromAliases / total > allowedAliasRatio(total)) {
-    throw new ManifestError(
-      file,
-      lineOf(document.range[0]),
-      `YAML aliases expand this document to ${total >= MAX_COUNTED_NODES ? "more than " : ""}${total} nodes from ${directNodes} written ones (an alias bomb); refusing to read it`
-    );
-  }
-}
-var MAX_COUNTED_NODES = 1e15;
-function allowedAliasRatio(decoded) {
-  const low = 4e5;
-  const high = 4e6;
-  if (decoded <= low) return 0.99;
-  if (decoded >= high) return 0.1;
-  return 0.99 - 0.89 * (decoded - low) / (high - low);
 }
 function renderScalar(source, site, file, pinned) {
   const text = renderScalarText(source, site.image, pinned);
@@ -9861,112 +9864,8 @@ function compareCodeUnits(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// src/report/templates.ts
-var PLACEHOLDERS = [
-  "image",
-  "repository",
-  "name",
-  "tag",
-  "digest",
-  "short-digest",
-  "version"
-];
-var TOKEN = /\{\{|\}\}|\{\s*([A-Za-z_][\w.-]*)\s*\}/g;
-function renderTemplate(template, values) {
-  return template.replace(TOKEN, (token, name) => {
-    if (name === void 0) return token[0];
-    if (!PLACEHOLDERS.includes(name)) {
-      throw new Error(
-        `unknown placeholder {${name}}; the known ones are ${PLACEHOLDERS.map((known) => `{${known}}`).join(", ")} (write {{ and }} for literal braces)`
-      );
-    }
-    return values[name];
-  });
-}
-function templateValues(reference, digest) {
-  if (!isDigest(digest))
-    throw new Error(`"${digest}" is not a sha256 digest (sha256: followed by 64 lowercase hex digits)`);
-  const tag = reference.tag ?? "";
-  const short = shortDigest(digest);
-  return {
-    image: pinnedReference(reference, digest),
-    repository: reference.repository,
-    name: imageName(reference),
-    tag,
-    digest,
-    "short-digest": short,
-    version: tag || short
-  };
-}
-
-// src/fleet/images.ts
-import { createHash } from "node:crypto";
-function parseImageList(value) {
-  const lines = value.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  if (lines.length === 0) throw new InputError("image", "is required but empty.");
-  const seen = /* @__PURE__ */ new Map();
-  return lines.map((line, index) => {
-    let reference;
-    try {
-      reference = parseImageReference(line);
-    } catch (error) {
-      throw new InputError(
-        "image",
-        lines.length === 1 ? errorMessage(error) : `line ${index + 1}: ${errorMessage(error)}`
-      );
-    }
-    const repository = normalizedRepository(reference);
-    const earlier = seen.get(repository);
-    if (earlier !== void 0) {
-      throw new InputError(
-        "image",
-        `lines ${earlier + 1} and ${index + 1} both name ${repository}; give each image repository once per run.`
-      );
-    }
-    seen.set(repository, index);
-    return reference;
-  });
-}
-var MAX_BRANCH_NAMES = 60;
-function defaultBranch(images) {
-  if (images.length === 1) return `deploy/${imageName(images[0])}`;
-  const names = [...new Set(images.map(imageName))].sort();
-  const joined = names.join("-");
-  if (joined.length <= MAX_BRANCH_NAMES && names.length === images.length) return `deploy/${joined}`;
-  const repositories = images.map(normalizedRepository).sort().join("\n");
-  return `deploy/${images.length}-images-${createHash("sha256").update(repositories).digest("hex").slice(0, 10)}`;
-}
-function renderForAll(template, values) {
-  const renders = [...new Set(values.map((v) => renderTemplate(template, v)))];
-  if (renders.length === 1) return renders[0];
-  const prefix = commonWordPrefix(renders);
-  return prefix + renders.map((render) => render.slice(prefix.length)).join(", ");
-}
-function commonWordPrefix(texts) {
-  let end = 0;
-  const first = texts[0];
-  for (let i = 0; i < first.length; i++) {
-    if (texts.some((text) => text[i] !== first[i])) break;
-    if (/\s/.test(first[i])) end = i + 1;
-  }
-  return first.slice(0, end);
-}
-function combinedValues(values) {
-  if (values.length === 1) return values[0];
-  const join = (key) => [...new Set(values.map((v) => v[key]))].join(", ");
-  return {
-    image: join("image"),
-    repository: join("repository"),
-    name: join("name"),
-    tag: join("tag"),
-    digest: join("digest"),
-    "short-digest": join("short-digest"),
-    version: join("version")
-  };
-}
-
 // src/manifests/fields.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var INPUT2 = "fields";
 function parseFieldTargets(input, hasTag) {
   const targets = [];
@@ -10022,7 +9921,7 @@ function fieldValue(target, pinned) {
 }
 function findFieldSites(content, targets) {
   const lineOf = lineOfOffset(content);
-  const { documents } = parseRelaxed(content, (text) => [(0, import_yaml3.parseAllDocuments)(text, { uniqueKeys: true })].flat());
+  const { documents } = parseRelaxed(content, (text) => [(0, import_yaml5.parseAllDocuments)(text, { uniqueKeys: true })].flat());
   const all = documents;
   const sites = [];
   for (const target of targets) {
@@ -10040,8 +9939,8 @@ function findFieldSites(content, targets) {
       let node = document.contents;
       let walked = 0;
       for (const key of target.path) {
-        if ((0, import_yaml3.isMap)(node)) node = node.get(key, true);
-        else if ((0, import_yaml3.isSeq)(node) && /^\d+$/.test(key)) node = node.get(Number(key), true);
+        if ((0, import_yaml5.isMap)(node)) node = node.get(key, true);
+        else if ((0, import_yaml5.isSeq)(node) && /^\d+$/.test(key)) node = node.get(Number(key), true);
         else {
           node = void 0;
         }
@@ -10053,8 +9952,8 @@ function findFieldSites(content, targets) {
           problem = `has no key ${target.path.join(".")} (it stops at ${target.path.slice(0, walked).join(".")})`;
         continue;
       }
-      if (!(0, import_yaml3.isScalar)(node) || !node.range || node.value !== null && typeof node.value === "object") {
-        problem = `holds a ${(0, import_yaml3.isMap)(node) ? "mapping" : (0, import_yaml3.isSeq)(node) ? "list" : "non-scalar"} at ${target.path.join(".")}, not a single value`;
+      if (!(0, import_yaml5.isScalar)(node) || !node.range || node.value !== null && typeof node.value === "object") {
+        problem = `holds a ${(0, import_yaml5.isMap)(node) ? "mapping" : (0, import_yaml5.isSeq)(node) ? "list" : "non-scalar"} at ${target.path.join(".")}, not a single value`;
         continue;
       }
       const [start, end] = node.range;
@@ -10124,11 +10023,5 @@ export {
   splitManifestsInput,
   validateManifestPatterns,
   isExplicitFileList,
-  selectManifests,
-  renderTemplate,
-  templateValues,
-  parseImageList,
-  defaultBranch,
-  renderForAll,
-  combinedValues
+  selectManifests
 };

@@ -4,12 +4,12 @@ import {
   file_default,
   init_esm_min,
   init_from
-} from "./chunk-AITQVTJJ.js";
+} from "./chunk-IMJCV3LT.js";
 import {
   __esm
 } from "./chunk-PUMHU2BD.js";
 
-// node_modules/node-fetch/src/utils/multipart-parser.js
+// ../main/node_modules/node-fetch/src/utils/multipart-parser.js
 function _fileName(headerValue) {
   const m = headerValue.match(/\bfilename=("(.*?)"|([^()<>@,;:\\"/[\]?={}\s\t]+))($|;\s)/i);
   if (!m) {
@@ -99,7 +99,7 @@ async function toFormData(Body, ct) {
 }
 var s, S, f, F, LF, CR, SPACE, HYPHEN, COLON, A, Z, lower, noop, MultipartParser;
 var init_multipart_parser = __esm({
-  "node_modules/node-fetch/src/utils/multipart-parser.js"() {
+  "../main/node_modules/node-fetch/src/utils/multipart-parser.js"() {
     init_from();
     init_esm_min();
     s = 0;

@@ -1,16 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  formatBytes
-} from "./chunk-PPAZEXYU.js";
-import {
   deploymentFacts,
   factsTable,
   sourceLinks
-} from "./chunk-XPW22BSD.js";
+} from "./chunk-OYAYNYFH.js";
 import {
   combinedValues,
   templateValues
-} from "./chunk-P2CE6DX2.js";
+} from "./chunk-OXABJNUF.js";
 import {
   changeList,
   code,
@@ -19,14 +16,13 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-FJ6PVWB3.js";
-import "./chunk-C7NBTRVT.js";
-import "./chunk-IXAOUGJL.js";
+} from "./chunk-3ED43WB6.js";
+import {
+  formatBytes
+} from "./chunk-PPAZEXYU.js";
 import {
   formatReference
 } from "./chunk-4JJXYC6H.js";
-import "./chunk-US27CTTI.js";
-import "./chunk-QRBZU356.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";
@@ -35,7 +31,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-RD2IH7Q4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

@@ -11,11 +11,26 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-HKUQCATG.js";
+} from "./chunk-XFHW25RM.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-36VCTJOA.js";
+} from "./chunk-VAQ2SSSL.js";
+import {
+  proxyFor
+} from "./chunk-TKATNBOC.js";
+import {
+  BLOB_UPLOAD,
+  REGISTRY_REQUEST
+} from "./chunk-RKAHNCRR.js";
+import {
+  isTransientStatus,
+  networkErrorCode,
+  parseRetryAfter,
+  retry,
+  statusOf,
+  transientFailure
+} from "./chunk-RIGXVCL4.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
@@ -27,25 +42,12 @@ import {
   shortDigest
 } from "./chunk-4JJXYC6H.js";
 import {
-  proxyFor
-} from "./chunk-US27CTTI.js";
-import {
-  BLOB_UPLOAD,
-  REGISTRY_REQUEST,
-  isTransientStatus,
-  networkErrorCode,
-  parseRetryAfter,
-  retry,
-  statusOf,
-  transientFailure
-} from "./chunk-QRBZU356.js";
-import {
   InputError
 } from "./chunk-PZGVM4CR.js";
 import {
   info,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-RD2IH7Q4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/challenge.ts
@@ -931,7 +933,7 @@ function apiHost(registry) {
   return registry === "docker.io" ? "registry-1.docker.io" : registry;
 }
 
-// src/registry/layout.ts
+// src/registry/layout-store.ts
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import * as path2 from "node:path";
@@ -1143,12 +1145,9 @@ function normalize(name) {
   return normalized === "." ? "" : normalized;
 }
 
-// src/registry/layout.ts
-var REF_NAME = "org.opencontainers.image.ref.name";
-var CONTAINERD_NAME = "io.containerd.image.name";
+// src/registry/layout-store.ts
 var MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 var DIGEST = /^sha256:([a-f0-9]{64})$/;
-var MAX_DEPTH = 4;
 var READ_CHUNK = 1024 * 1024;
 var LayoutError = class extends Error {
   constructor(message) {
@@ -1276,6 +1275,34 @@ async function layoutFrom(label, kind, marker, indexBytes, blobs, legacyManifest
   const manifests = index.manifests.map((entry, i) => descriptor(entry, `${label}: index.json manifests[${i}]`));
   return { label, kind, indexBytes, manifests, blobs };
 }
+function descriptor(value, where2) {
+  const d = value;
+  if (typeof d !== "object" || d === null || typeof d.digest !== "string" || typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) {
+    throw new LayoutError(`${where2} is not a descriptor with a digest and a size.`);
+  }
+  if (!DIGEST.test(d.digest))
+    throw new LayoutError(`${where2}: digest "${d.digest}" is not sha256:<64 hex digits>; only sha256 is supported.`);
+  return d;
+}
+function splitDigest(digest, label) {
+  const match = DIGEST.exec(digest);
+  if (!match) throw new LayoutError(`${label}: "${digest}" is not a sha256 digest.`);
+  return ["sha256", match[1]];
+}
+function parseJson(bytes, what) {
+  try {
+    const value = JSON.parse(bytes.toString("utf8"));
+    if (typeof value !== "object" || value === null) throw new Error("not a JSON object");
+    return value;
+  } catch (error) {
+    throw new LayoutError(`${what} is not valid JSON: ${error.message}`);
+  }
+}
+
+// src/registry/layout.ts
+var REF_NAME = "org.opencontainers.image.ref.name";
+var CONTAINERD_NAME = "io.containerd.image.name";
+var MAX_DEPTH = 4;
 async function selectImage(layout, image) {
   const { manifests, label } = layout;
   if (manifests.length === 0) throw new LayoutError(`${label}: index.json lists no images.`);
@@ -1400,29 +1427,6 @@ function describeWanted(image) {
 }
 function refName(desc) {
   return desc.annotations?.[REF_NAME];
-}
-function descriptor(value, where2) {
-  const d = value;
-  if (typeof d !== "object" || d === null || typeof d.digest !== "string" || typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) {
-    throw new LayoutError(`${where2} is not a descriptor with a digest and a size.`);
-  }
-  if (!DIGEST.test(d.digest))
-    throw new LayoutError(`${where2}: digest "${d.digest}" is not sha256:<64 hex digits>; only sha256 is supported.`);
-  return d;
-}
-function splitDigest(digest, label) {
-  const match = DIGEST.exec(digest);
-  if (!match) throw new LayoutError(`${label}: "${digest}" is not a sha256 digest.`);
-  return ["sha256", match[1]];
-}
-function parseJson(bytes, what) {
-  try {
-    const value = JSON.parse(bytes.toString("utf8"));
-    if (typeof value !== "object" || value === null) throw new Error("not a JSON object");
-    return value;
-  } catch (error) {
-    throw new LayoutError(`${what} is not valid JSON: ${error.message}`);
-  }
 }
 
 // src/registry/push.ts

@@ -3,27 +3,27 @@ import {
   formatDuration
 } from "./chunk-SNUH547G.js";
 import {
-  maskSecret,
-  scrubSecrets
-} from "./chunk-36VCTJOA.js";
-import {
-  GitOpsRepository,
-  cell,
-  code,
-  createGitHubClient,
-  diffArrays,
-  link,
-  pushToBase,
-  text
-} from "./chunk-FJ6PVWB3.js";
-import "./chunk-C7NBTRVT.js";
+  pushToBase
+} from "./chunk-P4SZHKOM.js";
 import "./chunk-IXAOUGJL.js";
 import {
-  pinnedReference
-} from "./chunk-4JJXYC6H.js";
+  cell,
+  code,
+  diffArrays,
+  link,
+  text
+} from "./chunk-3ED43WB6.js";
+import {
+  maskSecret,
+  scrubSecrets
+} from "./chunk-VAQ2SSSL.js";
+import {
+  createGitHubClient
+} from "./chunk-2HYT4MS2.js";
 import {
   proxiedFetch
-} from "./chunk-US27CTTI.js";
+} from "./chunk-TKATNBOC.js";
+import "./chunk-RKAHNCRR.js";
 import {
   nextDelay,
   parseRetryAfter,
@@ -31,7 +31,14 @@ import {
   statusOf,
   systemClock,
   transientFailure
-} from "./chunk-QRBZU356.js";
+} from "./chunk-RIGXVCL4.js";
+import {
+  GitOpsRepository
+} from "./chunk-ZM2KKKY4.js";
+import "./chunk-C7NBTRVT.js";
+import {
+  pinnedReference
+} from "./chunk-4JJXYC6H.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";
@@ -40,7 +47,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-RD2IH7Q4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/verify/argocd.ts
@@ -115,7 +122,7 @@ var ArgoCdClient = class {
   async token() {
     if (this.auth.kind === "token") return this.auth.token;
     if (this.bearer === void 0) {
-      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-JD4QD2WU.js")).requestIdToken(audience));
+      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-33KJUG2Q.js")).requestIdToken(audience));
       this.bearer = await fetchToken(this.auth.audience);
       maskSecret(this.bearer);
     }

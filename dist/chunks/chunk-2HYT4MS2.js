@@ -1,38 +1,32 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  eachLimited
-} from "./chunk-C7NBTRVT.js";
-import {
-  DEFAULT_PUSH_TIMEOUT_MS
-} from "./chunk-IXAOUGJL.js";
-import {
   proxiedFetch
-} from "./chunk-US27CTTI.js";
+} from "./chunk-TKATNBOC.js";
 import {
   GITHUB_RATE_LIMIT_RETRIES,
   GITHUB_REQUEST,
   GITHUB_REQUEST_TIMEOUT_MS,
-  MAX_RATE_LIMIT_WAIT_MS,
-  isTransientStatus,
-  retry,
-  statusOf
-} from "./chunk-QRBZU356.js";
+  MAX_RATE_LIMIT_WAIT_MS
+} from "./chunk-RKAHNCRR.js";
 import {
-  errorMessage
-} from "./chunk-PZGVM4CR.js";
+  isTransientStatus
+} from "./chunk-RIGXVCL4.js";
+import {
+  networkReason
+} from "./chunk-ZM2KKKY4.js";
 import {
   debug,
   info,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-RD2IH7Q4.js";
 import {
   __commonJS,
   __toESM
 } from "./chunk-PUMHU2BD.js";
 
-// node_modules/bottleneck/light.js
+// ../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
+  "../main/node_modules/bottleneck/light.js"(exports, module) {
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports, (function() {
@@ -404,11 +398,11 @@ var require_light = __commonJS({
           return this._onFailure(error, eventInfo, clearGlobalState, run, free);
         }
         async _onFailure(error, eventInfo, clearGlobalState, run, free) {
-          var retry3, retryAfter;
+          var retry2, retryAfter;
           if (clearGlobalState()) {
-            retry3 = await this.Events.trigger("failed", error, eventInfo);
-            if (retry3 != null) {
-              retryAfter = ~~retry3;
+            retry2 = await this.Events.trigger("failed", error, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
               return run(retryAfter);
@@ -1349,10 +1343,10 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -1391,7 +1385,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 function isRequestError(error) {
   return error.request !== void 0;
@@ -1435,7 +1429,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request2, options
   }
   return response;
 }
-function retry2(octokit, octokitOptions) {
+function retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -1462,9 +1456,9 @@ function retry2(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry2.VERSION = VERSION;
+retry.VERSION = VERSION;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION2 = "0.0.0-development";
 var noop = () => Promise.resolve();
@@ -1694,7 +1688,7 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION2;
 throttling.triggersNotification = triggersNotification;
 
-// node_modules/universal-user-agent/index.js
+// ../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -1705,7 +1699,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/lib/register.js
+// ../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -1728,7 +1722,7 @@ function register(state, name, method, options) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
@@ -1763,7 +1757,7 @@ function addHook(state, kind, name, hook2) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -1777,7 +1771,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook2, state, name) {
@@ -1811,7 +1805,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -1864,8 +1858,8 @@ function removeUndefinedProperties(obj) {
 }
 function merge(defaults, route, options) {
   if (typeof route === "string") {
-    let [method, url2] = route.split(" ");
-    options = Object.assign(url2 ? { method, url: url2 } : { url: method }, options);
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
   } else {
     options = Object.assign({}, route);
   }
@@ -1883,13 +1877,13 @@ function merge(defaults, route, options) {
   }
   return mergedOptions;
 }
-function addQueryParameters(url2, parameters) {
-  const separator = /\?/.test(url2) ? "&" : "?";
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
   const names = Object.keys(parameters);
   if (names.length === 0) {
-    return url2;
+    return url;
   }
-  return url2 + separator + names.map((name) => {
+  return url + separator + names.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -1900,8 +1894,8 @@ var urlVariableRegex = /\{[^{}}]+\}/g;
 function removeNonChars(variableName) {
   return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
 }
-function extractUrlVariableNames(url2) {
-  const matches = url2.match(urlVariableRegex);
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
   if (!matches) {
     return [];
   }
@@ -2048,7 +2042,7 @@ function expand(template, context) {
 }
 function parse(options) {
   let method = options.method.toUpperCase();
-  let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
   let body;
   let parameters = omit(options, [
@@ -2059,10 +2053,10 @@ function parse(options) {
     "request",
     "mediaType"
   ]);
-  const urlVariableNames = extractUrlVariableNames(url2);
-  url2 = parseUrl(url2).expand(parameters);
-  if (!/^http/.test(url2)) {
-    url2 = options.baseUrl + url2;
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
   }
   const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
   const remainingParameters = omit(parameters, omittedParameters);
@@ -2076,7 +2070,7 @@ function parse(options) {
         )
       ).join(",");
     }
-    if (url2.endsWith("/graphql")) {
+    if (url.endsWith("/graphql")) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
@@ -2087,7 +2081,7 @@ function parse(options) {
     }
   }
   if (["GET", "HEAD"].includes(method)) {
-    url2 = addQueryParameters(url2, remainingParameters);
+    url = addQueryParameters(url, remainingParameters);
   } else {
     if ("data" in remainingParameters) {
       body = remainingParameters.data;
@@ -2104,7 +2098,7 @@ function parse(options) {
     body = "";
   }
   return Object.assign(
-    { method, url: url2, headers },
+    { method, url, headers },
     typeof body !== "undefined" ? { body } : null,
     options.request ? { request: options.request } : null
   );
@@ -2124,7 +2118,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
+// ../main/node_modules/content-type/dist/index.js
 var SP = 32;
 var HTAB = 9;
 var SEMI = 59;
@@ -2144,20 +2138,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code2 = 128; code2 <= 255; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE;
+for (let code = 128; code <= 255; code++) {
+  CHAR_MAP[code] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code2 = 48; code2 <= 57; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
+for (let code = 48; code <= 57; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
 }
-for (let code2 = 65; code2 <= 90; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
+for (let code = 65; code <= 90; code++) {
+  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code2 = 97; code2 <= 122; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
+for (let code = 97; code <= 122; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -2177,8 +2171,8 @@ function parse2(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code2 = header.charCodeAt(index);
-    const flags = CHAR_MAP[code2];
+    const code = header.charCodeAt(index);
+    const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -2189,7 +2183,7 @@ function parse2(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code2 & NON_ASCII | flags;
+    typeFlags |= code & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -2211,14 +2205,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code2 = header.charCodeAt(index);
-      const flags = CHAR_MAP[code2];
+      const code = header.charCodeAt(index);
+      const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code2 === EQ) {
+      if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -2230,16 +2224,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code3 = header.charCodeAt(index);
-            if (code3 === DQUOTE) {
+            const code2 = header.charCodeAt(index);
+            if (code2 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code4 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code4];
+                const code3 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -2250,7 +2244,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code3 === BSLASH && index + 1 < len) {
+            if (code2 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -2263,8 +2257,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code3 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code3];
+          const code2 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -2291,7 +2285,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code2 & NON_ASCII | flags;
+      keyFlags |= code & NON_ASCII | flags;
       index++;
     }
   }
@@ -2308,7 +2302,7 @@ function unescapeQuotedPairs(str, start, end) {
   return result + str.slice(start, end);
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -2550,8 +2544,8 @@ var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context) => {
+var JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -2609,8 +2603,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text) => {
+  return text.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -2624,18 +2618,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
+    const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error) {
     if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -2643,7 +2637,7 @@ var JSONParse = (text2, reviver) => {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION4 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -2710,13 +2704,13 @@ async function fetchWrapper(requestOptions) {
     throw requestError;
   }
   const status = fetchResponse.status;
-  const url2 = fetchResponse.url;
+  const url = fetchResponse.url;
   const responseHeaders = {};
   for (const [key, value] of fetchResponse.headers) {
     responseHeaders[key] = value;
   }
   const octokitResponse = {
-    url: url2,
+    url,
     status,
     headers: responseHeaders,
     data: ""
@@ -2764,12 +2758,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text = await response.text();
+      return JSONParse(text);
     } catch (err) {
-      return text2;
+      return text;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -2825,7 +2819,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION5 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -2935,7 +2929,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -2980,10 +2974,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION6 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../main/node_modules/@octokit/core/dist-src/index.js
 var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -3117,10 +3111,10 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-request-log/dist-src/version.js
+// ../main/node_modules/@octokit/plugin-request-log/dist-src/version.js
 var VERSION7 = "6.0.0";
 
-// node_modules/@octokit/plugin-request-log/dist-src/index.js
+// ../main/node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
   octokit.hook.wrap("request", (request2, options) => {
     octokit.log.debug("request", options);
@@ -3144,7 +3138,7 @@ function requestLog(octokit) {
 }
 requestLog.VERSION = VERSION7;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION8 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -3181,31 +3175,31 @@ function iterator(octokit, route, parameters) {
   const requestMethod = typeof route === "function" ? route : octokit.request;
   const method = options.method;
   const headers = options.headers;
-  let url2 = options.url;
+  let url = options.url;
   return {
     [Symbol.asyncIterator]: () => ({
       async next() {
-        if (!url2) return { done: true };
+        if (!url) return { done: true };
         try {
-          const response = await requestMethod({ method, url: url2, headers });
+          const response = await requestMethod({ method, url, headers });
           const normalizedResponse = normalizePaginatedListResponse(response);
-          url2 = ((normalizedResponse.headers.link || "").match(
+          url = ((normalizedResponse.headers.link || "").match(
             /<([^<>]+)>;\s*rel="next"/
           ) || [])[1];
-          if (!url2 && "total_commits" in normalizedResponse.data) {
+          if (!url && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
             const params = parsedUrl.searchParams;
             const page = parseInt(params.get("page") || "1", 10);
             const per_page = parseInt(params.get("per_page") || "250", 10);
             if (page * per_page < normalizedResponse.data.total_commits) {
               params.set("page", String(page + 1));
-              url2 = parsedUrl.toString();
+              url = parsedUrl.toString();
             }
           }
           return { value: normalizedResponse };
         } catch (error) {
           if (error.status !== 409) throw error;
-          url2 = "";
+          url = "";
           return {
             value: {
               status: 200,
@@ -3260,10 +3254,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION8;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION9 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -5555,16 +5549,16 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
     const [route, defaults, decorations] = endpoint2;
-    const [method, url2] = route.split(/ /);
+    const [method, url] = route.split(/ /);
     const endpointDefaults = Object.assign(
       {
         method,
-        url: url2
+        url
       },
       defaults
     );
@@ -5678,7 +5672,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -5695,104 +5689,29 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION9;
 
-// node_modules/@octokit/rest/dist-src/version.js
+// ../main/node_modules/@octokit/rest/dist-src/version.js
 var VERSION10 = "22.0.1";
 
-// node_modules/@octokit/rest/dist-src/index.js
+// ../main/node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
     userAgent: `octokit-rest.js/${VERSION10}`
   }
 );
 
-// src/gitops/github-error.ts
-var GitHubApiError = class extends Error {
-  constructor(message, status, githubMessage, options) {
-    super(message, options);
-    this.status = status;
-    this.githubMessage = githubMessage;
-    this.name = "GitHubApiError";
-  }
-  status;
-  githubMessage;
-};
-function statusOf2(error) {
-  if (error instanceof GitHubApiError) return error.status;
-  const shape = error;
-  if (shape?.request !== void 0 && shape.response === void 0) return void 0;
-  const status = shape?.status;
-  return typeof status === "number" && status > 0 ? status : void 0;
-}
-function gitHubMessage(error) {
-  if (error instanceof GitHubApiError) return error.githubMessage;
-  const shape = error;
-  if (shape?.request !== void 0 && shape.response === void 0) return networkReason(error);
-  const data = shape?.response?.data;
-  if (data !== null && typeof data === "object" && typeof data.message === "string") {
-    const { message, errors } = data;
-    const details2 = Array.isArray(errors) ? errors.map(describeValidationError).filter(Boolean) : [];
-    return details2.length > 0 ? `${message}: ${details2.join("; ")}` : message;
-  }
-  return errorMessage(error).replace(/ - https:\/\/docs\.github\.com\S*$/, "");
-}
-function networkReason(error) {
-  let reason = errorMessage(error);
-  let current = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
-    const { message, code: code2 } = current;
-    if (typeof message === "string" && message && !/^(unknown error|fetch failed)$/i.test(message)) reason = message;
-    if (typeof code2 === "string" && !reason.includes(code2)) reason = `${reason} (${code2})`;
-    current = current.cause;
-  }
-  return `network error: ${reason}`;
-}
-function describeValidationError(item) {
-  if (typeof item === "string") return item;
-  if (item === null || typeof item !== "object") return "";
-  const { message, resource, field, code: code2 } = item;
-  if (typeof message === "string") return message;
-  return [resource, field, code2].filter((part) => typeof part === "string").join(" ");
-}
-function apiError(what, fullName, error, hint) {
-  const status = statusOf2(error);
-  const message = gitHubMessage(error);
-  const suffix = status === void 0 ? "" : ` (HTTP ${status})`;
-  return new GitHubApiError(`${what} in ${fullName}: ${message}${suffix}${hint ? `. ${hint}` : ""}`, status, message, {
-    cause: error
-  });
-}
-function writeAccessHint(fullName, status, pullRequests, message = "") {
-  if (/protected branch|rule violations?/i.test(message)) {
-    return "The branch is protected (branch protection or a ruleset): use `mode: pr`, or let the token bypass the protection";
-  }
-  if (status === 401) return "GitHub rejected the token (expired or revoked); pass a valid token in the `token` input";
-  if (status !== 403 && status !== 404) return void 0;
-  const permissions = pullRequests ? "`contents: write` and `pull-requests: write`" : "`contents: write`";
-  return `The token needs ${permissions} on ${fullName}. The default GITHUB_TOKEN only reaches the workflow's own repository; for another repository pass a GitHub App installation token or a fine-grained token in the \`token\` input`;
-}
-function isRefConflict(error) {
-  return statusOf2(error) === 422 && /not a fast.?forward|reference cannot be updated/i.test(gitHubMessage(error));
-}
-function isReferenceAlreadyExists(error) {
-  return statusOf2(error) === 422 && /reference already exists/i.test(gitHubMessage(error));
-}
-function isPullRequestAlreadyExists(error) {
-  return statusOf2(error) === 422 && /a pull request already exists/i.test(gitHubMessage(error));
-}
-
 // src/gitops/client.ts
 var USER_AGENT = "gitops-deploy-action";
 var DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter((status) => !isTransientStatus(status));
 function requestLine(octokit, options) {
   try {
-    const { method, url: url2 } = octokit.request.endpoint.parse(options);
-    return `${method} ${url2.replace(options.baseUrl, "")}`;
+    const { method, url } = octokit.request.endpoint.parse(options);
+    return `${method} ${url.replace(options.baseUrl, "")}`;
   } catch {
     return `${options.method} ${options.url}`;
   }
 }
-function oneLine(text2) {
-  return text2.replace(/\s+/g, " ").slice(0, 200);
+function oneLine(text) {
+  return text.replace(/\s+/g, " ").slice(0, 200);
 }
 function attemptLog(octokit) {
   const seen = /* @__PURE__ */ new WeakMap();
@@ -5827,7 +5746,7 @@ function onLimit(kind) {
     return true;
   };
 }
-var Client = Octokit2.plugin(attemptLog, throttling, retry2);
+var Client = Octokit2.plugin(attemptLog, throttling, retry);
 function createGitHubClient(token, apiUrl, options = {}) {
   const retryAfterUnitMs = options.retryAfterUnitMs ?? 1e3;
   return new Client({
@@ -5860,1143 +5779,6 @@ function withTimeout(fetch, timeoutMs) {
   };
 }
 
-// src/gitops/repository.ts
-import { createHash } from "node:crypto";
-function gitBlobSha(content) {
-  const bytes = Buffer.from(content, "utf8");
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
-function blobsQuery(count) {
-  const variables = Array.from({ length: count }, (_, index) => `$e${index}: String!`).join(", ");
-  const fields = Array.from(
-    { length: count },
-    (_, index) => `f${index}: object(expression: $e${index}) { __typename ... on Blob { text isBinary isTruncated byteSize } }`
-  ).join(" ");
-  return `query ReadFiles($owner: String!, $name: String!, ${variables}) { repository(owner: $owner, name: $name) { ${fields} } }`;
-}
-function encodePath(value) {
-  return value.split("/").map(encodeURIComponent).join("/");
-}
-var utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-var GitOpsRepository = class {
-  constructor(client, owner, repo, options = {}) {
-    this.client = client;
-    this.owner = owner;
-    this.repo = repo;
-    this.fullName = `${owner}/${repo}`;
-    this.readConcurrency = Math.max(1, options.readConcurrency ?? 6);
-    this.readBatchSize = Math.max(1, options.readBatchSize ?? 100);
-  }
-  client;
-  owner;
-  repo;
-  fullName;
-  readConcurrency;
-  readBatchSize;
-  async defaultBranch() {
-    try {
-      const { data } = await this.client.rest.repos.get({ owner: this.owner, repo: this.repo });
-      return data.default_branch;
-    } catch (error) {
-      const status = statusOf2(error);
-      const hint = status === 404 || status === 403 ? `Either ${this.fullName} does not exist or the token cannot see it: check the \`gitops-repository\` input, and pass a token with \`contents: write\` on ${this.fullName} in the \`token\` input (the default GITHUB_TOKEN only reaches the workflow's own repository)` : writeAccessHint(this.fullName, status, false);
-      throw apiError("Could not read the repository", this.fullName, error, hint);
-    }
-  }
-  /** The head of `branch` (the `base` input). */
-  async snapshot(branch) {
-    const head = await this.findBranch(branch);
-    if (head === void 0) {
-      throw apiError(
-        `Could not read branch ${branch}`,
-        this.fullName,
-        { status: 404, response: { data: { message: "Branch not found" } } },
-        `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`
-      );
-    }
-    return { branch: head.branch, commitSha: head.commitSha, treeSha: head.treeSha };
-  }
-  /** The head of `branch` with its parents, or undefined when there is no such branch. */
-  async findBranch(branch) {
-    let data;
-    try {
-      const response = await this.client.request("GET /repos/{owner}/{repo}/branches/{+branch}", {
-        owner: this.owner,
-        repo: this.repo,
-        branch: encodePath(branch)
-      });
-      data = response.data;
-    } catch (error) {
-      if (statusOf2(error) === 404) return void 0;
-      throw apiError(
-        `Could not read branch ${branch}`,
-        this.fullName,
-        error,
-        writeAccessHint(this.fullName, statusOf2(error), false)
-      );
-    }
-    return {
-      branch,
-      commitSha: data.commit.sha,
-      treeSha: data.commit.commit.tree.sha,
-      parents: data.commit.parents.map((parent) => parent.sha),
-      message: data.commit.commit.message
-    };
-  }
-  /** Every file path at the snapshot, in one call (only needed for directories and globs). */
-  async listFiles(snapshot) {
-    const { paths, truncated } = await this.listTree(snapshot);
-    if (truncated) {
-      throw new Error(
-        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
-      );
-    }
-    return paths;
-  }
-  /** Every file of the snapshot with its blob sha, in one call; undefined when GitHub truncates the listing. */
-  async listBlobs(snapshot) {
-    const { blobs, truncated } = await this.listTree(snapshot);
-    return truncated ? void 0 : blobs;
-  }
-  /** Every file at the snapshot with its blob sha, in one call; `truncated` when GitHub could not list them all. */
-  async listTree(snapshot) {
-    let data;
-    try {
-      ;
-      ({ data } = await this.client.rest.git.getTree({
-        owner: this.owner,
-        repo: this.repo,
-        tree_sha: snapshot.treeSha,
-        recursive: "1"
-      }));
-    } catch (error) {
-      throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error);
-    }
-    const blobs = /* @__PURE__ */ new Map();
-    for (const entry of data.tree) {
-      if (entry.type === "blob" && typeof entry.path === "string" && typeof entry.sha === "string") {
-        blobs.set(entry.path, entry.sha);
-      }
-    }
-    return { paths: [...blobs.keys()], blobs, truncated: data.truncated };
-  }
-  /**
-   * The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). Files
-   * are read in GraphQL batches, so a large selection costs a handful of requests; a file whose GraphQL
-   * text may not be its exact bytes (binary, cut short, or a byte count that disagrees, as with a BOM) is
-   * read again through the raw contents endpoint, which also gives the precise error for missing paths.
-   */
-  async readFiles(snapshot, paths) {
-    const texts = /* @__PURE__ */ new Map();
-    for (let start = 0; start < paths.length; start += this.readBatchSize) {
-      const batch = paths.slice(start, start + this.readBatchSize);
-      for (const [path, text2] of await this.readBatch(snapshot, batch)) texts.set(path, text2);
-    }
-    const rest = paths.filter((path) => !texts.has(path));
-    for (const file of await this.readRaw(snapshot, rest)) texts.set(file.path, file.content);
-    return paths.map((path) => ({ path, content: texts.get(path) }));
-  }
-  /** The texts GraphQL returns exactly; the others are left to the raw endpoint. */
-  async readBatch(snapshot, paths) {
-    const found = /* @__PURE__ */ new Map();
-    if (paths.length === 0) return found;
-    const variables = { owner: this.owner, name: this.repo };
-    paths.forEach((path, index) => variables[`e${index}`] = `${snapshot.commitSha}:${path}`);
-    let data;
-    try {
-      data = await this.client.graphql(blobsQuery(paths.length), variables);
-    } catch (error) {
-      debug(`GraphQL read of ${paths.length} files failed, reading them one by one: ${errorMessage(error)}`);
-      return found;
-    }
-    paths.forEach((path, index) => {
-      const blob = data.repository?.[`f${index}`];
-      if (blob?.__typename === "Blob" && typeof blob.text === "string" && blob.isBinary !== true && blob.isTruncated !== true && Buffer.byteLength(blob.text, "utf8") === blob.byteSize && !blob.text.includes("\uFFFD"))
-        found.set(path, blob.text);
-    });
-    return found;
-  }
-  async readRaw(snapshot, paths) {
-    const results = new Array(paths.length);
-    await eachLimited(paths.entries(), this.readConcurrency, async ([index, path]) => {
-      results[index] = { path, content: await this.readFile(snapshot, path) };
-    });
-    return results;
-  }
-  async readFile(snapshot, path) {
-    const where = `${path} at ${snapshot.branch} (${snapshot.commitSha.slice(0, 7)})`;
-    let response;
-    try {
-      response = await this.client.request("GET /repos/{owner}/{repo}/contents/{+path}", {
-        owner: this.owner,
-        repo: this.repo,
-        path: encodePath(path),
-        ref: snapshot.commitSha,
-        headers: { accept: "application/vnd.github.raw" },
-        // The body is decoded here, not by fetch: Response.text() would drop a byte-order mark.
-        request: { parseSuccessResponseBody: false }
-      });
-    } catch (error) {
-      const hint = statusOf2(error) === 404 ? `Check the \`manifests\` input: paths are relative to the root of ${this.fullName}` : writeAccessHint(this.fullName, statusOf2(error), false);
-      throw apiError(`Could not read ${where}`, this.fullName, error, hint);
-    }
-    const bytes = await readBody(response.data);
-    const contentType = String(response.headers["content-type"] ?? "");
-    if (contentType.startsWith("application/json") && isDirectoryListing(bytes)) {
-      throw new Error(
-        `${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`
-      );
-    }
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      throw new Error(`${where} in ${this.fullName} is not UTF-8 text; check the \`manifests\` input.`);
-    }
-  }
-  /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
-  async createTree(baseTree, files) {
-    try {
-      const { data } = await this.client.rest.git.createTree({
-        owner: this.owner,
-        repo: this.repo,
-        base_tree: baseTree,
-        tree: files.map((file) => ({
-          path: file.path,
-          mode: "100644",
-          type: "blob",
-          content: file.content
-        }))
-      });
-      return data.sha;
-    } catch (error) {
-      throw this.writeError("Could not create a tree", error);
-    }
-  }
-  /**
-   * No author or committer: GitHub then signs the commit for GITHUB_TOKEN and GitHub App tokens
-   * (shown as Verified), and attributes it to the token's user otherwise.
-   */
-  async createCommit(message, tree, parents) {
-    try {
-      const { data } = await this.client.rest.git.createCommit({
-        owner: this.owner,
-        repo: this.repo,
-        message,
-        tree,
-        parents: [...parents]
-      });
-      return data.sha;
-    } catch (error) {
-      throw this.writeError("Could not create a commit", error);
-    }
-  }
-  /**
-   * Moves refs/heads/`branch` to `sha`. Without `force` this is a compare-and-swap: it answers
-   * 'conflict' instead of dropping commits someone else pushed meanwhile.
-   */
-  async updateBranch(branch, sha, force) {
-    try {
-      await this.client.request("PATCH /repos/{owner}/{repo}/git/refs/{+ref}", {
-        owner: this.owner,
-        repo: this.repo,
-        ref: `heads/${encodePath(branch)}`,
-        sha,
-        force
-      });
-      return "updated";
-    } catch (error) {
-      if (!force && isRefConflict(error)) return "conflict";
-      throw this.writeError(`Could not update refs/heads/${branch}`, error);
-    }
-  }
-  /**
-   * One signed commit of `files` on top of `expectedHead`, written atomically by GraphQL's
-   * `createCommitOnBranch`: one content-creating request, where the REST sequence (tree, commit,
-   * ref) takes three. 'stale' when the branch is no longer at `expectedHead`.
-   */
-  async commitOnBranch(branch, expectedHead, message, files) {
-    const [headline = "", ...rest] = message.split("\n");
-    const body = rest.join("\n").replace(/^\n+/, "");
-    try {
-      const data = await this.client.graphql(COMMIT_ON_BRANCH, {
-        input: {
-          branch: { repositoryNameWithOwner: this.fullName, branchName: branch },
-          expectedHeadOid: expectedHead,
-          message: body === "" ? { headline } : { headline, body },
-          fileChanges: {
-            additions: files.map((file) => ({
-              path: file.path,
-              contents: Buffer.from(file.content, "utf8").toString("base64")
-            }))
-          }
-        }
-      });
-      return { sha: data.createCommitOnBranch.commit.oid };
-    } catch (error) {
-      if (isStaleHead(error)) return "stale";
-      throw this.writeError(`Could not commit to ${branch}`, error);
-    }
-  }
-  async createBranch(branch, sha) {
-    try {
-      await this.client.rest.git.createRef({ owner: this.owner, repo: this.repo, ref: `refs/heads/${branch}`, sha });
-      return "created";
-    } catch (error) {
-      if (isReferenceAlreadyExists(error)) return "exists";
-      throw this.writeError(`Could not create refs/heads/${branch}`, error);
-    }
-  }
-  /** The open pull request from this repository's `branch` into `base`, if any. */
-  /** The open pull request of `branch`, whatever base it targets (the caller retargets it). */
-  async findPullRequest(branch) {
-    try {
-      const { data } = await this.client.rest.pulls.list({
-        owner: this.owner,
-        repo: this.repo,
-        head: `${this.owner}:${branch}`,
-        state: "open",
-        per_page: 10
-      });
-      const pull = data.find((candidate) => candidate.head.ref === branch);
-      return pull && toPullRequest(pull);
-    } catch (error) {
-      throw apiError(
-        `Could not look up the pull request for ${branch}`,
-        this.fullName,
-        error,
-        writeAccessHint(this.fullName, statusOf2(error), true)
-      );
-    }
-  }
-  async createPullRequest(branch, base, title, body) {
-    try {
-      const { data } = await this.client.rest.pulls.create({
-        owner: this.owner,
-        repo: this.repo,
-        head: branch,
-        base,
-        title,
-        body
-      });
-      return toPullRequest(data);
-    } catch (error) {
-      if (isPullRequestAlreadyExists(error)) return "exists";
-      throw this.writeError(`Could not open a pull request from ${branch} into ${base}`, error, true);
-    }
-  }
-  async updatePullRequest(number, title, body, base) {
-    try {
-      const { data } = await this.client.rest.pulls.update({
-        owner: this.owner,
-        repo: this.repo,
-        pull_number: number,
-        title,
-        body,
-        base
-      });
-      return toPullRequest(data);
-    } catch (error) {
-      throw this.writeError(`Could not update pull request #${number}`, error, true);
-    }
-  }
-  async addLabels(number, labels) {
-    try {
-      await this.client.rest.issues.addLabels({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        labels: [...labels]
-      });
-    } catch (error) {
-      throw this.writeError(`Could not add labels to pull request #${number}`, error, true);
-    }
-  }
-  writeError(what, error, pullRequests = false) {
-    return apiError(
-      what,
-      this.fullName,
-      error,
-      writeAccessHint(this.fullName, statusOf2(error), pullRequests, gitHubMessage(error))
-    );
-  }
-};
-var COMMIT_ON_BRANCH = `mutation ($input: CreateCommitOnBranchInput!) {
-  createCommitOnBranch(input: $input) { commit { oid } }
-}`;
-function isStaleHead(error) {
-  const errors = error?.errors;
-  return Array.isArray(errors) && errors.some(
-    (e) => e.type === "STALE_DATA" || /expected branch to point to/i.test(String(e.message))
-  );
-}
-function toPullRequest(pull) {
-  return {
-    number: pull.number,
-    url: pull.html_url,
-    title: pull.title,
-    body: pull.body ?? "",
-    base: pull.base.ref,
-    labels: pull.labels.map((label) => label.name).filter((name) => typeof name === "string")
-  };
-}
-async function readBody(data) {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (typeof data === "string") return new TextEncoder().encode(data);
-  if (data && typeof data.getReader === "function") {
-    return new Uint8Array(await new Response(data).arrayBuffer());
-  }
-  return new Uint8Array();
-}
-function isDirectoryListing(bytes) {
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes));
-    return Array.isArray(parsed) && parsed.length > 0 && parsed.every((entry) => entry !== null && typeof entry === "object" && "type" in entry && "path" in entry);
-  } catch {
-    return false;
-  }
-}
-
-// src/gitops/writer.ts
-var DEFAULT_DELAY_MS = 500;
-var SETTLE_ATTEMPTS = 4;
-var BaseMoved = class extends Error {
-  constructor(base) {
-    super(`${base} moved on`);
-    this.base = base;
-  }
-  base;
-};
-function policy(delayMs, deadlineMs) {
-  return {
-    baseDelayMs: delayMs,
-    maxDelayMs: delayMs * 32,
-    ...deadlineMs !== void 0 && { deadlineMs, maxRetryAfterMs: deadlineMs }
-  };
-}
-function classifyWriteFailure(error, now = Date.now()) {
-  if (error instanceof BaseMoved) return { retry: true, reason: `${error.base} moved on (someone else pushed)` };
-  const limit = rateLimitWait(error, now);
-  if (limit !== void 0) return { retry: true, reason: "rate limited", afterMs: limit };
-  return { retry: false };
-}
-function rateLimitWait(error, now) {
-  const status = statusOf(error);
-  if (status !== 403 && status !== 429) return void 0;
-  const headers = findHeaders(error);
-  const retryAfter = Number(headers?.["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers?.["retry-after"] !== void 0) return retryAfter * 1e3;
-  const reset = Number(headers?.["x-ratelimit-reset"]);
-  if (String(headers?.["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset))
-    return Math.max(0, reset * 1e3 - now);
-  return void 0;
-}
-function findHeaders(error) {
-  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
-    const headers = current.response?.headers;
-    if (headers !== void 0) return headers;
-    current = current.cause;
-  }
-  return void 0;
-}
-async function pushToBase(repo, options) {
-  const { base, message } = options;
-  const strategy = options.strategy ?? "graphql";
-  const timeoutMs = options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS;
-  let snapshot = options.initial;
-  let moved;
-  let prepared;
-  const created = /* @__PURE__ */ new Set();
-  const sent = [];
-  let attempts = 0;
-  const landed = (commitSha) => {
-    info(`Committed ${commitSha} to ${base} in ${repo.fullName}`);
-    return { prepared, commitSha, attempts };
-  };
-  const attempt = async (n) => {
-    attempts = n;
-    if (n > 1) {
-      const head = await repo.findBranch(base);
-      if (head === void 0)
-        throw new Error(`${base} disappeared from ${repo.fullName} while the action was writing to it`);
-      if (created.has(head.commitSha)) return landed(head.commitSha);
-      const blobs = await repo.listBlobs(head);
-      if (prepared !== void 0 && isOurs(head, message, sent, blobs)) return landed(head.commitSha);
-      snapshot = head;
-      moved = blobs === void 0 ? {} : { blobs };
-    }
-    prepared = await options.prepare(snapshot, moved);
-    if (prepared.files.length === 0) return { prepared, attempts: n };
-    if (strategy === "graphql") {
-      sent.push({ parent: snapshot.commitSha, files: prepared.files });
-      const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files);
-      if (result === "stale") throw new BaseMoved(base);
-      return landed(result.sha);
-    }
-    const tree = await repo.createTree(snapshot.treeSha, prepared.files);
-    if (tree === snapshot.treeSha) return { prepared, attempts: n };
-    const commit = await repo.createCommit(message, tree, [snapshot.commitSha]);
-    created.add(commit);
-    if (await repo.updateBranch(base, commit, false) === "conflict") throw new BaseMoved(base);
-    return landed(commit);
-  };
-  try {
-    return await retry(attempt, {
-      policy: policy(options.retryDelayMs ?? DEFAULT_DELAY_MS, timeoutMs),
-      classify: (error) => classifyWriteFailure(error, (options.clock ?? Date).now()),
-      onRetry: ({ attempt: n, delayMs, reason }) => info(`${reason} in ${repo.fullName}; attempt ${n + 1} in ${delayMs} ms, on top of the new head`),
-      ...options.clock !== void 0 && { clock: options.clock }
-    });
-  } catch (error) {
-    if (!(error instanceof BaseMoved)) throw error;
-    throw new Error(
-      `Could not update refs/heads/${base} in ${repo.fullName}: other workflows kept pushing to ${base} for ${Math.round(timeoutMs / 1e3)} s (${attempts} attempts). Raise \`push-timeout\`, or use \`mode: pr\`.`,
-      { cause: error }
-    );
-  }
-}
-function isOurs(head, message, sent, blobs) {
-  const headline = (text2) => text2.split("\n", 1)[0];
-  if (blobs === void 0 || head.parents.length !== 1 || headline(head.message) !== headline(message)) return false;
-  return sent.some(
-    (write) => write.parent === head.parents[0] && write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content))
-  );
-}
-async function updatePullRequest(repo, options) {
-  const { initial } = options;
-  const prepared = await options.prepare(initial);
-  if (prepared.files.length === 0) return { prepared, attempts: 1 };
-  const tree = await repo.createTree(initial.treeSha, prepared.files);
-  if (tree === initial.treeSha) return { prepared, attempts: 1 };
-  const { commitSha, moved } = await placeCommit(repo, options, tree);
-  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved);
-  if (options.labels.some((label) => !pull.labels.includes(label))) {
-    await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels));
-  }
-  return {
-    prepared,
-    // A rerun that finds its change already on the branch writes nothing.
-    ...moved && { commitSha },
-    attempts: 1,
-    pullRequest: { number: pull.number, url: pull.url, created: pull.created }
-  };
-}
-async function placeCommit(repo, options, tree) {
-  const { base, branch, initial } = options;
-  const head = await repo.findBranch(branch);
-  if (head !== void 0 && head.treeSha === tree && head.parents.length === 1 && head.parents[0] === initial.commitSha) {
-    info(`${branch} already holds this change on top of ${base} (${head.commitSha}); not moving it`);
-    return { commitSha: head.commitSha, moved: false };
-  }
-  const commit = await repo.createCommit(options.message, tree, [initial.commitSha]);
-  if (head === void 0 && await repo.createBranch(branch, commit) === "created") {
-    info(`Created ${branch} at ${commit} in ${repo.fullName}`);
-  } else {
-    await repo.updateBranch(branch, commit, true);
-    info(`Moved ${branch} to ${commit} on top of ${base} in ${repo.fullName}`);
-  }
-  return { commitSha: commit, moved: true };
-}
-async function upsertPullRequest(repo, options, body, justMoved) {
-  const { base, branch, title } = options;
-  const existing = await repo.findPullRequest(branch);
-  if (existing !== void 0) return updateExisting(repo, existing, base, title, body);
-  const created = await settle(options, justMoved, () => repo.createPullRequest(branch, base, title, body));
-  if (created !== "exists") {
-    info(`Opened pull request #${created.number}: ${created.url}`);
-    return { ...created, created: true };
-  }
-  const raced = await retry(
-    async () => {
-      const found = await repo.findPullRequest(branch);
-      if (found === void 0) throw new NotListedYet();
-      return found;
-    },
-    {
-      policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: SETTLE_ATTEMPTS },
-      classify: (error) => error instanceof NotListedYet ? { retry: true, reason: "not listed yet" } : { retry: false },
-      ...options.clock !== void 0 && { clock: options.clock }
-    }
-  ).catch((error) => {
-    if (!(error instanceof NotListedYet)) throw error;
-    throw new Error(
-      `Could not open a pull request from ${branch} into ${base} in ${repo.fullName}: GitHub says one already exists, but lists no open one.`
-    );
-  });
-  return updateExisting(repo, raced, base, title, body);
-}
-var NotListedYet = class extends Error {
-};
-async function updateExisting(repo, pull, base, title, body) {
-  if (pull.title === title && pull.body === body && pull.base === base) {
-    info(`Pull request #${pull.number} is up to date: ${pull.url}`);
-    return { ...pull, created: false };
-  }
-  const updated = await repo.updatePullRequest(pull.number, title, body, base);
-  info(`Updated pull request #${updated.number}: ${updated.url}`);
-  return { ...updated, created: false };
-}
-function settle(options, fresh, call) {
-  return retry(call, {
-    policy: { ...policy(options.retryDelayMs ?? DEFAULT_DELAY_MS), attempts: fresh ? SETTLE_ATTEMPTS : 1 },
-    classify: (error) => {
-      const status = statusOf(error);
-      return status === 422 || status === 404 ? { retry: true, reason: `HTTP ${status}` } : { retry: false };
-    },
-    onRetry: ({ reason, delayMs }) => info(`GitHub has not caught up yet (${reason}); retrying in ${delayMs} ms`),
-    ...options.clock !== void 0 && { clock: options.clock }
-  });
-}
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path, added, removed, oldPosInc, options) {
-    const last = path.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i = 0; i < array.length; i++) {
-      if (array[i]) {
-        ret.push(array[i]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i) {
-            const oldValue = oldTokens[oldPos + i];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i = 0; i < linesAndNewlines.length; i++) {
-    const line = linesAndNewlines[i];
-    if (i % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// node_modules/diff/libesm/patch/create.js
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  let optionsObj;
-  if (!options) {
-    optionsObj = {};
-  } else if (typeof options === "function") {
-    optionsObj = { callback: options };
-  } else {
-    optionsObj = options;
-  }
-  if (typeof optionsObj.context === "undefined") {
-    optionsObj.context = 4;
-  }
-  const context = optionsObj.context;
-  if (optionsObj.newlineIsToken) {
-    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
-  }
-  if (!optionsObj.callback) {
-    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-  } else {
-    const { callback } = optionsObj;
-    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-      const patch = diffLinesResultToPatch(diff);
-      callback(patch);
-    } }));
-  }
-  function diffLinesResultToPatch(diff) {
-    if (!diff) {
-      return;
-    }
-    diff.push({ value: "", lines: [] });
-    function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
-      });
-    }
-    const hunks = [];
-    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-    for (let i = 0; i < diff.length; i++) {
-      const current = diff[i], lines = current.lines || splitLines(current.value);
-      current.lines = lines;
-      if (current.added || current.removed) {
-        if (!oldRangeStart) {
-          const prev = diff[i - 1];
-          oldRangeStart = oldLine;
-          newRangeStart = newLine;
-          if (prev) {
-            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-            oldRangeStart -= curRange.length;
-            newRangeStart -= curRange.length;
-          }
-        }
-        for (const line of lines) {
-          curRange.push((current.added ? "+" : "-") + line);
-        }
-        if (current.added) {
-          newLine += lines.length;
-        } else {
-          oldLine += lines.length;
-        }
-      } else {
-        if (oldRangeStart) {
-          if (lines.length <= context * 2 && i < diff.length - 2) {
-            for (const line of contextLines(lines)) {
-              curRange.push(line);
-            }
-          } else {
-            const contextSize = Math.min(lines.length, context);
-            for (const line of contextLines(lines.slice(0, contextSize))) {
-              curRange.push(line);
-            }
-            const hunk = {
-              oldStart: oldRangeStart,
-              oldLines: oldLine - oldRangeStart + contextSize,
-              newStart: newRangeStart,
-              newLines: newLine - newRangeStart + contextSize,
-              lines: curRange
-            };
-            hunks.push(hunk);
-            oldRangeStart = 0;
-            newRangeStart = 0;
-            curRange = [];
-          }
-        }
-        oldLine += lines.length;
-        newLine += lines.length;
-      }
-    }
-    for (const hunk of hunks) {
-      for (let i = 0; i < hunk.lines.length; i++) {
-        if (hunk.lines[i].endsWith("\n")) {
-          hunk.lines[i] = hunk.lines[i].slice(0, -1);
-        } else {
-          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
-          i++;
-        }
-      }
-    }
-    return {
-      oldFileName,
-      newFileName,
-      oldHeader,
-      newHeader,
-      hunks
-    };
-  }
-}
-function splitLines(text2) {
-  const hasTrailingNl = text2.endsWith("\n");
-  const result = text2.split("\n").map((line) => line + "\n");
-  if (hasTrailingNl) {
-    result.pop();
-  } else {
-    result.push(result.pop().slice(0, -1));
-  }
-  return result;
-}
-
-// node_modules/diff/libesm/diff/array.js
-var ArrayDiff = class extends Diff {
-  tokenize(value) {
-    return value.slice();
-  }
-  join(value) {
-    return value;
-  }
-  removeEmpty(value) {
-    return value;
-  }
-};
-var arrayDiff = new ArrayDiff();
-function diffArrays(oldArr, newArr, options) {
-  return arrayDiff.diff(oldArr, newArr, options);
-}
-
-// src/report/markdown.ts
-var bodyLength = (text2) => text2.length + countNewlines(text2);
-var utf8Length = (text2) => Buffer.byteLength(text2);
-function countNewlines(text2) {
-  let count = 0;
-  for (let index = text2.indexOf("\n"); index >= 0; index = text2.indexOf("\n", index + 1)) count++;
-  return count;
-}
-function code(value) {
-  const text2 = value.replace(/\r?\n|\r/g, " ");
-  if (text2 === "") return "` `";
-  const fence = "`".repeat(longestRun(text2, "`") + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") || text2.startsWith(" ") && text2.endsWith(" ") && text2.trim() !== "" ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
-}
-function text(value) {
-  return value.replace(/\r?\n|\r/g, " ").replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, "\\$&");
-}
-function html(value) {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-function cell(markdown) {
-  return markdown.replace(/\|/g, "\\|");
-}
-function link(label, url2) {
-  return `[${label}](${url2.replace(/[\s()<>]/g, (char) => encodeURIComponent(char))})`;
-}
-function url(server, ...segments) {
-  const path = segments.flatMap((segment) => segment.split("/")).filter((segment) => segment !== "").map(encodeURIComponent).join("/");
-  return `${server.replace(/\/+$/, "")}/${path}`;
-}
-function fenced(content, info2 = "") {
-  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
-  const body = content.endsWith("\n") ? content : `${content}
-`;
-  return `${fence}${info2}
-${body}${fence}
-`;
-}
-function table(rows) {
-  return ["| | |", "|---|---|", ...rows.map(([label, value]) => `| **${label}** | ${cell(value)} |`)].join("\n") + "\n";
-}
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-function longestRun(value, char) {
-  let longest = 0;
-  let current = 0;
-  for (const c of value) {
-    current = c === char ? current + 1 : 0;
-    if (current > longest) longest = current;
-  }
-  return longest;
-}
-var COLLAPSE_LINES = 25;
-var NOTE_RESERVE = 400;
-function diffSections(files, budget, measure, limitName) {
-  const withDiff = files.filter((file) => file.diff !== "");
-  const parts = [];
-  const newline = measure("\n");
-  let used = 0;
-  for (const [index, file] of withDiff.entries()) {
-    const block = diffBlock(file);
-    const room = budget - used - (index < withDiff.length - 1 ? NOTE_RESERVE : 0);
-    if (measure(block) + newline <= room) {
-      parts.push(block);
-      used += measure(block) + newline;
-      continue;
-    }
-    const cut = truncatedDiffBlock(file, budget - used - NOTE_RESERVE, measure);
-    if (cut !== void 0) parts.push(cut.block);
-    const left = withDiff.length - index - (cut === void 0 ? 0 : 1);
-    const shown = cut === void 0 ? "" : `The last diff is cut after ${plural(cut.shown, "line")} of ${cut.total}. `;
-    const rest = left > 0 ? `The diffs of ${plural(left, "more file")} are left out. ` : "";
-    parts.push(`_${shown}${rest}This keeps the text under ${limitName}; the commit has the full change._
-`);
-    break;
-  }
-  return parts.join("\n");
-}
-function diffBlock(file) {
-  const lines = file.diff.endsWith("\n") ? file.diff.slice(0, -1).split("\n") : file.diff.split("\n");
-  if (lines.length <= COLLAPSE_LINES) return fenced(file.diff, "diff");
-  return details(file, lines, fenced(file.diff, "diff"));
-}
-function details(file, lines, block) {
-  let added = 0;
-  let removed = 0;
-  for (const line of lines.slice(2)) {
-    if (line.startsWith("+")) added++;
-    else if (line.startsWith("-")) removed++;
-  }
-  return `<details><summary><code>${html(file.path)}</code> (+${added} \u2212${removed})</summary>
-
-${block}
-</details>
-`;
-}
-function truncatedDiffBlock(file, room, measure) {
-  const lines = (file.diff.endsWith("\n") ? file.diff.slice(0, -1) : file.diff).split("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(file.diff, "`") + 1));
-  const newline = measure("\n");
-  let size = measure(details(file, lines, `${fence}diff
-${fence}
-`)) + newline;
-  let shown = 0;
-  while (shown < lines.length && size + measure(lines[shown]) + newline <= room) {
-    size += measure(lines[shown]) + newline;
-    shown++;
-  }
-  if (shown < 4) return void 0;
-  const kept = lines.slice(0, shown);
-  return { block: details(file, lines, `${fence}diff
-${kept.join("\n")}
-${fence}
-`), shown, total: lines.length };
-}
-function changeList(files, budget, measure) {
-  const lines = [];
-  let used = 0;
-  let left = files.reduce((sum, file) => sum + file.changes.length, 0);
-  const newline = measure("\n");
-  const fits = (line) => used + measure(line) + newline + NOTE_RESERVE / 4 <= budget;
-  outer: for (const file of files) {
-    const heading = `- ${code(file.path)}`;
-    if (!fits(heading)) break;
-    lines.push(heading);
-    used += measure(heading) + newline;
-    for (const change of file.changes) {
-      const item = `  - ${describeChange(change)}`;
-      if (!fits(item)) break outer;
-      lines.push(item);
-      used += measure(item) + newline;
-      left--;
-    }
-  }
-  if (left > 0) lines.push(`- \u2026 and ${plural(left, "more container")}`);
-  return lines.join("\n") + "\n";
-}
-function describeChange(change) {
-  const where = [change.kind && text(change.kind), change.workload && code(change.workload)].filter(Boolean).join(" ");
-  const notContainer = change.kind === "Kustomization" || change.kind === "field";
-  const container = change.container ? `container ${code(change.container)}` : notContainer ? "" : "container";
-  const what = [where, container].filter(Boolean).join(", ");
-  return `line ${change.line}: ${what}: ${code(change.from)} \u2192 ${code(change.to)}`;
-}
-
 export {
-  createGitHubClient,
-  gitBlobSha,
-  GitOpsRepository,
-  pushToBase,
-  updatePullRequest,
-  diffArrays,
-  structuredPatch,
-  bodyLength,
-  utf8Length,
-  code,
-  text,
-  cell,
-  link,
-  url,
-  table,
-  plural,
-  diffSections,
-  changeList
+  createGitHubClient
 };

@@ -4,10 +4,10 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-HKUQCATG.js";
-import "./chunk-36VCTJOA.js";
+} from "./chunk-XFHW25RM.js";
+import "./chunk-VAQ2SSSL.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-36WCORKW.js";
+import "./chunk-RD2IH7Q4.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   canRequestIdToken,
   missingIdTokenError
-} from "./chunk-IPC3V475.js";
+} from "./chunk-CFGLRLSR.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";

@@ -1,11 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   maskSecret
-} from "./chunk-36VCTJOA.js";
+} from "./chunk-VAQ2SSSL.js";
 import {
-  GOOGLE_TOKEN,
+  GOOGLE_TOKEN
+} from "./chunk-RKAHNCRR.js";
+import {
   retry
-} from "./chunk-QRBZU356.js";
+} from "./chunk-RIGXVCL4.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";
@@ -36,7 +38,7 @@ async function requestIdToken(audience, options = {}) {
   maskSecret(requestToken);
   const url = new URL(requestUrl);
   url.searchParams.set("audience", audience);
-  const { proxiedFetch } = await import("./proxy-AO4MNW67.js");
+  const { proxiedFetch } = await import("./proxy-QS3PJMEZ.js");
   return retry(
     async () => {
       const response = await proxiedFetch(url, {

@@ -1,32 +1,35 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  checkGoogleCloud,
-  parseWorkloadIdentityProvider,
-  validateServiceAccountEmail
-} from "./chunk-OITHOJGB.js";
-import "./chunk-IPC3V475.js";
-import {
-  defaultBranch,
-  parseFieldTargets,
-  parseImageList,
-  renderTemplate,
-  splitManifestsInput,
-  templateValues,
-  validateManifestPatterns
-} from "./chunk-P2CE6DX2.js";
-import {
   parseDuration
 } from "./chunk-SNUH547G.js";
-import {
-  maskSecret
-} from "./chunk-36VCTJOA.js";
 import {
   parsePushTimeout
 } from "./chunk-IXAOUGJL.js";
 import {
+  checkGoogleCloud,
+  parseWorkloadIdentityProvider,
+  validateServiceAccountEmail
+} from "./chunk-AIIUV6HF.js";
+import {
+  defaultBranch,
+  parseImageList,
+  renderTemplate,
+  templateValues
+} from "./chunk-OXABJNUF.js";
+import "./chunk-CFGLRLSR.js";
+import {
+  maskSecret
+} from "./chunk-VAQ2SSSL.js";
+import "./chunk-RKAHNCRR.js";
+import "./chunk-RIGXVCL4.js";
+import {
+  parseFieldTargets,
+  splitManifestsInput,
+  validateManifestPatterns
+} from "./chunk-NVQKAE6Y.js";
+import {
   isLoopbackHost
 } from "./chunk-4JJXYC6H.js";
-import "./chunk-QRBZU356.js";
 import {
   InputError,
   errorMessage
@@ -36,7 +39,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-36WCORKW.js";
+} from "./chunk-RD2IH7Q4.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -341,14 +344,16 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps, readManifestTarget, writeBack } = await import("./writeback-GKS4RF2J.js");
+    const { openGitOps } = await import("./gitops-JQQWVR4C.js");
+    const { readManifestTarget } = await import("./read-WA77VP3F.js");
+    const { writeBack } = await import("./write-OLOLF66F.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-IISQFFDE.js")).checkArgoCd(settings, target));
-    const { inspectImages, publishImages } = await import("./publish-EIKCNLEF.js");
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-2RI44RQW.js")).checkArgoCd(settings, target));
+    const { inspectImages, publishImages } = await import("./publish-VYACAB7F.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-E6QJNUAO.js");
+      const { authenticate } = await import("./source-6CUU6XHJ.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(
@@ -361,7 +366,7 @@ async function run() {
       () => writeBack(gitops, settings, target, digests)
     );
     const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
-    const { setOutputs } = await import("./outputs-CSO46XP2.js");
+    const { setOutputs } = await import("./outputs-LIHYC6EW.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
     if (verifier && verification) await verifier.report(verification);
   } catch (error) {

@@ -4,11 +4,12 @@ import {
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-IPC3V475.js";
-import "./chunk-36VCTJOA.js";
-import "./chunk-QRBZU356.js";
+} from "./chunk-CFGLRLSR.js";
+import "./chunk-VAQ2SSSL.js";
+import "./chunk-RKAHNCRR.js";
+import "./chunk-RIGXVCL4.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-36WCORKW.js";
+import "./chunk-RD2IH7Q4.js";
 import "./chunk-PUMHU2BD.js";
 export {
   IdTokenError,
