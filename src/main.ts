@@ -9,7 +9,9 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings()
     // The clients load once the inputs are known to be good: a misconfigured run fails fast.
-    const { openGitOps, readManifestTarget, writeBack } = await import('./writeback.js')
+    const { openGitOps } = await import('./writeback/gitops.js')
+    const { readManifestTarget } = await import('./writeback/read.js')
+    const { writeBack } = await import('./writeback/write.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
     const verifier =

@@ -6,7 +6,9 @@ import { templateValues } from './report/templates.js'
 import { combinedValues } from './fleet/images.js'
 import { formatReference } from './image/reference.js'
 import type { Settings } from './settings.js'
-import { type WriteBackOutcome, deploymentFacts, type GitOps } from './writeback.js'
+import { deploymentFacts } from './writeback/facts.js'
+import type { GitOps } from './writeback/gitops.js'
+import type { WriteBackOutcome } from './writeback/write.js'
 
 export async function setOutputs(
   settings: Settings,

@@ -5,13 +5,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createGitHubClient, type GitHubClient } from '../../src/gitops/client.js'
 import { GitOpsRepository, type Snapshot } from '../../src/gitops/repository.js'
-import {
-  type MovedBase,
-  type WriteStrategy,
-  pushToBase,
-  updatePullRequest,
-  type Prepared,
-} from '../../src/gitops/writer.js'
+import { updatePullRequest } from '../../src/gitops/pull-request.js'
+import { type MovedBase, type WriteStrategy, pushToBase, type Prepared } from '../../src/gitops/writer.js'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/github-api/server.js'
 
 const BACKEND = 'apps/backend/deployment.yaml'

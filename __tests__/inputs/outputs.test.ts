@@ -1,4 +1,4 @@
-// The pure side of writeback.ts and outputs.ts: what the run reports (step outputs, job summary,
+// The pure side of writeback/ and outputs.ts: what the run reports (step outputs, job summary,
 // deployment facts) and the one check of the pull request branch against the base, with the real
 // @actions/core writing to GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files as on a runner.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
@@ -10,7 +10,10 @@ import { planPins } from '../../src/manifests/plan.js'
 import { setOutputs } from '../../src/outputs.js'
 import type { PublishResult } from '../../src/registry/publish.js'
 import { readSettings, type Settings } from '../../src/settings.js'
-import { type GitOps, type PinnedChange, deploymentFacts, readManifestTarget } from '../../src/writeback.js'
+import { deploymentFacts } from '../../src/writeback/facts.js'
+import type { GitOps } from '../../src/writeback/gitops.js'
+import { readManifestTarget } from '../../src/writeback/read.js'
+import type { PinnedChange } from '../../src/writeback/write.js'
 
 const DIGEST = `sha256:${'b'.repeat(64)}`
 const IMAGE = 'europe-docker.pkg.dev/acme/apps/backend'

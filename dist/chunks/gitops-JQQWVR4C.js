@@ -1,0 +1,35 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  createGitHubClient
+} from "./chunk-2HYT4MS2.js";
+import "./chunk-TKATNBOC.js";
+import "./chunk-RKAHNCRR.js";
+import "./chunk-RIGXVCL4.js";
+import {
+  GitOpsRepository
+} from "./chunk-ZM2KKKY4.js";
+import "./chunk-C7NBTRVT.js";
+import {
+  normalizedRepository
+} from "./chunk-4JJXYC6H.js";
+import "./chunk-PZGVM4CR.js";
+import "./chunk-RD2IH7Q4.js";
+import "./chunk-PUMHU2BD.js";
+
+// src/writeback/gitops.ts
+function openGitOps(settings) {
+  const client = createGitHubClient(settings.token, settings.run.apiUrl);
+  const selectors = settings.images.map((image, i) => ({
+    repository: normalizedRepository(image),
+    ...settings.container !== void 0 && { container: settings.container },
+    fields: i === 0 ? settings.fields : []
+  }));
+  return {
+    repository: new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo),
+    selector: selectors[0],
+    selectors
+  };
+}
+export {
+  openGitOps
+};

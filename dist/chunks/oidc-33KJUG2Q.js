@@ -1,0 +1,19 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  IdTokenError,
+  canRequestIdToken,
+  missingIdTokenError,
+  requestIdToken
+} from "./chunk-CFGLRLSR.js";
+import "./chunk-VAQ2SSSL.js";
+import "./chunk-RKAHNCRR.js";
+import "./chunk-RIGXVCL4.js";
+import "./chunk-PZGVM4CR.js";
+import "./chunk-RD2IH7Q4.js";
+import "./chunk-PUMHU2BD.js";
+export {
+  IdTokenError,
+  canRequestIdToken,
+  missingIdTokenError,
+  requestIdToken
+};

@@ -1,0 +1,200 @@
+// Which manifests to read at which commit: the selection (templates left out), the files the
+// `fields` input names, the kustomizations outside the selection that would override a pin, and
+// the files to read again when the base moved under the run.
+import * as core from '@actions/core'
+import { type Snapshot, gitBlobSha } from '../gitops/repository.js'
+import type { MovedBase } from '../gitops/writer.js'
+import { formatReference } from '../image/reference.js'
+import { isGoTemplate, templateAdvice } from '../manifests/gotemplate.js'
+import { findKustomizeImages, isKustomizationPath } from '../manifests/kustomize.js'
+import { isExplicitFileList, selectManifests } from '../manifests/patterns.js'
+import { ManifestError } from '../manifests/pin.js'
+import { type ManifestFile, type PinSelector, checkManifests } from '../manifests/plan.js'
+import type { Settings } from '../settings.js'
+import { InputError, errorMessage } from '../errors.js'
+import type { GitOps } from './gitops.js'
+
+/** The base branch as read before anything was pushed: reused by the first write attempt. */
+export interface ManifestTarget {
+  readonly base: string
+  readonly snapshot: Snapshot
+  readonly files: readonly ManifestFile[]
+  /** Every path the selection reached, templates left out of `files` included. */
+  readonly considered: ReadonlySet<string>
+}
+
+export interface ManifestRead {
+  readonly files: readonly ManifestFile[]
+  readonly considered: ReadonlySet<string>
+}
+
+/** Reads the selected manifests at the head of the base branch and checks they name the image. */
+export async function readManifestTarget(gitops: GitOps, settings: Settings): Promise<ManifestTarget> {
+  const base = settings.base ?? (await gitops.repository.defaultBranch())
+  if (settings.mode === 'pr' && base === settings.branch) {
+    throw new InputError(
+      'branch',
+      `is "${base}", the base branch. The pull request needs a branch of its own; use mode: push to commit to "${base}" directly.`,
+    )
+  }
+  const snapshot = await gitops.repository.snapshot(base)
+  core.info(`${gitops.repository.fullName}@${base} is at ${snapshot.commitSha}`)
+  const { files, considered } = await readManifests(gitops, settings, snapshot)
+  checkEveryImage(files, gitops, settings)
+  return { base, snapshot, files, considered }
+}
+
+/** Every image must match something to pin: one error lists those that match nothing. */
+function checkEveryImage(files: readonly ManifestFile[], gitops: GitOps, settings: Settings): void {
+  const unmatched: string[] = []
+  const several = gitops.selectors.length > 1
+  for (const [i, selector] of gitops.selectors.entries()) {
+    try {
+      for (const { path, sites, kustomize, fields } of checkManifests(files, selector)) {
+        const found = [
+          ...(sites.length > 0 ? [plural(sites.length, 'matching container')] : []),
+          ...(kustomize.length > 0
+            ? [plural(kustomize.length, 'kustomize images entry', 'kustomize images entries')]
+            : []),
+          ...(fields > 0 ? [plural(fields, 'field')] : []),
+        ]
+        if (!several || found.length > 0) {
+          core.info(`${path}: ${found.join(', ') || 'nothing to pin'}${several ? ` of ${selector.repository}` : ''}`)
+        }
+      }
+    } catch (error) {
+      if (!several || !(error instanceof ManifestError)) throw error
+      unmatched.push(`${formatReference(settings.images[i]!)} (${error.message})`)
+    }
+  }
+  if (unmatched.length > 0) {
+    throw new InputError(
+      'image',
+      `${unmatched.length} of ${gitops.selectors.length} images match no container in the selected manifests; nothing was pushed or written: ${unmatched.join('; ')}`,
+    )
+  }
+}
+
+/**
+ * The files to pin at `snapshot`: the selection (templates reached through a directory or glob left out,
+ * with a notice) and the files the `fields` input names. Fails when a kustomization outside the
+ * selection has an `images:` entry for an image, since it would override the pin where Argo CD renders it.
+ */
+async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snapshot): Promise<ManifestRead> {
+  const { repository } = gitops
+  const where = `${repository.fullName}@${snapshot.branch}`
+  const tree = await repository.listTree(snapshot)
+  let selected: string[]
+  let named: ReadonlySet<string>
+  let excluded: (path: string) => boolean = () => false
+  if (isExplicitFileList(settings.manifests)) {
+    selected = [...settings.manifests]
+    named = new Set(selected)
+  } else {
+    if (tree.truncated) await repository.listFiles(snapshot) // throws the advice to list files explicitly
+    ;({ files: selected, named, excluded } = selectManifests(settings.manifests, tree.paths, where))
+  }
+  const inSelection = new Set(selected)
+  const present = new Set(tree.paths)
+  const fieldFiles = [...new Set(settings.fields.map((field) => field.file))].filter((file) => !inSelection.has(file))
+  for (const file of fieldFiles) {
+    if (!tree.truncated && !present.has(file)) {
+      throw new InputError(
+        'fields',
+        `${file} does not exist in ${where}; give its path relative to the repository root`,
+      )
+    }
+  }
+  if (tree.truncated) {
+    core.warning(
+      `${where} has too many files for GitHub to list in one call: kustomizations outside the selection were not checked for images entries that override the pin.`,
+    )
+  }
+  const overlays = tree.truncated
+    ? []
+    : tree.paths.filter((path) => isKustomizationPath(path) && !inSelection.has(path) && !excluded(path))
+  const texts = new Map(
+    (await repository.readFiles(snapshot, [...selected, ...fieldFiles, ...overlays])).map((file) => [
+      file.path,
+      file.content,
+    ]),
+  )
+
+  const skipped: string[] = []
+  const files: ManifestFile[] = []
+  for (const path of selected) {
+    const content = texts.get(path)!
+    if (isGoTemplate(content)) {
+      if (named.has(path)) throw new InputError('manifests', templateAdvice(path))
+      skipped.push(path)
+      continue
+    }
+    files.push({ path, content })
+  }
+  if (skipped.length > 0) {
+    core.notice(
+      `Skipped ${plural(skipped.length, 'Go/Helm template')} (they contain "{{" and are not YAML until Helm renders them): ` +
+        `${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? `, and ${skipped.length - 10} more` : ''}. ` +
+        'To pin a chart, name its values with the fields input.',
+    )
+  }
+  for (const selector of gitops.selectors) checkOverlays(overlays, texts, selector)
+  for (const path of fieldFiles) files.push({ path, content: texts.get(path)!, fieldsOnly: true })
+  return { files, considered: new Set([...selected, ...fieldFiles]) }
+}
+
+/** An `images:` entry for the image in a kustomization outside the selection would override the pin. */
+function checkOverlays(overlays: readonly string[], texts: ReadonlyMap<string, string>, selector: PinSelector): void {
+  for (const path of overlays) {
+    let entries
+    try {
+      entries = findKustomizeImages(texts.get(path)!, path, selector.repository)
+    } catch (error) {
+      core.warning(`Could not check ${path} for kustomize images entries that override the pin: ${errorMessage(error)}`)
+      continue
+    }
+    const [entry] = entries
+    if (entry === undefined) continue
+    const directory = path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : path
+    throw new InputError(
+      'manifests',
+      `${path}:${entry.line} has the kustomize images entry "${entry.text}", which overrides the image wherever that kustomization is rendered, ` +
+        'but the file is not selected, so the pin would not reach what Argo CD deploys from it. ' +
+        `Select it too (add "${directory}" or "${path}" to manifests), or exclude it on purpose ("!${path}").`,
+    )
+  }
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
+/**
+ * The manifests at a base that moved under the run: a file whose blob is unchanged keeps the text
+ * already read; only files another commit changed are read again. When the selection itself changed
+ * (a file added or removed), everything is read again.
+ */
+export async function rereadManifests(
+  gitops: GitOps,
+  settings: Settings,
+  snapshot: Snapshot,
+  known: ManifestRead,
+  moved: MovedBase,
+): Promise<ManifestRead> {
+  const { blobs } = moved
+  if (blobs === undefined) return readManifests(gitops, settings, snapshot)
+  const where = `${gitops.repository.fullName}@${snapshot.branch}`
+  const selection = isExplicitFileList(settings.manifests)
+    ? settings.manifests
+    : selectManifests(settings.manifests, [...blobs.keys()], where).files
+  const gone = [...known.considered].some((path) => !blobs.has(path))
+  if (gone || selection.some((path) => !known.considered.has(path))) return readManifests(gitops, settings, snapshot)
+  const stale = known.files.filter((file) => blobs.get(file.path) !== gitBlobSha(file.content)).map((file) => file.path)
+  if (stale.length === 0) return known
+  core.info(`Changed under this run, read again: ${stale.join(', ')}`)
+  const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file.content]))
+  return {
+    files: known.files.map((file) => (fresh.has(file.path) ? { ...file, content: fresh.get(file.path)! } : file)),
+    considered: known.considered,
+  }
+}

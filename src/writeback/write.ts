@@ -1,0 +1,149 @@
+// How the pinned manifests become one commit on the base branch or one pull request, as `mode`
+// says (nothing in a dry run). Neither manifests/ nor gitops/ knows about the other; this joins them.
+import * as core from '@actions/core'
+import type { FileUpdate, Snapshot } from '../gitops/repository.js'
+import { type PullRequestOutcome, updatePullRequest } from '../gitops/pull-request.js'
+import { type MovedBase, pushToBase } from '../gitops/writer.js'
+import { type ManifestFile, type PinPlan, type PinSelector, planPins } from '../manifests/plan.js'
+import { combinedValues, renderForAll } from '../fleet/images.js'
+import { unifiedDiff } from '../report/diff.js'
+import { pullRequestBody } from '../report/pull-request.js'
+import { renderTemplate, templateValues } from '../report/templates.js'
+import type { Settings } from '../settings.js'
+import { InputError, errorMessage } from '../errors.js'
+import { deploymentFacts } from './facts.js'
+import type { GitOps } from './gitops.js'
+import { type ManifestRead, type ManifestTarget, rereadManifests } from './read.js'
+
+export interface PinnedChange {
+  /** All images together: each file before the first pin and after the last. */
+  readonly plan: PinPlan
+  readonly files: readonly FileUpdate[]
+  /** Per image, in input order: the files its pin changes. */
+  readonly changedFilesPerImage: readonly (readonly string[])[]
+}
+
+export interface WriteBackOutcome {
+  readonly base: string
+  readonly change: PinnedChange
+  /** Whether this run wrote a commit (false in dry runs and reruns that found their change in place). */
+  readonly written: boolean
+  readonly commitSha?: string
+  readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
+}
+
+/** Pins each image in turn: the next image's pin works on the previous one's result. */
+function pinAll(files: readonly ManifestFile[], selectors: readonly PinSelector[], pinned: readonly string[]) {
+  let current: readonly ManifestFile[] = files
+  const plans = selectors.map((selector, i) => {
+    const plan = planPins(current, selector, pinned[i]!)
+    current = plan.files.map((file, j) => ({ ...current[j]!, content: file.after }))
+    return plan
+  })
+  const combined: PinPlan = {
+    files: files.map((file, j) => ({
+      path: file.path,
+      before: file.content,
+      after: current[j]!.content,
+      changes: plans.flatMap((plan) => plan.files[j]!.changes),
+      sites: plans.reduce((sum, plan) => sum + plan.files[j]!.sites, 0),
+    })),
+    changedFiles: files.filter((file, j) => file.content !== current[j]!.content).map((file) => file.path),
+    changes: plans.flatMap((plan) => plan.changes),
+  }
+  return { combined, perImage: plans.map((plan) => plan.changedFiles) }
+}
+
+/** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
+export async function writeBack(
+  gitops: GitOps,
+  settings: Settings,
+  target: ManifestTarget,
+  digests: readonly string[],
+): Promise<WriteBackOutcome> {
+  const all = settings.images.map((image, i) => templateValues(image, digests[i]!))
+  const values = combinedValues(all)
+  let known: ManifestRead = target
+  const prepare = async (snapshot: Snapshot, moved?: MovedBase): Promise<PinnedChange> => {
+    if (moved !== undefined) known = await rereadManifests(gitops, settings, snapshot, known, moved)
+    const { combined: plan, perImage } = pinAll(
+      known.files,
+      gitops.selectors,
+      all.map((v) => v.image),
+    )
+    return {
+      plan,
+      files: plan.files
+        .filter((file) => file.before !== file.after)
+        .map((file) => ({ path: file.path, content: file.after })),
+      changedFilesPerImage: perImage,
+    }
+  }
+  const render = (input: string, template: string, forImages = all): string => {
+    try {
+      return renderForAll(template, forImages)
+    } catch (error) {
+      throw new InputError(input, errorMessage(error))
+    }
+  }
+  const message = render('commit-message', settings.templates.commitMessage)
+  const base = target.base
+
+  if (settings.dryRun) {
+    const change = await prepare(target.snapshot)
+    logChange(change)
+    core.info(
+      `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`,
+    )
+    return { base, change, written: false }
+  }
+
+  if (settings.mode === 'push') {
+    const outcome = await pushToBase(gitops.repository, {
+      base,
+      initial: target.snapshot,
+      message,
+      prepare,
+      timeoutMs: settings.pushTimeoutMs,
+    })
+    return written(base, outcome)
+  }
+
+  const title = render('title', settings.templates.title)
+  const intro = render('body', settings.templates.body)
+  const outcome = await updatePullRequest(gitops.repository, {
+    base,
+    initial: target.snapshot,
+    branch: settings.branch,
+    message,
+    title,
+    labels: [
+      ...new Set(settings.labels.flatMap((label) => all.map((v) => render('labels', renderTemplate(label, v))))),
+    ],
+    prepare,
+    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro),
+  })
+  return written(base, outcome)
+}
+
+/** What the writer did (push or pull request), logged and told as the run's outcome. */
+function written(base: string, outcome: PullRequestOutcome<PinnedChange>): WriteBackOutcome {
+  logChange(outcome.prepared)
+  return {
+    base,
+    change: outcome.prepared,
+    written: outcome.commitSha !== undefined,
+    ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
+    ...(outcome.pullRequest !== undefined && { pullRequest: outcome.pullRequest }),
+  }
+}
+
+function logChange(change: PinnedChange): void {
+  if (change.files.length === 0) {
+    core.info('Every matching container already runs this digest: nothing to change.')
+    return
+  }
+  for (const file of change.plan.files) {
+    if (file.changes.length > 0) core.info(unifiedDiff(file.path, file.before, file.after))
+  }
+}
