@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   getState,
   saveState
-} from "./chunks/chunk-RD2IH7Q4.js";
+} from "./chunks/chunk-36WCORKW.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-TSIGU3VZ.js");
+  const { cleanup } = await import("./chunks/post-EUTNDAZO.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-RXRBM346.js");
+  const { run } = await import("./chunks/main-YP37DNNU.js");
   await run();
 }

@@ -4,13 +4,13 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   warning
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-NO6RFTK6.js");
+    const { removeDockerConfig } = await import("./docker-SLJE7HBG.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);

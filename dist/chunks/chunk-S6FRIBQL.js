@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   maskSecret
-} from "./chunk-VAQ2SSSL.js";
+} from "./chunk-36VCTJOA.js";
 import {
   GOOGLE_TOKEN
 } from "./chunk-RKAHNCRR.js";
@@ -38,7 +38,7 @@ async function requestIdToken(audience, options = {}) {
   maskSecret(requestToken);
   const url = new URL(requestUrl);
   url.searchParams.set("audience", audience);
-  const { proxiedFetch } = await import("./proxy-QS3PJMEZ.js");
+  const { proxiedFetch } = await import("./proxy-AO4MNW67.js");
   return retry(
     async () => {
       const response = await proxiedFetch(url, {

@@ -17,10 +17,10 @@ import {
   rewriteImages,
   scalarText,
   selectManifests
-} from "./chunk-NVQKAE6Y.js";
+} from "./chunk-YEH4MUPD.js";
 import {
   gitBlobSha
-} from "./chunk-ZM2KKKY4.js";
+} from "./chunk-L5CFDPGS.js";
 import {
   formatReference,
   parseImageReference
@@ -33,7 +33,7 @@ import {
   info,
   notice,
   warning
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 import {
   __toESM
 } from "./chunk-PUMHU2BD.js";

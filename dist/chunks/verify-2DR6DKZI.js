@@ -4,7 +4,7 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   pushToBase
-} from "./chunk-P4SZHKOM.js";
+} from "./chunk-IDRFDJ6S.js";
 import "./chunk-IXAOUGJL.js";
 import {
   cell,
@@ -12,17 +12,17 @@ import {
   diffArrays,
   link,
   text
-} from "./chunk-3ED43WB6.js";
+} from "./chunk-SXKU4PVK.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-VAQ2SSSL.js";
+} from "./chunk-36VCTJOA.js";
 import {
   createGitHubClient
-} from "./chunk-2HYT4MS2.js";
+} from "./chunk-6QMJIWW2.js";
 import {
   proxiedFetch
-} from "./chunk-TKATNBOC.js";
+} from "./chunk-US27CTTI.js";
 import "./chunk-RKAHNCRR.js";
 import {
   nextDelay,
@@ -34,7 +34,7 @@ import {
 } from "./chunk-RIGXVCL4.js";
 import {
   GitOpsRepository
-} from "./chunk-ZM2KKKY4.js";
+} from "./chunk-L5CFDPGS.js";
 import "./chunk-C7NBTRVT.js";
 import {
   pinnedReference
@@ -47,7 +47,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/verify/argocd.ts
@@ -122,7 +122,7 @@ var ArgoCdClient = class {
   async token() {
     if (this.auth.kind === "token") return this.auth.token;
     if (this.bearer === void 0) {
-      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-33KJUG2Q.js")).requestIdToken(audience));
+      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-CFLB2VPF.js")).requestIdToken(audience));
       this.bearer = await fetchToken(this.auth.audience);
       maskSecret(this.bearer);
     }

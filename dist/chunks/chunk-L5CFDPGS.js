@@ -7,7 +7,7 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   debug
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 
 // src/gitops/reader.ts
 import { createHash } from "node:crypto";

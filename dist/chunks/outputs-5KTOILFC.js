@@ -3,7 +3,7 @@ import {
   deploymentFacts,
   factsTable,
   sourceLinks
-} from "./chunk-OYAYNYFH.js";
+} from "./chunk-G6N2AQNM.js";
 import {
   combinedValues,
   templateValues
@@ -16,7 +16,7 @@ import {
   text,
   url,
   utf8Length
-} from "./chunk-3ED43WB6.js";
+} from "./chunk-SXKU4PVK.js";
 import {
   formatBytes
 } from "./chunk-PPAZEXYU.js";
@@ -31,7 +31,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/report/summary.ts

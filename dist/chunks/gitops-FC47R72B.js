@@ -1,19 +1,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-2HYT4MS2.js";
-import "./chunk-TKATNBOC.js";
+} from "./chunk-6QMJIWW2.js";
+import "./chunk-US27CTTI.js";
 import "./chunk-RKAHNCRR.js";
 import "./chunk-RIGXVCL4.js";
 import {
   GitOpsRepository
-} from "./chunk-ZM2KKKY4.js";
+} from "./chunk-L5CFDPGS.js";
 import "./chunk-C7NBTRVT.js";
 import {
   normalizedRepository
 } from "./chunk-4JJXYC6H.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-RD2IH7Q4.js";
+import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/writeback/gitops.ts

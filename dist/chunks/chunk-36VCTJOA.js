@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   setSecret
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 
 // src/secrets.ts
 var known = /* @__PURE__ */ new Set();

@@ -4,12 +4,12 @@ import {
   file_default,
   init_esm_min,
   init_from
-} from "./chunk-IMJCV3LT.js";
+} from "./chunk-AITQVTJJ.js";
 import {
   __esm
 } from "./chunk-PUMHU2BD.js";
 
-// ../main/node_modules/node-fetch/src/utils/multipart-parser.js
+// node_modules/node-fetch/src/utils/multipart-parser.js
 function _fileName(headerValue) {
   const m = headerValue.match(/\bfilename=("(.*?)"|([^()<>@,;:\\"/[\]?={}\s\t]+))($|;\s)/i);
   if (!m) {
@@ -99,7 +99,7 @@ async function toFormData(Body, ct) {
 }
 var s, S, f, F, LF, CR, SPACE, HYPHEN, COLON, A, Z, lower, noop, MultipartParser;
 var init_multipart_parser = __esm({
-  "../main/node_modules/node-fetch/src/utils/multipart-parser.js"() {
+  "node_modules/node-fetch/src/utils/multipart-parser.js"() {
     init_from();
     init_esm_min();
     s = 0;

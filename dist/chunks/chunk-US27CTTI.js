@@ -53,7 +53,7 @@ function proxyFor(url, env = process.env) {
 var proxiedFetch = async (input, init) => {
   const proxy = proxyFor(new URL(input instanceof Request ? input.url : input.toString()));
   if (proxy === void 0) return fetch(input, init);
-  const { fetchThrough } = await import("./undici-proxy-SZS3DPXH.js");
+  const { fetchThrough } = await import("./undici-proxy-F2ZBJH7O.js");
   return fetchThrough(proxy, input, init);
 };
 

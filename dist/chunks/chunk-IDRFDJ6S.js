@@ -8,10 +8,10 @@ import {
 } from "./chunk-RIGXVCL4.js";
 import {
   gitBlobSha
-} from "./chunk-ZM2KKKY4.js";
+} from "./chunk-L5CFDPGS.js";
 import {
   info
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 
 // src/gitops/writer.ts
 var DEFAULT_DELAY_MS = 500;

@@ -3,20 +3,20 @@ import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
-} from "./chunk-P4SZHKOM.js";
+} from "./chunk-IDRFDJ6S.js";
 import "./chunk-IXAOUGJL.js";
 import {
   deploymentFacts,
   pullRequestBody,
   unifiedDiff
-} from "./chunk-OYAYNYFH.js";
+} from "./chunk-G6N2AQNM.js";
 import {
   combinedValues,
   renderForAll,
   renderTemplate,
   templateValues
 } from "./chunk-OXABJNUF.js";
-import "./chunk-3ED43WB6.js";
+import "./chunk-SXKU4PVK.js";
 import {
   retry,
   statusOf
@@ -24,9 +24,9 @@ import {
 import {
   planPins,
   rereadManifests
-} from "./chunk-VB5ZPZRX.js";
-import "./chunk-NVQKAE6Y.js";
-import "./chunk-ZM2KKKY4.js";
+} from "./chunk-OIGSE4LX.js";
+import "./chunk-YEH4MUPD.js";
+import "./chunk-L5CFDPGS.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-4JJXYC6H.js";
 import {
@@ -35,7 +35,7 @@ import {
 } from "./chunk-PZGVM4CR.js";
 import {
   info
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/gitops/pull-request.ts

@@ -10,7 +10,7 @@ import {
   table,
   text,
   url
-} from "./chunk-3ED43WB6.js";
+} from "./chunk-SXKU4PVK.js";
 
 // src/report/diff.ts
 var DEFAULT_CONTEXT = 3;

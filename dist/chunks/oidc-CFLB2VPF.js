@@ -4,12 +4,12 @@ import {
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-CFGLRLSR.js";
-import "./chunk-VAQ2SSSL.js";
+} from "./chunk-S6FRIBQL.js";
+import "./chunk-36VCTJOA.js";
 import "./chunk-RKAHNCRR.js";
 import "./chunk-RIGXVCL4.js";
 import "./chunk-PZGVM4CR.js";
-import "./chunk-RD2IH7Q4.js";
+import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 export {
   IdTokenError,

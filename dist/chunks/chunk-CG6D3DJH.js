@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   canRequestIdToken,
   missingIdTokenError
-} from "./chunk-CFGLRLSR.js";
+} from "./chunk-S6FRIBQL.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";

@@ -3,7 +3,7 @@ import {
   bypassesProxy,
   proxiedFetch,
   proxyFor
-} from "./chunk-TKATNBOC.js";
+} from "./chunk-US27CTTI.js";
 import "./chunk-PUMHU2BD.js";
 export {
   bypassesProxy,

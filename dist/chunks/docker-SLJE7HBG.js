@@ -4,10 +4,10 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-XFHW25RM.js";
-import "./chunk-VAQ2SSSL.js";
+} from "./chunk-HKUQCATG.js";
+import "./chunk-36VCTJOA.js";
 import "./chunk-4JJXYC6H.js";
-import "./chunk-RD2IH7Q4.js";
+import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -11,14 +11,14 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-XFHW25RM.js";
+} from "./chunk-HKUQCATG.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-VAQ2SSSL.js";
+} from "./chunk-36VCTJOA.js";
 import {
   proxyFor
-} from "./chunk-TKATNBOC.js";
+} from "./chunk-US27CTTI.js";
 import {
   BLOB_UPLOAD,
   REGISTRY_REQUEST
@@ -47,7 +47,7 @@ import {
 import {
   info,
   warning
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/challenge.ts

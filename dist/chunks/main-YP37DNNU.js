@@ -9,24 +9,24 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-AIIUV6HF.js";
+} from "./chunk-CG6D3DJH.js";
 import {
   defaultBranch,
   parseImageList,
   renderTemplate,
   templateValues
 } from "./chunk-OXABJNUF.js";
-import "./chunk-CFGLRLSR.js";
+import "./chunk-S6FRIBQL.js";
 import {
   maskSecret
-} from "./chunk-VAQ2SSSL.js";
+} from "./chunk-36VCTJOA.js";
 import "./chunk-RKAHNCRR.js";
 import "./chunk-RIGXVCL4.js";
 import {
   parseFieldTargets,
   splitManifestsInput,
   validateManifestPatterns
-} from "./chunk-NVQKAE6Y.js";
+} from "./chunk-YEH4MUPD.js";
 import {
   isLoopbackHost
 } from "./chunk-4JJXYC6H.js";
@@ -39,7 +39,7 @@ import {
   group,
   setFailed,
   setSecret
-} from "./chunk-RD2IH7Q4.js";
+} from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -344,16 +344,16 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps } = await import("./gitops-JQQWVR4C.js");
-    const { readManifestTarget } = await import("./read-WA77VP3F.js");
-    const { writeBack } = await import("./write-OLOLF66F.js");
+    const { openGitOps } = await import("./gitops-FC47R72B.js");
+    const { readManifestTarget } = await import("./read-TL2SO4OM.js");
+    const { writeBack } = await import("./write-QJBRH4NI.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-2RI44RQW.js")).checkArgoCd(settings, target));
-    const { inspectImages, publishImages } = await import("./publish-VYACAB7F.js");
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-2DR6DKZI.js")).checkArgoCd(settings, target));
+    const { inspectImages, publishImages } = await import("./publish-2GSUIQE5.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-6CUU6XHJ.js");
+      const { authenticate } = await import("./source-7DW6FUTM.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(
@@ -366,7 +366,7 @@ async function run() {
       () => writeBack(gitops, settings, target, digests)
     );
     const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
-    const { setOutputs } = await import("./outputs-LIHYC6EW.js");
+    const { setOutputs } = await import("./outputs-5KTOILFC.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
     if (verifier && verification) await verifier.report(verification);
   } catch (error) {
