@@ -160,13 +160,8 @@ export class GitOpsRepository extends RepositoryReader {
 
   async createPullRequest(branch: string, base: string, title: string, body: string): Promise<PullRequest | 'exists'> {
     try {
-      const { data } = await this.client.rest.pulls.create({
-        ...this.where,
-        head: branch,
-        base,
-        title,
-        body,
-      })
+      const request = { ...this.where, head: branch, base, title, body }
+      const { data } = await this.client.rest.pulls.create(request)
       return toPullRequest(data)
     } catch (error) {
       if (isPullRequestAlreadyExists(error)) return 'exists'
@@ -176,13 +171,8 @@ export class GitOpsRepository extends RepositoryReader {
 
   async updatePullRequest(number: number, title: string, body: string, base: string): Promise<PullRequest> {
     try {
-      const { data } = await this.client.rest.pulls.update({
-        ...this.where,
-        pull_number: number,
-        title,
-        body,
-        base,
-      })
+      const request = { ...this.where, pull_number: number, title, body, base }
+      const { data } = await this.client.rest.pulls.update(request)
       return toPullRequest(data)
     } catch (error) {
       throw this.writeError(`Could not update pull request #${number}`, error, true)

@@ -29,40 +29,33 @@ export class InvalidReferenceError extends Error {
   }
 }
 
+/** `text` cut at `at` (-1: not at all) into what precedes and the suffix after it, which must match `valid`. */
+function cutSuffix(
+  reference: string,
+  text: string,
+  at: number,
+  valid: RegExp,
+  reason: (suffix: string) => string,
+): [string, string | undefined] {
+  if (at < 0) return [text, undefined]
+  const suffix = text.slice(at + 1)
+  if (!valid.test(suffix)) throw new InvalidReferenceError(reference, reason(suffix))
+  return [text.slice(0, at), suffix]
+}
+
 /** Parses `[HOST[:PORT]/]PATH[:TAG][@sha256:HEX]`. Throws InvalidReferenceError with the reason. */
 export function parseImageReference(text: string): ImageReference {
   const reference = text.trim()
   if (reference === '') throw new InvalidReferenceError(text, 'it is empty')
 
-  let rest = reference
-  let digest: string | undefined
-  const at = rest.indexOf('@')
-  if (at >= 0) {
-    digest = rest.slice(at + 1)
-    rest = rest.slice(0, at)
-    if (!DIGEST.test(digest)) {
-      throw new InvalidReferenceError(
-        reference,
-        `the digest "${digest}" must be sha256: followed by 64 lowercase hex digits`,
-      )
-    }
-  }
+  // The digest after '@', then the tag after the last ':' of the last path segment.
+  const [named, digest] = cutSuffix(reference, reference, reference.indexOf('@'), DIGEST, (digest) => {
+    return `the digest "${digest}" must be sha256: followed by 64 lowercase hex digits`
+  })
+  const [repository, tag] = cutSuffix(reference, named, named.indexOf(':', named.lastIndexOf('/') + 1), TAG, (tag) => {
+    return `the tag "${tag}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`
+  })
 
-  let tag: string | undefined
-  const lastSlash = rest.lastIndexOf('/')
-  const colon = rest.indexOf(':', lastSlash + 1)
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1)
-    rest = rest.slice(0, colon)
-    if (!TAG.test(tag)) {
-      throw new InvalidReferenceError(
-        reference,
-        `the tag "${tag}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`,
-      )
-    }
-  }
-
-  const repository = rest
   if (repository === '') throw new InvalidReferenceError(reference, 'the repository name is missing')
   if (repository.length > MAX_NAME_LENGTH) {
     throw new InvalidReferenceError(reference, `the repository name is longer than ${MAX_NAME_LENGTH} characters`)

@@ -6,7 +6,7 @@ import {
   parseImageReference,
   pinnedReference,
   shortDigest
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   InputError,
   errorMessage

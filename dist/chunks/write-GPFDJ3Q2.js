@@ -3,7 +3,7 @@ import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
-} from "./chunk-IDRFDJ6S.js";
+} from "./chunk-LW3HKD6X.js";
 import "./chunk-IXAOUGJL.js";
 import {
   deploymentFacts,
@@ -15,7 +15,7 @@ import {
   renderForAll,
   renderTemplate,
   templateValues
-} from "./chunk-OXABJNUF.js";
+} from "./chunk-LYXJ6QOK.js";
 import "./chunk-SXKU4PVK.js";
 import {
   retry,
@@ -24,11 +24,11 @@ import {
 import {
   planPins,
   rereadManifests
-} from "./chunk-OIGSE4LX.js";
-import "./chunk-YEH4MUPD.js";
-import "./chunk-L5CFDPGS.js";
+} from "./chunk-ONZL63IA.js";
+import "./chunk-TSY2EAKI.js";
+import "./chunk-OJ26EOTK.js";
 import "./chunk-C7NBTRVT.js";
-import "./chunk-4JJXYC6H.js";
+import "./chunk-P2LFVUZR.js";
 import {
   InputError,
   errorMessage

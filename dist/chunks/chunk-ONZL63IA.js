@@ -17,14 +17,14 @@ import {
   rewriteImages,
   scalarText,
   selectManifests
-} from "./chunk-YEH4MUPD.js";
+} from "./chunk-TSY2EAKI.js";
 import {
   gitBlobSha
-} from "./chunk-L5CFDPGS.js";
+} from "./chunk-OJ26EOTK.js";
 import {
   formatReference,
   parseImageReference
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   InputError,
   errorMessage

@@ -11,7 +11,7 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-HKUQCATG.js";
+} from "./chunk-2GTQG26H.js";
 import {
   maskSecret,
   scrubSecrets
@@ -40,7 +40,7 @@ import {
   isLoopbackHost,
   normalizedRepository,
   shortDigest
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";

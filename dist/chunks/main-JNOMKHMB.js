@@ -15,7 +15,7 @@ import {
   parseImageList,
   renderTemplate,
   templateValues
-} from "./chunk-OXABJNUF.js";
+} from "./chunk-LYXJ6QOK.js";
 import "./chunk-S6FRIBQL.js";
 import {
   maskSecret
@@ -26,10 +26,10 @@ import {
   parseFieldTargets,
   splitManifestsInput,
   validateManifestPatterns
-} from "./chunk-YEH4MUPD.js";
+} from "./chunk-TSY2EAKI.js";
 import {
   isLoopbackHost
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   InputError,
   errorMessage
@@ -344,13 +344,13 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps } = await import("./gitops-FC47R72B.js");
-    const { readManifestTarget } = await import("./read-TL2SO4OM.js");
-    const { writeBack } = await import("./write-QJBRH4NI.js");
+    const { openGitOps } = await import("./gitops-KCJGZ72D.js");
+    const { readManifestTarget } = await import("./read-5Y3L77WD.js");
+    const { writeBack } = await import("./write-GPFDJ3Q2.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-2DR6DKZI.js")).checkArgoCd(settings, target));
-    const { inspectImages, publishImages } = await import("./publish-2GSUIQE5.js");
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-4VVWPTDS.js")).checkArgoCd(settings, target));
+    const { inspectImages, publishImages } = await import("./publish-GXURZVO4.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
       const { authenticate } = await import("./source-7DW6FUTM.js");
@@ -366,7 +366,7 @@ async function run() {
       () => writeBack(gitops, settings, target, digests)
     );
     const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
-    const { setOutputs } = await import("./outputs-5KTOILFC.js");
+    const { setOutputs } = await import("./outputs-HIMTIV4K.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
     if (verifier && verification) await verifier.report(verification);
   } catch (error) {

@@ -4,7 +4,7 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   pushToBase
-} from "./chunk-IDRFDJ6S.js";
+} from "./chunk-LW3HKD6X.js";
 import "./chunk-IXAOUGJL.js";
 import {
   cell,
@@ -19,7 +19,7 @@ import {
 } from "./chunk-36VCTJOA.js";
 import {
   createGitHubClient
-} from "./chunk-6QMJIWW2.js";
+} from "./chunk-EE4K5XRY.js";
 import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";
@@ -34,11 +34,11 @@ import {
 } from "./chunk-RIGXVCL4.js";
 import {
   GitOpsRepository
-} from "./chunk-L5CFDPGS.js";
+} from "./chunk-OJ26EOTK.js";
 import "./chunk-C7NBTRVT.js";
 import {
   pinnedReference
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";

@@ -2,11 +2,11 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   readManifestTarget,
   rereadManifests
-} from "./chunk-OIGSE4LX.js";
-import "./chunk-YEH4MUPD.js";
-import "./chunk-L5CFDPGS.js";
+} from "./chunk-ONZL63IA.js";
+import "./chunk-TSY2EAKI.js";
+import "./chunk-OJ26EOTK.js";
 import "./chunk-C7NBTRVT.js";
-import "./chunk-4JJXYC6H.js";
+import "./chunk-P2LFVUZR.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";

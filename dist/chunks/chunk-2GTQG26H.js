@@ -6,7 +6,7 @@ import {
   isDigest,
   normalizedRepository,
   parseImageReference
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   exec,
   getExecOutput,

@@ -10,7 +10,7 @@ import "./chunk-PUMHU2BD.js";
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-SLJE7HBG.js");
+    const { removeDockerConfig } = await import("./docker-27UD6BHQ.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);

@@ -13,7 +13,7 @@ import {
 } from "./chunk-RIGXVCL4.js";
 import {
   networkReason
-} from "./chunk-L5CFDPGS.js";
+} from "./chunk-OJ26EOTK.js";
 import {
   debug,
   info,

@@ -1,17 +1,17 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-6QMJIWW2.js";
+} from "./chunk-EE4K5XRY.js";
 import "./chunk-US27CTTI.js";
 import "./chunk-RKAHNCRR.js";
 import "./chunk-RIGXVCL4.js";
 import {
   GitOpsRepository
-} from "./chunk-L5CFDPGS.js";
+} from "./chunk-OJ26EOTK.js";
 import "./chunk-C7NBTRVT.js";
 import {
   normalizedRepository
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";

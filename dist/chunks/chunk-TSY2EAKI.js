@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   normalizedRepository,
   parseImageReference
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";

@@ -8,7 +8,7 @@ import {
 } from "./chunk-RIGXVCL4.js";
 import {
   gitBlobSha
-} from "./chunk-L5CFDPGS.js";
+} from "./chunk-OJ26EOTK.js";
 import {
   info
 } from "./chunk-36WCORKW.js";

@@ -7,7 +7,7 @@ import {
 import {
   combinedValues,
   templateValues
-} from "./chunk-OXABJNUF.js";
+} from "./chunk-LYXJ6QOK.js";
 import {
   changeList,
   code,
@@ -22,7 +22,7 @@ import {
 } from "./chunk-PPAZEXYU.js";
 import {
   formatReference
-} from "./chunk-4JJXYC6H.js";
+} from "./chunk-P2LFVUZR.js";
 import {
   errorMessage
 } from "./chunk-PZGVM4CR.js";

@@ -13,36 +13,21 @@ var InvalidReferenceError = class extends Error {
     this.name = "InvalidReferenceError";
   }
 };
+function cutSuffix(reference, text, at, valid, reason) {
+  if (at < 0) return [text, void 0];
+  const suffix = text.slice(at + 1);
+  if (!valid.test(suffix)) throw new InvalidReferenceError(reference, reason(suffix));
+  return [text.slice(0, at), suffix];
+}
 function parseImageReference(text) {
   const reference = text.trim();
   if (reference === "") throw new InvalidReferenceError(text, "it is empty");
-  let rest = reference;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) {
-      throw new InvalidReferenceError(
-        reference,
-        `the digest "${digest}" must be sha256: followed by 64 lowercase hex digits`
-      );
-    }
-  }
-  let tag;
-  const lastSlash = rest.lastIndexOf("/");
-  const colon = rest.indexOf(":", lastSlash + 1);
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) {
-      throw new InvalidReferenceError(
-        reference,
-        `the tag "${tag}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`
-      );
-    }
-  }
-  const repository = rest;
+  const [named, digest] = cutSuffix(reference, reference, reference.indexOf("@"), DIGEST, (digest2) => {
+    return `the digest "${digest2}" must be sha256: followed by 64 lowercase hex digits`;
+  });
+  const [repository, tag] = cutSuffix(reference, named, named.indexOf(":", named.lastIndexOf("/") + 1), TAG, (tag2) => {
+    return `the tag "${tag2}" may hold only letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`;
+  });
   if (repository === "") throw new InvalidReferenceError(reference, "the repository name is missing");
   if (repository.length > MAX_NAME_LENGTH) {
     throw new InvalidReferenceError(reference, `the repository name is longer than ${MAX_NAME_LENGTH} characters`);

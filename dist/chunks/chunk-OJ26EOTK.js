@@ -414,13 +414,8 @@ var GitOpsRepository = class extends RepositoryReader {
   }
   async createPullRequest(branch, base, title, body) {
     try {
-      const { data } = await this.client.rest.pulls.create({
-        ...this.where,
-        head: branch,
-        base,
-        title,
-        body
-      });
+      const request = { ...this.where, head: branch, base, title, body };
+      const { data } = await this.client.rest.pulls.create(request);
       return toPullRequest(data);
     } catch (error) {
       if (isPullRequestAlreadyExists(error)) return "exists";
@@ -429,13 +424,8 @@ var GitOpsRepository = class extends RepositoryReader {
   }
   async updatePullRequest(number, title, body, base) {
     try {
-      const { data } = await this.client.rest.pulls.update({
-        ...this.where,
-        pull_number: number,
-        title,
-        body,
-        base
-      });
+      const request = { ...this.where, pull_number: number, title, body, base };
+      const { data } = await this.client.rest.pulls.update(request);
       return toPullRequest(data);
     } catch (error) {
       throw this.writeError(`Could not update pull request #${number}`, error, true);

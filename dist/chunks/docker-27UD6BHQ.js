@@ -4,9 +4,9 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-HKUQCATG.js";
+} from "./chunk-2GTQG26H.js";
 import "./chunk-36VCTJOA.js";
-import "./chunk-4JJXYC6H.js";
+import "./chunk-P2LFVUZR.js";
 import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 export {
