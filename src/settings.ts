@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
+import { maskSecret } from './secrets.js'
 import { type ImageReference, isLoopbackHost } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
@@ -79,7 +80,7 @@ const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const token = core.getInput('token')
   // Mask before anything else can print it.
-  if (token) core.setSecret(token)
+  maskSecret(token)
   if (!token) {
     throw new InputError(
       'token',

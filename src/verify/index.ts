@@ -3,7 +3,7 @@
 // at the end (outputs, job summary, and the failure). Plain data in and out.
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
-import { createGitHubClient } from '../gitops/client.js'
+import { type GitHubClient, createGitHubClient } from '../gitops/client.js'
 import { GitOpsRepository } from '../gitops/repository.js'
 import { pinnedReference } from '../image/reference.js'
 import { type Clock, systemClock } from '../net/retry.js'
@@ -77,12 +77,19 @@ export class Verifier {
     return reportVerification(result)
   }
 
+  #gitopsClient: GitHubClient | undefined
+
+  /** One client for the GitOps repository, shared by the compare calls and the revert. */
+  private gitopsClient(): GitHubClient {
+    return (this.#gitopsClient ??= createGitHubClient(this.settings.token, this.settings.run.apiUrl))
+  }
+
   /** After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a failed deploy. */
   async run(change: DeployedChange): Promise<VerificationResult> {
     const { settings, verify, clock } = this
     const started = clock.now()
     const deadline = started + verify.timeoutMs
-    const gitopsClient = createGitHubClient(settings.token, settings.run.apiUrl)
+    const gitopsClient = this.gitopsClient()
     const gitopsRepository = `${settings.gitops.owner}/${settings.gitops.repo}`
     const timeline: TimelineEntry[] = []
     const deps = {
@@ -161,11 +168,7 @@ export class Verifier {
       core.warning('on-failure: revert: this run committed nothing, so there is nothing to revert.')
       return { restored: [], leftAlone: [], health: 'Unknown' }
     }
-    const repository = new GitOpsRepository(
-      createGitHubClient(settings.token, settings.run.apiUrl),
-      settings.gitops.owner,
-      settings.gitops.repo,
-    )
+    const repository = new GitOpsRepository(this.gitopsClient(), settings.gitops.owner, settings.gitops.repo)
     const message = `Revert ${change.pinnedImage}\n\nArgo CD verification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
     let outcome
     try {

@@ -37,8 +37,7 @@ import {
 import {
   getInput,
   group,
-  setFailed,
-  setSecret
+  setFailed
 } from "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 
@@ -177,7 +176,7 @@ var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 function readSettings(env = process.env) {
   const token = getInput("token");
-  if (token) setSecret(token);
+  maskSecret(token);
   if (!token) {
     throw new InputError(
       "token",
@@ -349,7 +348,7 @@ async function run() {
     const { writeBack } = await import("./write-GPFDJ3Q2.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-4VVWPTDS.js")).checkArgoCd(settings, target));
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-G4SLL5XR.js")).checkArgoCd(settings, target));
     const { inspectImages, publishImages } = await import("./publish-GXURZVO4.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {

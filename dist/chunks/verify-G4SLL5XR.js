@@ -802,12 +802,17 @@ var Verifier = class {
   report(result) {
     return reportVerification(result);
   }
+  #gitopsClient;
+  /** One client for the GitOps repository, shared by the compare calls and the revert. */
+  gitopsClient() {
+    return this.#gitopsClient ??= createGitHubClient(this.settings.token, this.settings.run.apiUrl);
+  }
   /** After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a failed deploy. */
   async run(change) {
     const { settings, verify, clock } = this;
     const started = clock.now();
     const deadline = started + verify.timeoutMs;
-    const gitopsClient = createGitHubClient(settings.token, settings.run.apiUrl);
+    const gitopsClient = this.gitopsClient();
     const gitopsRepository = `${settings.gitops.owner}/${settings.gitops.repo}`;
     const timeline = [];
     const deps = {
@@ -877,11 +882,7 @@ var Verifier = class {
       warning("on-failure: revert: this run committed nothing, so there is nothing to revert.");
       return { restored: [], leftAlone: [], health: "Unknown" };
     }
-    const repository = new GitOpsRepository(
-      createGitHubClient(settings.token, settings.run.apiUrl),
-      settings.gitops.owner,
-      settings.gitops.repo
-    );
+    const repository = new GitOpsRepository(this.gitopsClient(), settings.gitops.owner, settings.gitops.repo);
     const message = `Revert ${change.pinnedImage}
 
 Argo CD verification failed: ${failure}
