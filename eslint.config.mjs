@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/**',
       '.tmp/**',
       'jest.config.js',
+      'test-support/sequencer.mjs',
       'eslint.config.mjs',
       'scripts/build.mjs',
       'scripts/licenses.mjs',

@@ -10,6 +10,9 @@ export default {
   // End-to-end tests run the bundle against real stand-ins; on a busy shared machine one of them can
   // take several times its idle duration, which must not fail it (timing belongs in bench/).
   testTimeout: 180000,
-  maxWorkers: 2,
+  // Three workers on two cores: the end-to-end files spend much of their time waiting (backoff,
+  // polls, GitHub's write spacing), which a third worker fills.
+  maxWorkers: 3,
+  testSequencer: '<rootDir>/test-support/sequencer.mjs',
   workerGracefulExitTimeout: 5000,
 }

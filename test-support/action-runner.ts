@@ -10,6 +10,10 @@ import { parse } from 'yaml'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const BUNDLE = path.join(PROJECT_ROOT, 'dist', 'index.js')
+// Node's on-disk code cache for the hundreds of runs a test suite makes: each run compiles the
+// bundle's chunks once instead of every time (V8 bytecode only; the action behaves the same).
+// In the project's ignored .tmp/, not the temp folder the tests keep clean.
+const COMPILE_CACHE = path.join(PROJECT_ROOT, '.tmp', 'node-compile-cache')
 
 const ADD_MASK = '::add-mask::'
 
@@ -103,6 +107,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       GITHUB_STEP_SUMMARY: files.summary,
       GITHUB_STATE: files.state,
       RUNNER_TEMP: files.temp,
+      NODE_COMPILE_CACHE: COMPILE_CACHE,
       ...options.env,
     }
     const node = options.node ?? process.execPath

@@ -1,128 +1,22 @@
 // End to end through dist/index.js: push an image, pin it in the GitOps repository, then wait for
-// the Argo CD stand-in (driven by that repository's real git history) to deploy it; smoke tests,
-// revert and the GitHub deployment, and every refusal before anything is pushed.
-import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import type { ActionRun } from '../../test-support/action-runner.js'
-import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+// the Argo CD stand-in (driven by that repository's real git history) to deploy it; the OIDC
+// bearer, and every refusal before anything is pushed. Smoke tests, revert and the GitHub
+// deployment: verify-outcomes.test.ts.
+import { describe, expect, test } from '@jest/globals'
+import {
+  seed,
+  stack,
+  argo,
+  LIMITED_TOKEN,
+  DEPLOYMENT,
+  service,
+  deploy,
+  closedPort,
+  registryWrites,
+  useVerifyStand,
+} from './verify-support.js'
 
-// Every test runs the whole action (push, commit, wait); a busy machine makes that slow.
-jest.setTimeout(180_000)
-
-let stack: Stack
-let argo: ArgoCdStandIn
-let seed = 100
-const LIMITED_TOKEN = 'argocd-limited-role-token-fedcba9876543210'
-const DEPLOYMENT = 'apps/backend/deployment.yaml'
-
-const deployment = (image: string): string =>
-  [
-    '# The backend, deployed by Argo CD application "backend".',
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    '  name: backend',
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    '        - name: backend',
-    `          image: "${image}" # pinned by CI`,
-    '',
-  ].join('\r\n')
-
-const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  ports:\n    - port: 80\n'
-
-beforeAll(async () => {
-  stack = await startStack()
-  await stack.github.seed({
-    [DEPLOYMENT]: deployment(`${stack.repository('acme/backend')}:0.1.0`),
-    'apps/backend/service.yaml': service,
-  })
-  const repoURL = `${stack.github.serverUrl}/${stack.github.owner}/${stack.github.repo}.git`
-  argo = await startArgoCd({
-    github: stack.github,
-    applications: [
-      { name: 'backend', source: { repoURL, path: 'apps/backend', targetRevision: 'main' } },
-      { name: 'backend', namespace: 'team-a', source: { repoURL, path: 'apps/backend', targetRevision: 'HEAD' } },
-      { name: 'manual', source: { repoURL, path: 'apps/backend', targetRevision: 'main' }, automated: false },
-      {
-        name: 'foreign',
-        source: { repoURL: 'https://github.example/acme/other-gitops.git', path: 'apps', targetRevision: 'main' },
-      },
-    ],
-    tokens: { 'argocd-project-role-token-0123456789abcdef': '*', [LIMITED_TOKEN]: ['foreign'] },
-    oidc: { issuer: stack.gcp.oidc.issuer, publicKey: stack.gcp.oidc.key.publicKey, audience: 'argocd' },
-    // Health right after each sync is the previous revision's for at least two answers.
-    staleReads: 2,
-    syncDurationMs: 300,
-    healthLagMs: 200,
-    rolloutMs: 300,
-  })
-})
-
-afterAll(async () => {
-  await argo?.close()
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
-})
-
-/** A new image version in an OCI layout: its digest is unique to the test. */
-async function newImage(version: string): Promise<{ image: string; source: string; digest: string }> {
-  const { source, entries } = await stack.layout(`layouts/backend-${version}`, [
-    { layers: [{ size: 2000, seed: seed++ }], refName: version },
-  ])
-  return { image: `${stack.repository('acme/backend')}:${version}`, source, digest: entries[0]!.digest }
-}
-
-async function deploy(
-  version: string,
-  inputs: Record<string, string> = {},
-  before?: (image: { digest: string }) => void,
-): Promise<{ result: ActionRun; digest: string; image: string }> {
-  const image = await newImage(version)
-  before?.(image)
-  const result = await stack.run({
-    image: image.image,
-    source: image.source,
-    manifests: 'apps/backend/',
-    mode: 'push',
-    'argocd-server': argo.url,
-    'argocd-application': 'backend',
-    'argocd-token': argo.token,
-    'verify-timeout': '30s',
-    ...inputs,
-  })
-  expectNoArgoToken(result)
-  return { result, ...image }
-}
-
-function expectNoArgoToken(result: ActionRun): void {
-  const visible = [result.log, result.stderr, result.summary, JSON.stringify(result.outputs), result.post.stdout].join(
-    '\n',
-  )
-  expect(visible).not.toContain(argo.token)
-  expect(visible).not.toContain(LIMITED_TOKEN)
-  expect(stack.leakedSecrets(result)).toEqual([])
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
-function registryWrites(): number {
-  return stack.registry.requests.filter((r) => r.method === 'PUT' || r.method === 'POST' || r.method === 'PATCH').length
-}
+useVerifyStand()
 
 describe('waiting for Argo CD', () => {
   test('healthy: the commit is Synced and Healthy, with the timeline and a link in the summary', async () => {
@@ -222,92 +116,6 @@ describe('waiting for Argo CD', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs.verified).toBe('true')
     expect(argo.requests.filter((r) => r.status === 503)).toHaveLength(2)
-  })
-})
-
-describe('on-failure: revert', () => {
-  test('restores the exact bytes in one compare-and-swap commit and waits for it to deploy', async () => {
-    // A healthy deploy first: that is what the revert goes back to.
-    expect((await deploy('1.9.0')).result.outputs.verified).toBe('true')
-    const before = await stack.github.readFile('main', DEPLOYMENT)
-    const { result } = await deploy('2.0.0-crash', { 'on-failure': 'revert' }, ({ digest }) => argo.crash(digest))
-
-    expect(result.exitCode).toBe(1)
-    const revert = result.outputs['reverted-commit-sha']!
-    expect(revert).toMatch(/^[0-9a-f]{40}$/)
-    expect(await stack.github.headSha('main')).toBe(revert)
-    expect(await stack.github.readFile('main', DEPLOYMENT)).toBe(before)
-    const [head] = await stack.github.commits('main')
-    expect(head!.parents).toEqual([result.outputs['commit-sha']])
-    expect(head!.message).toMatch(/^Revert /)
-    expect(result.outputs.health).toBe('Healthy')
-    expect(result.errors[0]).toContain('Degraded')
-    expect(result.errors[0]).toContain(`Reverted in ${revert}`)
-    expect(result.errors[0]).toContain('Argo CD is Synced and Healthy at the revert')
-    expect(result.summary).toContain('Revert')
-  }, 240_000)
-})
-
-describe('smoke tests', () => {
-  let server: http.Server
-  let url: string
-  let answers: number[] = []
-  beforeAll(async () => {
-    server = http.createServer((_req, res) => {
-      const status = answers.length > 1 ? answers.shift()! : (answers[0] ?? 200)
-      res.writeHead(status, { 'content-type': 'text/plain' })
-      res.end(status === 200 ? 'ok' : `backend unavailable ${'x'.repeat(300)}`)
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`
-  })
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-
-  test('a URL that answers 503 and then 200 passes', async () => {
-    answers = [503, 503, 200]
-    const { result } = await deploy('3.0.0', { 'smoke-test-url': url, 'smoke-test-timeout': '20s' })
-    expect(result.errors).toEqual([])
-    expect(result.outputs.verified).toBe('true')
-    expect(result.summary).toMatch(/healthz.*HTTP 200 \(3 tries\)/)
-  })
-
-  test('a URL that never answers 2xx fails with the last status and the start of the body', async () => {
-    answers = [500]
-    const { result } = await deploy('3.1.0', { 'smoke-test-url': url, 'smoke-test-timeout': '2s' })
-    expect(result.exitCode).toBe(1)
-    expect(result.outputs.verified).toBe('false')
-    expect(result.outputs.health).toBe('Healthy')
-    expect(result.errors[0]).toContain(`smoke test ${url} did not answer 2xx within 2s`)
-    expect(result.errors[0]).toMatch(/last answer: HTTP 500: backend unavailable x{170,}…/)
-    expect(result.errors[0]).not.toMatch(/x{201}/)
-  })
-
-  test('the GitHub deployment goes in_progress, then success with the environment and log URLs', async () => {
-    answers = [200]
-    const { result, digest } = await deploy('3.2.0', { 'smoke-test-url': url, environment: 'production' })
-    expect(result.errors).toEqual([])
-    const id = result.outputs['deployment-id']!
-    expect(id).toMatch(/^\d+$/)
-    const api = (path: string) =>
-      fetch(`${stack.github.url}/repos/${stack.serviceRepository}${path}`, {
-        headers: { authorization: `Bearer ${stack.github.token}` },
-      }).then((response) => response.json() as Promise<Record<string, unknown>[]>)
-    const [created] = (await api('/deployments?environment=production')).filter((d) => String(d.id) === id)
-    expect(created).toMatchObject({
-      environment: 'production',
-      sha: '0123456789abcdef0123456789abcdef01234567',
-      payload: { digest, gitops_commit: result.outputs['commit-sha'] },
-    })
-    const statuses = (await api(`/deployments/${id}/statuses`)).reverse()
-    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success'])
-    expect(statuses[1]).toMatchObject({
-      environment_url: url,
-      log_url: `${stack.github.serverUrl}/${stack.serviceRepository}/actions/runs/4242`,
-    })
-    const create = stack.github.requests.find((r) => r.operationId === 'repos/create-deployment')
-    expect(create?.status).toBe(201)
   })
 })
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
 import { DEFAULT_PUSH_TIMEOUT_MS, parsePushTimeout } from '../../src/gitops/push-timeout.js'
 import type { GitOpsRepository } from '../../src/gitops/repository.js'
-import { type MovedBase, classifyWriteFailure, pushToBase } from '../../src/gitops/writer.js'
+import { type MovedBase, classifyWriteFailure, contentionDelay, pushToBase } from '../../src/gitops/writer.js'
 
 describe('parsePushTimeout', () => {
   test.each([
@@ -52,6 +52,26 @@ describe('classifyWriteFailure', () => {
   })
 })
 
+describe('contentionDelay', () => {
+  test('spreads the first retry over 20 answer times, growing by half with each further conflict, capped at a minute', () => {
+    const top = () => 0.999999
+    expect(contentionDelay(1, 250, 5_000, top)).toBe(5_000)
+    expect(contentionDelay(2, 250, 5_000, top)).toBe(7_500)
+    expect(contentionDelay(3, 100, 5_000, top)).toBe(4_500)
+    expect(contentionDelay(20, 250, 5_000, top)).toBe(60_000)
+  })
+
+  test('full jitter: any point of the spread, down to none', () => {
+    expect(contentionDelay(1, 250, 5_000, () => 0)).toBe(0)
+    expect(contentionDelay(1, 250, 5_000, () => 0.5)).toBe(2_500)
+  })
+
+  test('never sooner than a second after the previous write (GitHub write spacing)', () => {
+    expect(contentionDelay(1, 10, 300, () => 0)).toBe(700)
+    expect(contentionDelay(1, 10, 0, () => 0.5)).toBe(1_000)
+  })
+})
+
 describe('pushToBase against a base that never stops moving (injected clock, no sleeping)', () => {
   test('retries with growing, capped waits until push-timeout, then names the input', async () => {
     let now = 0
@@ -68,8 +88,15 @@ describe('pushToBase against a base that never stops moving (injected clock, no 
     const snapshot = () => ({ branch: 'main', commitSha: String(++head).padStart(40, '0'), treeSha: 't'.repeat(40) })
     const repo = {
       fullName: 'acme/gitops',
-      findBranch: () => Promise.resolve({ ...snapshot(), parents: [], message: 'someone else' }),
-      listBlobs: () => Promise.resolve(new Map<string, string>()),
+      // GitHub answers in 200 ms; someone else changed b.yaml.
+      answerTimeMs: 200,
+      movedSince: () => {
+        now += 200
+        return Promise.resolve({
+          head: { ...snapshot(), parents: [], message: 'someone else' },
+          changes: new Map([['b.yaml', { status: 'modified', blob: 'b'.repeat(40) }]]),
+        })
+      },
       commitOnBranch: () => Promise.resolve('stale' as const),
     } as unknown as GitOpsRepository
     const prepared: MovedBase[] = []
@@ -82,6 +109,8 @@ describe('pushToBase against a base that never stops moving (injected clock, no 
         timeoutMs: 120_000,
         retryDelayMs: 500,
         clock,
+        // The middle of every spread: the waits below are exact.
+        random: () => 0.5,
         prepare: (_snapshot, moved) => {
           if (moved !== undefined) prepared.push(moved)
           return Promise.resolve({ files: [{ path: 'a.yaml', content: 'image: x\n' }] })
@@ -89,12 +118,17 @@ describe('pushToBase against a base that never stops moving (injected clock, no 
       }),
     ).rejects.toThrow(/other workflows kept pushing to main for 120 s \(\d+ attempts\)\. Raise `push-timeout`/)
 
-    expect(now).toBeLessThanOrEqual(120_000)
+    // No wait crosses the deadline; only the last try's own read (200 ms) may end after it.
+    expect(now).toBeLessThanOrEqual(120_000 + 200)
     expect(waits.length).toBeGreaterThan(5)
-    expect(Math.max(...waits)).toBeLessThanOrEqual(500 * 32)
-    expect(waits[0]).toBeLessThanOrEqual(500)
-    // Every retry was told what the new head holds.
+    // The first spread is 20 answer times (20 × 200 ms); each later one grows by half, up to a minute.
+    expect(waits[0]).toBeLessThanOrEqual(20 * 200)
+    expect(Math.max(...waits)).toBeLessThanOrEqual(60_000)
+    expect(Math.max(...waits.slice(4))).toBeGreaterThan(20 * 200)
+    // A try never follows the previous write within a second (plugin-throttling would hold it after the read).
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(1000)
+    // Every retry was told what the competing commits changed.
     expect(prepared).toHaveLength(waits.length)
-    expect(prepared.every((moved) => moved.blobs instanceof Map)).toBe(true)
+    expect(prepared.every((moved) => moved.changes?.get('b.yaml')?.status === 'modified')).toBe(true)
   })
 })

@@ -25,6 +25,13 @@ export interface ClientOptions {
   readonly retryAfterUnitMs?: number
   /** A request with no answer by then is abandoned (and retried like a network error). */
   readonly requestTimeoutMs?: number
+  /**
+   * plugin-throttling's `id`: clients with the same id share one write spacing (one write per
+   * second). One run is one id; the bench and tests give each simulated runner its own.
+   */
+  readonly throttleId?: string
+  /** false: no write spacing and no rate-limit waits (plugin-throttling's `enabled`), for tests of other things. */
+  readonly throttle?: boolean
 }
 
 const USER_AGENT = 'gitops-deploy-action'
@@ -122,6 +129,8 @@ export function createGitHubClient(token: string, apiUrl: string, options: Clien
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
       retryAfterBaseValue: retryAfterUnitMs,
+      ...(options.throttleId !== undefined && { id: options.throttleId }),
+      ...(options.throttle === false && { enabled: false }),
     },
     request: { fetch: withTimeout(proxiedFetch, options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS) },
   })

@@ -37,8 +37,8 @@ export async function updatePullRequest<T extends Prepared>(
   const tree = await repo.createTree(initial.treeSha, prepared.files)
   if (tree === initial.treeSha) return { prepared, attempts: 1 }
 
-  const { commitSha, moved } = await placeCommit(repo, options, tree)
-  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved)
+  const { commitSha, moved, created } = await placeCommit(repo, options, tree)
+  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved, created)
   if (options.labels.some((label) => !pull.labels.includes(label))) {
     await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels))
   }
@@ -55,7 +55,7 @@ async function placeCommit(
   repo: GitOpsRepository,
   options: PullRequestOptions<Prepared>,
   tree: string,
-): Promise<{ commitSha: string; moved: boolean }> {
+): Promise<{ commitSha: string; moved: boolean; created: boolean }> {
   const { base, branch, initial } = options
   const head = await repo.findBranch(branch)
   if (
@@ -65,17 +65,17 @@ async function placeCommit(
     head.parents[0] === initial.commitSha
   ) {
     core.info(`${branch} already holds this change on top of ${base} (${head.commitSha}); not moving it`)
-    return { commitSha: head.commitSha, moved: false }
+    return { commitSha: head.commitSha, moved: false, created: false }
   }
   const commit = await repo.createCommit(options.message, tree, [initial.commitSha])
   if (head === undefined && (await repo.createBranch(branch, commit)) === 'created') {
     core.info(`Created ${branch} at ${commit} in ${repo.fullName}`)
-  } else {
-    // The branch is the action's own: it is reset onto the latest base, whatever it held.
-    await repo.updateBranch(branch, commit, true)
-    core.info(`Moved ${branch} to ${commit} on top of ${base} in ${repo.fullName}`)
+    return { commitSha: commit, moved: true, created: true }
   }
-  return { commitSha: commit, moved: true }
+  // The branch is the action's own: it is reset onto the latest base, whatever it held.
+  await repo.updateBranch(branch, commit, true)
+  core.info(`Moved ${branch} to ${commit} on top of ${base} in ${repo.fullName}`)
+  return { commitSha: commit, moved: true, created: false }
 }
 
 interface PullRequestResult extends PullRequest {
@@ -87,9 +87,11 @@ async function upsertPullRequest(
   options: PullRequestOptions<Prepared>,
   body: string,
   justMoved: boolean,
+  branchCreated: boolean,
 ): Promise<PullRequestResult> {
   const { base, branch, title } = options
-  const existing = await repo.findPullRequest(branch)
+  // GitHub closes a pull request whose head branch is deleted: a branch this run created has none open.
+  const existing = branchCreated ? undefined : await repo.findPullRequest(branch)
   if (existing !== undefined) return updateExisting(repo, existing, base, title, body)
 
   // Right after the branch was created or moved GitHub can still answer 422 ("No commits

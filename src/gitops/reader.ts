@@ -67,6 +67,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 export class RepositoryReader {
   readonly fullName: string
+  /**
+   * How long GitHub took to answer the last branch read (a plain GET, never held back by write
+   * spacing): how wide the window is in which two writers collide. Undefined before the first.
+   */
+  answerTimeMs: number | undefined
   private readonly readConcurrency: number
   private readonly readBatchSize: number
 
@@ -118,10 +123,12 @@ export class RepositoryReader {
   async findBranch(branch: string): Promise<BranchHead | undefined> {
     let data: BranchData
     try {
+      const asked = Date.now()
       const response = await this.client.request('GET /repos/{owner}/{repo}/branches/{+branch}', {
         ...this.where,
         branch: encodePath(branch),
       })
+      this.answerTimeMs = Date.now() - asked
       data = response.data as BranchData
     } catch (error) {
       if (statusOf(error) === 404) return undefined

@@ -1,7 +1,7 @@
 // The GitOps repository as the GitHub API shows it: the reads of RepositoryReader, and the Git Data
 // API writes (trees, commits, refs, createCommitOnBranch) and pull requests, one call each.
 import type { RestEndpointMethodTypes } from '@octokit/rest'
-import { RepositoryReader, encodePath } from './reader.js'
+import { type BranchHead, RepositoryReader, encodePath } from './reader.js'
 import {
   apiError,
   gitHubMessage,
@@ -13,6 +13,24 @@ import {
 } from './github-error.js'
 
 export { type BranchHead, type RepositoryOptions, type Snapshot, RepositoryReader, gitBlobSha } from './reader.js'
+
+/** How one file changed between two commits, as the compare API says it (`modified`, `added`, `removed`, `renamed`, …). */
+export interface FileChange {
+  readonly status: string
+  /** Blob sha at the newer commit; absent for a removed file. */
+  readonly blob?: string
+}
+
+/** A branch that moved on: its head, and what the commits since the head we knew changed. */
+export interface MovedHead {
+  readonly head: BranchHead
+  /** By path (a rename under both names); undefined when GitHub could not say in one answer: read everything again. */
+  readonly changes?: ReadonlyMap<string, FileChange>
+}
+
+// GitHub's compare answer lists at most 300 files and, on its first page, 250 commits.
+const COMPARE_FILES_LIMIT = 300
+const COMPARE_COMMITS_PAGE = 250
 
 export interface FileUpdate {
   readonly path: string
@@ -33,8 +51,55 @@ export interface PullRequest {
 }
 
 type PullData = RestEndpointMethodTypes['pulls']['get']['response']['data']
+type CompareData = RestEndpointMethodTypes['repos']['compareCommitsWithBasehead']['response']['data']
 
 export class GitOpsRepository extends RepositoryReader {
+  /**
+   * The head of `branch` and the files changed since `since`, in one call (compare), so a writer
+   * that lost a race re-reads only what the winners touched and writes again right away.
+   * Falls back to reading the head alone (changes unknown) when the compare answer cannot say:
+   * history rewritten, too many commits or files, or no compare API. Undefined: no such branch.
+   */
+  async movedSince(since: string, branch: string): Promise<MovedHead | undefined> {
+    let data: CompareData
+    try {
+      const asked = Date.now()
+      const response = await this.client.request('GET /repos/{owner}/{repo}/compare/{+basehead}', {
+        ...this.where,
+        basehead: `${since}...${encodePath(branch)}`,
+        per_page: COMPARE_COMMITS_PAGE,
+      })
+      this.answerTimeMs = Date.now() - asked
+      data = response.data as CompareData
+    } catch {
+      const head = await this.findBranch(branch)
+      return head && { head }
+    }
+    const commits = Array.isArray(data.commits) ? data.commits : []
+    const last = commits.at(-1)
+    if (data.status !== 'ahead' || last === undefined || commits.length !== data.total_commits) {
+      const head = await this.findBranch(branch)
+      return head && { head }
+    }
+    const head = {
+      branch,
+      commitSha: last.sha,
+      treeSha: last.commit.tree.sha,
+      parents: last.parents.map((parent) => parent.sha),
+      message: last.commit.message,
+    }
+    const files = Array.isArray(data.files) ? data.files : []
+    // No file listed for commits that moved the branch is more likely an answer without files than empty commits.
+    if (files.length === 0 || files.length >= COMPARE_FILES_LIMIT) return { head }
+    const changes = new Map<string, FileChange>()
+    for (const file of files) {
+      const change = { status: file.status, ...(file.status !== 'removed' && file.sha && { blob: file.sha }) }
+      changes.set(file.filename, change)
+      if (file.previous_filename) changes.set(file.previous_filename, { status: 'removed' })
+    }
+    return { head, changes }
+  }
+
   /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
   async createTree(baseTree: string, files: readonly FileUpdate[]): Promise<string> {
     try {

@@ -2,9 +2,16 @@
 // pull-request.ts writes pr mode). Generic over what changed: the caller's `prepare` computes the
 // files from a snapshot, and is called again on top of a newer base when another workflow pushed first.
 import * as core from '@actions/core'
-import { type Clock, type RetryDecision, type RetryPolicy, retry, statusOf } from '../net/retry.js'
+import { type Clock, type RetryDecision, type RetryPolicy, retry, statusOf, systemClock } from '../net/retry.js'
 import { DEFAULT_PUSH_TIMEOUT_MS } from './push-timeout.js'
-import { type FileUpdate, type GitOpsRepository, type Snapshot, gitBlobSha } from './repository.js'
+import {
+  type FileChange,
+  type FileUpdate,
+  type GitOpsRepository,
+  type MovedHead,
+  type Snapshot,
+  gitBlobSha,
+} from './repository.js'
 
 export interface Prepared {
   /** Empty: nothing to change. */
@@ -13,8 +20,8 @@ export interface Prepared {
 
 /** What a retry knows about the base that moved under it. */
 export interface MovedBase {
-  /** Blob sha of every file at the new head; undefined when GitHub could not list them all (re-read everything). */
-  readonly blobs?: ReadonlyMap<string, string>
+  /** What the competing commits changed, by path; undefined when GitHub could not say (read everything again). */
+  readonly changes?: ReadonlyMap<string, FileChange>
 }
 
 export interface WriteOptions<T extends Prepared> {
@@ -25,10 +32,15 @@ export interface WriteOptions<T extends Prepared> {
    * the others need reading again.
    */
   prepare(snapshot: Snapshot, moved?: MovedBase): Promise<T>
-  /** First wait between attempts (jittered, doubling up to 32×); tests shrink it. Default 500. */
+  /**
+   * First wait of the settling and rate-limit retries (jittered, doubling up to 32×); tests shrink
+   * it. Default 500. A lost race waits `contentionDelay` instead.
+   */
   readonly retryDelayMs?: number
   /** Injected time for unit tests. */
   readonly clock?: Clock
+  /** Injected randomness for the spread after a conflict (unit tests). */
+  readonly random?: () => number
 }
 
 /** `graphql`: one atomic `createCommitOnBranch` per attempt; `rest`: tree, commit and ref (three writes). */
@@ -67,6 +79,30 @@ export function policy(delayMs: number, deadlineMs?: number): RetryPolicy {
   }
 }
 
+// Writers that lost a race spread their next try over a window that grows with GitHub's answer time
+// (the span in which two writes collide) and by half with every further loss; full jitter, so the
+// losers of one round do not meet again in the next. 20 round trips keep 16 simultaneous writers
+// under 3 tries per landed commit (bench/fleet.ts); a slower growth than doubling keeps the last
+// writer from sleeping through a quiet branch.
+const SPREAD_ROUND_TRIPS = 20
+const SPREAD_GROWTH = 1.5
+/** GitHub's answer time assumed until one was measured. */
+const ASSUMED_ROUND_TRIP_MS = 250
+const MAX_SPREAD_MS = 60_000
+/** plugin-throttling starts at most one write per second per client: a try must not wait for it after its read. */
+export const WRITE_SPACING_MS = 1_000
+
+/** The wait before the try after `conflicts` lost races: full jitter over the spread, at least the write spacing. */
+export function contentionDelay(
+  conflicts: number,
+  roundTripMs: number,
+  sinceLastWriteMs: number,
+  random: () => number = Math.random,
+): number {
+  const spread = Math.min(MAX_SPREAD_MS, SPREAD_ROUND_TRIPS * roundTripMs * SPREAD_GROWTH ** Math.max(0, conflicts - 1))
+  return Math.max(Math.round(random() * spread), WRITE_SPACING_MS - sinceLastWriteMs)
+}
+
 /**
  * A moved base is retried, and so are rate limits that say when to come back (secondary limits
  * on writes: `retry-after`, or `x-ratelimit-reset` with nothing remaining) once the client's own
@@ -103,10 +139,10 @@ function findHeaders(error: unknown): Record<string, unknown> | undefined {
 
 /**
  * Commits the change onto `base` with a compare-and-swap (no force), retrying until
- * `timeoutMs` while other workflows keep moving the base. Each retry reads the new head and
- * lists its blobs, so `prepare` re-reads only the files a competing commit changed. Every
- * attempt first checks whether an earlier one landed although its answer was lost: a commit is
- * never lost nor made twice.
+ * `timeoutMs` while other workflows keep moving the base. After a spread wait, each retry learns
+ * the new head and what the competing commits changed in one compare call, so `prepare` re-reads
+ * only those files, and writes at once. Every attempt first checks whether an earlier one landed
+ * although its answer was lost: a commit is never lost nor made twice.
  */
 export async function pushToBase<T extends Prepared>(
   repo: GitOpsRepository,
@@ -129,20 +165,25 @@ export async function pushToBase<T extends Prepared>(
     return { prepared: prepared!, commitSha, attempts }
   }
 
+  const clock = options.clock ?? systemClock
+  let conflicts = 0
+  let lastWriteAt = -Infinity
+
   const attempt = async (n: number): Promise<PushOutcome<T>> => {
     attempts = n
     if (n > 1) {
-      const head = await repo.findBranch(base)
-      if (head === undefined)
+      const found = await repo.movedSince(snapshot.commitSha, base)
+      if (found === undefined)
         throw new Error(`${base} disappeared from ${repo.fullName} while the action was writing to it`)
+      const { head } = found
       if (created.has(head.commitSha)) return landed(head.commitSha)
-      const blobs = await repo.listBlobs(head)
-      if (prepared !== undefined && isOurs(head, message, sent, blobs)) return landed(head.commitSha)
+      if (prepared !== undefined && (await isOurs(repo, found, message, sent))) return landed(head.commitSha)
       snapshot = head
-      moved = blobs === undefined ? {} : { blobs }
+      moved = found.changes === undefined ? {} : { changes: found.changes }
     }
     prepared = await options.prepare(snapshot, moved)
     if (prepared.files.length === 0) return { prepared, attempts: n }
+    lastWriteAt = clock.now()
     if (strategy === 'graphql') {
       sent.push({ parent: snapshot.commitSha, files: prepared.files })
       const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files)
@@ -157,10 +198,25 @@ export async function pushToBase<T extends Prepared>(
     return landed(commit)
   }
 
+  const classify = (error: unknown): RetryDecision => {
+    const decision = classifyWriteFailure(error, clock.now())
+    if (!decision.retry || !(error instanceof BaseMoved)) return decision
+    conflicts++
+    return {
+      ...decision,
+      delayMs: contentionDelay(
+        conflicts,
+        Math.max(1, repo.answerTimeMs ?? ASSUMED_ROUND_TRIP_MS),
+        clock.now() - lastWriteAt,
+        options.random,
+      ),
+    }
+  }
+
   try {
     return await retry(attempt, {
       policy: policy(options.retryDelayMs ?? DEFAULT_DELAY_MS, timeoutMs),
-      classify: (error) => classifyWriteFailure(error, (options.clock ?? Date).now()),
+      classify,
       onRetry: ({ attempt: n, delayMs, reason }) =>
         core.info(`${reason} in ${repo.fullName}; attempt ${n + 1} in ${delayMs} ms, on top of the new head`),
       ...(options.clock !== undefined && { clock: options.clock }),
@@ -176,21 +232,24 @@ export async function pushToBase<T extends Prepared>(
 }
 
 /**
- * Whether `head` is a commit this run sent although the answer never came (GraphQL gives no sha
+ * Whether the head is a commit this run sent although the answer never came (GraphQL gives no sha
  * before it answers): our message, on top of a head we wrote to, with our contents in every file.
  */
-function isOurs(
-  head: { parents: readonly string[]; message: string },
+async function isOurs(
+  repo: GitOpsRepository,
+  { head, changes }: MovedHead,
   message: string,
   sent: readonly { parent: string; files: readonly FileUpdate[] }[],
-  blobs: ReadonlyMap<string, string> | undefined,
-): boolean {
+): Promise<boolean> {
   // GraphQL stores the headline and body with a blank line between them: compare headlines.
   const headline = (text: string) => text.split('\n', 1)[0]
-  if (blobs === undefined || head.parents.length !== 1 || headline(head.message) !== headline(message)) return false
-  return sent.some(
-    (write) =>
-      write.parent === head.parents[0] &&
-      write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content)),
-  )
+  if (head.parents.length !== 1 || headline(head.message) !== headline(message)) return false
+  const candidates = sent.filter((write) => write.parent === head.parents[0])
+  if (candidates.length === 0) return false
+  // Without the compare answer's blobs, a listing tells (only needed in this rare case).
+  const blobs = changes
+    ? new Map([...changes].flatMap(([path, change]) => (change.blob ? [[path, change.blob] as const] : [])))
+    : await repo.listBlobs(head)
+  if (blobs === undefined) return false
+  return candidates.some((write) => write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content)))
 }

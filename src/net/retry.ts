@@ -26,9 +26,14 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs?: number
 }
 
-/** What a failure means for the next try. */
+/**
+ * What a failure means for the next try. `afterMs`: the server's wish (at least this long);
+ * `delayMs`: the caller knows the wait better than the policy's backoff (e.g. spreading writers
+ * that collided), used as is.
+ */
 export type RetryDecision =
-  { readonly retry: false } | { readonly retry: true; readonly reason: string; readonly afterMs?: number }
+  | { readonly retry: false }
+  | { readonly retry: true; readonly reason: string; readonly afterMs?: number; readonly delayMs?: number }
 
 export interface RetryEvent {
   /** The try that just failed (from 1). */
@@ -62,7 +67,7 @@ export async function retry<T>(work: (attempt: number) => Promise<T>, options: R
       const decision = classify(error)
       if (!decision.retry) throw error
       if (policy.attempts !== undefined && attempt >= policy.attempts) throw error
-      const delayMs = nextDelay(policy, attempt, decision.afterMs)
+      const delayMs = decision.delayMs ?? nextDelay(policy, attempt, decision.afterMs)
       if (delayMs === undefined || clock.now() + delayMs > deadline) throw error
       options.onRetry?.({ attempt, delayMs, reason: decision.reason, error })
       await clock.sleep(delayMs)

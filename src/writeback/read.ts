@@ -2,7 +2,7 @@
 // `fields` input names, the kustomizations outside the selection that would override a pin, and
 // the files to read again when the base moved under the run.
 import * as core from '@actions/core'
-import { type Snapshot, gitBlobSha } from '../gitops/repository.js'
+import type { Snapshot } from '../gitops/repository.js'
 import type { MovedBase } from '../gitops/writer.js'
 import { formatReference } from '../image/reference.js'
 import { isGoTemplate, templateAdvice } from '../manifests/gotemplate.js'
@@ -170,9 +170,10 @@ function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 /**
- * The manifests at a base that moved under the run: a file whose blob is unchanged keeps the text
- * already read; only files another commit changed are read again. When the selection itself changed
- * (a file added or removed), everything is read again.
+ * The manifests at a base that moved under the run: a file the competing commits left alone keeps
+ * the text already read; only files they changed are read again. When they added, removed or renamed
+ * a file, or changed a kustomization outside the selection (it may now override the pin), or GitHub
+ * could not say what they changed, everything is read again.
  */
 export async function rereadManifests(
   gitops: GitOps,
@@ -181,15 +182,15 @@ export async function rereadManifests(
   known: ManifestRead,
   moved: MovedBase,
 ): Promise<ManifestRead> {
-  const { blobs } = moved
-  if (blobs === undefined) return readManifests(gitops, settings, snapshot)
-  const where = `${gitops.repository.fullName}@${snapshot.branch}`
-  const selection = isExplicitFileList(settings.manifests)
-    ? settings.manifests
-    : selectManifests(settings.manifests, [...blobs.keys()], where).files
-  const gone = [...known.considered].some((path) => !blobs.has(path))
-  if (gone || selection.some((path) => !known.considered.has(path))) return readManifests(gitops, settings, snapshot)
-  const stale = known.files.filter((file) => blobs.get(file.path) !== gitBlobSha(file.content)).map((file) => file.path)
+  const { changes } = moved
+  const reselect =
+    changes === undefined ||
+    [...changes].some(
+      ([path, change]) =>
+        !CONTENT_ONLY.has(change.status) || (isKustomizationPath(path) && !known.considered.has(path)),
+    )
+  if (reselect) return readManifests(gitops, settings, snapshot)
+  const stale = known.files.filter((file) => changes.has(file.path)).map((file) => file.path)
   if (stale.length === 0) return known
   core.info(`Changed under this run, read again: ${stale.join(', ')}`)
   const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file.content]))
@@ -198,3 +199,6 @@ export async function rereadManifests(
     considered: known.considered,
   }
 }
+
+/** Compare API statuses that change a file's contents but not which files exist. */
+const CONTENT_ONLY = new Set(['modified', 'changed', 'unchanged'])

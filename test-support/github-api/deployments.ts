@@ -218,11 +218,11 @@ export class DeploymentsModel {
     const mergeBase = (await git.text(['merge-base', base, head])).trim()
     const count = async (range: string): Promise<number> =>
       Number((await git.text(['rev-list', '--count', range])).trim())
-    const aheadBy = await count(`${base}..${head}`)
+    const shas = (await git.text(['rev-list', '--reverse', `${base}..${head}`])).split('\n').filter((s) => s !== '')
+    const aheadBy = shas.length
     const behindBy = await count(`${head}..${base}`)
     const status =
       aheadBy === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : aheadBy === 0 ? 'behind' : 'diverged'
-    const shas = (await git.text(['rev-list', '--reverse', `${base}..${head}`])).split('\n').filter((s) => s !== '')
     const commit = async (sha: string): Promise<Body> => {
       const parsed = await git.parseCommit(sha)
       return shape.repoCommit(this.site, parsed, this.model.verification(parsed), new Map())
@@ -243,10 +243,58 @@ export class DeploymentsModel {
         behind_by: behindBy,
         total_commits: shas.length,
         commits: await Promise.all(shas.slice(0, MAX_COMPARE_COMMITS).map(commit)),
-        files: [],
+        files: await this.changedFiles(mergeBase, head),
       },
     }
   }
+
+  /** The compare answer's `files`: what changed from the merge base to the head, renames found as GitHub does. */
+  private async changedFiles(from: string, to: string): Promise<Body[]> {
+    const git = this.model.git
+    const raw = (await git.text(['diff-tree', '-r', '-z', '-M', '--raw', from, to])).split('\0')
+    const numstat = (await git.text(['diff-tree', '-r', '-z', '-M', '--numstat', from, to])).split('\0')
+    const counts = new Map<string, [number, number]>()
+    for (let i = 0; i < numstat.length; i++) {
+      const m = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(numstat[i]!)
+      if (!m) continue
+      // A rename is "added<TAB>deleted<TAB>" followed by the old and the new path.
+      const path = m[3] === '' ? numstat[(i += 2)]! : m[3]!
+      counts.set(path, [Number(m[1]) || 0, Number(m[2]) || 0])
+    }
+    const web = `${this.site.web}/${this.site.owner}/${this.site.repo}`
+    const files: Body[] = []
+    for (let i = 0; i < raw.length; i++) {
+      const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/.exec(raw[i]!)
+      if (!m) continue
+      const [, oldBlob, newBlob, letter] = m
+      const previous = letter === 'R' || letter === 'C' ? raw[++i] : undefined
+      const filename = raw[++i]!
+      const status = STATUS[letter!] ?? 'changed'
+      const [additions, deletions] = counts.get(filename) ?? [0, 0]
+      files.push({
+        sha: status === 'removed' ? oldBlob : newBlob,
+        filename,
+        status,
+        additions,
+        deletions,
+        changes: additions + deletions,
+        blob_url: `${web}/blob/${to}/${filename}`,
+        raw_url: `${web}/raw/${to}/${filename}`,
+        contents_url: `${this.repoApi(`${this.site.owner}/${this.site.repo}`)}/contents/${filename}?ref=${to}`,
+        ...(previous !== undefined && { previous_filename: previous }),
+      })
+    }
+    return files
+  }
+}
+
+const STATUS: Record<string, string> = {
+  A: 'added',
+  D: 'removed',
+  M: 'modified',
+  R: 'renamed',
+  C: 'copied',
+  T: 'changed',
 }
 
 export type { ApiErrorType }

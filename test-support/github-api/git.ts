@@ -304,7 +304,20 @@ export class GitRepo {
     return this.text(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: body })
   }
 
-  async parseCommit(sha: string): Promise<ParsedCommit> {
+  /** Commits never change: each is read from git once (compare answers list many, again and again). */
+  private readonly parsedCommits = new Map<string, Promise<ParsedCommit>>()
+
+  parseCommit(sha: string): Promise<ParsedCommit> {
+    let parsed = this.parsedCommits.get(sha)
+    if (parsed === undefined) {
+      parsed = this.readCommit(sha)
+      this.parsedCommits.set(sha, parsed)
+      parsed.catch(() => this.parsedCommits.delete(sha))
+    }
+    return parsed
+  }
+
+  private async readCommit(sha: string): Promise<ParsedCommit> {
     const raw = (await this.readObject('commit', sha)).toString('utf8')
     const split = raw.indexOf('\n\n')
     const head = split === -1 ? raw : raw.slice(0, split)

@@ -1,14 +1,14 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-EE4K5XRY.js";
-import "./chunk-US27CTTI.js";
-import "./chunk-RKAHNCRR.js";
-import "./chunk-RIGXVCL4.js";
+} from "./chunk-BEWY2WYV.js";
 import {
   GitOpsRepository
-} from "./chunk-OJ26EOTK.js";
+} from "./chunk-3BFOZOWU.js";
 import "./chunk-C7NBTRVT.js";
+import "./chunk-US27CTTI.js";
+import "./chunk-RKAHNCRR.js";
+import "./chunk-SC4YUJIC.js";
 import {
   normalizedRepository
 } from "./chunk-P2LFVUZR.js";

@@ -17,6 +17,9 @@ import {
   scrubSecrets
 } from "./chunk-36VCTJOA.js";
 import {
+  eachLimited
+} from "./chunk-C7NBTRVT.js";
+import {
   proxyFor
 } from "./chunk-US27CTTI.js";
 import {
@@ -30,10 +33,7 @@ import {
   retry,
   statusOf,
   transientFailure
-} from "./chunk-RIGXVCL4.js";
-import {
-  eachLimited
-} from "./chunk-C7NBTRVT.js";
+} from "./chunk-SC4YUJIC.js";
 import {
   formatReference,
   isDigest,

@@ -4,10 +4,10 @@ import {
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-S6FRIBQL.js";
+} from "./chunk-NTWGYBFO.js";
 import "./chunk-36VCTJOA.js";
 import "./chunk-RKAHNCRR.js";
-import "./chunk-RIGXVCL4.js";
+import "./chunk-SC4YUJIC.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";

@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  networkReason
+} from "./chunk-3BFOZOWU.js";
+import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";
 import {
@@ -10,10 +13,7 @@ import {
 } from "./chunk-RKAHNCRR.js";
 import {
   isTransientStatus
-} from "./chunk-RIGXVCL4.js";
-import {
-  networkReason
-} from "./chunk-OJ26EOTK.js";
+} from "./chunk-SC4YUJIC.js";
 import {
   debug,
   info,
@@ -5767,7 +5767,9 @@ function createGitHubClient(token, apiUrl, options = {}) {
     throttle: {
       onRateLimit: onLimit("rate limit"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
-      retryAfterBaseValue: retryAfterUnitMs
+      retryAfterBaseValue: retryAfterUnitMs,
+      ...options.throttleId !== void 0 && { id: options.throttleId },
+      ...options.throttle === false && { enabled: false }
     },
     request: { fetch: withTimeout(proxiedFetch, options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS) }
   });

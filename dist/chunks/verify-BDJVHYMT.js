@@ -4,7 +4,7 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   pushToBase
-} from "./chunk-LW3HKD6X.js";
+} from "./chunk-GKNW2AEX.js";
 import "./chunk-IXAOUGJL.js";
 import {
   cell,
@@ -19,7 +19,11 @@ import {
 } from "./chunk-36VCTJOA.js";
 import {
   createGitHubClient
-} from "./chunk-EE4K5XRY.js";
+} from "./chunk-BEWY2WYV.js";
+import {
+  GitOpsRepository
+} from "./chunk-3BFOZOWU.js";
+import "./chunk-C7NBTRVT.js";
 import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";
@@ -31,11 +35,7 @@ import {
   statusOf,
   systemClock,
   transientFailure
-} from "./chunk-RIGXVCL4.js";
-import {
-  GitOpsRepository
-} from "./chunk-OJ26EOTK.js";
-import "./chunk-C7NBTRVT.js";
+} from "./chunk-SC4YUJIC.js";
 import {
   pinnedReference
 } from "./chunk-P2LFVUZR.js";
@@ -122,7 +122,7 @@ var ArgoCdClient = class {
   async token() {
     if (this.auth.kind === "token") return this.auth.token;
     if (this.bearer === void 0) {
-      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-CFLB2VPF.js")).requestIdToken(audience));
+      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-LVGDNIIM.js")).requestIdToken(audience));
       this.bearer = await fetchToken(this.auth.audience);
       maskSecret(this.bearer);
     }

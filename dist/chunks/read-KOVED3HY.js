@@ -2,10 +2,8 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   readManifestTarget,
   rereadManifests
-} from "./chunk-ONZL63IA.js";
+} from "./chunk-VJYT4ES5.js";
 import "./chunk-TSY2EAKI.js";
-import "./chunk-OJ26EOTK.js";
-import "./chunk-C7NBTRVT.js";
 import "./chunk-P2LFVUZR.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-36WCORKW.js";

@@ -19,9 +19,6 @@ import {
   selectManifests
 } from "./chunk-TSY2EAKI.js";
 import {
-  gitBlobSha
-} from "./chunk-OJ26EOTK.js";
-import {
   formatReference,
   parseImageReference
 } from "./chunk-P2LFVUZR.js";
@@ -385,13 +382,12 @@ function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 async function rereadManifests(gitops, settings, snapshot, known, moved) {
-  const { blobs } = moved;
-  if (blobs === void 0) return readManifests(gitops, settings, snapshot);
-  const where = `${gitops.repository.fullName}@${snapshot.branch}`;
-  const selection = isExplicitFileList(settings.manifests) ? settings.manifests : selectManifests(settings.manifests, [...blobs.keys()], where).files;
-  const gone = [...known.considered].some((path) => !blobs.has(path));
-  if (gone || selection.some((path) => !known.considered.has(path))) return readManifests(gitops, settings, snapshot);
-  const stale = known.files.filter((file) => blobs.get(file.path) !== gitBlobSha(file.content)).map((file) => file.path);
+  const { changes } = moved;
+  const reselect = changes === void 0 || [...changes].some(
+    ([path, change]) => !CONTENT_ONLY.has(change.status) || isKustomizationPath(path) && !known.considered.has(path)
+  );
+  if (reselect) return readManifests(gitops, settings, snapshot);
+  const stale = known.files.filter((file) => changes.has(file.path)).map((file) => file.path);
   if (stale.length === 0) return known;
   info(`Changed under this run, read again: ${stale.join(", ")}`);
   const fresh = new Map((await gitops.repository.readFiles(snapshot, stale)).map((file) => [file.path, file.content]));
@@ -400,6 +396,7 @@ async function rereadManifests(gitops, settings, snapshot, known, moved) {
     considered: known.considered
   };
 }
+var CONTENT_ONLY = /* @__PURE__ */ new Set(["modified", "changed", "unchanged"]);
 
 export {
   planPins,

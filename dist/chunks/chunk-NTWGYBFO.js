@@ -7,7 +7,7 @@ import {
 } from "./chunk-RKAHNCRR.js";
 import {
   retry
-} from "./chunk-RIGXVCL4.js";
+} from "./chunk-SC4YUJIC.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";

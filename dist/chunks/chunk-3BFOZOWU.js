@@ -117,6 +117,11 @@ var RepositoryReader = class {
   owner;
   repo;
   fullName;
+  /**
+   * How long GitHub took to answer the last branch read (a plain GET, never held back by write
+   * spacing): how wide the window is in which two writers collide. Undefined before the first.
+   */
+  answerTimeMs;
   readConcurrency;
   readBatchSize;
   /** The `owner` and `repo` parameters of every REST call. */
@@ -150,10 +155,12 @@ var RepositoryReader = class {
   async findBranch(branch) {
     let data;
     try {
+      const asked = Date.now();
       const response = await this.client.request("GET /repos/{owner}/{repo}/branches/{+branch}", {
         ...this.where,
         branch: encodePath(branch)
       });
+      this.answerTimeMs = Date.now() - asked;
       data = response.data;
     } catch (error) {
       if (statusOf(error) === 404) return void 0;
@@ -300,7 +307,53 @@ function isDirectoryListing(bytes) {
 }
 
 // src/gitops/repository.ts
+var COMPARE_FILES_LIMIT = 300;
+var COMPARE_COMMITS_PAGE = 250;
 var GitOpsRepository = class extends RepositoryReader {
+  /**
+   * The head of `branch` and the files changed since `since`, in one call (compare), so a writer
+   * that lost a race re-reads only what the winners touched and writes again right away.
+   * Falls back to reading the head alone (changes unknown) when the compare answer cannot say:
+   * history rewritten, too many commits or files, or no compare API. Undefined: no such branch.
+   */
+  async movedSince(since, branch) {
+    let data;
+    try {
+      const asked = Date.now();
+      const response = await this.client.request("GET /repos/{owner}/{repo}/compare/{+basehead}", {
+        ...this.where,
+        basehead: `${since}...${encodePath(branch)}`,
+        per_page: COMPARE_COMMITS_PAGE
+      });
+      this.answerTimeMs = Date.now() - asked;
+      data = response.data;
+    } catch {
+      const head2 = await this.findBranch(branch);
+      return head2 && { head: head2 };
+    }
+    const commits = Array.isArray(data.commits) ? data.commits : [];
+    const last = commits.at(-1);
+    if (data.status !== "ahead" || last === void 0 || commits.length !== data.total_commits) {
+      const head2 = await this.findBranch(branch);
+      return head2 && { head: head2 };
+    }
+    const head = {
+      branch,
+      commitSha: last.sha,
+      treeSha: last.commit.tree.sha,
+      parents: last.parents.map((parent) => parent.sha),
+      message: last.commit.message
+    };
+    const files = Array.isArray(data.files) ? data.files : [];
+    if (files.length === 0 || files.length >= COMPARE_FILES_LIMIT) return { head };
+    const changes = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const change = { status: file.status, ...file.status !== "removed" && file.sha && { blob: file.sha } };
+      changes.set(file.filename, change);
+      if (file.previous_filename) changes.set(file.previous_filename, { status: "removed" });
+    }
+    return { head, changes };
+  }
   /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
   async createTree(baseTree, files) {
     try {

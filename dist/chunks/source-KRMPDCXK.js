@@ -6,13 +6,13 @@ import {
   defaultAudience,
   providerParts,
   stsAudience
-} from "./chunk-CG6D3DJH.js";
+} from "./chunk-V7AVBPCG.js";
 import {
   IdTokenError,
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-S6FRIBQL.js";
+} from "./chunk-NTWGYBFO.js";
 import {
   maskSecret,
   scrubSecrets
@@ -29,7 +29,7 @@ import {
   parseRetryAfter,
   retry,
   statusOf
-} from "./chunk-RIGXVCL4.js";
+} from "./chunk-SC4YUJIC.js";
 import {
   InputError,
   errorMessage

@@ -17,7 +17,7 @@ async function retry(work, options) {
       const decision = classify(error);
       if (!decision.retry) throw error;
       if (policy.attempts !== void 0 && attempt >= policy.attempts) throw error;
-      const delayMs = nextDelay(policy, attempt, decision.afterMs);
+      const delayMs = decision.delayMs ?? nextDelay(policy, attempt, decision.afterMs);
       if (delayMs === void 0 || clock.now() + delayMs > deadline) throw error;
       options.onRetry?.({ attempt, delayMs, reason: decision.reason, error });
       await clock.sleep(delayMs);

@@ -3,12 +3,13 @@ import {
   DEFAULT_PUSH_TIMEOUT_MS
 } from "./chunk-IXAOUGJL.js";
 import {
-  retry,
-  statusOf
-} from "./chunk-RIGXVCL4.js";
-import {
   gitBlobSha
-} from "./chunk-OJ26EOTK.js";
+} from "./chunk-3BFOZOWU.js";
+import {
+  retry,
+  statusOf,
+  systemClock
+} from "./chunk-SC4YUJIC.js";
 import {
   info
 } from "./chunk-36WCORKW.js";
@@ -28,6 +29,15 @@ function policy(delayMs, deadlineMs) {
     maxDelayMs: delayMs * 32,
     ...deadlineMs !== void 0 && { deadlineMs, maxRetryAfterMs: deadlineMs }
   };
+}
+var SPREAD_ROUND_TRIPS = 20;
+var SPREAD_GROWTH = 1.5;
+var ASSUMED_ROUND_TRIP_MS = 250;
+var MAX_SPREAD_MS = 6e4;
+var WRITE_SPACING_MS = 1e3;
+function contentionDelay(conflicts, roundTripMs, sinceLastWriteMs, random = Math.random) {
+  const spread = Math.min(MAX_SPREAD_MS, SPREAD_ROUND_TRIPS * roundTripMs * SPREAD_GROWTH ** Math.max(0, conflicts - 1));
+  return Math.max(Math.round(random() * spread), WRITE_SPACING_MS - sinceLastWriteMs);
 }
 function classifyWriteFailure(error, now = Date.now()) {
   if (error instanceof BaseMoved) return { retry: true, reason: `${error.base} moved on (someone else pushed)` };
@@ -68,20 +78,24 @@ async function pushToBase(repo, options) {
     info(`Committed ${commitSha} to ${base} in ${repo.fullName}`);
     return { prepared, commitSha, attempts };
   };
+  const clock = options.clock ?? systemClock;
+  let conflicts = 0;
+  let lastWriteAt = -Infinity;
   const attempt = async (n) => {
     attempts = n;
     if (n > 1) {
-      const head = await repo.findBranch(base);
-      if (head === void 0)
+      const found = await repo.movedSince(snapshot.commitSha, base);
+      if (found === void 0)
         throw new Error(`${base} disappeared from ${repo.fullName} while the action was writing to it`);
+      const { head } = found;
       if (created.has(head.commitSha)) return landed(head.commitSha);
-      const blobs = await repo.listBlobs(head);
-      if (prepared !== void 0 && isOurs(head, message, sent, blobs)) return landed(head.commitSha);
+      if (prepared !== void 0 && await isOurs(repo, found, message, sent)) return landed(head.commitSha);
       snapshot = head;
-      moved = blobs === void 0 ? {} : { blobs };
+      moved = found.changes === void 0 ? {} : { changes: found.changes };
     }
     prepared = await options.prepare(snapshot, moved);
     if (prepared.files.length === 0) return { prepared, attempts: n };
+    lastWriteAt = clock.now();
     if (strategy === "graphql") {
       sent.push({ parent: snapshot.commitSha, files: prepared.files });
       const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files);
@@ -95,10 +109,24 @@ async function pushToBase(repo, options) {
     if (await repo.updateBranch(base, commit, false) === "conflict") throw new BaseMoved(base);
     return landed(commit);
   };
+  const classify = (error) => {
+    const decision = classifyWriteFailure(error, clock.now());
+    if (!decision.retry || !(error instanceof BaseMoved)) return decision;
+    conflicts++;
+    return {
+      ...decision,
+      delayMs: contentionDelay(
+        conflicts,
+        Math.max(1, repo.answerTimeMs ?? ASSUMED_ROUND_TRIP_MS),
+        clock.now() - lastWriteAt,
+        options.random
+      )
+    };
+  };
   try {
     return await retry(attempt, {
       policy: policy(options.retryDelayMs ?? DEFAULT_DELAY_MS, timeoutMs),
-      classify: (error) => classifyWriteFailure(error, (options.clock ?? Date).now()),
+      classify,
       onRetry: ({ attempt: n, delayMs, reason }) => info(`${reason} in ${repo.fullName}; attempt ${n + 1} in ${delayMs} ms, on top of the new head`),
       ...options.clock !== void 0 && { clock: options.clock }
     });
@@ -110,12 +138,14 @@ async function pushToBase(repo, options) {
     );
   }
 }
-function isOurs(head, message, sent, blobs) {
+async function isOurs(repo, { head, changes }, message, sent) {
   const headline = (text) => text.split("\n", 1)[0];
-  if (blobs === void 0 || head.parents.length !== 1 || headline(head.message) !== headline(message)) return false;
-  return sent.some(
-    (write) => write.parent === head.parents[0] && write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content))
-  );
+  if (head.parents.length !== 1 || headline(head.message) !== headline(message)) return false;
+  const candidates = sent.filter((write) => write.parent === head.parents[0]);
+  if (candidates.length === 0) return false;
+  const blobs = changes ? new Map([...changes].flatMap(([path, change]) => change.blob ? [[path, change.blob]] : [])) : await repo.listBlobs(head);
+  if (blobs === void 0) return false;
+  return candidates.some((write) => write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content)));
 }
 
 export {

@@ -3,7 +3,7 @@ import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
-} from "./chunk-LW3HKD6X.js";
+} from "./chunk-GKNW2AEX.js";
 import "./chunk-IXAOUGJL.js";
 import {
   deploymentFacts,
@@ -17,17 +17,17 @@ import {
   templateValues
 } from "./chunk-LYXJ6QOK.js";
 import "./chunk-SXKU4PVK.js";
+import "./chunk-3BFOZOWU.js";
+import "./chunk-C7NBTRVT.js";
 import {
   retry,
   statusOf
-} from "./chunk-RIGXVCL4.js";
+} from "./chunk-SC4YUJIC.js";
 import {
   planPins,
   rereadManifests
-} from "./chunk-ONZL63IA.js";
+} from "./chunk-VJYT4ES5.js";
 import "./chunk-TSY2EAKI.js";
-import "./chunk-OJ26EOTK.js";
-import "./chunk-C7NBTRVT.js";
 import "./chunk-P2LFVUZR.js";
 import {
   InputError,
@@ -46,8 +46,8 @@ async function updatePullRequest(repo, options) {
   if (prepared.files.length === 0) return { prepared, attempts: 1 };
   const tree = await repo.createTree(initial.treeSha, prepared.files);
   if (tree === initial.treeSha) return { prepared, attempts: 1 };
-  const { commitSha, moved } = await placeCommit(repo, options, tree);
-  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved);
+  const { commitSha, moved, created } = await placeCommit(repo, options, tree);
+  const pull = await upsertPullRequest(repo, options, options.body(prepared), moved, created);
   if (options.labels.some((label) => !pull.labels.includes(label))) {
     await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels));
   }
@@ -64,20 +64,20 @@ async function placeCommit(repo, options, tree) {
   const head = await repo.findBranch(branch);
   if (head !== void 0 && head.treeSha === tree && head.parents.length === 1 && head.parents[0] === initial.commitSha) {
     info(`${branch} already holds this change on top of ${base} (${head.commitSha}); not moving it`);
-    return { commitSha: head.commitSha, moved: false };
+    return { commitSha: head.commitSha, moved: false, created: false };
   }
   const commit = await repo.createCommit(options.message, tree, [initial.commitSha]);
   if (head === void 0 && await repo.createBranch(branch, commit) === "created") {
     info(`Created ${branch} at ${commit} in ${repo.fullName}`);
-  } else {
-    await repo.updateBranch(branch, commit, true);
-    info(`Moved ${branch} to ${commit} on top of ${base} in ${repo.fullName}`);
+    return { commitSha: commit, moved: true, created: true };
   }
-  return { commitSha: commit, moved: true };
+  await repo.updateBranch(branch, commit, true);
+  info(`Moved ${branch} to ${commit} on top of ${base} in ${repo.fullName}`);
+  return { commitSha: commit, moved: true, created: false };
 }
-async function upsertPullRequest(repo, options, body, justMoved) {
+async function upsertPullRequest(repo, options, body, justMoved, branchCreated) {
   const { base, branch, title } = options;
-  const existing = await repo.findPullRequest(branch);
+  const existing = branchCreated ? void 0 : await repo.findPullRequest(branch);
   if (existing !== void 0) return updateExisting(repo, existing, base, title, body);
   const created = await settle(options, justMoved, () => repo.createPullRequest(branch, base, title, body));
   if (created !== "exists") {

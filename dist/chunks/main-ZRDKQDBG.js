@@ -9,19 +9,19 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-CG6D3DJH.js";
+} from "./chunk-V7AVBPCG.js";
 import {
   defaultBranch,
   parseImageList,
   renderTemplate,
   templateValues
 } from "./chunk-LYXJ6QOK.js";
-import "./chunk-S6FRIBQL.js";
+import "./chunk-NTWGYBFO.js";
 import {
   maskSecret
 } from "./chunk-36VCTJOA.js";
 import "./chunk-RKAHNCRR.js";
-import "./chunk-RIGXVCL4.js";
+import "./chunk-SC4YUJIC.js";
 import {
   parseFieldTargets,
   splitManifestsInput,
@@ -343,16 +343,16 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps } = await import("./gitops-KCJGZ72D.js");
-    const { readManifestTarget } = await import("./read-5Y3L77WD.js");
-    const { writeBack } = await import("./write-GPFDJ3Q2.js");
+    const { openGitOps } = await import("./gitops-JONQ4UUR.js");
+    const { readManifestTarget } = await import("./read-KOVED3HY.js");
+    const { writeBack } = await import("./write-X2EXOYAF.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-G4SLL5XR.js")).checkArgoCd(settings, target));
-    const { inspectImages, publishImages } = await import("./publish-GXURZVO4.js");
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-BDJVHYMT.js")).checkArgoCd(settings, target));
+    const { inspectImages, publishImages } = await import("./publish-NQCQNJJV.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-7DW6FUTM.js");
+      const { authenticate } = await import("./source-KRMPDCXK.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   canRequestIdToken,
   missingIdTokenError
-} from "./chunk-S6FRIBQL.js";
+} from "./chunk-NTWGYBFO.js";
 import {
   InputError
 } from "./chunk-PZGVM4CR.js";

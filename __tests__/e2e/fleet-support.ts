@@ -1,0 +1,86 @@
+// Shared by the fleet end-to-end files (jest runs each file on its own worker, so the long
+// concurrent cases run side by side): the stand-ins with one image already in the registry, and
+// N concurrent push-mode runs, each pinning its own file.
+import { expect } from '@jest/globals'
+import { type Stack, startStack } from '../../test-support/stack.js'
+
+// Lower than the benchmark's 100–300 ms: 32 node processes on a small machine are slow enough.
+const LATENCY: [number, number] = [20, 60]
+const PUSH_TIMEOUT = '10m'
+
+export const workload = (containers: Record<string, string>): string =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: fleet',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    ...Object.entries(containers).flatMap(([name, image]) => [`        - name: ${name}`, `          image: ${image}`]),
+    '',
+  ].join('\n')
+
+export interface Fleet {
+  readonly stack: Stack
+  /** The image's repository in the registry stand-in. */
+  readonly app: string
+  /** The image pinned by digest, already in the registry: runs resolve it, none pushes. */
+  readonly pinned: string
+}
+
+/** The stand-ins, a GitOps repository and one image pushed by a first run; GitHub answers with latency from then on. */
+export async function startFleet(): Promise<Fleet> {
+  const stack = await startStack()
+  const app = stack.repository('acme/app')
+  await stack.github.seed({ 'apps/app.yaml': workload({ app: `${app}:0.1.0` }) })
+  const { source, entries } = await stack.layout('layouts/app', [
+    { layers: [{ size: 1024, seed: 5 }], refName: '1.0.0' },
+  ])
+  const first = await stack.run({ image: `${app}:1.0.0`, source, manifests: 'apps/app.yaml', mode: 'push' })
+  expect(first.errors).toEqual([])
+  stack.github.setLatency(LATENCY)
+  return { stack, app, pinned: `${app}:1.0.0@${entries[0]!.digest}` }
+}
+
+/**
+ * `count` push-mode runs started together, each pinning its own file (the `container` input):
+ * all land, exactly one commit each on top of the head they started from, every pin present.
+ */
+export async function concurrentRunsLand({ stack, app, pinned }: Fleet, count: number): Promise<void> {
+  const names = Array.from({ length: count }, (_, i) => `svc${i}`)
+  const file = (name: string) => `fleet-${count}/${name}.yaml`
+  await stack.github.seed(Object.fromEntries(names.map((n) => [file(n), workload({ [n]: `${app}:0.1.0` })])))
+  const head = await stack.github.headSha('main')
+
+  const results = await Promise.all(
+    names.map((name) =>
+      stack.run({
+        image: pinned,
+        container: name,
+        manifests: file(name),
+        mode: 'push',
+        'push-timeout': PUSH_TIMEOUT,
+        'commit-message': `Deploy ${name}`,
+      }),
+    ),
+  )
+
+  for (const result of results) {
+    expect(result.errors).toEqual([])
+    expect(result.outputs.changed).toBe('true')
+  }
+  const commits = await stack.github.commits('main')
+  const landed = commits.slice(
+    0,
+    commits.findIndex((c) => c.sha === head),
+  )
+  expect(landed).toHaveLength(count)
+  expect(landed.map((c) => c.sha).sort()).toEqual(results.map((r) => r.outputs['commit-sha']).sort())
+  expect(landed.map((c) => c.message).sort()).toEqual(names.map((n) => `Deploy ${n}`).sort())
+  for (const commit of landed) expect(commit.parents).toHaveLength(1)
+  for (const name of names) {
+    expect(await stack.github.readFile('main', file(name))).toBe(workload({ [name]: pinned }))
+  }
+}
