@@ -1,7 +1,7 @@
 // Shared by the fleet end-to-end files (jest runs each file on its own worker, so the long
 // concurrent cases run side by side): the stand-ins with one image already in the registry, and
 // N concurrent push-mode runs, each pinning its own file.
-import { expect } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals'
 import { type Stack, startStack } from '../../test-support/stack.js'
 
 // Lower than the benchmark's 100–300 ms: 32 node processes on a small machine are slow enough.
@@ -83,4 +83,21 @@ export async function concurrentRunsLand({ stack, app, pinned }: Fleet, count: n
   for (const name of names) {
     expect(await stack.github.readFile('main', file(name))).toBe(workload({ [name]: pinned }))
   }
+}
+
+/** A whole test file of one case: `count` concurrent runs on stand-ins of its own. */
+export function concurrentRunsFile(count: number): void {
+  let fleet: Fleet
+  beforeAll(async () => {
+    fleet = await startFleet()
+  }, 120_000)
+  afterAll(async () => {
+    await fleet?.stack.close()
+  })
+  afterEach(() => {
+    expect(fleet.stack.github.takeValidationErrors()).toEqual([])
+  })
+  test(`${count} runs, each touching its own file: all land, one commit each, every pin present`, async () => {
+    await concurrentRunsLand(fleet, count)
+  }, 600_000)
 }

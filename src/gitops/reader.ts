@@ -21,7 +21,7 @@ export interface BranchHead extends Snapshot {
   readonly message: string
 }
 
-/** Git's object id of a file's contents: lets a run tell, from a tree listing alone, whether a file changed. */
+/** Git's object id of a file's contents: tells, from a listing or a compare answer alone, whether a file holds these bytes. */
 export function gitBlobSha(content: string): string {
   const bytes = Buffer.from(content, 'utf8')
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
