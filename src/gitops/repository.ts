@@ -1,5 +1,6 @@
 // The GitOps repository as the GitHub API shows it: the reads of RepositoryReader, and the Git Data
 // API writes (trees, commits, refs, createCommitOnBranch) and pull requests, one call each.
+import * as core from '@actions/core'
 import type { RestEndpointMethodTypes } from '@octokit/rest'
 import { type BranchHead, RepositoryReader, encodePath } from './reader.js'
 import {
@@ -14,7 +15,7 @@ import {
 
 export { type BranchHead, type RepositoryOptions, type Snapshot, RepositoryReader, gitBlobSha } from './reader.js'
 
-/** How one file changed between two commits, as the compare API says it (`modified`, `added`, `removed`, `renamed`, …). */
+/** How one file changed between two commits, as the compare API says (`modified`, `added`, `removed`, …). */
 export interface FileChange {
   readonly status: string
   /** Blob sha at the newer commit; absent for a removed file. */
@@ -61,7 +62,7 @@ export class GitOpsRepository extends RepositoryReader {
    * history rewritten, too many commits or files, or no compare API. Undefined: no such branch.
    */
   async movedSince(since: string, branch: string): Promise<MovedHead | undefined> {
-    let data: CompareData
+    let data: CompareData | undefined
     try {
       const asked = Date.now()
       const response = await this.client.request('GET /repos/{owner}/{repo}/compare/{+basehead}', {
@@ -71,22 +72,22 @@ export class GitOpsRepository extends RepositoryReader {
       })
       this.answerTimeMs = Date.now() - asked
       data = response.data as CompareData
-    } catch {
-      const head = await this.findBranch(branch)
-      return head && { head }
+    } catch (error) {
+      core.debug(`compare ${since}...${branch} failed (${gitHubMessage(error)}); reading the branch instead`)
     }
-    const commits = Array.isArray(data.commits) ? data.commits : []
+    const commits = Array.isArray(data?.commits) ? data.commits : []
     const last = commits.at(-1)
-    if (data.status !== 'ahead' || last === undefined || commits.length !== data.total_commits) {
+    if (data?.status !== 'ahead' || last === undefined || commits.length !== data.total_commits) {
       const head = await this.findBranch(branch)
       return head && { head }
     }
+    const { sha: commitSha, commit, parents } = last
     const head = {
       branch,
-      commitSha: last.sha,
-      treeSha: last.commit.tree.sha,
-      parents: last.parents.map((parent) => parent.sha),
-      message: last.commit.message,
+      commitSha,
+      treeSha: commit.tree.sha,
+      parents: parents.map((p) => p.sha),
+      message: commit.message,
     }
     const files = Array.isArray(data.files) ? data.files : []
     // No file listed for commits that moved the branch is more likely an answer without files than empty commits.

@@ -327,22 +327,22 @@ var GitOpsRepository = class extends RepositoryReader {
       });
       this.answerTimeMs = Date.now() - asked;
       data = response.data;
-    } catch {
-      const head2 = await this.findBranch(branch);
-      return head2 && { head: head2 };
+    } catch (error) {
+      debug(`compare ${since}...${branch} failed (${gitHubMessage(error)}); reading the branch instead`);
     }
-    const commits = Array.isArray(data.commits) ? data.commits : [];
+    const commits = Array.isArray(data?.commits) ? data.commits : [];
     const last = commits.at(-1);
-    if (data.status !== "ahead" || last === void 0 || commits.length !== data.total_commits) {
+    if (data?.status !== "ahead" || last === void 0 || commits.length !== data.total_commits) {
       const head2 = await this.findBranch(branch);
       return head2 && { head: head2 };
     }
+    const { sha: commitSha, commit, parents } = last;
     const head = {
       branch,
-      commitSha: last.sha,
-      treeSha: last.commit.tree.sha,
-      parents: last.parents.map((parent) => parent.sha),
-      message: last.commit.message
+      commitSha,
+      treeSha: commit.tree.sha,
+      parents: parents.map((p) => p.sha),
+      message: commit.message
     };
     const files = Array.isArray(data.files) ? data.files : [];
     if (files.length === 0 || files.length >= COMPARE_FILES_LIMIT) return { head };

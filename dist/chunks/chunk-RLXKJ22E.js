@@ -4,7 +4,7 @@ import {
 } from "./chunk-IXAOUGJL.js";
 import {
   gitBlobSha
-} from "./chunk-3BFOZOWU.js";
+} from "./chunk-LRYJ63FV.js";
 import {
   retry,
   statusOf,

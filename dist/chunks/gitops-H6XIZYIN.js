@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-BEWY2WYV.js";
+} from "./chunk-WHPWBXJE.js";
 import {
   GitOpsRepository
-} from "./chunk-3BFOZOWU.js";
+} from "./chunk-LRYJ63FV.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-US27CTTI.js";
 import "./chunk-RKAHNCRR.js";

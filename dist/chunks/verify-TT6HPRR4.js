@@ -4,7 +4,7 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   pushToBase
-} from "./chunk-GKNW2AEX.js";
+} from "./chunk-RLXKJ22E.js";
 import "./chunk-IXAOUGJL.js";
 import {
   cell,
@@ -19,10 +19,10 @@ import {
 } from "./chunk-36VCTJOA.js";
 import {
   createGitHubClient
-} from "./chunk-BEWY2WYV.js";
+} from "./chunk-WHPWBXJE.js";
 import {
   GitOpsRepository
-} from "./chunk-3BFOZOWU.js";
+} from "./chunk-LRYJ63FV.js";
 import "./chunk-C7NBTRVT.js";
 import {
   proxiedFetch

@@ -3,7 +3,7 @@ import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
-} from "./chunk-GKNW2AEX.js";
+} from "./chunk-RLXKJ22E.js";
 import "./chunk-IXAOUGJL.js";
 import {
   deploymentFacts,
@@ -17,7 +17,7 @@ import {
   templateValues
 } from "./chunk-LYXJ6QOK.js";
 import "./chunk-SXKU4PVK.js";
-import "./chunk-3BFOZOWU.js";
+import "./chunk-LRYJ63FV.js";
 import "./chunk-C7NBTRVT.js";
 import {
   retry,
