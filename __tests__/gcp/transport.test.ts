@@ -4,23 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@j
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { googleTransporter, retryingFetch } from '../../src/gcp/transport.js'
-import type { Clock } from '../../src/net/retry.js'
 import { type ForwardProxy, startForwardProxy } from '../../test-support/gcp/forward-proxy.js'
+import { fakeClock } from '../../test-support/clock.js'
 import { failure } from '../../test-support/failure.js'
-
-function fakeClock(): Clock & { slept: number[] } {
-  let now = 0
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => now,
-    sleep: (ms) => {
-      slept.push(ms)
-      now += ms
-      return Promise.resolve()
-    },
-  }
-}
 
 function resetError(): Error {
   return new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })

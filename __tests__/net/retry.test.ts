@@ -1,19 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
-import { type Clock, nextDelay, parseRetryAfter, retry, transientFailure } from '../../src/net/retry.js'
-
-function fakeClock(): Clock & { waits: number[] } {
-  let now = 0
-  const waits: number[] = []
-  return {
-    waits,
-    now: () => now,
-    sleep: (ms) => {
-      waits.push(ms)
-      now += ms
-      return Promise.resolve()
-    },
-  }
-}
+import { fakeClock } from '../../test-support/clock.js'
+import { nextDelay, parseRetryAfter, retry, transientFailure } from '../../src/net/retry.js'
 
 const failing = (errors: unknown[]) => {
   let calls = 0
@@ -30,7 +17,7 @@ describe('retry', () => {
     await expect(retry(work, { policy: { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 }, clock })).resolves.toBe(
       'ok',
     )
-    expect(clock.waits).toHaveLength(2)
+    expect(clock.slept).toHaveLength(2)
   })
 
   test('does not retry a client error', async () => {
@@ -38,7 +25,7 @@ describe('retry', () => {
     await expect(
       retry(failing([{ status: 404 }]), { policy: { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 }, clock }),
     ).rejects.toEqual({ status: 404 })
-    expect(clock.waits).toHaveLength(0)
+    expect(clock.slept).toHaveLength(0)
   })
 
   test('stops after the attempts and throws the last error', async () => {
@@ -47,7 +34,7 @@ describe('retry', () => {
     await expect(retry(work, { policy: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, clock })).rejects.toEqual({
       status: 503,
     })
-    expect(clock.waits).toHaveLength(2)
+    expect(clock.slept).toHaveLength(2)
   })
 
   test('stops before a wait would cross the deadline', async () => {
@@ -57,7 +44,7 @@ describe('retry', () => {
       retry(work, { policy: { deadlineMs: 10_000, baseDelayMs: 1000, maxDelayMs: 4000 }, clock }),
     ).rejects.toThrow('refused')
     expect(clock.now()).toBeLessThanOrEqual(10_000)
-    expect(clock.waits.length).toBeGreaterThan(2)
+    expect(clock.slept.length).toBeGreaterThan(2)
   })
 
   test('honours Retry-After, and gives up when it asks for too long', async () => {

@@ -1,26 +1,13 @@
 // The wait loop with an injected clock and scripted Argo CD answers: no sleeping, no servers.
 import { describe, expect, test } from '@jest/globals'
 import type { Clock } from '../../src/net/retry.js'
+import { fakeClock } from '../../test-support/clock.js'
 import type { Application } from '../../src/verify/application.js'
 import { type ArgoCdClient, ArgoCdError } from '../../src/verify/argocd.js'
 import { type TimelineEntry, waitForDeploy } from '../../src/verify/wait.js'
 
 const OURS = 'a'.repeat(40)
 const OLD = 'c'.repeat(40)
-
-function fakeClock(): Clock & { slept: number[] } {
-  let now = Date.parse('2026-01-01T10:00:00Z')
-  const slept: number[] = []
-  return {
-    now: () => now,
-    sleep: (ms) => {
-      slept.push(ms)
-      now += ms
-      return Promise.resolve()
-    },
-    slept,
-  }
-}
 
 const iso = (clock: Clock, offsetMs = 0) => new Date(clock.now() + offsetMs).toISOString().replace(/\.\d+Z$/, 'Z')
 
@@ -61,7 +48,7 @@ function deps(client: ArgoCdClient, clock: Clock, timeline: TimelineEntry[] = []
 
 describe('waitForDeploy', () => {
   test('waits through OutOfSync, a 503, stale and Progressing health, then succeeds', async () => {
-    const clock = fakeClock()
+    const clock = fakeClock(Date.parse('2026-01-01T10:00:00Z'))
     const timeline: TimelineEntry[] = []
     const client = scripted(
       [
@@ -82,7 +69,7 @@ describe('waitForDeploy', () => {
   })
 
   test('times out and names the last state', async () => {
-    const clock = fakeClock()
+    const clock = fakeClock(Date.parse('2026-01-01T10:00:00Z'))
     const result = await waitForDeploy(deps(scripted([outOfSync], clock), clock), applications, OURS, 20_000)
     expect(result.ok).toBe(false)
     expect(result.failure).toBe(
@@ -92,7 +79,7 @@ describe('waitForDeploy', () => {
   })
 
   test('fails fast on Degraded with the resources', async () => {
-    const clock = fakeClock()
+    const clock = fakeClock(Date.parse('2026-01-01T10:00:00Z'))
     const result = await waitForDeploy(
       deps(scripted([synced('Degraded', true)], clock), clock),
       applications,
@@ -106,7 +93,7 @@ describe('waitForDeploy', () => {
   })
 
   test('a rejected token ends the wait at once', async () => {
-    const clock = fakeClock()
+    const clock = fakeClock(Date.parse('2026-01-01T10:00:00Z'))
     const client = scripted([() => new ArgoCdError('HTTP 401: invalid session', 401)], clock)
     const result = await waitForDeploy(deps(client, clock), applications, OURS, 600_000)
     expect(result.failure).toMatch(/could not read Argo CD application "backend": HTTP 401/)

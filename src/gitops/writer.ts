@@ -247,9 +247,8 @@ async function isOurs(
   const candidates = sent.filter((write) => write.parent === head.parents[0])
   if (candidates.length === 0) return false
   // Without the compare answer's blobs, a listing tells (only needed in this rare case).
-  const blobs = changes
-    ? new Map([...changes].flatMap(([path, change]) => (change.blob ? [[path, change.blob] as const] : [])))
-    : await repo.listBlobs(head)
-  if (blobs === undefined) return false
-  return candidates.some((write) => write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content)))
+  const listing = changes === undefined ? await repo.listTree(head) : undefined
+  if (listing?.truncated) return false
+  const blobAt = (path: string) => (listing ? listing.blobs.get(path) : changes?.get(path)?.blob)
+  return candidates.some((write) => write.files.every((file) => blobAt(file.path) === gitBlobSha(file.content)))
 }

@@ -91,8 +91,11 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
     selected = [...settings.manifests]
     named = new Set(selected)
   } else {
-    if (tree.truncated) await repository.listFiles(snapshot) // throws the advice to list files explicitly
-    ;({ files: selected, named, excluded } = selectManifests(settings.manifests, tree.paths, where))
+    ;({
+      files: selected,
+      named,
+      excluded,
+    } = selectManifests(settings.manifests, repository.completePaths(snapshot, tree), where))
   }
   const inSelection = new Set(selected)
   const present = new Set(tree.paths)

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import type { GcpCredentialOptions } from '../../src/gcp/source.js'
-import type { Clock } from '../../src/net/retry.js'
+import { fastForwardClock } from '../clock.js'
 import { type GoogleCloudFakes, startGoogleCloudFakes } from './index.js'
 
 const ENV_KEYS = [
@@ -17,9 +17,6 @@ const ENV_KEYS = [
   'GITHUB_REPOSITORY',
   'GITHUB_REF',
 ]
-
-// Retries wait on this clock: no test sleeps.
-export const noSleep: Clock = { now: () => Date.now(), sleep: () => Promise.resolve() }
 
 export interface CredentialHarness {
   readonly fakes: GoogleCloudFakes
@@ -87,7 +84,8 @@ export function useCredentialHarness(): CredentialHarness {
         workloadIdentityProvider: fakes!.provider,
         stsEndpoint: fakes!.stsEndpoint,
         iamCredentialsEndpoint: fakes!.iamCredentialsEndpoint,
-        clock: noSleep,
+        // Retries wait on a clock that skips the waits: no test sleeps.
+        clock: fastForwardClock(),
         ...extra,
       }
       return Object.fromEntries(

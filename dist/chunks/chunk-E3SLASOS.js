@@ -314,8 +314,12 @@ async function readManifests(gitops, settings, snapshot) {
     selected = [...settings.manifests];
     named = new Set(selected);
   } else {
-    if (tree.truncated) await repository.listFiles(snapshot);
-    ({ files: selected, named, excluded } = selectManifests(settings.manifests, tree.paths, where));
+    ;
+    ({
+      files: selected,
+      named,
+      excluded
+    } = selectManifests(settings.manifests, repository.completePaths(snapshot, tree), where));
   }
   const inSelection = new Set(selected);
   const present = new Set(tree.paths);

@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-WHPWBXJE.js";
+} from "./chunk-AUZHZJ5P.js";
 import {
   GitOpsRepository
-} from "./chunk-LRYJ63FV.js";
+} from "./chunk-MSY6MRVQ.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-US27CTTI.js";
 import "./chunk-RKAHNCRR.js";

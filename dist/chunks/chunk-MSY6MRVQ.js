@@ -181,18 +181,14 @@ var RepositoryReader = class {
   }
   /** Every file path at the snapshot, in one call (only needed for directories and globs). */
   async listFiles(snapshot) {
-    const { paths, truncated } = await this.listTree(snapshot);
-    if (truncated) {
-      throw new Error(
-        `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
-      );
-    }
-    return paths;
+    return this.completePaths(snapshot, await this.listTree(snapshot));
   }
-  /** Every file of the snapshot with its blob sha, in one call; undefined when GitHub truncates the listing. */
-  async listBlobs(snapshot) {
-    const { blobs, truncated } = await this.listTree(snapshot);
-    return truncated ? void 0 : blobs;
+  /** The paths of a listing of `snapshot`, or the advice to name files explicitly when GitHub cut it short. */
+  completePaths(snapshot, listing) {
+    if (!listing.truncated) return listing.paths;
+    throw new Error(
+      `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
+    );
   }
   /** Every file at the snapshot with its blob sha, in one call; `truncated` when GitHub could not list them all. */
   async listTree(snapshot) {

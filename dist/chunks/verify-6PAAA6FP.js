@@ -4,7 +4,7 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   pushToBase
-} from "./chunk-RLXKJ22E.js";
+} from "./chunk-JKQYITZA.js";
 import "./chunk-IXAOUGJL.js";
 import {
   cell,
@@ -19,10 +19,10 @@ import {
 } from "./chunk-36VCTJOA.js";
 import {
   createGitHubClient
-} from "./chunk-WHPWBXJE.js";
+} from "./chunk-AUZHZJ5P.js";
 import {
   GitOpsRepository
-} from "./chunk-LRYJ63FV.js";
+} from "./chunk-MSY6MRVQ.js";
 import "./chunk-C7NBTRVT.js";
 import {
   proxiedFetch

@@ -343,12 +343,12 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps } = await import("./gitops-H6XIZYIN.js");
-    const { readManifestTarget } = await import("./read-KOVED3HY.js");
-    const { writeBack } = await import("./write-UZT5KMED.js");
+    const { openGitOps } = await import("./gitops-54E6WVZQ.js");
+    const { readManifestTarget } = await import("./read-AXFODHQV.js");
+    const { writeBack } = await import("./write-OVSYFCJJ.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-TT6HPRR4.js")).checkArgoCd(settings, target));
+    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-6PAAA6FP.js")).checkArgoCd(settings, target));
     const { inspectImages, publishImages } = await import("./publish-NQCQNJJV.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {

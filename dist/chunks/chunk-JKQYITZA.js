@@ -4,7 +4,7 @@ import {
 } from "./chunk-IXAOUGJL.js";
 import {
   gitBlobSha
-} from "./chunk-LRYJ63FV.js";
+} from "./chunk-MSY6MRVQ.js";
 import {
   retry,
   statusOf,
@@ -143,9 +143,10 @@ async function isOurs(repo, { head, changes }, message, sent) {
   if (head.parents.length !== 1 || headline(head.message) !== headline(message)) return false;
   const candidates = sent.filter((write) => write.parent === head.parents[0]);
   if (candidates.length === 0) return false;
-  const blobs = changes ? new Map([...changes].flatMap(([path, change]) => change.blob ? [[path, change.blob]] : [])) : await repo.listBlobs(head);
-  if (blobs === void 0) return false;
-  return candidates.some((write) => write.files.every((file) => blobs.get(file.path) === gitBlobSha(file.content)));
+  const listing = changes === void 0 ? await repo.listTree(head) : void 0;
+  if (listing?.truncated) return false;
+  const blobAt = (path) => listing ? listing.blobs.get(path) : changes?.get(path)?.blob;
+  return candidates.some((write) => write.files.every((file) => blobAt(file.path) === gitBlobSha(file.content)));
 }
 
 export {

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   readManifestTarget,
   rereadManifests
-} from "./chunk-VJYT4ES5.js";
+} from "./chunk-E3SLASOS.js";
 import "./chunk-TSY2EAKI.js";
 import "./chunk-P2LFVUZR.js";
 import "./chunk-PZGVM4CR.js";

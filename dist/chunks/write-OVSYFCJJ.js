@@ -3,7 +3,7 @@ import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
-} from "./chunk-RLXKJ22E.js";
+} from "./chunk-JKQYITZA.js";
 import "./chunk-IXAOUGJL.js";
 import {
   deploymentFacts,
@@ -17,7 +17,7 @@ import {
   templateValues
 } from "./chunk-LYXJ6QOK.js";
 import "./chunk-SXKU4PVK.js";
-import "./chunk-LRYJ63FV.js";
+import "./chunk-MSY6MRVQ.js";
 import "./chunk-C7NBTRVT.js";
 import {
   retry,
@@ -26,7 +26,7 @@ import {
 import {
   planPins,
   rereadManifests
-} from "./chunk-VJYT4ES5.js";
+} from "./chunk-E3SLASOS.js";
 import "./chunk-TSY2EAKI.js";
 import "./chunk-P2LFVUZR.js";
 import {
