@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-JPXSSVJ3.js");
+  const { run } = await import("./chunks/main-QHDQPQG5.js");
   await run();
 }

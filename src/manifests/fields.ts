@@ -90,19 +90,21 @@ export interface FieldSite {
 
 /** Finds each target's scalar in `content` (the first document holding the key path). */
 export function findFieldSites(content: string, targets: readonly FieldTarget[]): FieldSite[] {
+  const [first] = targets
+  // Most files are named by no field: no parse for them.
+  if (first === undefined) return []
   const lineOf = lineOfOffset(content)
-  const { documents } = parseRelaxed(content, (text) => [parseAllDocuments(text, { uniqueKeys: true })].flat())
-  const all = documents
+  const { documents: all } = parseRelaxed(content, (text) => [parseAllDocuments(text, { uniqueKeys: true })].flat())
+  const [error] = all.flatMap((document) => document.errors)
+  if (error) {
+    throw new ManifestError(
+      first.file,
+      lineOf(error.pos[0]),
+      `invalid YAML: ${error.message.split('\n')[0]}; fix the file so that it parses (named in the fields input as ${first.text})`,
+    )
+  }
   const sites: FieldSite[] = []
   for (const target of targets) {
-    const [error] = all.flatMap((document) => document.errors)
-    if (error) {
-      throw new ManifestError(
-        target.file,
-        lineOf(error.pos[0]),
-        `invalid YAML: ${error.message.split('\n')[0]}; fix the file so that it parses (named in the fields input as ${target.text})`,
-      )
-    }
     let found: FieldSite | undefined
     let problem = `has no key ${target.path.join('.')}`
     for (const document of all) {

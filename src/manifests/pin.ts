@@ -2,12 +2,11 @@
 // other byte (comments, quoting, order, indentation, `---`, CRLF, BOM, final newline) stays as it was.
 // Pure: strings in, strings out.
 
-import { LineCounter } from 'yaml'
 import type { Scalar } from 'yaml'
 import { normalizedRepository, parseImageReference } from '../image/reference.js'
 import { renderScalarText } from './edit.js'
 import { ManifestError } from './manifest-error.js'
-import { parseRelaxed } from './relaxed.js'
+import { lineOfOffset, parseRelaxed } from './relaxed.js'
 import { type ScalarAlias, checkAliasExpansion, duplicateKey, parseDocuments, scalarAliases } from './safe-yaml.js'
 import { type FoundSite, Walker } from './workloads.js'
 
@@ -212,7 +211,6 @@ function canonicalRepository(repository: string): string {
 }
 
 /** Every container image scalar of every workload in the file, in walk order (callers sort by offset). */
-/** Every container image scalar of every workload in the file, in walk order (callers sort by offset). */
 function scanContainers(content: string, file: string): { found: FoundSite[]; aliases: ScalarAlias[] } {
   const bytes = Buffer.byteLength(content, 'utf8')
   if (bytes > MAX_MANIFEST_BYTES) {
@@ -222,12 +220,9 @@ function scanContainers(content: string, file: string): { found: FoundSite[]; al
       `is ${bytes} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit for a manifest; select the workload files themselves, not generated bundles`,
     )
   }
-  const lines = new LineCounter()
-  lines.addNewLine(0)
-  for (let at = content.indexOf('\n'); at >= 0; at = content.indexOf('\n', at + 1)) lines.addNewLine(at + 1)
-  const lineOf = (offset: number): number => lines.linePos(offset).line
+  const lineOf = lineOfOffset(content)
   // Relaxed copies have fewer line breaks: lines always count in the original text.
-  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, new LineCounter(), lineOf))
+  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, lineOf))
   const mayHaveAliases = content.includes('*')
   const sites: FoundSite[] = []
   const aliases: ScalarAlias[] = []

@@ -1,7 +1,7 @@
 // Reading untrusted YAML safely: nesting bounded before yaml's parser and composer can choke on it,
 // alias bombs refused as Kubernetes' own decoder refuses them, and the scalar aliases that a pin
 // could change in more places than the image.
-import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq } from 'yaml'
+import { CST, Composer, Lexer, Parser, isAlias, isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Node, ParsedNode, Scalar } from 'yaml'
 import { ManifestError } from './manifest-error.js'
 
@@ -34,14 +34,8 @@ export function scalarAliases(document: Document.Parsed, lineOf: (offset: number
  * parser slows down quadratically (and runs out of memory) on thousands of `[`/`- - -` levels, and the
  * composer recurses per level, where exhausting the stack can abort Node outright instead of throwing.
  */
-export function parseDocuments(
-  content: string,
-  file: string,
-  lines: LineCounter,
-  lineOf: (offset: number) => number,
-): Document.Parsed[] {
-  const parser = new Parser(lines.addNewLine)
-  lines.addNewLine(0) // as Parser.parse() would: line 1 starts at offset 0
+export function parseDocuments(content: string, file: string, lineOf: (offset: number) => number): Document.Parsed[] {
+  const parser = new Parser()
   const tokens: CST.Token[] = []
   const tooDeep = (offset: number): ManifestError =>
     new ManifestError(

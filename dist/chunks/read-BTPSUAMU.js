@@ -2,8 +2,8 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   readManifestTarget,
   rereadManifests
-} from "./chunk-E3SLASOS.js";
-import "./chunk-TSY2EAKI.js";
+} from "./chunk-VESNALQJ.js";
+import "./chunk-44AFSXKQ.js";
 import "./chunk-P2LFVUZR.js";
 import "./chunk-PZGVM4CR.js";
 import "./chunk-36WCORKW.js";

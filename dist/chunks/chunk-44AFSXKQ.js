@@ -6292,7 +6292,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6315,7 +6315,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter;
   }
 });
 
@@ -9131,9 +9131,6 @@ var ManifestError = class extends Error {
   }
 };
 
-// src/manifests/pin.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-
 // src/manifests/edit.ts
 var import_yaml = __toESM(require_dist(), 1);
 var PLAIN_SAFE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
@@ -9296,9 +9293,8 @@ function scalarAliases(document, lineOf) {
   }
   return result;
 }
-function parseDocuments(content, file, lines, lineOf) {
-  const parser = new import_yaml2.Parser(lines.addNewLine);
-  lines.addNewLine(0);
+function parseDocuments(content, file, lineOf) {
+  const parser = new import_yaml2.Parser();
   const tokens = [];
   const tooDeep = (offset) => new ManifestError(
     file,
@@ -9681,11 +9677,8 @@ function scanContainers(content, file) {
       `is ${bytes} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit for a manifest; select the workload files themselves, not generated bundles`
     );
   }
-  const lines = new import_yaml4.LineCounter();
-  lines.addNewLine(0);
-  for (let at = content.indexOf("\n"); at >= 0; at = content.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
-  const lineOf = (offset) => lines.linePos(offset).line;
-  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, new import_yaml4.LineCounter(), lineOf));
+  const lineOf = lineOfOffset(content);
+  const { documents } = parseRelaxed(content, (text) => parseDocuments(text, file, lineOf));
   const mayHaveAliases = content.includes("*");
   const sites = [];
   const aliases = [];
@@ -9865,7 +9858,7 @@ function compareCodeUnits(a, b) {
 }
 
 // src/manifests/fields.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 var INPUT2 = "fields";
 function parseFieldTargets(input, hasTag) {
   const targets = [];
@@ -9920,27 +9913,28 @@ function fieldValue(target, pinned) {
   }
 }
 function findFieldSites(content, targets) {
+  const [first] = targets;
+  if (first === void 0) return [];
   const lineOf = lineOfOffset(content);
-  const { documents } = parseRelaxed(content, (text) => [(0, import_yaml5.parseAllDocuments)(text, { uniqueKeys: true })].flat());
-  const all = documents;
+  const { documents: all } = parseRelaxed(content, (text) => [(0, import_yaml4.parseAllDocuments)(text, { uniqueKeys: true })].flat());
+  const [error] = all.flatMap((document) => document.errors);
+  if (error) {
+    throw new ManifestError(
+      first.file,
+      lineOf(error.pos[0]),
+      `invalid YAML: ${error.message.split("\n")[0]}; fix the file so that it parses (named in the fields input as ${first.text})`
+    );
+  }
   const sites = [];
   for (const target of targets) {
-    const [error] = all.flatMap((document) => document.errors);
-    if (error) {
-      throw new ManifestError(
-        target.file,
-        lineOf(error.pos[0]),
-        `invalid YAML: ${error.message.split("\n")[0]}; fix the file so that it parses (named in the fields input as ${target.text})`
-      );
-    }
     let found;
     let problem = `has no key ${target.path.join(".")}`;
     for (const document of all) {
       let node = document.contents;
       let walked = 0;
       for (const key of target.path) {
-        if ((0, import_yaml5.isMap)(node)) node = node.get(key, true);
-        else if ((0, import_yaml5.isSeq)(node) && /^\d+$/.test(key)) node = node.get(Number(key), true);
+        if ((0, import_yaml4.isMap)(node)) node = node.get(key, true);
+        else if ((0, import_yaml4.isSeq)(node) && /^\d+$/.test(key)) node = node.get(Number(key), true);
         else {
           node = void 0;
         }
@@ -9952,8 +9946,8 @@ function findFieldSites(content, targets) {
           problem = `has no key ${target.path.join(".")} (it stops at ${target.path.slice(0, walked).join(".")})`;
         continue;
       }
-      if (!(0, import_yaml5.isScalar)(node) || !node.range || node.value !== null && typeof node.value === "object") {
-        problem = `holds a ${(0, import_yaml5.isMap)(node) ? "mapping" : (0, import_yaml5.isSeq)(node) ? "list" : "non-scalar"} at ${target.path.join(".")}, not a single value`;
+      if (!(0, import_yaml4.isScalar)(node) || !node.range || node.value !== null && typeof node.value === "object") {
+        problem = `holds a ${(0, import_yaml4.isMap)(node) ? "mapping" : (0, import_yaml4.isSeq)(node) ? "list" : "non-scalar"} at ${target.path.join(".")}, not a single value`;
         continue;
       }
       const [start, end] = node.range;

@@ -17,7 +17,7 @@ import {
   rewriteImages,
   scalarText,
   selectManifests
-} from "./chunk-TSY2EAKI.js";
+} from "./chunk-44AFSXKQ.js";
 import {
   formatReference,
   parseImageReference

@@ -26,7 +26,7 @@ import {
   parseFieldTargets,
   splitManifestsInput,
   validateManifestPatterns
-} from "./chunk-TSY2EAKI.js";
+} from "./chunk-44AFSXKQ.js";
 import {
   isLoopbackHost
 } from "./chunk-P2LFVUZR.js";
@@ -344,8 +344,8 @@ async function run() {
   try {
     const settings = readSettings();
     const { openGitOps } = await import("./gitops-54E6WVZQ.js");
-    const { readManifestTarget } = await import("./read-AXFODHQV.js");
-    const { writeBack } = await import("./write-OVSYFCJJ.js");
+    const { readManifestTarget } = await import("./read-BTPSUAMU.js");
+    const { writeBack } = await import("./write-5BYE3L67.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-6PAAA6FP.js")).checkArgoCd(settings, target));

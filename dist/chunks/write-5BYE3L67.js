@@ -26,8 +26,8 @@ import {
 import {
   planPins,
   rereadManifests
-} from "./chunk-E3SLASOS.js";
-import "./chunk-TSY2EAKI.js";
+} from "./chunk-VESNALQJ.js";
+import "./chunk-44AFSXKQ.js";
 import "./chunk-P2LFVUZR.js";
 import {
   InputError,
