@@ -7,10 +7,10 @@ import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-DPV7NO4M.js");
+  const { cleanup } = await import("./chunks/post-YPPFIN2N.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-QHDQPQG5.js");
+  const { run } = await import("./chunks/main-RWOBCZJI.js");
   await run();
 }

@@ -19,3 +19,11 @@ export function errorMessage(error: unknown): string {
     return String(error)
   }
 }
+
+/** Why a `fetch` got no answer: the socket's code (ECONNREFUSED, …) when fetch wraps one, else the message. */
+export function noAnswerReason(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause
+  const code = (cause as { code?: unknown } | null)?.code
+  if (typeof code === 'string') return code
+  return errorMessage(cause ?? error)
+}

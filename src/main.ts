@@ -16,7 +16,9 @@ export async function run(): Promise<void> {
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
     const verifier =
       settings.verify &&
-      (await phase('Check Argo CD', async () => (await import('./verify/index.js')).checkArgoCd(settings, target)))
+      (await phase('Check Argo CD', async () =>
+        (await import('./verify/index.js')).checkArgoCd(settings, target, gitops.repository),
+      ))
 
     const { inspectImages, publishImages } = await import('./fleet/publish.js')
     const plans = await phase('Check the image source', () => inspectImages(settings))

@@ -101,6 +101,13 @@ export class GitOpsRepository extends RepositoryReader {
     return { head, changes }
   }
 
+  /** Whether `head` contains `base`: compare `base...head` says `ahead` or `identical`. */
+  async contains(base: string, head: string): Promise<boolean> {
+    const request = { ...this.where, basehead: `${base}...${head}`, per_page: 1 }
+    const { data } = await this.client.request('GET /repos/{owner}/{repo}/compare/{basehead}', request)
+    return data.status === 'ahead' || data.status === 'identical'
+  }
+
   /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
   async createTree(baseTree: string, files: readonly FileUpdate[]): Promise<string> {
     try {
@@ -201,7 +208,6 @@ export class GitOpsRepository extends RepositoryReader {
     }
   }
 
-  /** The open pull request from this repository's `branch` into `base`, if any. */
   /** The open pull request of `branch`, whatever base it targets (the caller retargets it). */
   async findPullRequest(branch: string): Promise<PullRequest | undefined> {
     try {

@@ -1,7 +1,7 @@
 // A small client of the Argo CD REST API: read one application, with a bearer token (a stored
 // token, or a GitHub OIDC token for Argo CD's configured issuer). Transient failures are
 // retried through the action's one retry helper; errors keep Argo CD's own message.
-import { errorMessage } from '../errors.js'
+import { noAnswerReason } from '../errors.js'
 import { proxiedFetch } from '../net/proxy.js'
 import { type Clock, type RetryPolicy, parseRetryAfter, retry, systemClock, transientFailure } from '../net/retry.js'
 import { maskSecret, scrubSecrets } from '../secrets.js'
@@ -71,7 +71,7 @@ export class ArgoCdClient {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       })
     } catch (error) {
-      throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(causeOf(error))})`), {
+      throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(noAnswerReason(error))})`), {
         cause: error,
       })
     }
@@ -115,11 +115,4 @@ export function argoMessage(body: string): string {
   }
   const text = body.replace(/\s+/g, ' ').trim()
   return text === '' ? '(empty body)' : text.slice(0, 200)
-}
-
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: unknown } | null)?.cause
-  const code = (cause as { code?: unknown } | null)?.code
-  if (typeof code === 'string') return code
-  return errorMessage(cause ?? error)
 }

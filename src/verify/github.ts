@@ -1,25 +1,8 @@
-// The GitHub calls verification makes: the compare API on the GitOps repository (does a later
-// commit contain ours?) and a deployment with statuses in the repository running the workflow.
+// The GitHub deployment, with statuses, that verification keeps in the repository running the
+// workflow. (Whether a later GitOps commit contains ours is GitOpsRepository.contains.)
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { GitHubClient } from '../gitops/client.js'
-
-/** Whether `head` contains `base`: compare `base...head` says `ahead` or `identical`. */
-export async function commitContains(
-  client: GitHubClient,
-  repository: string,
-  base: string,
-  head: string,
-): Promise<boolean> {
-  const [owner, repo] = repository.split('/') as [string, string]
-  const { data } = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
-    owner,
-    repo,
-    basehead: `${base}...${head}`,
-    per_page: 1,
-  })
-  return data.status === 'ahead' || data.status === 'identical'
-}
 
 export interface DeploymentRequest {
   /** `owner/name` of the repository running the workflow. */

@@ -3,14 +3,14 @@
 // at the end (outputs, job summary, and the failure). Plain data in and out.
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
-import { type GitHubClient, createGitHubClient } from '../gitops/client.js'
-import { GitOpsRepository } from '../gitops/repository.js'
+import { createGitHubClient } from '../gitops/client.js'
+import type { GitOpsRepository } from '../gitops/repository.js'
 import { pinnedReference } from '../image/reference.js'
 import { type Clock, systemClock } from '../net/retry.js'
 import type { Settings } from '../settings.js'
 import { ArgoCdClient } from './argocd.js'
 import { formatDuration } from './duration.js'
-import { GitHubDeployment, commitContains } from './github.js'
+import { GitHubDeployment } from './github.js'
 import { type CheckedApplication, type GitOpsTarget, checkApplications } from './preflight.js'
 import { type VerificationReport, verificationMarkdown } from './report.js'
 import { revertChange } from './revert.js'
@@ -47,6 +47,8 @@ export class Verifier {
   constructor(
     private readonly settings: Settings,
     private readonly verify: VerifySettings,
+    /** The run's GitOps repository (its client): compare calls and the revert. */
+    private readonly repository: GitOpsRepository,
     private readonly client: ArgoCdClient,
     private readonly applications: readonly CheckedApplication[],
     private readonly clock: Clock = systemClock,
@@ -77,26 +79,17 @@ export class Verifier {
     return reportVerification(result)
   }
 
-  #gitopsClient: GitHubClient | undefined
-
-  /** One client for the GitOps repository, shared by the compare calls and the revert. */
-  private gitopsClient(): GitHubClient {
-    return (this.#gitopsClient ??= createGitHubClient(this.settings.token, this.settings.run.apiUrl))
-  }
-
   /** After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a failed deploy. */
   async run(change: DeployedChange): Promise<VerificationResult> {
-    const { settings, verify, clock } = this
+    const { verify, clock } = this
     const started = clock.now()
     const deadline = started + verify.timeoutMs
-    const gitopsClient = this.gitopsClient()
-    const gitopsRepository = `${settings.gitops.owner}/${settings.gitops.repo}`
     const timeline: TimelineEntry[] = []
     const deps = {
       client: this.client,
       clock,
       timeline,
-      contains: (base: string, head: string) => commitContains(gitopsClient, gitopsRepository, base, head),
+      contains: (base: string, head: string) => this.repository.contains(base, head),
     }
 
     const deployment = await this.startDeployment(change)
@@ -168,7 +161,7 @@ export class Verifier {
       core.warning('on-failure: revert: this run committed nothing, so there is nothing to revert.')
       return { restored: [], leftAlone: [], health: 'Unknown' }
     }
-    const repository = new GitOpsRepository(this.gitopsClient(), settings.gitops.owner, settings.gitops.repo)
+    const { repository } = this
     const message = `Revert ${change.pinnedImage}\n\nArgo CD verification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
     let outcome
     try {
@@ -202,12 +195,13 @@ export class Verifier {
 export async function checkArgoCd(
   settings: Settings,
   target: { readonly base: string; readonly files: readonly { readonly path: string }[] },
+  repository: GitOpsRepository,
 ): Promise<Verifier | undefined> {
   const verify = settings.verify
   if (verify === undefined) return undefined
   const client = new ArgoCdClient(verify.server, verify.auth)
   const gitopsTarget: GitOpsTarget = {
-    repository: `${settings.gitops.owner}/${settings.gitops.repo}`,
+    repository: repository.fullName,
     base: target.base,
     baseIsDefault: settings.base === undefined,
     serverUrl: settings.run.serverUrl,
@@ -216,7 +210,7 @@ export async function checkArgoCd(
   const applications = await checkApplications(client, verify, gitopsTarget)
   if (settings.dryRun)
     core.info('Dry run: Argo CD is reachable and deploys the GitOps branch; nothing will be waited for.')
-  return new Verifier(settings, verify, client, applications)
+  return new Verifier(settings, verify, repository, client, applications)
 }
 
 /** Step outputs and the job summary section; throws the failure last, so everything is reported first. */

@@ -2,7 +2,7 @@
 // timeout. Any other answer or no answer is tried again with backoff; the failure shows the last
 // status and the beginning of the body.
 import * as core from '@actions/core'
-import { errorMessage } from '../errors.js'
+import { errorMessage, noAnswerReason } from '../errors.js'
 import { proxiedFetch } from '../net/proxy.js'
 import { type Clock, type RetryPolicy, retry } from '../net/retry.js'
 import { formatDuration } from './duration.js'
@@ -39,7 +39,7 @@ export async function smokeTest(url: string, timeoutMs: number, clock: Clock): P
             signal: AbortSignal.timeout(Math.min(30_000, remaining)),
           })
         } catch (error) {
-          last = `no answer (${networkReason(error)})`
+          last = `no answer (${noAnswerReason(error)})`
           throw new SmokeFailure(last)
         }
         const body = await response.text().catch(() => '')
@@ -88,10 +88,4 @@ function snippet(body: string): string {
           .replace(/\uFFFD$/, '')}…`
       : body
   return head.replace(/\s+/g, ' ').trim()
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause
-  if (typeof cause?.code === 'string') return cause.code
-  return errorMessage(cause ?? error)
 }

@@ -6,13 +6,13 @@ import {
   defaultAudience,
   providerParts,
   stsAudience
-} from "./chunk-V7AVBPCG.js";
+} from "./chunk-DMNO73DC.js";
 import {
   IdTokenError,
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-NTWGYBFO.js";
+} from "./chunk-E26MLXE5.js";
 import {
   maskSecret,
   scrubSecrets
@@ -33,7 +33,7 @@ import {
 import {
   InputError,
   errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   info
 } from "./chunk-36WCORKW.js";

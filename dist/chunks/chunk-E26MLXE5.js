@@ -10,7 +10,7 @@ import {
 } from "./chunk-SC4YUJIC.js";
 import {
   InputError
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 
 // src/oidc.ts
 function canRequestIdToken(env = process.env) {

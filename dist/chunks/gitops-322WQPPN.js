@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-AUZHZJ5P.js";
+} from "./chunk-KZY7DUM2.js";
 import {
   GitOpsRepository
-} from "./chunk-MSY6MRVQ.js";
+} from "./chunk-WKPOMLOZ.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-US27CTTI.js";
 import "./chunk-RKAHNCRR.js";
@@ -12,7 +12,7 @@ import "./chunk-SC4YUJIC.js";
 import {
   normalizedRepository
 } from "./chunk-P2LFVUZR.js";
-import "./chunk-PZGVM4CR.js";
+import "./chunk-CBURIO7P.js";
 import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 

@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   InputError
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 
 // src/gitops/push-timeout.ts
 var DEFAULT_PUSH_TIMEOUT_MS = 5 * 6e4;

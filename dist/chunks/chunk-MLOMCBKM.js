@@ -5,7 +5,7 @@ import {
 } from "./chunk-P2LFVUZR.js";
 import {
   InputError
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   __commonJS,
   __require,

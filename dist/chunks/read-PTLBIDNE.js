@@ -2,10 +2,10 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   readManifestTarget,
   rereadManifests
-} from "./chunk-VESNALQJ.js";
-import "./chunk-44AFSXKQ.js";
+} from "./chunk-OFVKPXAJ.js";
+import "./chunk-MLOMCBKM.js";
 import "./chunk-P2LFVUZR.js";
-import "./chunk-PZGVM4CR.js";
+import "./chunk-CBURIO7P.js";
 import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 export {

@@ -2,10 +2,10 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   canRequestIdToken,
   missingIdTokenError
-} from "./chunk-NTWGYBFO.js";
+} from "./chunk-E26MLXE5.js";
 import {
   InputError
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 
 // src/gcp/provider.ts
 var PROVIDER_INPUT = "workload-identity-provider";

@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   DEFAULT_PUSH_TIMEOUT_MS
-} from "./chunk-IXAOUGJL.js";
+} from "./chunk-5V7KM4OZ.js";
 import {
   gitBlobSha
-} from "./chunk-MSY6MRVQ.js";
+} from "./chunk-WKPOMLOZ.js";
 import {
   retry,
   statusOf,

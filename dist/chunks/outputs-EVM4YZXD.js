@@ -7,7 +7,7 @@ import {
 import {
   combinedValues,
   templateValues
-} from "./chunk-LYXJ6QOK.js";
+} from "./chunk-DT6MXN35.js";
 import {
   changeList,
   code,
@@ -25,7 +25,7 @@ import {
 } from "./chunk-P2LFVUZR.js";
 import {
   errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   info,
   setOutput,

@@ -4,7 +4,7 @@ import {
 } from "./chunk-C7NBTRVT.js";
 import {
   errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   debug
 } from "./chunk-36WCORKW.js";
@@ -350,6 +350,12 @@ var GitOpsRepository = class extends RepositoryReader {
     }
     return { head, changes };
   }
+  /** Whether `head` contains `base`: compare `base...head` says `ahead` or `identical`. */
+  async contains(base, head) {
+    const request = { ...this.where, basehead: `${base}...${head}`, per_page: 1 };
+    const { data } = await this.client.request("GET /repos/{owner}/{repo}/compare/{basehead}", request);
+    return data.status === "ahead" || data.status === "identical";
+  }
   /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
   async createTree(baseTree, files) {
     try {
@@ -440,7 +446,6 @@ var GitOpsRepository = class extends RepositoryReader {
       throw this.writeError(`Could not create refs/heads/${branch}`, error);
     }
   }
-  /** The open pull request from this repository's `branch` into `base`, if any. */
   /** The open pull request of `branch`, whatever base it targets (the caller retargets it). */
   async findPullRequest(branch) {
     try {

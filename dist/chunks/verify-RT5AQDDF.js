@@ -4,8 +4,8 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   pushToBase
-} from "./chunk-JKQYITZA.js";
-import "./chunk-IXAOUGJL.js";
+} from "./chunk-5AFW5W4M.js";
+import "./chunk-5V7KM4OZ.js";
 import {
   cell,
   code,
@@ -19,10 +19,8 @@ import {
 } from "./chunk-36VCTJOA.js";
 import {
   createGitHubClient
-} from "./chunk-AUZHZJ5P.js";
-import {
-  GitOpsRepository
-} from "./chunk-MSY6MRVQ.js";
+} from "./chunk-KZY7DUM2.js";
+import "./chunk-WKPOMLOZ.js";
 import "./chunk-C7NBTRVT.js";
 import {
   proxiedFetch
@@ -40,8 +38,9 @@ import {
   pinnedReference
 } from "./chunk-P2LFVUZR.js";
 import {
-  errorMessage
-} from "./chunk-PZGVM4CR.js";
+  errorMessage,
+  noAnswerReason
+} from "./chunk-CBURIO7P.js";
 import {
   info,
   setOutput,
@@ -100,7 +99,7 @@ var ArgoCdClient = class {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
       });
     } catch (error) {
-      throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(causeOf(error))})`), {
+      throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(noAnswerReason(error))})`), {
         cause: error
       });
     }
@@ -122,7 +121,7 @@ var ArgoCdClient = class {
   async token() {
     if (this.auth.kind === "token") return this.auth.token;
     if (this.bearer === void 0) {
-      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-LVGDNIIM.js")).requestIdToken(audience));
+      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-GDPL5OCK.js")).requestIdToken(audience));
       this.bearer = await fetchToken(this.auth.audience);
       maskSecret(this.bearer);
     }
@@ -139,24 +138,8 @@ function argoMessage(body) {
   const text2 = body.replace(/\s+/g, " ").trim();
   return text2 === "" ? "(empty body)" : text2.slice(0, 200);
 }
-function causeOf(error) {
-  const cause = error?.cause;
-  const code2 = cause?.code;
-  if (typeof code2 === "string") return code2;
-  return errorMessage(cause ?? error);
-}
 
 // src/verify/github.ts
-async function commitContains(client, repository, base, head) {
-  const [owner, repo] = repository.split("/");
-  const { data } = await client.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
-    owner,
-    repo,
-    basehead: `${base}...${head}`,
-    per_page: 1
-  });
-  return data.status === "ahead" || data.status === "identical";
-}
 var GitHubDeployment = class _GitHubDeployment {
   constructor(client, owner, repo, id, logUrl) {
     this.client = client;
@@ -627,7 +610,7 @@ async function smokeTest(url, timeoutMs, clock) {
             signal: AbortSignal.timeout(Math.min(3e4, remaining))
           });
         } catch (error) {
-          last = `no answer (${networkReason(error)})`;
+          last = `no answer (${noAnswerReason(error)})`;
           throw new SmokeFailure(last);
         }
         const body = await response.text().catch(() => "");
@@ -664,11 +647,6 @@ function snippet(body) {
   const bytes = Buffer.from(body, "utf8");
   const head = bytes.length > 200 ? `${bytes.subarray(0, 200).toString("utf8").replace(/\uFFFD$/, "")}\u2026` : body;
   return head.replace(/\s+/g, " ").trim();
-}
-function networkReason(error) {
-  const cause = error?.cause;
-  if (typeof cause?.code === "string") return cause.code;
-  return errorMessage(cause ?? error);
 }
 
 // src/verify/wait.ts
@@ -775,15 +753,17 @@ function resourceList(resources) {
 // src/verify/index.ts
 var MIN_REVERT_WAIT_MS = 12e4;
 var Verifier = class {
-  constructor(settings, verify, client, applications, clock = systemClock) {
+  constructor(settings, verify, repository, client, applications, clock = systemClock) {
     this.settings = settings;
     this.verify = verify;
+    this.repository = repository;
     this.client = client;
     this.applications = applications;
     this.clock = clock;
   }
   settings;
   verify;
+  repository;
   client;
   applications;
   clock;
@@ -802,24 +782,17 @@ var Verifier = class {
   report(result) {
     return reportVerification(result);
   }
-  #gitopsClient;
-  /** One client for the GitOps repository, shared by the compare calls and the revert. */
-  gitopsClient() {
-    return this.#gitopsClient ??= createGitHubClient(this.settings.token, this.settings.run.apiUrl);
-  }
   /** After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a failed deploy. */
   async run(change) {
-    const { settings, verify, clock } = this;
+    const { verify, clock } = this;
     const started = clock.now();
     const deadline = started + verify.timeoutMs;
-    const gitopsClient = this.gitopsClient();
-    const gitopsRepository = `${settings.gitops.owner}/${settings.gitops.repo}`;
     const timeline = [];
     const deps = {
       client: this.client,
       clock,
       timeline,
-      contains: (base, head) => commitContains(gitopsClient, gitopsRepository, base, head)
+      contains: (base, head) => this.repository.contains(base, head)
     };
     const deployment = await this.startDeployment(change);
     const wait = await waitForDeploy(deps, this.applications, change.revision, verify.timeoutMs);
@@ -882,7 +855,7 @@ var Verifier = class {
       warning("on-failure: revert: this run committed nothing, so there is nothing to revert.");
       return { restored: [], leftAlone: [], health: "Unknown" };
     }
-    const repository = new GitOpsRepository(this.gitopsClient(), settings.gitops.owner, settings.gitops.repo);
+    const { repository } = this;
     const message = `Revert ${change.pinnedImage}
 
 Argo CD verification failed: ${failure}
@@ -915,12 +888,12 @@ This reverts the image pins of commit ${change.revision}.`;
     };
   }
 };
-async function checkArgoCd(settings, target) {
+async function checkArgoCd(settings, target, repository) {
   const verify = settings.verify;
   if (verify === void 0) return void 0;
   const client = new ArgoCdClient(verify.server, verify.auth);
   const gitopsTarget = {
-    repository: `${settings.gitops.owner}/${settings.gitops.repo}`,
+    repository: repository.fullName,
     base: target.base,
     baseIsDefault: settings.base === void 0,
     serverUrl: settings.run.serverUrl,
@@ -929,7 +902,7 @@ async function checkArgoCd(settings, target) {
   const applications = await checkApplications(client, verify, gitopsTarget);
   if (settings.dryRun)
     info("Dry run: Argo CD is reachable and deploys the GitOps branch; nothing will be waited for.");
-  return new Verifier(settings, verify, client, applications);
+  return new Verifier(settings, verify, repository, client, applications);
 }
 async function reportVerification(result) {
   const outputs = {

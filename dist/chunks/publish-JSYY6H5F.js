@@ -43,7 +43,7 @@ import {
 } from "./chunk-P2LFVUZR.js";
 import {
   InputError
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   info,
   warning

@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   networkReason
-} from "./chunk-MSY6MRVQ.js";
+} from "./chunk-WKPOMLOZ.js";
 import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";

@@ -18,8 +18,15 @@ function errorMessage(error) {
     return String(error);
   }
 }
+function noAnswerReason(error) {
+  const cause = error?.cause;
+  const code = cause?.code;
+  if (typeof code === "string") return code;
+  return errorMessage(cause ?? error);
+}
 
 export {
   InputError,
-  errorMessage
+  errorMessage,
+  noAnswerReason
 };

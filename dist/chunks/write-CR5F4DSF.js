@@ -3,8 +3,8 @@ import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
-} from "./chunk-JKQYITZA.js";
-import "./chunk-IXAOUGJL.js";
+} from "./chunk-5AFW5W4M.js";
+import "./chunk-5V7KM4OZ.js";
 import {
   deploymentFacts,
   pullRequestBody,
@@ -15,9 +15,9 @@ import {
   renderForAll,
   renderTemplate,
   templateValues
-} from "./chunk-LYXJ6QOK.js";
+} from "./chunk-DT6MXN35.js";
 import "./chunk-SXKU4PVK.js";
-import "./chunk-MSY6MRVQ.js";
+import "./chunk-WKPOMLOZ.js";
 import "./chunk-C7NBTRVT.js";
 import {
   retry,
@@ -26,13 +26,13 @@ import {
 import {
   planPins,
   rereadManifests
-} from "./chunk-VESNALQJ.js";
-import "./chunk-44AFSXKQ.js";
+} from "./chunk-OFVKPXAJ.js";
+import "./chunk-MLOMCBKM.js";
 import "./chunk-P2LFVUZR.js";
 import {
   InputError,
   errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   info
 } from "./chunk-36WCORKW.js";

@@ -10,7 +10,7 @@ import {
 import {
   InputError,
   errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 
 // src/report/templates.ts
 var PLACEHOLDERS = [

@@ -17,7 +17,7 @@ import {
   rewriteImages,
   scalarText,
   selectManifests
-} from "./chunk-44AFSXKQ.js";
+} from "./chunk-MLOMCBKM.js";
 import {
   formatReference,
   parseImageReference
@@ -25,7 +25,7 @@ import {
 import {
   InputError,
   errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   info,
   notice,

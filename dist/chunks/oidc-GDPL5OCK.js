@@ -4,11 +4,11 @@ import {
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-NTWGYBFO.js";
+} from "./chunk-E26MLXE5.js";
 import "./chunk-36VCTJOA.js";
 import "./chunk-RKAHNCRR.js";
 import "./chunk-SC4YUJIC.js";
-import "./chunk-PZGVM4CR.js";
+import "./chunk-CBURIO7P.js";
 import "./chunk-36WCORKW.js";
 import "./chunk-PUMHU2BD.js";
 export {

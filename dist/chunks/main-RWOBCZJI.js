@@ -4,19 +4,19 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   parsePushTimeout
-} from "./chunk-IXAOUGJL.js";
+} from "./chunk-5V7KM4OZ.js";
 import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-V7AVBPCG.js";
+} from "./chunk-DMNO73DC.js";
 import {
   defaultBranch,
   parseImageList,
   renderTemplate,
   templateValues
-} from "./chunk-LYXJ6QOK.js";
-import "./chunk-NTWGYBFO.js";
+} from "./chunk-DT6MXN35.js";
+import "./chunk-E26MLXE5.js";
 import {
   maskSecret
 } from "./chunk-36VCTJOA.js";
@@ -26,14 +26,14 @@ import {
   parseFieldTargets,
   splitManifestsInput,
   validateManifestPatterns
-} from "./chunk-44AFSXKQ.js";
+} from "./chunk-MLOMCBKM.js";
 import {
   isLoopbackHost
 } from "./chunk-P2LFVUZR.js";
 import {
   InputError,
   errorMessage
-} from "./chunk-PZGVM4CR.js";
+} from "./chunk-CBURIO7P.js";
 import {
   getInput,
   group,
@@ -343,16 +343,19 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps } = await import("./gitops-54E6WVZQ.js");
-    const { readManifestTarget } = await import("./read-BTPSUAMU.js");
-    const { writeBack } = await import("./write-5BYE3L67.js");
+    const { openGitOps } = await import("./gitops-322WQPPN.js");
+    const { readManifestTarget } = await import("./read-PTLBIDNE.js");
+    const { writeBack } = await import("./write-CR5F4DSF.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
-    const verifier = settings.verify && await phase("Check Argo CD", async () => (await import("./verify-6PAAA6FP.js")).checkArgoCd(settings, target));
-    const { inspectImages, publishImages } = await import("./publish-NQCQNJJV.js");
+    const verifier = settings.verify && await phase(
+      "Check Argo CD",
+      async () => (await import("./verify-RT5AQDDF.js")).checkArgoCd(settings, target, gitops.repository)
+    );
+    const { inspectImages, publishImages } = await import("./publish-JSYY6H5F.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-KRMPDCXK.js");
+      const { authenticate } = await import("./source-QMJWS7BT.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(
@@ -365,7 +368,7 @@ async function run() {
       () => writeBack(gitops, settings, target, digests)
     );
     const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
-    const { setOutputs } = await import("./outputs-HIMTIV4K.js");
+    const { setOutputs } = await import("./outputs-EVM4YZXD.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
     if (verifier && verification) await verifier.report(verification);
   } catch (error) {
