@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-RWOBCZJI.js");
+  const { run } = await import("./chunks/main-63PAKFW4.js");
   await run();
 }

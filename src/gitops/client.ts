@@ -121,7 +121,7 @@ export function createGitHubClient(token: string, apiUrl: string, options: Clien
     // dumps request options, headers and all, at debug level.
     log: { debug: () => {}, info: () => {}, warn: (message: string) => core.debug(message), error: () => {} },
     retry: {
-      retries: (GITHUB_REQUEST.attempts ?? 4) - 1,
+      retries: GITHUB_REQUEST.attempts - 1,
       retryAfterBaseValue: options.retryBaseMs ?? GITHUB_REQUEST.baseDelayMs,
       doNotRetry: DO_NOT_RETRY,
     },

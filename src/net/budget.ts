@@ -18,13 +18,9 @@ import type { RetryPolicy } from './retry.js'
 /** Longest `retry-after` / rate-limit reset the action waits for before giving up. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000
 
-// plugin-retry has no deadline; its backoff is quadratic in `baseDelayMs`, capped by the attempts.
-export const GITHUB_REQUEST: RetryPolicy = {
-  attempts: 4,
-  baseDelayMs: 500,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: MAX_RATE_LIMIT_WAIT_MS,
-}
+// plugin-retry has no deadline nor cap: its backoff is quadratic in `baseDelayMs`, bounded by the
+// attempts; rate limits are plugin-throttling's, bounded by MAX_RATE_LIMIT_WAIT_MS.
+export const GITHUB_REQUEST = { attempts: 4, baseDelayMs: 500 } as const
 
 /** Rate-limit answers (403/429 with a reset) one GitHub request waits through. */
 export const GITHUB_RATE_LIMIT_RETRIES = 3

@@ -3,7 +3,7 @@
 // retried through the action's one retry helper; errors keep Argo CD's own message.
 import { noAnswerReason } from '../errors.js'
 import { proxiedFetch } from '../net/proxy.js'
-import { type Clock, type RetryPolicy, parseRetryAfter, retry, systemClock, transientFailure } from '../net/retry.js'
+import { type RetryPolicy, parseRetryAfter, retry, transientFailure } from '../net/retry.js'
 import { maskSecret, scrubSecrets } from '../secrets.js'
 import type { Application } from './application.js'
 import type { ArgoApplicationRef, ArgoAuth } from './settings.js'
@@ -24,23 +24,12 @@ export class ArgoCdError extends Error {
   }
 }
 
-export interface ArgoCdClientOptions {
-  readonly clock?: Clock
-  readonly policy?: RetryPolicy
-  /** Fetches a GitHub OIDC token for `audience` (default: src/oidc.ts). */
-  readonly idToken?: (audience: string) => Promise<string>
-  /** Called once per HTTP request sent; counts calls for the benchmark and logs. */
-  readonly onRequest?: () => void
-}
-
 export class ArgoCdClient {
   private bearer: string | undefined
-  requests = 0
 
   constructor(
     readonly server: string,
     private readonly auth: ArgoAuth,
-    private readonly options: ArgoCdClientOptions = {},
   ) {}
 
   /** The application's web page: `SERVER/applications/NAMESPACE/NAME`. */
@@ -54,16 +43,13 @@ export class ArgoCdClient {
     if (app.namespace !== undefined) url.searchParams.set('appNamespace', app.namespace)
     if (refresh) url.searchParams.set('refresh', 'normal')
     return retry(() => this.getJson(url), {
-      policy: this.options.policy ?? ARGOCD_REQUEST,
+      policy: ARGOCD_REQUEST,
       classify: transientFailure,
-      clock: this.options.clock ?? systemClock,
     }) as Promise<Application>
   }
 
   private async getJson(url: URL, renewed = false): Promise<unknown> {
     const token = await this.token()
-    this.requests++
-    this.options.onRequest?.()
     let response: Response
     try {
       response = await proxiedFetch(url, {
@@ -95,9 +81,8 @@ export class ArgoCdClient {
   private async token(): Promise<string> {
     if (this.auth.kind === 'token') return this.auth.token
     if (this.bearer === undefined) {
-      const fetchToken =
-        this.options.idToken ?? (async (audience) => (await import('../oidc.js')).requestIdToken(audience))
-      this.bearer = await fetchToken(this.auth.audience)
+      const { requestIdToken } = await import('../oidc.js')
+      this.bearer = await requestIdToken(this.auth.audience)
       maskSecret(this.bearer)
     }
     return this.bearer

@@ -4,7 +4,7 @@ import {
 } from "./chunk-36VCTJOA.js";
 import {
   GOOGLE_TOKEN
-} from "./chunk-RKAHNCRR.js";
+} from "./chunk-ULWALRHP.js";
 import {
   retry
 } from "./chunk-SC4YUJIC.js";

@@ -4,9 +4,9 @@ import {
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-E26MLXE5.js";
+} from "./chunk-XHLH53XX.js";
 import "./chunk-36VCTJOA.js";
-import "./chunk-RKAHNCRR.js";
+import "./chunk-ULWALRHP.js";
 import "./chunk-SC4YUJIC.js";
 import "./chunk-CBURIO7P.js";
 import "./chunk-36WCORKW.js";

@@ -25,7 +25,7 @@ import {
 import {
   BLOB_UPLOAD,
   REGISTRY_REQUEST
-} from "./chunk-RKAHNCRR.js";
+} from "./chunk-ULWALRHP.js";
 import {
   isTransientStatus,
   networkErrorCode,

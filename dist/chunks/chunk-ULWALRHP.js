@@ -2,12 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 
 // src/net/budget.ts
 var MAX_RATE_LIMIT_WAIT_MS = 6e4;
-var GITHUB_REQUEST = {
-  attempts: 4,
-  baseDelayMs: 500,
-  maxDelayMs: 8e3,
-  maxRetryAfterMs: MAX_RATE_LIMIT_WAIT_MS
-};
+var GITHUB_REQUEST = { attempts: 4, baseDelayMs: 500 };
 var GITHUB_RATE_LIMIT_RETRIES = 3;
 var GITHUB_REQUEST_TIMEOUT_MS = 6e4;
 var GOOGLE_TOKEN = { attempts: 4, deadlineMs: 6e4, baseDelayMs: 500, maxDelayMs: 8e3 };

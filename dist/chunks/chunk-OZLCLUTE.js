@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   canRequestIdToken,
   missingIdTokenError
-} from "./chunk-E26MLXE5.js";
+} from "./chunk-XHLH53XX.js";
 import {
   InputError
 } from "./chunk-CBURIO7P.js";

@@ -10,7 +10,7 @@ import {
   GITHUB_REQUEST,
   GITHUB_REQUEST_TIMEOUT_MS,
   MAX_RATE_LIMIT_WAIT_MS
-} from "./chunk-RKAHNCRR.js";
+} from "./chunk-ULWALRHP.js";
 import {
   isTransientStatus
 } from "./chunk-SC4YUJIC.js";
@@ -5760,7 +5760,7 @@ function createGitHubClient(token, apiUrl, options = {}) {
     }, warn: (message) => debug(message), error: () => {
     } },
     retry: {
-      retries: (GITHUB_REQUEST.attempts ?? 4) - 1,
+      retries: GITHUB_REQUEST.attempts - 1,
       retryAfterBaseValue: options.retryBaseMs ?? GITHUB_REQUEST.baseDelayMs,
       doNotRetry: DO_NOT_RETRY
     },

@@ -19,13 +19,13 @@ import {
 } from "./chunk-36VCTJOA.js";
 import {
   createGitHubClient
-} from "./chunk-KZY7DUM2.js";
+} from "./chunk-JNQ4ZBCC.js";
 import "./chunk-WKPOMLOZ.js";
 import "./chunk-C7NBTRVT.js";
 import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";
-import "./chunk-RKAHNCRR.js";
+import "./chunk-ULWALRHP.js";
 import {
   nextDelay,
   parseRetryAfter,
@@ -63,16 +63,13 @@ var ArgoCdError = class extends Error {
   retryAfterMs;
 };
 var ArgoCdClient = class {
-  constructor(server, auth, options = {}) {
+  constructor(server, auth) {
     this.server = server;
     this.auth = auth;
-    this.options = options;
   }
   server;
   auth;
-  options;
   bearer;
-  requests = 0;
   /** The application's web page: `SERVER/applications/NAMESPACE/NAME`. */
   uiUrl(app, namespace) {
     return `${this.server}/applications/${encodeURIComponent(app.namespace ?? namespace ?? "argocd")}/${encodeURIComponent(app.name)}`;
@@ -83,15 +80,12 @@ var ArgoCdClient = class {
     if (app.namespace !== void 0) url.searchParams.set("appNamespace", app.namespace);
     if (refresh) url.searchParams.set("refresh", "normal");
     return retry(() => this.getJson(url), {
-      policy: this.options.policy ?? ARGOCD_REQUEST,
-      classify: transientFailure,
-      clock: this.options.clock ?? systemClock
+      policy: ARGOCD_REQUEST,
+      classify: transientFailure
     });
   }
   async getJson(url, renewed = false) {
     const token = await this.token();
-    this.requests++;
-    this.options.onRequest?.();
     let response;
     try {
       response = await proxiedFetch(url, {
@@ -121,8 +115,8 @@ var ArgoCdClient = class {
   async token() {
     if (this.auth.kind === "token") return this.auth.token;
     if (this.bearer === void 0) {
-      const fetchToken = this.options.idToken ?? (async (audience) => (await import("./oidc-GDPL5OCK.js")).requestIdToken(audience));
-      this.bearer = await fetchToken(this.auth.audience);
+      const { requestIdToken } = await import("./oidc-WN7XH2Y5.js");
+      this.bearer = await requestIdToken(this.auth.audience);
       maskSecret(this.bearer);
     }
     return this.bearer;

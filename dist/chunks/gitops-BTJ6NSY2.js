@@ -1,13 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-KZY7DUM2.js";
+} from "./chunk-JNQ4ZBCC.js";
 import {
   GitOpsRepository
 } from "./chunk-WKPOMLOZ.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-US27CTTI.js";
-import "./chunk-RKAHNCRR.js";
+import "./chunk-ULWALRHP.js";
 import "./chunk-SC4YUJIC.js";
 import {
   normalizedRepository

@@ -6,13 +6,13 @@ import {
   defaultAudience,
   providerParts,
   stsAudience
-} from "./chunk-DMNO73DC.js";
+} from "./chunk-OZLCLUTE.js";
 import {
   IdTokenError,
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-E26MLXE5.js";
+} from "./chunk-XHLH53XX.js";
 import {
   maskSecret,
   scrubSecrets
@@ -22,7 +22,7 @@ import {
 } from "./chunk-US27CTTI.js";
 import {
   GOOGLE_TOKEN
-} from "./chunk-RKAHNCRR.js";
+} from "./chunk-ULWALRHP.js";
 import {
   isTransientStatus,
   networkErrorCode,

@@ -9,18 +9,18 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-DMNO73DC.js";
+} from "./chunk-OZLCLUTE.js";
 import {
   defaultBranch,
   parseImageList,
   renderTemplate,
   templateValues
 } from "./chunk-DT6MXN35.js";
-import "./chunk-E26MLXE5.js";
+import "./chunk-XHLH53XX.js";
 import {
   maskSecret
 } from "./chunk-36VCTJOA.js";
-import "./chunk-RKAHNCRR.js";
+import "./chunk-ULWALRHP.js";
 import "./chunk-SC4YUJIC.js";
 import {
   parseFieldTargets,
@@ -343,19 +343,19 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps } = await import("./gitops-322WQPPN.js");
+    const { openGitOps } = await import("./gitops-BTJ6NSY2.js");
     const { readManifestTarget } = await import("./read-PTLBIDNE.js");
     const { writeBack } = await import("./write-CR5F4DSF.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const verifier = settings.verify && await phase(
       "Check Argo CD",
-      async () => (await import("./verify-RT5AQDDF.js")).checkArgoCd(settings, target, gitops.repository)
+      async () => (await import("./verify-3I6XQJ6V.js")).checkArgoCd(settings, target, gitops.repository)
     );
-    const { inspectImages, publishImages } = await import("./publish-JSYY6H5F.js");
+    const { inspectImages, publishImages } = await import("./publish-E7Q4H6ZV.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-QMJWS7BT.js");
+      const { authenticate } = await import("./source-656RTSG5.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(
