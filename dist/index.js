@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   getState,
   saveState
-} from "./chunks/chunk-36WCORKW.js";
+} from "./chunks/chunk-ZF7ZNZLC.js";
 import "./chunks/chunk-PUMHU2BD.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-YPPFIN2N.js");
+  const { cleanup } = await import("./chunks/post-YZPJRZ5K.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-63PAKFW4.js");
+  const { run } = await import("./chunks/main-7ZRAYJYL.js");
   await run();
 }

@@ -9,7 +9,7 @@ import { ManifestError, type ImageChange, namesRepository } from './pin.js'
 import { type TextEdit, applyEdits, insertPair, renderScalarText, scalarText } from './edit.js'
 
 /** The file names kustomize reads in a directory (`kubectl kustomize DIR`). */
-export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
+const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
 
 export function isKustomizationPath(path: string): boolean {
   return KUSTOMIZATION_FILE_NAMES.includes(path.slice(path.lastIndexOf('/') + 1))
@@ -96,7 +96,7 @@ export function findKustomizeImages(content: string, file: string, repository: s
 }
 
 /** The reference kustomize renders from an entry (`NAME[:TAG][@DIGEST]`). */
-export function renderedImage(entry: Pick<KustomizeImageEntry, 'name' | 'newName' | 'newTag' | 'digest'>): string {
+function renderedImage(entry: Pick<KustomizeImageEntry, 'name' | 'newName' | 'newTag' | 'digest'>): string {
   return (
     (entry.newName ?? entry.name) +
     (entry.newTag === undefined ? '' : `:${entry.newTag}`) +

@@ -51,7 +51,7 @@ export function validateManifestPatterns(patterns: readonly string[]): string[] 
   return normalized
 }
 
-export function isExclusion(pattern: string): boolean {
+function isExclusion(pattern: string): boolean {
   return pattern.startsWith(EXCLUDE)
 }
 

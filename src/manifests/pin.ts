@@ -246,7 +246,7 @@ function scanContainers(content: string, file: string): { found: FoundSite[]; al
       aliases.push(...scalarAliases(document, lineOf))
     }
     const walker = new Walker(document, lineOf, sites)
-    walker.object(document.contents, false, 0)
+    walker.object(document.contents, false)
   }
   return { found: sites, aliases }
 }

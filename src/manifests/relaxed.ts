@@ -12,7 +12,7 @@ const OPENS_SCALAR = /[\s:[{,-]/
  * `content` with the line breaks inside the quoted scalars around `errorOffsets` (where the parser
  * reported a missing closing quote) replaced by spaces; `content` itself when there is none.
  */
-export function relaxQuotedScalars(content: string, errorOffsets: readonly number[]): string {
+function relaxQuotedScalars(content: string, errorOffsets: readonly number[]): string {
   let text = content
   for (const offset of errorOffsets) {
     const span = multiLineQuote(text, offset)

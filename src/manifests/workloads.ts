@@ -58,7 +58,7 @@ export class Walker {
     private readonly sites: FoundSite[],
   ) {}
 
-  object(node: unknown, viaAlias: boolean, depth: number): void {
+  object(node: unknown, viaAlias: boolean): void {
     const resolved = this.resolve(node, viaAlias)
     if (!resolved || !isMap(resolved.node)) return
     const map = resolved.node
@@ -66,7 +66,7 @@ export class Walker {
     if (kind === 'List') {
       // `kubectl` reads Lists nested in Lists too; the nesting itself is bounded by the parser.
       const items = this.seq(this.get(map, 'items'))
-      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1)
+      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias)
       return
     }
     const workload = kind === undefined ? undefined : POD_SPEC_PATHS.get(kind)

@@ -25,10 +25,14 @@ const LIMIT_NAME = "the job summary's limit of 1 MiB"
  */
 export async function writeJobSummary(report: RunReport): Promise<string> {
   const markdown = summaryMarkdown(report)
-  if (!process.env['GITHUB_STEP_SUMMARY']) {
-    core.info('GITHUB_STEP_SUMMARY is not set: no job summary written.')
-    return markdown
-  }
+  if (!process.env['GITHUB_STEP_SUMMARY']) core.info('GITHUB_STEP_SUMMARY is not set: no job summary written.')
+  else await appendJobSummary(markdown)
+  return markdown
+}
+
+/** Appends `markdown` to the job summary when there is one; failing to only warns. */
+export async function appendJobSummary(markdown: string): Promise<void> {
+  if (!process.env['GITHUB_STEP_SUMMARY']) return
   try {
     // core.summary's HTML helpers (addCodeBlock, addTable, …) do not escape their content, so a diff
     // holding `<` would turn into markup; the markdown is built with escaping and added as is.
@@ -37,7 +41,6 @@ export async function writeJobSummary(report: RunReport): Promise<string> {
     core.summary.emptyBuffer()
     core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
-  return markdown
 }
 
 /** The job summary as markdown: heading, outcome, facts table, changed containers, diffs, links. */

@@ -13,6 +13,7 @@ import { formatDuration } from './duration.js'
 import { GitHubDeployment } from './github.js'
 import { type CheckedApplication, type GitOpsTarget, checkApplications } from './preflight.js'
 import { type VerificationReport, verificationMarkdown } from './report.js'
+import { appendJobSummary } from '../report/summary.js'
 import { revertChange } from './revert.js'
 import type { WrittenFile } from './revert-plan.js'
 import type { VerifySettings } from './settings.js'
@@ -226,14 +227,7 @@ async function reportVerification(result: VerificationResult): Promise<void> {
     core.setOutput(name, value)
     core.info(`${name}: ${value}`)
   }
-  if (process.env['GITHUB_STEP_SUMMARY']) {
-    try {
-      await core.summary.addRaw(verificationMarkdown(result), true).write()
-    } catch (error) {
-      core.summary.emptyBuffer()
-      core.warning(`Could not write the job summary: ${errorMessage(error)}`)
-    }
-  }
+  await appendJobSummary(verificationMarkdown(result))
   if (!result.verified) throw new Error(failureMessage(result))
 }
 

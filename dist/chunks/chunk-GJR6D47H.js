@@ -7,7 +7,7 @@ import {
 } from "./chunk-CBURIO7P.js";
 import {
   debug
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 
 // src/gitops/reader.ts
 import { createHash } from "node:crypto";

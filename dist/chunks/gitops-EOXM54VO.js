@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-JNQ4ZBCC.js";
+} from "./chunk-SWUNDKQA.js";
 import {
   GitOpsRepository
-} from "./chunk-WKPOMLOZ.js";
+} from "./chunk-GJR6D47H.js";
 import "./chunk-C7NBTRVT.js";
 import "./chunk-US27CTTI.js";
 import "./chunk-ULWALRHP.js";
@@ -13,7 +13,7 @@ import {
   normalizedRepository
 } from "./chunk-P2LFVUZR.js";
 import "./chunk-CBURIO7P.js";
-import "./chunk-36WCORKW.js";
+import "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/writeback/gitops.ts

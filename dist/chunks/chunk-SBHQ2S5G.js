@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   setSecret
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 
 // src/secrets.ts
 var known = /* @__PURE__ */ new Set();

@@ -4,13 +4,13 @@ import {
 } from "./chunk-CBURIO7P.js";
 import {
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/post.ts
 async function cleanup() {
   try {
-    const { removeDockerConfig } = await import("./docker-27UD6BHQ.js");
+    const { removeDockerConfig } = await import("./docker-E67DAW6A.js");
     await removeDockerConfig();
   } catch (error) {
     warning(`Cleanup failed: ${errorMessage(error)}`);

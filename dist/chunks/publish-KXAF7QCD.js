@@ -11,11 +11,11 @@ import {
   remedy,
   statusFailure,
   where
-} from "./chunk-2GTQG26H.js";
+} from "./chunk-AOU3E3IY.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-36VCTJOA.js";
+} from "./chunk-SBHQ2S5G.js";
 import {
   eachLimited
 } from "./chunk-C7NBTRVT.js";
@@ -47,7 +47,7 @@ import {
 import {
   info,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/registry/challenge.ts

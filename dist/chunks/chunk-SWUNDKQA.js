@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   networkReason
-} from "./chunk-WKPOMLOZ.js";
+} from "./chunk-GJR6D47H.js";
 import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";
@@ -18,7 +18,7 @@ import {
   debug,
   info,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import {
   __commonJS,
   __toESM

@@ -4,7 +4,7 @@ import {
 } from "./chunk-5V7KM4OZ.js";
 import {
   gitBlobSha
-} from "./chunk-WKPOMLOZ.js";
+} from "./chunk-GJR6D47H.js";
 import {
   retry,
   statusOf,
@@ -12,7 +12,7 @@ import {
 } from "./chunk-SC4YUJIC.js";
 import {
   info
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 
 // src/gitops/writer.ts
 var DEFAULT_DELAY_MS = 500;

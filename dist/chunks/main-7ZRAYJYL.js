@@ -9,24 +9,24 @@ import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
-} from "./chunk-OZLCLUTE.js";
+} from "./chunk-QMZN3ERW.js";
 import {
   defaultBranch,
   parseImageList,
   renderTemplate,
   templateValues
 } from "./chunk-DT6MXN35.js";
-import "./chunk-XHLH53XX.js";
+import "./chunk-LITYUNRR.js";
 import {
   maskSecret
-} from "./chunk-36VCTJOA.js";
+} from "./chunk-SBHQ2S5G.js";
 import "./chunk-ULWALRHP.js";
 import "./chunk-SC4YUJIC.js";
 import {
   parseFieldTargets,
   splitManifestsInput,
   validateManifestPatterns
-} from "./chunk-MLOMCBKM.js";
+} from "./chunk-Q4LWLASF.js";
 import {
   isLoopbackHost
 } from "./chunk-P2LFVUZR.js";
@@ -38,7 +38,7 @@ import {
   getInput,
   group,
   setFailed
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/settings.ts
@@ -343,19 +343,19 @@ function parse(input, parser) {
 async function run() {
   try {
     const settings = readSettings();
-    const { openGitOps } = await import("./gitops-BTJ6NSY2.js");
-    const { readManifestTarget } = await import("./read-PTLBIDNE.js");
-    const { writeBack } = await import("./write-CR5F4DSF.js");
+    const { openGitOps } = await import("./gitops-EOXM54VO.js");
+    const { readManifestTarget } = await import("./read-A6E6QZPW.js");
+    const { writeBack } = await import("./write-FEYLBFN7.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const verifier = settings.verify && await phase(
       "Check Argo CD",
-      async () => (await import("./verify-3I6XQJ6V.js")).checkArgoCd(settings, target, gitops.repository)
+      async () => (await import("./verify-F5VFVV53.js")).checkArgoCd(settings, target, gitops.repository)
     );
-    const { inspectImages, publishImages } = await import("./publish-E7Q4H6ZV.js");
+    const { inspectImages, publishImages } = await import("./publish-KXAF7QCD.js");
     const plans = await phase("Check the image source", () => inspectImages(settings));
     const credentials = await phase("Authenticate to Google Cloud", async () => {
-      const { authenticate } = await import("./source-656RTSG5.js");
+      const { authenticate } = await import("./source-UWVQLWEH.js");
       return authenticate(settings.gcp);
     });
     const images = await phase(
@@ -368,7 +368,7 @@ async function run() {
       () => writeBack(gitops, settings, target, digests)
     );
     const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
-    const { setOutputs } = await import("./outputs-EVM4YZXD.js");
+    const { setOutputs } = await import("./outputs-N4IJMHZF.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
     if (verifier && verification) await verifier.report(verification);
   } catch (error) {

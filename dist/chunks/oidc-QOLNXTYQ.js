@@ -4,12 +4,12 @@ import {
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-XHLH53XX.js";
-import "./chunk-36VCTJOA.js";
+} from "./chunk-LITYUNRR.js";
+import "./chunk-SBHQ2S5G.js";
 import "./chunk-ULWALRHP.js";
 import "./chunk-SC4YUJIC.js";
 import "./chunk-CBURIO7P.js";
-import "./chunk-36WCORKW.js";
+import "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 export {
   IdTokenError,

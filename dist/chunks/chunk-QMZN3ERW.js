@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   canRequestIdToken,
   missingIdTokenError
-} from "./chunk-XHLH53XX.js";
+} from "./chunk-LITYUNRR.js";
 import {
   InputError
 } from "./chunk-CBURIO7P.js";

@@ -1,5 +1,227 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 
+// src/report/markdown.ts
+var bodyLength = (text2) => text2.length + countNewlines(text2);
+var utf8Length = (text2) => Buffer.byteLength(text2);
+function countNewlines(text2) {
+  let count = 0;
+  for (let index = text2.indexOf("\n"); index >= 0; index = text2.indexOf("\n", index + 1)) count++;
+  return count;
+}
+function code(value) {
+  const text2 = value.replace(/\r?\n|\r/g, " ");
+  if (text2 === "") return "` `";
+  const fence = "`".repeat(longestRun(text2, "`") + 1);
+  const pad = text2.startsWith("`") || text2.endsWith("`") || text2.startsWith(" ") && text2.endsWith(" ") && text2.trim() !== "" ? " " : "";
+  return `${fence}${pad}${text2}${pad}${fence}`;
+}
+function text(value) {
+  return value.replace(/\r?\n|\r/g, " ").replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, "\\$&");
+}
+function html(value) {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function cell(markdown) {
+  return markdown.replace(/\|/g, "\\|");
+}
+function link(label, url2) {
+  return `[${label}](${url2.replace(/[\s()<>]/g, (char) => encodeURIComponent(char))})`;
+}
+function url(server, ...segments) {
+  const path = segments.flatMap((segment) => segment.split("/")).filter((segment) => segment !== "").map(encodeURIComponent).join("/");
+  return `${server.replace(/\/+$/, "")}/${path}`;
+}
+function fenced(content, info = "") {
+  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
+  const body = content.endsWith("\n") ? content : `${content}
+`;
+  return `${fence}${info}
+${body}${fence}
+`;
+}
+function table(rows) {
+  return ["| | |", "|---|---|", ...rows.map(([label, value]) => `| **${label}** | ${cell(value)} |`)].join("\n") + "\n";
+}
+function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+function longestRun(value, char) {
+  let longest = 0;
+  let current = 0;
+  for (const c of value) {
+    current = c === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+var COLLAPSE_LINES = 25;
+var NOTE_RESERVE = 400;
+function diffSections(files, budget, measure, limitName) {
+  const withDiff = files.filter((file) => file.diff !== "");
+  const parts = [];
+  const newline = measure("\n");
+  let used = 0;
+  for (const [index, file] of withDiff.entries()) {
+    const block = diffBlock(file);
+    const room = budget - used - (index < withDiff.length - 1 ? NOTE_RESERVE : 0);
+    if (measure(block) + newline <= room) {
+      parts.push(block);
+      used += measure(block) + newline;
+      continue;
+    }
+    const cut = truncatedDiffBlock(file, budget - used - NOTE_RESERVE, measure);
+    if (cut !== void 0) parts.push(cut.block);
+    const left = withDiff.length - index - (cut === void 0 ? 0 : 1);
+    const shown = cut === void 0 ? "" : `The last diff is cut after ${plural(cut.shown, "line")} of ${cut.total}. `;
+    const rest = left > 0 ? `The diffs of ${plural(left, "more file")} are left out. ` : "";
+    parts.push(`_${shown}${rest}This keeps the text under ${limitName}; the commit has the full change._
+`);
+    break;
+  }
+  return parts.join("\n");
+}
+function diffBlock(file) {
+  const lines = file.diff.endsWith("\n") ? file.diff.slice(0, -1).split("\n") : file.diff.split("\n");
+  if (lines.length <= COLLAPSE_LINES) return fenced(file.diff, "diff");
+  return details(file, lines, fenced(file.diff, "diff"));
+}
+function details(file, lines, block) {
+  let added = 0;
+  let removed = 0;
+  for (const line of lines.slice(2)) {
+    if (line.startsWith("+")) added++;
+    else if (line.startsWith("-")) removed++;
+  }
+  return `<details><summary><code>${html(file.path)}</code> (+${added} \u2212${removed})</summary>
+
+${block}
+</details>
+`;
+}
+function truncatedDiffBlock(file, room, measure) {
+  const lines = (file.diff.endsWith("\n") ? file.diff.slice(0, -1) : file.diff).split("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(file.diff, "`") + 1));
+  const newline = measure("\n");
+  let size = measure(details(file, lines, `${fence}diff
+${fence}
+`)) + newline;
+  let shown = 0;
+  while (shown < lines.length && size + measure(lines[shown]) + newline <= room) {
+    size += measure(lines[shown]) + newline;
+    shown++;
+  }
+  if (shown < 4) return void 0;
+  const kept = lines.slice(0, shown);
+  return { block: details(file, lines, `${fence}diff
+${kept.join("\n")}
+${fence}
+`), shown, total: lines.length };
+}
+function changeList(files, budget, measure) {
+  const lines = [];
+  let used = 0;
+  let left = files.reduce((sum, file) => sum + file.changes.length, 0);
+  const newline = measure("\n");
+  const fits = (line) => used + measure(line) + newline + NOTE_RESERVE / 4 <= budget;
+  outer: for (const file of files) {
+    const heading = `- ${code(file.path)}`;
+    if (!fits(heading)) break;
+    lines.push(heading);
+    used += measure(heading) + newline;
+    for (const change of file.changes) {
+      const item = `  - ${describeChange(change)}`;
+      if (!fits(item)) break outer;
+      lines.push(item);
+      used += measure(item) + newline;
+      left--;
+    }
+  }
+  if (left > 0) lines.push(`- \u2026 and ${plural(left, "more container")}`);
+  return lines.join("\n") + "\n";
+}
+function describeChange(change) {
+  const where = [change.kind && text(change.kind), change.workload && code(change.workload)].filter(Boolean).join(" ");
+  const notContainer = change.kind === "Kustomization" || change.kind === "field";
+  const container = change.container ? `container ${code(change.container)}` : notContainer ? "" : "container";
+  const what = [where, container].filter(Boolean).join(", ");
+  return `line ${change.line}: ${what}: ${code(change.from)} \u2192 ${code(change.to)}`;
+}
+
+// src/report/pull-request.ts
+var PULL_REQUEST_MARKER = "<!-- gitops-deploy-action -->";
+var MAX_BODY_LENGTH = 65536;
+var LIMIT_NAME = "GitHub's limit of 65,536 characters";
+var TABLE_FILES = 10;
+function pullRequestBody(facts, intro) {
+  for (const layout of ["full", "no-diffs", "table-only"]) {
+    const body = compose(facts, intro, layout);
+    if (bodyLength(body) <= MAX_BODY_LENGTH) return body;
+  }
+  return compose(facts, "", "table-only");
+}
+function compose(facts, intro, layout) {
+  const summaryTable = factsTable(facts);
+  const links = sourceLinks(facts.source);
+  const footer = `${links ? `${links}
+
+` : ""}${PULL_REQUEST_MARKER}
+`;
+  let budget = MAX_BODY_LENGTH - bodyLength(summaryTable) - bodyLength(footer) - 64;
+  const introText = intro.trim() === "" ? "" : fitIntro(intro.trim(), Math.min(budget - 2e3, budget * 0.75));
+  budget -= bodyLength(introText) + 4;
+  const sections = [introText, summaryTable];
+  const withChanges = facts.files.filter((file) => file.changes.length > 0);
+  if (layout !== "table-only" && withChanges.length > 0) {
+    sections.push(`**Changed containers**
+
+${changeList(withChanges, Math.max(0, budget * 0.5), bodyLength)}`);
+    budget -= bodyLength(sections[sections.length - 1]) + 4;
+  }
+  if (facts.files.some((file) => file.diff !== "")) {
+    sections.push(
+      layout === "full" ? `**Diff**
+
+${diffSections(facts.files, budget - 32, bodyLength, LIMIT_NAME)}` : `_The diffs are left out to stay under ${LIMIT_NAME}; the commit has the full change._`
+    );
+  }
+  sections.push(footer);
+  return sections.filter((section) => section !== "").map((section) => section.replace(/\n+$/, "")).join("\n\n") + "\n";
+}
+function factsTable(facts, extraRows = []) {
+  const paths = facts.files.map((file) => code(file.path));
+  const shown = paths.slice(0, TABLE_FILES);
+  if (paths.length > TABLE_FILES) shown.push(`\u2026 and ${plural(paths.length - TABLE_FILES, "more file")}`);
+  return table([
+    ["Image", code(facts.image.image)],
+    ["Digest", code(facts.image.digest)],
+    ["Registry", code(facts.registry)],
+    ...extraRows,
+    ["Files", shown.length > 0 ? shown.join("<br>") : "none"]
+  ]);
+}
+function sourceLinks(source) {
+  const { serverUrl, repository, sha, runId } = source;
+  if (!serverUrl || !repository) return "";
+  const commit = sha ? `from commit ${link(code(sha.slice(0, 7)), url(serverUrl, repository, "commit", sha))} of ${text(repository)}` : "";
+  const run = runId ? `by ${link(`workflow run ${text(runId)}`, url(serverUrl, repository, "actions/runs", runId))}${sha ? "" : ` of ${text(repository)}`}` : "";
+  return commit || run ? `Deployed ${[commit, run].filter(Boolean).join(" ")}.` : "";
+}
+function fitIntro(intro, room) {
+  if (bodyLength(intro) <= room) return intro;
+  const note = `
+
+_The description above is cut to stay under ${LIMIT_NAME}._`;
+  let end = 0;
+  let size = bodyLength(note);
+  for (const line of intro.split("\n")) {
+    const next = bodyLength(line) + 2;
+    if (size + next > room) break;
+    size += next;
+    end += line.length + 1;
+  }
+  return intro.slice(0, Math.max(0, end - 1)) + note;
+}
+
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
   diff(oldStr, newStr, options = {}) {
@@ -385,165 +607,18 @@ function diffArrays(oldArr, newArr, options) {
   return arrayDiff.diff(oldArr, newArr, options);
 }
 
-// src/report/markdown.ts
-var bodyLength = (text2) => text2.length + countNewlines(text2);
-var utf8Length = (text2) => Buffer.byteLength(text2);
-function countNewlines(text2) {
-  let count = 0;
-  for (let index = text2.indexOf("\n"); index >= 0; index = text2.indexOf("\n", index + 1)) count++;
-  return count;
-}
-function code(value) {
-  const text2 = value.replace(/\r?\n|\r/g, " ");
-  if (text2 === "") return "` `";
-  const fence = "`".repeat(longestRun(text2, "`") + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") || text2.startsWith(" ") && text2.endsWith(" ") && text2.trim() !== "" ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
-}
-function text(value) {
-  return value.replace(/\r?\n|\r/g, " ").replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, "\\$&");
-}
-function html(value) {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-function cell(markdown) {
-  return markdown.replace(/\|/g, "\\|");
-}
-function link(label, url2) {
-  return `[${label}](${url2.replace(/[\s()<>]/g, (char) => encodeURIComponent(char))})`;
-}
-function url(server, ...segments) {
-  const path = segments.flatMap((segment) => segment.split("/")).filter((segment) => segment !== "").map(encodeURIComponent).join("/");
-  return `${server.replace(/\/+$/, "")}/${path}`;
-}
-function fenced(content, info = "") {
-  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
-  const body = content.endsWith("\n") ? content : `${content}
-`;
-  return `${fence}${info}
-${body}${fence}
-`;
-}
-function table(rows) {
-  return ["| | |", "|---|---|", ...rows.map(([label, value]) => `| **${label}** | ${cell(value)} |`)].join("\n") + "\n";
-}
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-function longestRun(value, char) {
-  let longest = 0;
-  let current = 0;
-  for (const c of value) {
-    current = c === char ? current + 1 : 0;
-    if (current > longest) longest = current;
-  }
-  return longest;
-}
-var COLLAPSE_LINES = 25;
-var NOTE_RESERVE = 400;
-function diffSections(files, budget, measure, limitName) {
-  const withDiff = files.filter((file) => file.diff !== "");
-  const parts = [];
-  const newline = measure("\n");
-  let used = 0;
-  for (const [index, file] of withDiff.entries()) {
-    const block = diffBlock(file);
-    const room = budget - used - (index < withDiff.length - 1 ? NOTE_RESERVE : 0);
-    if (measure(block) + newline <= room) {
-      parts.push(block);
-      used += measure(block) + newline;
-      continue;
-    }
-    const cut = truncatedDiffBlock(file, budget - used - NOTE_RESERVE, measure);
-    if (cut !== void 0) parts.push(cut.block);
-    const left = withDiff.length - index - (cut === void 0 ? 0 : 1);
-    const shown = cut === void 0 ? "" : `The last diff is cut after ${plural(cut.shown, "line")} of ${cut.total}. `;
-    const rest = left > 0 ? `The diffs of ${plural(left, "more file")} are left out. ` : "";
-    parts.push(`_${shown}${rest}This keeps the text under ${limitName}; the commit has the full change._
-`);
-    break;
-  }
-  return parts.join("\n");
-}
-function diffBlock(file) {
-  const lines = file.diff.endsWith("\n") ? file.diff.slice(0, -1).split("\n") : file.diff.split("\n");
-  if (lines.length <= COLLAPSE_LINES) return fenced(file.diff, "diff");
-  return details(file, lines, fenced(file.diff, "diff"));
-}
-function details(file, lines, block) {
-  let added = 0;
-  let removed = 0;
-  for (const line of lines.slice(2)) {
-    if (line.startsWith("+")) added++;
-    else if (line.startsWith("-")) removed++;
-  }
-  return `<details><summary><code>${html(file.path)}</code> (+${added} \u2212${removed})</summary>
-
-${block}
-</details>
-`;
-}
-function truncatedDiffBlock(file, room, measure) {
-  const lines = (file.diff.endsWith("\n") ? file.diff.slice(0, -1) : file.diff).split("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(file.diff, "`") + 1));
-  const newline = measure("\n");
-  let size = measure(details(file, lines, `${fence}diff
-${fence}
-`)) + newline;
-  let shown = 0;
-  while (shown < lines.length && size + measure(lines[shown]) + newline <= room) {
-    size += measure(lines[shown]) + newline;
-    shown++;
-  }
-  if (shown < 4) return void 0;
-  const kept = lines.slice(0, shown);
-  return { block: details(file, lines, `${fence}diff
-${kept.join("\n")}
-${fence}
-`), shown, total: lines.length };
-}
-function changeList(files, budget, measure) {
-  const lines = [];
-  let used = 0;
-  let left = files.reduce((sum, file) => sum + file.changes.length, 0);
-  const newline = measure("\n");
-  const fits = (line) => used + measure(line) + newline + NOTE_RESERVE / 4 <= budget;
-  outer: for (const file of files) {
-    const heading = `- ${code(file.path)}`;
-    if (!fits(heading)) break;
-    lines.push(heading);
-    used += measure(heading) + newline;
-    for (const change of file.changes) {
-      const item = `  - ${describeChange(change)}`;
-      if (!fits(item)) break outer;
-      lines.push(item);
-      used += measure(item) + newline;
-      left--;
-    }
-  }
-  if (left > 0) lines.push(`- \u2026 and ${plural(left, "more container")}`);
-  return lines.join("\n") + "\n";
-}
-function describeChange(change) {
-  const where = [change.kind && text(change.kind), change.workload && code(change.workload)].filter(Boolean).join(" ");
-  const notContainer = change.kind === "Kustomization" || change.kind === "field";
-  const container = change.container ? `container ${code(change.container)}` : notContainer ? "" : "container";
-  const what = [where, container].filter(Boolean).join(", ");
-  return `line ${change.line}: ${what}: ${code(change.from)} \u2192 ${code(change.to)}`;
-}
-
 export {
   diffArrays,
   structuredPatch,
-  bodyLength,
   utf8Length,
   code,
   text,
   cell,
   link,
   url,
-  table,
-  plural,
   diffSections,
-  changeList
+  changeList,
+  pullRequestBody,
+  factsTable,
+  sourceLinks
 };

@@ -3,21 +3,22 @@ import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
-} from "./chunk-5AFW5W4M.js";
+} from "./chunk-HFOKX25J.js";
 import "./chunk-5V7KM4OZ.js";
 import {
   deploymentFacts,
-  pullRequestBody,
   unifiedDiff
-} from "./chunk-G6N2AQNM.js";
+} from "./chunk-S4UVXIRB.js";
 import {
   combinedValues,
   renderForAll,
   renderTemplate,
   templateValues
 } from "./chunk-DT6MXN35.js";
-import "./chunk-SXKU4PVK.js";
-import "./chunk-WKPOMLOZ.js";
+import {
+  pullRequestBody
+} from "./chunk-AZD3H6BX.js";
+import "./chunk-GJR6D47H.js";
 import "./chunk-C7NBTRVT.js";
 import {
   retry,
@@ -26,8 +27,8 @@ import {
 import {
   planPins,
   rereadManifests
-} from "./chunk-OFVKPXAJ.js";
-import "./chunk-MLOMCBKM.js";
+} from "./chunk-J7PAICDC.js";
+import "./chunk-Q4LWLASF.js";
 import "./chunk-P2LFVUZR.js";
 import {
   InputError,
@@ -35,7 +36,7 @@ import {
 } from "./chunk-CBURIO7P.js";
 import {
   info
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/gitops/pull-request.ts

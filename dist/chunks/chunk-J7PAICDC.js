@@ -17,7 +17,7 @@ import {
   rewriteImages,
   scalarText,
   selectManifests
-} from "./chunk-MLOMCBKM.js";
+} from "./chunk-Q4LWLASF.js";
 import {
   formatReference,
   parseImageReference
@@ -30,7 +30,7 @@ import {
   info,
   notice,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import {
   __toESM
 } from "./chunk-PUMHU2BD.js";

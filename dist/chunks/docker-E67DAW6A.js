@@ -4,10 +4,10 @@ import {
   parsePushOutput,
   pushWithDocker,
   removeDockerConfig
-} from "./chunk-2GTQG26H.js";
-import "./chunk-36VCTJOA.js";
+} from "./chunk-AOU3E3IY.js";
+import "./chunk-SBHQ2S5G.js";
 import "./chunk-P2LFVUZR.js";
-import "./chunk-36WCORKW.js";
+import "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 export {
   inspectLocalImage,

@@ -2,11 +2,11 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   readManifestTarget,
   rereadManifests
-} from "./chunk-OFVKPXAJ.js";
-import "./chunk-MLOMCBKM.js";
+} from "./chunk-J7PAICDC.js";
+import "./chunk-Q4LWLASF.js";
 import "./chunk-P2LFVUZR.js";
 import "./chunk-CBURIO7P.js";
-import "./chunk-36WCORKW.js";
+import "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 export {
   readManifestTarget,

@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   maskSecret
-} from "./chunk-36VCTJOA.js";
+} from "./chunk-SBHQ2S5G.js";
 import {
   isDigest,
   normalizedRepository,
@@ -14,7 +14,7 @@ import {
   info,
   saveState,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 
 // src/registry/docker.ts
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";

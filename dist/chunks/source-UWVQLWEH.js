@@ -6,17 +6,17 @@ import {
   defaultAudience,
   providerParts,
   stsAudience
-} from "./chunk-OZLCLUTE.js";
+} from "./chunk-QMZN3ERW.js";
 import {
   IdTokenError,
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
-} from "./chunk-XHLH53XX.js";
+} from "./chunk-LITYUNRR.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-36VCTJOA.js";
+} from "./chunk-SBHQ2S5G.js";
 import {
   proxiedFetch
 } from "./chunk-US27CTTI.js";
@@ -36,7 +36,7 @@ import {
 } from "./chunk-CBURIO7P.js";
 import {
   info
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import {
   __commonJS,
   __require,

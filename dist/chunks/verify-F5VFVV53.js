@@ -4,23 +4,27 @@ import {
 } from "./chunk-SNUH547G.js";
 import {
   pushToBase
-} from "./chunk-5AFW5W4M.js";
+} from "./chunk-HFOKX25J.js";
 import "./chunk-5V7KM4OZ.js";
+import {
+  appendJobSummary
+} from "./chunk-ED7BM26R.js";
 import {
   cell,
   code,
   diffArrays,
   link,
   text
-} from "./chunk-SXKU4PVK.js";
+} from "./chunk-AZD3H6BX.js";
+import "./chunk-PPAZEXYU.js";
 import {
   maskSecret,
   scrubSecrets
-} from "./chunk-36VCTJOA.js";
+} from "./chunk-SBHQ2S5G.js";
 import {
   createGitHubClient
-} from "./chunk-JNQ4ZBCC.js";
-import "./chunk-WKPOMLOZ.js";
+} from "./chunk-SWUNDKQA.js";
+import "./chunk-GJR6D47H.js";
 import "./chunk-C7NBTRVT.js";
 import {
   proxiedFetch
@@ -44,9 +48,8 @@ import {
 import {
   info,
   setOutput,
-  summary,
   warning
-} from "./chunk-36WCORKW.js";
+} from "./chunk-ZF7ZNZLC.js";
 import "./chunk-PUMHU2BD.js";
 
 // src/verify/argocd.ts
@@ -115,7 +118,7 @@ var ArgoCdClient = class {
   async token() {
     if (this.auth.kind === "token") return this.auth.token;
     if (this.bearer === void 0) {
-      const { requestIdToken } = await import("./oidc-WN7XH2Y5.js");
+      const { requestIdToken } = await import("./oidc-QOLNXTYQ.js");
       this.bearer = await requestIdToken(this.auth.audience);
       maskSecret(this.bearer);
     }
@@ -910,14 +913,7 @@ async function reportVerification(result) {
     setOutput(name, value);
     info(`${name}: ${value}`);
   }
-  if (process.env["GITHUB_STEP_SUMMARY"]) {
-    try {
-      await summary.addRaw(verificationMarkdown(result), true).write();
-    } catch (error) {
-      summary.emptyBuffer();
-      warning(`Could not write the job summary: ${errorMessage(error)}`);
-    }
-  }
+  await appendJobSummary(verificationMarkdown(result));
   if (!result.verified) throw new Error(failureMessage(result));
 }
 function failureMessage(result) {

@@ -9449,14 +9449,14 @@ var Walker = class {
   document;
   lineOf;
   sites;
-  object(node, viaAlias, depth) {
+  object(node, viaAlias) {
     const resolved = this.resolve(node, viaAlias);
     if (!resolved || !(0, import_yaml3.isMap)(resolved.node)) return;
     const map = resolved.node;
     const kind = this.text(this.get(map, "kind"));
     if (kind === "List") {
       const items = this.seq(this.get(map, "items"));
-      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias, depth + 1);
+      if (items) for (const item of items.node.items) this.object(item, resolved.viaAlias || items.viaAlias);
       return;
     }
     const workload = kind === void 0 ? void 0 : POD_SPEC_PATHS.get(kind);
@@ -9702,7 +9702,7 @@ function scanContainers(content, file) {
       aliases.push(...scalarAliases(document, lineOf));
     }
     const walker = new Walker(document, lineOf, sites);
-    walker.object(document.contents, false, 0);
+    walker.object(document.contents, false);
   }
   return { found: sites, aliases };
 }

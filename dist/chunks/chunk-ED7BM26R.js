@@ -1,55 +1,44 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  deploymentFacts,
-  factsTable,
-  sourceLinks
-} from "./chunk-G6N2AQNM.js";
-import {
-  combinedValues,
-  templateValues
-} from "./chunk-DT6MXN35.js";
-import {
   changeList,
   code,
   diffSections,
+  factsTable,
   link,
+  sourceLinks,
   text,
   url,
   utf8Length
-} from "./chunk-SXKU4PVK.js";
+} from "./chunk-AZD3H6BX.js";
 import {
   formatBytes
 } from "./chunk-PPAZEXYU.js";
-import {
-  formatReference
-} from "./chunk-P2LFVUZR.js";
 import {
   errorMessage
 } from "./chunk-CBURIO7P.js";
 import {
   info,
-  setOutput,
   summary,
   warning
-} from "./chunk-36WCORKW.js";
-import "./chunk-PUMHU2BD.js";
+} from "./chunk-ZF7ZNZLC.js";
 
 // src/report/summary.ts
 var SUMMARY_LIMIT_BYTES = 900 * 1024;
 var LIMIT_NAME = "the job summary's limit of 1 MiB";
 async function writeJobSummary(report) {
   const markdown = summaryMarkdown(report);
-  if (!process.env["GITHUB_STEP_SUMMARY"]) {
-    info("GITHUB_STEP_SUMMARY is not set: no job summary written.");
-    return markdown;
-  }
+  if (!process.env["GITHUB_STEP_SUMMARY"]) info("GITHUB_STEP_SUMMARY is not set: no job summary written.");
+  else await appendJobSummary(markdown);
+  return markdown;
+}
+async function appendJobSummary(markdown) {
+  if (!process.env["GITHUB_STEP_SUMMARY"]) return;
   try {
     await summary.addRaw(markdown, true).write();
   } catch (error) {
     summary.emptyBuffer();
     warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
-  return markdown;
 }
 function summaryMarkdown(report) {
   const { facts } = report;
@@ -104,52 +93,7 @@ function repositoryLink(facts) {
   return facts.source.serverUrl ? link(name, url(facts.source.serverUrl, facts.gitopsRepository)) : name;
 }
 
-// src/outputs.ts
-async function setOutputs(settings, gitops, images, outcome2) {
-  const all = settings.images.map((reference, i) => templateValues(reference, images[i].digest));
-  const values = combinedValues(all);
-  const changed = settings.dryRun ? outcome2.change.files.length > 0 : outcome2.written;
-  const changedFiles = changed ? outcome2.change.files.map((file) => file.path) : [];
-  const outputs = {
-    // One image: its digest and reference; several: one per line, in the order of the input.
-    digest: images.map((image) => image.digest).join("\n"),
-    "pinned-image": all.map((v) => v.image).join("\n"),
-    changed: String(changed),
-    "changed-files": JSON.stringify(changedFiles),
-    "commit-sha": outcome2.commitSha ?? "",
-    "pull-request-number": outcome2.pullRequest ? String(outcome2.pullRequest.number) : "",
-    "pull-request-url": outcome2.pullRequest?.url ?? "",
-    images: JSON.stringify(
-      settings.images.map((reference, i) => ({
-        image: formatReference(reference),
-        digest: images[i].digest,
-        "pinned-image": all[i].image,
-        "changed-files": changed ? outcome2.change.changedFilesPerImage[i] : []
-      }))
-    )
-  };
-  for (const [name, value] of Object.entries(outputs)) {
-    setOutput(name, value);
-    info(`${name}: ${value}`);
-  }
-  const sum = (key) => images.reduce((total, image) => total + image[key], 0);
-  const facts = deploymentFacts(settings, gitops, outcome2.base, outcome2.change, values, {
-    pushed: images.some((image) => image.pushed),
-    blobsUploaded: sum("blobsUploaded"),
-    blobsPresent: sum("blobsPresent"),
-    bytesUploaded: sum("bytesUploaded")
-  });
-  await writeJobSummary({
-    facts,
-    mode: settings.mode,
-    dryRun: settings.dryRun,
-    changed,
-    ...outcome2.commitSha !== void 0 && {
-      commitUrl: `${settings.run.serverUrl}/${gitops.repository.fullName}/commit/${outcome2.commitSha}`
-    },
-    ...outcome2.pullRequest !== void 0 && { pullRequest: outcome2.pullRequest }
-  });
-}
 export {
-  setOutputs
+  writeJobSummary,
+  appendJobSummary
 };
