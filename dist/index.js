@@ -11,6 +11,6 @@ if (getState("isPost") === "true") {
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-7ZRAYJYL.js");
+  const { run } = await import("./chunks/main-FY6WNCKN.js");
   await run();
 }

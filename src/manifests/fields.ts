@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
 import { lineOfOffset, parseRelaxed } from './relaxed.js'
 import { InputError } from '../errors.js'
 import { parseImageReference } from '../image/reference.js'
-import { renderScalarText } from './edit.js'
+import { type TextEdit, applyEdits, renderScalarText } from './edit.js'
 import { ManifestError, type ImageChange } from './pin.js'
 
 const INPUT = 'fields'
@@ -147,7 +147,7 @@ export function pinFields(
   pinned: string,
 ): { content: string; changes: ImageChange[] } {
   const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0])
-  const parts: string[] = []
+  const edits: TextEdit[] = []
   const changes: ImageChange[] = []
   let cursor = 0
   for (const site of ordered) {
@@ -164,7 +164,7 @@ export function pinFields(
         `${site.target.path.join('.')} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`,
       )
     }
-    parts.push(content.slice(cursor, start), start === end && content[start - 1] === ':' ? ` ${text}` : text)
+    edits.push({ start, end, text: start === end && content[start - 1] === ':' ? ` ${text}` : text })
     cursor = end
     changes.push({
       file: site.target.file,
@@ -176,7 +176,5 @@ export function pinFields(
       to: value,
     })
   }
-  if (changes.length === 0) return { content, changes }
-  parts.push(content.slice(cursor))
-  return { content: parts.join(''), changes }
+  return { content: edits.length === 0 ? content : applyEdits(content, edits), changes }
 }

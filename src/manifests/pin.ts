@@ -4,7 +4,7 @@
 
 import type { Scalar } from 'yaml'
 import { normalizedRepository, parseImageReference } from '../image/reference.js'
-import { renderScalarText } from './edit.js'
+import { type TextEdit, applyEdits, renderScalarText } from './edit.js'
 import { ManifestError } from './manifest-error.js'
 import { lineOfOffset, parseRelaxed } from './relaxed.js'
 import { type ScalarAlias, checkAliasExpansion, duplicateKey, parseDocuments, scalarAliases } from './safe-yaml.js'
@@ -72,7 +72,7 @@ export function rewriteImages(
   parseImageReference(pinned)
   const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0])
   const changes: ImageChange[] = []
-  const parts: string[] = []
+  const edits: TextEdit[] = []
   let cursor = 0
   for (const site of ordered) {
     const [start, end] = site.range
@@ -84,7 +84,7 @@ export function rewriteImages(
       )
     }
     if (site.image === pinned) continue
-    parts.push(content.slice(cursor, start), renderScalar(content.slice(start, end), site, file, pinned))
+    edits.push({ start, end, text: renderScalar(content.slice(start, end), site, file, pinned) })
     cursor = end
     changes.push({
       file,
@@ -96,9 +96,7 @@ export function rewriteImages(
       to: pinned,
     })
   }
-  if (changes.length === 0) return { content, changes }
-  parts.push(content.slice(cursor))
-  return { content: parts.join(''), changes }
+  return { content: edits.length === 0 ? content : applyEdits(content, edits), changes }
 }
 
 /** findImageSites + rewriteImages. */

@@ -17,7 +17,7 @@ import {
   rewriteImages,
   scalarText,
   selectManifests
-} from "./chunk-Q4LWLASF.js";
+} from "./chunk-OGKJ6W5G.js";
 import {
   formatReference,
   parseImageReference

@@ -2,8 +2,8 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   readManifestTarget,
   rereadManifests
-} from "./chunk-J7PAICDC.js";
-import "./chunk-Q4LWLASF.js";
+} from "./chunk-WO5IX7Y6.js";
+import "./chunk-OGKJ6W5G.js";
 import "./chunk-P2LFVUZR.js";
 import "./chunk-CBURIO7P.js";
 import "./chunk-ZF7ZNZLC.js";

@@ -9576,7 +9576,7 @@ function rewriteImages(content, file, sites, pinned) {
   parseImageReference(pinned);
   const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0]);
   const changes = [];
-  const parts = [];
+  const edits = [];
   let cursor = 0;
   for (const site of ordered) {
     const [start, end] = site.range;
@@ -9588,7 +9588,7 @@ function rewriteImages(content, file, sites, pinned) {
       );
     }
     if (site.image === pinned) continue;
-    parts.push(content.slice(cursor, start), renderScalar(content.slice(start, end), site, file, pinned));
+    edits.push({ start, end, text: renderScalar(content.slice(start, end), site, file, pinned) });
     cursor = end;
     changes.push({
       file,
@@ -9600,9 +9600,7 @@ function rewriteImages(content, file, sites, pinned) {
       to: pinned
     });
   }
-  if (changes.length === 0) return { content, changes };
-  parts.push(content.slice(cursor));
-  return { content: parts.join(""), changes };
+  return { content: edits.length === 0 ? content : applyEdits(content, edits), changes };
 }
 function inspectManifest(content, file, selector) {
   const { found, aliases } = scanContainers(content, file);
@@ -9963,7 +9961,7 @@ function findFieldSites(content, targets) {
 }
 function pinFields(content, sites, pinned) {
   const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0]);
-  const parts = [];
+  const edits = [];
   const changes = [];
   let cursor = 0;
   for (const site of ordered) {
@@ -9980,7 +9978,7 @@ function pinFields(content, sites, pinned) {
         `${site.target.path.join(".")} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`
       );
     }
-    parts.push(content.slice(cursor, start), start === end && content[start - 1] === ":" ? ` ${text}` : text);
+    edits.push({ start, end, text: start === end && content[start - 1] === ":" ? ` ${text}` : text });
     cursor = end;
     changes.push({
       file: site.target.file,
@@ -9992,9 +9990,7 @@ function pinFields(content, sites, pinned) {
       to: value
     });
   }
-  if (changes.length === 0) return { content, changes };
-  parts.push(content.slice(cursor));
-  return { content: parts.join(""), changes };
+  return { content: edits.length === 0 ? content : applyEdits(content, edits), changes };
 }
 
 export {

@@ -27,8 +27,8 @@ import {
 import {
   planPins,
   rereadManifests
-} from "./chunk-J7PAICDC.js";
-import "./chunk-Q4LWLASF.js";
+} from "./chunk-WO5IX7Y6.js";
+import "./chunk-OGKJ6W5G.js";
 import "./chunk-P2LFVUZR.js";
 import {
   InputError,

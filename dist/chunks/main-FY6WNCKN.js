@@ -26,7 +26,7 @@ import {
   parseFieldTargets,
   splitManifestsInput,
   validateManifestPatterns
-} from "./chunk-Q4LWLASF.js";
+} from "./chunk-OGKJ6W5G.js";
 import {
   isLoopbackHost
 } from "./chunk-P2LFVUZR.js";
@@ -344,8 +344,8 @@ async function run() {
   try {
     const settings = readSettings();
     const { openGitOps } = await import("./gitops-EOXM54VO.js");
-    const { readManifestTarget } = await import("./read-A6E6QZPW.js");
-    const { writeBack } = await import("./write-FEYLBFN7.js");
+    const { readManifestTarget } = await import("./read-V4RTQJDD.js");
+    const { writeBack } = await import("./write-TCFAR42D.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const verifier = settings.verify && await phase(
