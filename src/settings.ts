@@ -44,6 +44,9 @@ export interface RunContext {
   readonly sha: string
   readonly runId: string
   readonly workspace: string
+  /** GITHUB_EVENT_NAME and GITHUB_EVENT_PATH: where the source commit's details come from. */
+  readonly eventName?: string
+  readonly eventPath?: string
 }
 
 export interface Settings {
@@ -63,6 +66,8 @@ export interface Settings {
   readonly base?: string
   readonly branch: string
   readonly token: string
+  /** `source-token`: reads the source commit for the reference trailers (and the GitHub deployment). */
+  readonly sourceToken: string
   readonly dryRun: boolean
   readonly templates: MessageTemplates
   readonly labels: readonly string[]
@@ -87,6 +92,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       'is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.',
     )
   }
+
+  const sourceToken = core.getInput('source-token').trim()
+  maskSecret(sourceToken)
 
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
@@ -127,6 +135,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ...(base !== undefined && { base }),
     branch,
     token,
+    sourceToken,
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
@@ -209,6 +218,8 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
     sha: env.GITHUB_SHA ?? '',
     runId: env.GITHUB_RUN_ID ?? '',
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    ...(env.GITHUB_EVENT_NAME && { eventName: env.GITHUB_EVENT_NAME }),
+    ...(env.GITHUB_EVENT_PATH && { eventPath: env.GITHUB_EVENT_PATH }),
   }
 }
 

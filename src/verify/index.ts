@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.js'
 import { createGitHubClient } from '../gitops/client.js'
 import type { GitOpsRepository } from '../gitops/repository.js'
 import { pinnedReference } from '../image/reference.js'
+import { type SourceCommit, withReferenceTrailers } from '../provenance/trailers.js'
 import { type Clock, systemClock } from '../net/retry.js'
 import type { Settings } from '../settings.js'
 import { ArgoCdClient } from './argocd.js'
@@ -35,6 +36,8 @@ export interface DeployedChange {
   /** The pinned reference(s), one per line when the run deployed several images. */
   readonly pinnedImage: string
   readonly digest: string
+  /** The source commit the deploy names; a revert commit names it too. */
+  readonly source?: SourceCommit
 }
 
 export interface VerificationResult extends VerificationReport {
@@ -61,6 +64,7 @@ export class Verifier {
       readonly base: string
       readonly commitSha?: string
       readonly change: { readonly plan: { readonly files: readonly WrittenFile[] } }
+      readonly source?: SourceCommit
     },
     target: { readonly snapshot: { readonly commitSha: string } },
     digests: readonly string[],
@@ -72,6 +76,7 @@ export class Verifier {
       written: outcome.change.plan.files.filter((file) => file.before !== file.after),
       pinnedImage: this.settings.images.map((image, i) => pinnedReference(image, digests[i]!)).join('\n'),
       digest: digests.join('\n'),
+      ...(outcome.source !== undefined && { source: outcome.source }),
     }
   }
 
@@ -140,7 +145,7 @@ export class Verifier {
       createGitHubClient(verify.sourceToken, run.apiUrl),
       {
         repository: run.repository,
-        sha: run.sha,
+        sha: change.source?.sha ?? run.sha,
         environment: verify.environment,
         payload: { image: change.pinnedImage, digest: change.digest, gitops_commit: change.revision },
         description: `Deploy ${change.pinnedImage}`.slice(0, 140),
@@ -166,7 +171,12 @@ export class Verifier {
     const message = `Revert ${change.pinnedImage}\n\nArgo CD verification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
     let outcome
     try {
-      outcome = await revertChange(repository, change.base, change.written, message.slice(0, 2000))
+      outcome = await revertChange(
+        repository,
+        change.base,
+        change.written,
+        withReferenceTrailers(message.slice(0, 2000), change.source ?? {}),
+      )
     } catch (error) {
       return {
         restored: [],

@@ -11,6 +11,9 @@ import { pullRequestBody } from '../report/pull-request.js'
 import { renderTemplate, templateValues } from '../report/templates.js'
 import type { Settings } from '../settings.js'
 import { InputError, errorMessage } from '../errors.js'
+import { createGitHubClient } from '../gitops/client.js'
+import { readSourceCommit } from '../provenance/source.js'
+import { type SourceCommit, withReferenceTrailers } from '../provenance/trailers.js'
 import { deploymentFacts } from './facts.js'
 import type { GitOps } from './gitops.js'
 import { type ManifestRead, type ManifestTarget, rereadManifests } from './read.js'
@@ -30,6 +33,8 @@ export interface WriteBackOutcome {
   readonly written: boolean
   readonly commitSha?: string
   readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
+  /** The source commit the GitOps commit names in its reference trailers (none in a dry run). */
+  readonly source?: SourceCommit
 }
 
 /** Pins each image in turn: the next image's pin works on the previous one's result. */
@@ -86,9 +91,7 @@ export async function writeBack(
       throw new InputError(input, errorMessage(error))
     }
   }
-  const message = render('commit-message', settings.templates.commitMessage)
   const base = target.base
-
   if (settings.dryRun) {
     const change = await prepare(target.snapshot)
     logChange(change)
@@ -98,6 +101,11 @@ export async function writeBack(
     return { base, change, written: false }
   }
 
+  const source = await readSourceCommit(settings.run, () =>
+    createGitHubClient(settings.sourceToken, settings.run.apiUrl),
+  )
+  const message = withReferenceTrailers(render('commit-message', settings.templates.commitMessage), source)
+
   if (settings.mode === 'push') {
     const outcome = await pushToBase(gitops.repository, {
       base,
@@ -106,7 +114,7 @@ export async function writeBack(
       prepare,
       timeoutMs: settings.pushTimeoutMs,
     })
-    return written(base, outcome)
+    return written(base, outcome, source)
   }
 
   const title = render('title', settings.templates.title)
@@ -121,16 +129,18 @@ export async function writeBack(
       ...new Set(settings.labels.flatMap((label) => all.map((v) => render('labels', renderTemplate(label, v))))),
     ],
     prepare,
-    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro),
+    body: (change) =>
+      pullRequestBody(deploymentFacts(settings, gitops, base, change, values, undefined, source.sha), intro),
   })
-  return written(base, outcome)
+  return written(base, outcome, source)
 }
 
 /** What the writer did (push or pull request), logged and told as the run's outcome. */
-function written(base: string, outcome: PullRequestOutcome<PinnedChange>): WriteBackOutcome {
+function written(base: string, outcome: PullRequestOutcome<PinnedChange>, source: SourceCommit): WriteBackOutcome {
   logChange(outcome.prepared)
   return {
     base,
+    source,
     change: outcome.prepared,
     written: outcome.commitSha !== undefined,
     ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
