@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   getState,
   saveState
-} from "./chunks/chunk-ZF7ZNZLC.js";
-import "./chunks/chunk-PUMHU2BD.js";
+} from "./chunks/chunk-actions-core-lib-command.js";
+import "./chunks/chunk-esbuild-runtime.js";
 
 // src/index.ts
 if (getState("isPost") === "true") {
-  const { cleanup } = await import("./chunks/post-YZPJRZ5K.js");
+  const { cleanup } = await import("./chunks/post.js");
   await cleanup();
 } else {
   saveState("isPost", "true");
-  const { run } = await import("./chunks/main-FY6WNCKN.js");
+  const { run } = await import("./chunks/main.js");
   await run();
 }

@@ -5,6 +5,7 @@
 import { build } from 'esbuild'
 import { rm, writeFile } from 'node:fs/promises'
 import { licensesText } from './licenses.mjs'
+import { renameChunks, stableChunkNames } from './stable-chunks.mjs'
 
 await rm('dist', { recursive: true, force: true })
 const { metafile } = await build({
@@ -24,5 +25,12 @@ const { metafile } = await build({
   logLevel: 'warning',
   metafile: true,
 })
+// esbuild names chunks by content hash, so one changed line would rename dozens of files in a
+// commit; names that follow the modules instead keep dist/ diffs as small as the change.
+await renameChunks(
+  'dist',
+  Object.keys(metafile.outputs).filter((file) => file.endsWith('.js')),
+  stableChunkNames(metafile.outputs, 'dist/chunks'),
+)
 // The licenses of every package with a file in the bundle, next to it.
 await writeFile('dist/licenses.txt', licensesText(metafile))

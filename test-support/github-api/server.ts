@@ -18,10 +18,12 @@ import {
 import { OpenApiValidator, type RouteMatch } from './openapi.js'
 import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
+import { type FakeCommitStatus, type StatusInput, StatusesModel, isStatusOperation } from './statuses.js'
 import { errorBody, type Site } from './shapes.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
 export { OpenApiValidator } from './openapi.js'
+export type { CommitState, FakeCommitStatus, StatusInput } from './statuses.js'
 
 export interface FakeGitHubOptions {
   /** Repository owner (default `acme`). */
@@ -135,6 +137,10 @@ export interface FakeGitHub {
   pulls(): FakePullRequest[]
   /** Repository labels by name. */
   labels(): string[]
+  /** Commit statuses of the repository (the store behind the statuses endpoints; `onStatus` to react). */
+  readonly statusesModel: StatusesModel
+  /** Posts a commit status on a full sha as `POST /statuses/{sha}` would (a CI system, Argo CD Notifications, Flux). */
+  setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus>
   /** Runs git (argument array, no shell) on the bare repository; returns stdout. */
   git(args: string[], input?: string): Promise<string>
   resetRequests(): void
@@ -162,6 +168,7 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly server: http.Server
   /** Deployments (of any repository the token reaches) and the compare API. */
   readonly deploymentsModel: DeploymentsModel
+  readonly statusesModel: StatusesModel
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -174,6 +181,7 @@ class FakeGitHubServer implements FakeGitHub {
     private readonly blobTextLimit: number,
   ) {
     this.deploymentsModel = new DeploymentsModel(model)
+    this.statusesModel = new StatusesModel(model)
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
@@ -340,16 +348,19 @@ class FakeGitHubServer implements FakeGitHub {
     }
     let reply: Reply
     try {
+      const statuses = isStatusOperation(operation.operationId) ? operation.operationId : undefined
       reply = deployments
         ? await this.deploymentsModel.handle(deployments, match.params, target.searchParams, body)
-        : await this.model.handle({
-            operationId: operation.operationId,
-            route: match.route.path,
-            params: match.params,
-            query: target.searchParams,
-            body,
-            accept: String(req.headers.accept ?? ''),
-          })
+        : statuses
+          ? await this.statusesModel.handle(statuses, match.params, target.searchParams, body)
+          : await this.model.handle({
+              operationId: operation.operationId,
+              route: match.route.path,
+              params: match.params,
+              query: target.searchParams,
+              body,
+              accept: String(req.headers.accept ?? ''),
+            })
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.validationErrors.push(
@@ -519,6 +530,10 @@ class FakeGitHubServer implements FakeGitHub {
 
   labels(): string[] {
     return [...this.model.labels.values()].map((l) => l.name)
+  }
+
+  setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus> {
+    return this.statusesModel.post(sha, status)
   }
 
   async git(args: string[], input?: string): Promise<string> {

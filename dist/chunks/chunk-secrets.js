@@ -1,0 +1,28 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  setSecret
+} from "./chunk-actions-core-lib-command.js";
+
+// src/secrets.ts
+var known = /* @__PURE__ */ new Set();
+var JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.([A-Za-z0-9_-]{16,})$/;
+function maskSecret(value) {
+  if (!value || value.length < 8 || known.has(value)) return;
+  known.add(value);
+  const signature = JWT.exec(value)?.[1];
+  setSecret(signature ?? value);
+}
+function scrubSecrets(text) {
+  let result = text;
+  for (const secret of known) {
+    result = result.split(secret).join("***");
+    const signature = JWT.exec(secret)?.[1];
+    if (signature !== void 0) result = result.split(signature).join("***");
+  }
+  return result;
+}
+
+export {
+  maskSecret,
+  scrubSecrets
+};

@@ -1,0 +1,383 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  parseDuration
+} from "./chunk-verify-duration.js";
+import {
+  parsePushTimeout
+} from "./chunk-gitops-push-timeout.js";
+import {
+  checkGoogleCloud,
+  parseWorkloadIdentityProvider,
+  validateServiceAccountEmail
+} from "./chunk-gcp-preflight.js";
+import {
+  defaultBranch,
+  parseImageList,
+  renderTemplate,
+  templateValues
+} from "./chunk-fleet-images.js";
+import "./chunk-oidc.js";
+import {
+  maskSecret
+} from "./chunk-secrets.js";
+import "./chunk-net-budget.js";
+import "./chunk-net-retry.js";
+import {
+  parseFieldTargets,
+  splitManifestsInput,
+  validateManifestPatterns
+} from "./chunk-picomatch-index.js";
+import {
+  isLoopbackHost
+} from "./chunk-image-reference.js";
+import {
+  InputError,
+  errorMessage
+} from "./chunk-errors.js";
+import {
+  getInput,
+  group,
+  setFailed
+} from "./chunk-actions-core-lib-command.js";
+import "./chunk-esbuild-runtime.js";
+
+// src/settings.ts
+import * as path from "node:path";
+
+// src/verify/settings.ts
+var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+var VERIFY_ONLY = ["argocd-application", "argocd-token", "argocd-oidc-audience", "smoke-test-url", "environment"];
+function readVerifyInputs(mode) {
+  const verify = readVerifySettings(mode);
+  return verify === void 0 ? {} : { verify };
+}
+function readVerifySettings(mode) {
+  const token = getInput("argocd-token").trim();
+  maskSecret(token);
+  const sourceToken = getInput("source-token").trim();
+  maskSecret(sourceToken);
+  const serverInput = getInput("argocd-server").trim();
+  if (serverInput === "") {
+    const stray = VERIFY_ONLY.find((name) => getInput(name).trim() !== "");
+    if (stray !== void 0) {
+      throw new InputError(stray, "only applies to verification with Argo CD: set `argocd-server` as well.");
+    }
+    if ((getInput("on-failure").trim() || "fail") !== "fail") {
+      throw new InputError("on-failure", "only applies to verification with Argo CD: set `argocd-server` as well.");
+    }
+    return void 0;
+  }
+  if (mode !== "push") {
+    throw new InputError(
+      "argocd-server",
+      "verification needs `mode: push`: with `mode: pr` nothing is deployed until someone merges the pull request. Use `mode: push`, or remove the Argo CD inputs."
+    );
+  }
+  const server = serverUrl(serverInput);
+  const applications = readApplications();
+  const audience = getInput("argocd-oidc-audience").trim();
+  if (token !== "" && audience !== "") {
+    throw new InputError("argocd-oidc-audience", "and `argocd-token` are both set; use one of them.");
+  }
+  if (token === "" && audience === "") {
+    throw new InputError(
+      "argocd-token",
+      "is empty. Pass an Argo CD project-role token or API key from a secret (`argocd-token: ${{ secrets.ARGOCD_TOKEN }}`), or set `argocd-oidc-audience` for an Argo CD that accepts GitHub OIDC tokens."
+    );
+  }
+  const environment = getInput("environment").trim();
+  if (environment !== "" && sourceToken === "") {
+    throw new InputError("source-token", "is empty; the GitHub deployment for `environment` needs a token.");
+  }
+  return {
+    server,
+    applications,
+    auth: token !== "" ? { kind: "token", token } : { kind: "oidc", audience },
+    timeoutMs: durationInput("verify-timeout", "10m"),
+    smokeTestUrls: readSmokeTests(),
+    smokeTestTimeoutMs: durationInput("smoke-test-timeout", "2m"),
+    onFailure: onFailure(),
+    ...environment !== "" && { environment },
+    sourceToken
+  };
+}
+function serverUrl(value) {
+  let parsed;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InputError(
+      "argocd-server",
+      `"${value}" is not a URL; use the Argo CD address, e.g. https://argocd.example.com.`
+    );
+  }
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+    throw new InputError("argocd-server", `"${value}" must be an https URL.`);
+  }
+  if (parsed.search !== "" || parsed.hash !== "") {
+    throw new InputError("argocd-server", `"${value}" must not carry a query or fragment.`);
+  }
+  return value.replace(/\/+$/, "");
+}
+function readApplications() {
+  const items = getInput("argocd-application").split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
+  if (items.length === 0) {
+    throw new InputError("argocd-application", "is required with `argocd-server`: name the Argo CD Application(s).");
+  }
+  const seen = /* @__PURE__ */ new Set();
+  return items.flatMap((item) => {
+    const parts = item.split("/");
+    const [namespace, name] = parts.length === 2 ? parts : [void 0, parts[0]];
+    if (parts.length > 2 || name === void 0 || !NAME.test(name) || namespace !== void 0 && !NAMESPACE.test(namespace)) {
+      throw new InputError(
+        "argocd-application",
+        `"${item}" is not an application name: use NAME, or NAMESPACE/NAME for an application outside Argo CD's namespace.`
+      );
+    }
+    if (seen.has(item)) return [];
+    seen.add(item);
+    return [{ name, ...namespace !== void 0 && { namespace } }];
+  });
+}
+function readSmokeTests() {
+  return getInput("smoke-test-url").split("\n").map((item) => item.trim()).filter((item) => item !== "").map((item) => {
+    let parsed;
+    try {
+      parsed = new URL(item);
+    } catch {
+      throw new InputError("smoke-test-url", `"${item}" is not a URL; put one http(s) URL per line.`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new InputError("smoke-test-url", `"${item}" must be an http or https URL.`);
+    }
+    return item;
+  });
+}
+function durationInput(name, fallback) {
+  const value = getInput(name).trim() || fallback;
+  const ms = parseDuration(value);
+  if (ms === void 0 || ms <= 0) {
+    throw new InputError(
+      name,
+      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`5m\`, \`1h\`).`
+    );
+  }
+  return ms;
+}
+function onFailure() {
+  const value = getInput("on-failure").trim() || "fail";
+  if (value === "fail" || value === "revert") return value;
+  throw new InputError("on-failure", `"${value}" is not one of "fail", "revert".`);
+}
+
+// src/settings.ts
+var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+function readSettings(env = process.env) {
+  const token = getInput("token");
+  maskSecret(token);
+  if (!token) {
+    throw new InputError(
+      "token",
+      "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
+    );
+  }
+  const images = parseImageList(getInput("image"));
+  const image = images[0];
+  const example = templateValues(image, EXAMPLE_DIGEST);
+  const run2 = runContext(env);
+  const source = readSource(run2.workspace);
+  const mode = oneOf("mode", ["pr", "push"], "pr");
+  const container = getInput("container").trim() || void 0;
+  if (container !== void 0 && !CONTAINER_NAME.test(container)) {
+    throw new InputError(
+      "container",
+      `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`
+    );
+  }
+  const gitopsRepository = getInput("gitops-repository").trim() || run2.repository;
+  if (!REPOSITORY.test(gitopsRepository)) {
+    throw new InputError("gitops-repository", `"${gitopsRepository}" must be "owner/name".`);
+  }
+  const [owner, repo] = gitopsRepository.split("/");
+  const base = branchInput("base");
+  const branch = branchInput("branch") ?? defaultBranch(images);
+  const gcp = readGcp();
+  for (const each of images) checkGoogleCloud(gcp, each, env);
+  return {
+    image,
+    images,
+    source,
+    manifests: parse("manifests", () => validateManifestPatterns(splitManifestsInput(required("manifests")))),
+    fields: readFields(images),
+    ...container !== void 0 && { container },
+    mode,
+    gitops: { owner, repo },
+    ...base !== void 0 && { base },
+    branch,
+    token,
+    dryRun: bool("dry-run"),
+    templates: readTemplates(example),
+    labels: readLabels(example),
+    pushTimeoutMs: parsePushTimeout(getInput("push-timeout")),
+    gcp,
+    run: run2,
+    ...readVerifyInputs(mode)
+  };
+}
+function readFields(images) {
+  const fields = parse("fields", () => parseFieldTargets(getInput("fields"), images[0].tag !== void 0));
+  if (fields.length > 0 && images.length > 1) {
+    throw new InputError(
+      "fields",
+      `names scalars for one image, but image lists ${images.length}. Pin fields in a step of their own, with that one image.`
+    );
+  }
+  return fields;
+}
+function readSource(workspace) {
+  const value = getInput("source").trim() || "docker";
+  if (value === "docker" || value === "registry") return { kind: value };
+  if (path.isAbsolute(value)) {
+    throw new InputError("source", `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
+  }
+  const resolved = path.resolve(workspace, value);
+  const relative2 = path.relative(workspace, resolved);
+  if (relative2 === ".." || relative2.startsWith(`..${path.sep}`) || path.isAbsolute(relative2)) {
+    throw new InputError("source", `"${value}" points outside GITHUB_WORKSPACE.`);
+  }
+  return { kind: "layout", path: resolved, input: value };
+}
+var DEFAULT_MESSAGE = "Deploy {name} {version}";
+var EXAMPLE_DIGEST = `sha256:${"0".repeat(64)}`;
+function readTemplates(example) {
+  return {
+    commitMessage: checkedTemplate("commit-message", getInput("commit-message") || DEFAULT_MESSAGE, example),
+    title: checkedTemplate("title", getInput("title") || DEFAULT_MESSAGE, example),
+    body: checkedTemplate("body", getInput("body"), example)
+  };
+}
+function readLabels(example) {
+  return list(getInput("labels")).map((label) => checkedTemplate("labels", label, example));
+}
+function checkedTemplate(input, template, example) {
+  parse(input, () => renderTemplate(template, example));
+  return template;
+}
+function readGcp() {
+  const optional = (name) => getInput(name).trim() || void 0;
+  const provider = optional("workload-identity-provider");
+  const workloadIdentityProvider = provider === void 0 ? void 0 : parseWorkloadIdentityProvider(provider);
+  const account = optional("service-account");
+  const serviceAccount = account === void 0 ? void 0 : validateServiceAccountEmail(account);
+  const audience = optional("audience");
+  return {
+    ...workloadIdentityProvider !== void 0 && { workloadIdentityProvider },
+    ...serviceAccount !== void 0 && { serviceAccount },
+    ...audience !== void 0 && { audience },
+    stsEndpoint: url("sts-endpoint", "https://sts.googleapis.com"),
+    iamCredentialsEndpoint: url("iam-credentials-endpoint", "https://iamcredentials.googleapis.com")
+  };
+}
+function runContext(env) {
+  return {
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
+    repository: env.GITHUB_REPOSITORY ?? "",
+    sha: env.GITHUB_SHA ?? "",
+    runId: env.GITHUB_RUN_ID ?? "",
+    workspace: env.GITHUB_WORKSPACE || process.cwd()
+  };
+}
+function required(name) {
+  const value = getInput(name).trim();
+  if (!value) throw new InputError(name, "is required but empty.");
+  return value;
+}
+function list(value) {
+  return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
+}
+function bool(name) {
+  const value = getInput(name).trim().toLowerCase();
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  throw new InputError(name, `"${value}" is not a boolean; use true or false.`);
+}
+function oneOf(name, allowed, fallback) {
+  const value = getInput(name).trim() || fallback;
+  if (allowed.includes(value)) return value;
+  throw new InputError(name, `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
+}
+function branchInput(name) {
+  const value = getInput(name).trim().replace(/^refs\/heads\//, "");
+  if (!value) return void 0;
+  if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {
+    throw new InputError(name, `"${value}" is not a valid branch name.`);
+  }
+  return value;
+}
+function url(name, fallback) {
+  const value = getInput(name).trim() || fallback;
+  let parsed;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InputError(name, `"${value}" is not a URL.`);
+  }
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+    throw new InputError(name, `"${value}" must be an https URL.`);
+  }
+  return value.replace(/\/+$/, "");
+}
+function parse(input, parser) {
+  try {
+    return parser();
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(input, errorMessage(error));
+  }
+}
+
+// src/main.ts
+async function run() {
+  try {
+    const settings = readSettings();
+    const { openGitOps } = await import("./writeback-gitops.js");
+    const { readManifestTarget } = await import("./writeback-read.js");
+    const { writeBack } = await import("./writeback-write.js");
+    const gitops = openGitOps(settings);
+    const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
+    const verifier = settings.verify && await phase(
+      "Check Argo CD",
+      async () => (await import("./verify-index.js")).checkArgoCd(settings, target, gitops.repository)
+    );
+    const { inspectImages, publishImages } = await import("./fleet-publish.js");
+    const plans = await phase("Check the image source", () => inspectImages(settings));
+    const credentials = await phase("Authenticate to Google Cloud", async () => {
+      const { authenticate } = await import("./gcp-source.js");
+      return authenticate(settings.gcp);
+    });
+    const images = await phase(
+      settings.dryRun ? "Resolve the images (dry run)" : "Publish the images",
+      () => publishImages(settings, plans, credentials)
+    );
+    const digests = images.map((image) => image.digest);
+    const outcome = await phase(
+      settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
+      () => writeBack(gitops, settings, target, digests)
+    );
+    const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
+    const { setOutputs } = await import("./outputs.js");
+    await phase("Report", () => setOutputs(settings, gitops, images, outcome));
+    if (verifier && verification) await verifier.report(verification);
+  } catch (error) {
+    setFailed(errorMessage(error));
+  }
+}
+function phase(name, work) {
+  return group(name, work);
+}
+export {
+  run
+};
