@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
     const verifier =
       settings.verify &&
-      (await phase('Check Argo CD', async () =>
+      (await phase(settings.verify.argocd ? 'Check Argo CD' : 'Prepare the verification', async () =>
         (await import('./verify/index.js')).checkArgoCd(settings, target, gitops.repository),
       ))
 

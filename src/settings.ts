@@ -75,8 +75,10 @@ export interface Settings {
   readonly pushTimeoutMs: number
   readonly gcp: GcpSettings
   readonly run: RunContext
-  /** Argo CD verification; undefined when `argocd-server` is empty. */
+  /** Verification (Argo CD and/or commit statuses); undefined without `argocd-server` and `verify-commit-status`. */
   readonly verify?: VerifySettings
+  /** `mode: pr` with `environment`: the GitHub deployment created `queued` until the pull request merges. */
+  readonly queuedDeployment?: { readonly environment: string; readonly sourceToken: string }
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/

@@ -96,7 +96,9 @@ describe('push mode', () => {
     expect(commits[0]!.parents).toEqual([head])
     expect(commits[0]!.verified).toBe(true)
     // GITHUB_SHA is no commit the token can read: the trailers name it by repository and sha only.
-    expect(commits[0]!.message.trimEnd()).toBe(`Deploy backend 1.0.0\n\nArgocd-reference-commit-repourl: https://github.example/acme/backend\nArgocd-reference-commit-sha: 0123456789abcdef0123456789abcdef01234567`)
+    expect(commits[0]!.message.trimEnd()).toBe(
+      `Deploy backend 1.0.0\n\nArgocd-reference-commit-repourl: https://github.example/acme/backend\nArgocd-reference-commit-sha: 0123456789abcdef0123456789abcdef01234567`,
+    )
     expect(await stack.github.changedPaths(head!, commits[0]!.sha)).toEqual(['apps/backend/deployment.yaml'])
     const after = await stack.github.readFile('main', 'apps/backend/deployment.yaml')
     expect(changedLines(before!, after!)).toEqual([

@@ -33,6 +33,17 @@ export interface MovedHead {
 const COMPARE_FILES_LIMIT = 300
 const COMPARE_COMMITS_PAGE = 250
 
+/** A commit's statuses, newest per context, as the combined status lists them. */
+export interface CombinedStatus {
+  readonly sha: string
+  readonly statuses: readonly {
+    readonly context: string
+    readonly state: string
+    readonly description: string | null
+    readonly targetUrl: string | null
+  }[]
+}
+
 export interface FileUpdate {
   readonly path: string
   readonly content: string
@@ -52,6 +63,7 @@ export interface PullRequest {
 }
 
 type PullData = RestEndpointMethodTypes['pulls']['get']['response']['data']
+type StatusData = RestEndpointMethodTypes['repos']['getCombinedStatusForRef']['response']['data']
 type CompareData = RestEndpointMethodTypes['repos']['compareCommitsWithBasehead']['response']['data']
 
 export class GitOpsRepository extends RepositoryReader {
@@ -106,6 +118,28 @@ export class GitOpsRepository extends RepositoryReader {
     const request = { ...this.where, basehead: `${base}...${head}`, per_page: 1 }
     const { data } = await this.client.request('GET /repos/{owner}/{repo}/compare/{basehead}', request)
     return data.status === 'ahead' || data.status === 'identical'
+  }
+
+  /**
+   * The newest status of each context on `ref` (a sha, or a branch: its head), and the commit it
+   * resolved to: one call (`statuses: read`). Argo CD Notifications and Flux report deploys here.
+   */
+  async combinedStatus(ref: string): Promise<CombinedStatus> {
+    const response = await this.client.request('GET /repos/{owner}/{repo}/commits/{+ref}/status', {
+      ...this.where,
+      ref: encodePath(ref),
+      per_page: 100,
+    })
+    const data = response.data as StatusData
+    return {
+      sha: data.sha,
+      statuses: data.statuses.map((status) => ({
+        context: status.context,
+        state: status.state,
+        description: status.description,
+        targetUrl: status.target_url,
+      })),
+    }
   }
 
   /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
