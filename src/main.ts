@@ -3,10 +3,15 @@
 // source; only then is anything pushed or committed.
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
-import { readSettings } from './settings.js'
+import { readMode, readSettings, readVerifyModeSettings } from './settings.js'
 
 export async function run(): Promise<void> {
   try {
+    if (readMode() === 'verify') {
+      // A GitOps commit that is already there: no image, registry, Google Cloud or write-back.
+      const { verifyRevision } = await import('./verify/revision.js')
+      return await verifyRevision(readVerifyModeSettings())
+    }
     const settings = readSettings()
     // The clients load once the inputs are known to be good: a misconfigured run fails fast.
     const { openGitOps } = await import('./writeback/gitops.js')
@@ -36,6 +41,12 @@ export async function run(): Promise<void> {
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
       () => writeBack(gitops, settings, target, digests),
     )
+    const { queuedDeployment } = settings
+    if (queuedDeployment !== undefined && !settings.dryRun) {
+      await phase('Queue the GitHub deployment', async () =>
+        (await import('./verify/queued.js')).queueDeployment({ ...settings, queuedDeployment }, outcome),
+      )
+    }
     const verification =
       verifier && !settings.dryRun
         ? await phase('Verify the deployment', () => verifier.run(verifier.change(outcome, target, digests)))

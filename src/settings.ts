@@ -81,6 +81,75 @@ export interface Settings {
   readonly queuedDeployment?: { readonly environment: string; readonly sourceToken: string }
 }
 
+/** `mode: verify`: a GitOps commit that is already there, verified without image, registry or Google Cloud. */
+export interface VerifyModeSettings {
+  readonly gitops: { readonly owner: string; readonly repo: string }
+  /** Empty: from the event (the branch pushed to, the pull request's base), else the default branch. */
+  readonly base?: string
+  /** The `revision` input; empty: from the event, else the head of `base`. */
+  readonly revision?: string
+  readonly token: string
+  readonly run: RunContext
+  readonly verify: VerifySettings
+}
+
+/** Inputs without a default that only a deploy uses: set with `mode: verify`, they are a mistake. */
+const DEPLOY_ONLY = [
+  'image',
+  'manifests',
+  'fields',
+  'container',
+  'branch',
+  'labels',
+  'body',
+  'workload-identity-provider',
+  'service-account',
+  'audience',
+]
+
+export function readMode(): Mode | 'verify' {
+  return oneOf('mode', ['pr', 'push', 'verify'] as const, 'pr')
+}
+
+export function readVerifyModeSettings(env: NodeJS.ProcessEnv = process.env): VerifyModeSettings {
+  const token = core.getInput('token')
+  maskSecret(token)
+  if (!token) {
+    throw new InputError('token', 'is empty. Pass a token that can read the GitOps repository (`statuses: read` too).')
+  }
+  const stray = DEPLOY_ONLY.find((name) => core.getInput(name).trim() !== '')
+  if (stray !== undefined) {
+    throw new InputError(
+      stray,
+      'does not apply to `mode: verify`, which verifies a GitOps commit that is already there.',
+    )
+  }
+  if (bool('dry-run')) throw new InputError('dry-run', 'does not apply to `mode: verify`, which writes nothing.')
+  const revision = core.getInput('revision').trim().toLowerCase()
+  if (revision !== '' && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) {
+    throw new InputError(
+      'revision',
+      `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`,
+    )
+  }
+  const run = runContext(env)
+  const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
+  if (!REPOSITORY.test(gitopsRepository)) {
+    throw new InputError('gitops-repository', `"${gitopsRepository}" must be "owner/name".`)
+  }
+  const [owner, repo] = gitopsRepository.split('/') as [string, string]
+  const base = branchInput('base')
+  const { verify } = readVerifyInputs('verify')
+  return {
+    gitops: { owner, repo },
+    ...(base !== undefined && { base }),
+    ...(revision !== '' && { revision }),
+    token,
+    run,
+    verify: verify!,
+  }
+}
+
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 

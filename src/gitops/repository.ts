@@ -120,6 +120,31 @@ export class GitOpsRepository extends RepositoryReader {
     return data.status === 'ahead' || data.status === 'identical'
   }
 
+  /** A commit's message and parents (`git/commits`: `contents: read`). */
+  async readCommit(sha: string): Promise<{ sha: string; message: string; parents: string[] }> {
+    try {
+      const { data } = await this.client.rest.git.getCommit({ ...this.where, commit_sha: sha })
+      return { sha: data.sha, message: data.message, parents: data.parents.map((parent) => parent.sha) }
+    } catch (error) {
+      throw apiError(
+        `Could not read commit ${sha}`,
+        this.fullName,
+        error,
+        writeAccessHint(this.fullName, statusOf(error), false),
+      )
+    }
+  }
+
+  /** The files `sha` changed against `parent` (compare), with the status of each (`modified`, `added`, …). */
+  async changedFiles(parent: string, sha: string): Promise<{ path: string; status: string }[]> {
+    const { data } = await this.client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      ...this.where,
+      basehead: `${parent}...${sha}`,
+      per_page: 1,
+    })
+    return (data.files ?? []).map((file) => ({ path: file.filename, status: file.status }))
+  }
+
   /**
    * The newest status of each context on `ref` (a sha, or a branch: its head), and the commit it
    * resolved to: one call (`statuses: read`). Argo CD Notifications and Flux report deploys here.

@@ -20,6 +20,7 @@ import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { type FakeCommitStatus, type StatusInput, StatusesModel, isStatusOperation } from './statuses.js'
 import { errorBody, type Site } from './shapes.js'
+import { type PersonMergeMethod, mergePullByPerson } from './merge-by-person.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
 export { OpenApiValidator } from './openapi.js'
@@ -137,10 +138,17 @@ export interface FakeGitHub {
   pulls(): FakePullRequest[]
   /** Repository labels by name. */
   labels(): string[]
+  /** Deployments and their statuses, of every repository (the store behind the deployments endpoints). */
+  readonly deploymentsModel: DeploymentsModel
   /** Commit statuses of the repository (the store behind the statuses endpoints; `onStatus` to react). */
   readonly statusesModel: StatusesModel
   /** Posts a commit status on a full sha as `POST /statuses/{sha}` would (a CI system, Argo CD Notifications, Flux). */
   setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus>
+  /**
+   * TEST CONTROL (issue 16; reconcile with issue 15's merge endpoints): a person merges pull request
+   * `number` in the web UI. Returns the base branch's new head. See merge-by-person.ts.
+   */
+  mergePullByPerson(number: number, method?: PersonMergeMethod): Promise<string>
   /** Runs git (argument array, no shell) on the bare repository; returns stdout. */
   git(args: string[], input?: string): Promise<string>
   resetRequests(): void
@@ -534,6 +542,10 @@ class FakeGitHubServer implements FakeGitHub {
 
   setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus> {
     return this.statusesModel.post(sha, status)
+  }
+
+  mergePullByPerson(number: number, method: PersonMergeMethod = 'merge'): Promise<string> {
+    return mergePullByPerson(this.model, this.repoGit, number, method)
   }
 
   async git(args: string[], input?: string): Promise<string> {
