@@ -10,6 +10,7 @@ import { benchFleet, formatFleet } from './fleet.js'
 import { benchPins } from './pins.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
+import { benchStatuses } from './statuses.js'
 import { benchVerify } from './verify.js'
 
 const exec = promisify(execFile)
@@ -120,6 +121,17 @@ async function main(): Promise<void> {
     `  Healthy in the stand-in → action exit: ${round(verify.healthyToExitMs / 1000, 2)} s (target < one poll interval, ${verify.pollCapMs / 1000} s)`,
   )
   console.log(`  Argo CD API calls: ${verify.argoCalls}`)
+
+  const statuses = await benchStatuses()
+  console.log(
+    `Verification through commit statuses (mode: verify) of a ${round(statuses.deployMs / 1000, 0)} s deploy (verify-timeout 10m):`,
+  )
+  console.log(
+    `  success status → action exit: ${round(statuses.reportedToExitMs / 1000, 2)} s (polls back off to 15 s)`,
+  )
+  console.log(
+    `  GitHub API calls while waiting: ${statuses.waitCalls}, ${round(statuses.callsPerMinute)} per minute (polls back off to one per 7.5–15 s)`,
+  )
 
   const push = await benchPush()
   console.log('Native push of 3 × 64 MiB layers to the local registry:')
