@@ -126,6 +126,38 @@ describe('commits that name their source', () => {
     expect(pull.body).toContain('/actions/runs/4242')
   })
 
+  test.each(['merge', 'squash', 'rebase'] as const)(
+    'a person merges the pull request (%s): the trailers come along to the base branch',
+    async (method) => {
+      const version = { merge: '2.3.0', squash: '2.4.0', rebase: '2.5.0' }[method]
+      const { image: ref, source } = await image(version)
+      const env = await event('push', {
+        head_commit: {
+          id: SOURCE_SHA,
+          message: `Release ${version}`,
+          timestamp: '2026-12-07T18:00:00Z',
+          author: { name: 'Ada Lovelace', email: 'ada@example.com' },
+        },
+      })
+      const result = await stack.run(
+        { image: ref, source, manifests: 'apps/backend/', mode: 'pr', branch: `deploy/backend-${method}` },
+        { ...env, GITHUB_SHA: SOURCE_SHA },
+      )
+      expect(result.errors).toEqual([])
+      const merged = await stack.github.mergePullByPerson(Number(result.outputs['pull-request-number']), method)
+      const [, second] = (await stack.github.git(['show', '-s', '--format=%P', merged])).trim().split(' ')
+      // GitHub's merge commit says "Merge pull request #N"; the commit it merges carries the trailers.
+      const carrier = method === 'merge' ? second! : merged
+      expect(await trailersOf(carrier)).toEqual([
+        'Argocd-reference-commit-repourl: https://github.example/acme/backend',
+        `Argocd-reference-commit-sha: ${SOURCE_SHA}`,
+        'Argocd-reference-commit-author: Ada Lovelace <ada@example.com>',
+        `Argocd-reference-commit-subject: Release ${version}`,
+        'Argocd-reference-commit-date: 2026-12-07T18:00:00Z',
+      ])
+    },
+  )
+
   test('a source commit that cannot be read is named by repository and sha only', async () => {
     const { image: ref, source } = await image('2.2.0')
     const result = await stack.run(
