@@ -6,6 +6,7 @@ import { InputError, errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
 import { type ImageReference, isLoopbackHost } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
+import type { GoogleCloudSettings } from './gcp/types.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { type FieldTarget, parseFieldTargets } from './manifests/fields.js'
 import { splitManifestsInput, validateManifestPatterns } from './manifests/patterns.js'
@@ -26,14 +27,6 @@ export interface MessageTemplates {
   readonly commitMessage: string
   readonly title: string
   readonly body: string
-}
-
-export interface GcpSettings {
-  readonly workloadIdentityProvider?: string
-  readonly serviceAccount?: string
-  readonly audience?: string
-  readonly stsEndpoint: string
-  readonly iamCredentialsEndpoint: string
 }
 
 /** Where the workflow runs, for links back to it. */
@@ -68,7 +61,7 @@ export interface Settings {
   readonly labels: readonly string[]
   /** How long push mode keeps retrying while others move the base (`push-timeout`). */
   readonly pushTimeoutMs: number
-  readonly gcp: GcpSettings
+  readonly gcp: GoogleCloudSettings
   readonly run: RunContext
   /** Argo CD verification; undefined when `argocd-server` is empty. */
   readonly verify?: VerifySettings
@@ -185,7 +178,7 @@ function checkedTemplate(input: string, template: string, example: TemplateValue
   return template
 }
 
-function readGcp(): GcpSettings {
+function readGcp(): GoogleCloudSettings {
   const optional = (name: string): string | undefined => core.getInput(name).trim() || undefined
   const provider = optional('workload-identity-provider')
   const workloadIdentityProvider = provider === undefined ? undefined : parseWorkloadIdentityProvider(provider)

@@ -13,7 +13,7 @@ import { readSettings, type Settings } from '../../src/settings.js'
 import { deploymentFacts } from '../../src/writeback/facts.js'
 import type { GitOps } from '../../src/writeback/gitops.js'
 import { readManifestTarget } from '../../src/writeback/read.js'
-import type { PinnedChange } from '../../src/writeback/write.js'
+import type { PinnedChange } from '../../src/writeback/facts.js'
 
 const DIGEST = `sha256:${'b'.repeat(64)}`
 const IMAGE = 'europe-docker.pkg.dev/acme/apps/backend'
