@@ -32,16 +32,18 @@ function pinAll(files: readonly ManifestFile[], selectors: readonly PinSelector[
     current = plan.files.map((file, j) => ({ ...current[j]!, content: file.after }))
     return plan
   })
+  const combinedFiles = files.map((file, j) => ({
+    path: file.path,
+    before: file.content,
+    after: current[j]!.content,
+    // By line, not by image: the same images in another order describe the change the same way.
+    changes: plans.flatMap((plan) => plan.files[j]!.changes).sort((a, b) => a.line - b.line),
+    sites: plans.reduce((sum, plan) => sum + plan.files[j]!.sites, 0),
+  }))
   const combined: PinPlan = {
-    files: files.map((file, j) => ({
-      path: file.path,
-      before: file.content,
-      after: current[j]!.content,
-      changes: plans.flatMap((plan) => plan.files[j]!.changes),
-      sites: plans.reduce((sum, plan) => sum + plan.files[j]!.sites, 0),
-    })),
+    files: combinedFiles,
     changedFiles: files.filter((file, j) => file.content !== current[j]!.content).map((file) => file.path),
-    changes: plans.flatMap((plan) => plan.changes),
+    changes: combinedFiles.flatMap((file) => file.changes),
   }
   return { combined, perImage: plans.map((plan) => plan.changedFiles) }
 }
