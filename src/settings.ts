@@ -4,13 +4,13 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
-import { type ImageReference, isLoopbackHost } from './image/reference.js'
+import { type ImageReference, isHttpsOrLoopback } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
 import type { GoogleCloudSettings } from './gcp/types.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { type FieldTarget, parseFieldTargets } from './manifests/fields.js'
 import { splitManifestsInput, validateManifestPatterns } from './manifests/patterns.js'
-import { parsePushTimeout } from './gitops/push-timeout.js'
+import { durationInput } from './util/duration.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
@@ -123,7 +123,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
-    pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),
+    pushTimeoutMs: durationInput('push-timeout', core.getInput('push-timeout'), '5m', 6 * 3_600_000),
     gcp,
     run,
     ...readVerifyInputs(mode),
@@ -254,7 +254,7 @@ function url(name: string, fallback: string): string {
     throw new InputError(name, `"${value}" is not a URL.`)
   }
   // Tokens travel to these endpoints: plain http only to the machine itself.
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError(name, `"${value}" must be an https URL.`)
   }
   return value.replace(/\/+$/, '')

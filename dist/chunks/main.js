@@ -1,10 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  parseDuration
-} from "./chunk-verify-duration.js";
-import {
-  parsePushTimeout
-} from "./chunk-gitops-push-timeout.js";
+  durationInput
+} from "./chunk-util-duration.js";
 import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
@@ -28,7 +25,7 @@ import {
   validateManifestPatterns
 } from "./chunk-picomatch-index.js";
 import {
-  isLoopbackHost
+  isHttpsOrLoopback
 } from "./chunk-image-reference.js";
 import {
   InputError,
@@ -94,9 +91,9 @@ function readVerifySettings(mode) {
     server,
     applications,
     auth: token !== "" ? { kind: "token", token } : { kind: "oidc", audience },
-    timeoutMs: durationInput("verify-timeout", "10m"),
+    timeoutMs: durationInput2("verify-timeout", "10m"),
     smokeTestUrls: readSmokeTests(),
-    smokeTestTimeoutMs: durationInput("smoke-test-timeout", "2m"),
+    smokeTestTimeoutMs: durationInput2("smoke-test-timeout", "2m"),
     onFailure: onFailure(),
     ...environment !== "" && { environment },
     sourceToken
@@ -112,7 +109,7 @@ function serverUrl(value) {
       `"${value}" is not a URL; use the Argo CD address, e.g. https://argocd.example.com.`
     );
   }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError("argocd-server", `"${value}" must be an https URL.`);
   }
   if (parsed.search !== "" || parsed.hash !== "") {
@@ -154,16 +151,8 @@ function readSmokeTests() {
     return item;
   });
 }
-function durationInput(name, fallback) {
-  const value = getInput(name).trim() || fallback;
-  const ms = parseDuration(value);
-  if (ms === void 0 || ms <= 0) {
-    throw new InputError(
-      name,
-      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`5m\`, \`1h\`).`
-    );
-  }
-  return ms;
+function durationInput2(name, fallback) {
+  return durationInput(name, getInput(name), fallback);
 }
 function onFailure() {
   const value = getInput("on-failure").trim() || "fail";
@@ -220,7 +209,7 @@ function readSettings(env = process.env) {
     dryRun: bool("dry-run"),
     templates: readTemplates(example),
     labels: readLabels(example),
-    pushTimeoutMs: parsePushTimeout(getInput("push-timeout")),
+    pushTimeoutMs: durationInput("push-timeout", getInput("push-timeout"), "5m", 6 * 36e5),
     gcp,
     run: run2,
     ...readVerifyInputs(mode)
@@ -325,7 +314,7 @@ function url(name, fallback) {
   } catch {
     throw new InputError(name, `"${value}" is not a URL.`);
   }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError(name, `"${value}" must be an https URL.`);
   }
   return value.replace(/\/+$/, "");

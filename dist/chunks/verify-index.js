@@ -1,11 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   formatDuration
-} from "./chunk-verify-duration.js";
+} from "./chunk-util-duration.js";
 import {
   pushToBase
 } from "./chunk-gitops-writer.js";
-import "./chunk-gitops-push-timeout.js";
 import {
   appendJobSummary
 } from "./chunk-report-summary.js";

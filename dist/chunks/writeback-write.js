@@ -4,7 +4,6 @@ import {
   policy,
   pushToBase
 } from "./chunk-gitops-writer.js";
-import "./chunk-gitops-push-timeout.js";
 import {
   deploymentFacts,
   unifiedDiff

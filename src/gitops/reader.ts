@@ -7,7 +7,8 @@ import * as core from '@actions/core'
 import type { GitHubClient } from './client.js'
 import { eachLimited } from '../util/pool.js'
 import { errorMessage } from '../errors.js'
-import { apiError, statusOf, writeAccessHint } from './github-error.js'
+import { statusOf } from '../net/retry.js'
+import { apiError, writeAccessHint } from './github-error.js'
 
 /** A branch head as read once; every write of a run builds on it. */
 export interface Snapshot {

@@ -9,9 +9,9 @@ import {
   isPullRequestAlreadyExists,
   isRefConflict,
   isReferenceAlreadyExists,
-  statusOf,
   writeAccessHint,
 } from './github-error.js'
+import { statusOf } from '../net/retry.js'
 
 export { type BranchHead, type RepositoryOptions, type Snapshot, RepositoryReader, gitBlobSha } from './reader.js'
 
