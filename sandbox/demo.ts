@@ -79,7 +79,8 @@ async function main(): Promise<number> {
     await seedGitOps(sandbox)
 
     heading('3. Build a small OCI image (no Docker needed)')
-    const image = `${sandbox.registry.host}/acme-prod/apps/backend:${TAG}`
+    const repository = `${sandbox.registry.host}/acme-prod/apps/backend`
+    const image = `${repository}:${TAG}`
     await buildImage(sandbox.workspace, 'backend-image', TAG, 1)
 
     heading(`4. Run the action: mode pr, direct Workload Identity Federation`)
@@ -107,10 +108,10 @@ async function main(): Promise<number> {
     const argo = await startArgo(sandbox)
     try {
       heading('7. Verify with Argo CD: a good image ends Synced and Healthy')
-      const good = await buildImage(sandbox.workspace, 'backend-1.5.0', '1.5.0', 3)
+      const good = await buildImage(sandbox.workspace, 'backend-1.5.0', '1.5.0', 10)
       say(dim(`  The push-mode step of 5. with: ${describeInputs(verifyInputs(argo))}`))
       const verified = await runDemoAction(sandbox, {
-        ...pushInputs(sandbox, image.replace(`:${TAG}`, ':1.5.0'), 'backend-1.5.0'),
+        ...pushInputs(sandbox, `${repository}:1.5.0`, 'backend-1.5.0'),
         ...verifyInputs(argo),
       })
       checkNoArgoToken(argo, verified)
@@ -118,18 +119,20 @@ async function main(): Promise<number> {
       if (verified.outputs.verified !== 'true') throw new Error(`Argo CD did not verify ${good.slice(0, 19)}…`)
 
       heading('8. Verify with Argo CD: a crash-looping image is found Degraded and reverted')
-      const crashing = await buildImage(sandbox.workspace, 'backend-1.5.1', '1.5.1', 4)
+      const crashing = await buildImage(sandbox.workspace, 'backend-1.5.1', '1.5.1', 20)
       argo.stand.crash(crashing)
       say(
         `  ${yellow('!')} The Argo CD stand-in now makes pods of images with ${cyan(crashing.slice(0, 19) + '…')} crash-loop.`,
       )
       const reverted = await runDemoAction(
         sandbox,
-        { ...pushInputs(sandbox, image.replace(`:${TAG}`, ':1.5.1'), 'backend-1.5.1'), ...verifyInputs(argo) },
+        { ...pushInputs(sandbox, `${repository}:1.5.1`, 'backend-1.5.1'), ...verifyInputs(argo) },
         { expectFailure: true },
       )
       checkNoArgoToken(argo, reverted)
       await reportVerification(sandbox, argo, reverted)
+      if (reverted.outputs.verified !== 'false' || !reverted.outputs['reverted-commit-sha'])
+        throw new Error(`the crash-looping ${crashing.slice(0, 19)}… was not found out and reverted`)
 
       heading('9. The GitOps repository now')
       await showHistory(sandbox)
@@ -476,7 +479,7 @@ async function reportVerification(sandbox: Sandbox, argo: DemoArgo, result: Demo
     const [message = ''] = (await sandbox.github.git(['log', '-1', '--format=%B', revert])).split('\n')
     const parent = (await sandbox.github.git(['log', '-1', '--format=%P', revert])).trim()
     say(
-      `  ${bold('revert commit')}       ${cyan(revert.slice(0, 7))} ${message} ${dim(`(parent ${parent.slice(0, 7)}: this run's commit${parent === outputs['commit-sha'] ? '' : ' NOT'})`)}`,
+      `  ${bold('revert commit')}       ${cyan(revert.slice(0, 7))} ${message} ${dim(parent === outputs['commit-sha'] ? "(right on top of this run's commit)" : `(parent ${parent.slice(0, 7)}, not this run's commit)`)}`,
     )
     const diff = await sandbox.github.git(['show', '--format=', '--unified=0', revert])
     for (const line of diff.trimEnd().split('\n')) {
@@ -484,12 +487,14 @@ async function reportVerification(sandbox: Sandbox, argo: DemoArgo, result: Demo
     }
   }
   const app = (await argoApplication(argo)).status
-  const head = await sandbox.github.headSha(sandbox.github.defaultBranch)
+  const branch = sandbox.github.defaultBranch
+  const head = await sandbox.github.headSha(branch)
   const backend = app.resources.find((resource) => resource.kind === 'Deployment' && resource.name === 'backend')
+  const running = app.summary.images.find((image) => image.includes('/backend:')) ?? '?'
   say(
     `  ${bold('Argo CD now')}         ${argo.applicationName}: ${app.sync.status} at ${app.sync.revision.slice(0, 7)}` +
-      `${app.sync.revision === head ? ' (the head of main)' : ''}, ${colorHealth(app.health.status)}; ` +
-      `Deployment backend ${colorHealth(backend?.health?.status ?? '?')}, ${app.history.length} syncs in its history`,
+      `${app.sync.revision === head ? ` (the head of ${branch})` : ''}, ${colorHealth(app.health.status)}; ` +
+      `Deployment backend ${colorHealth(backend?.health?.status ?? '?')} running ${running.replace(/.*\//, '').replace(/(@sha256:\w{12})\w+/, '$1…')}`,
   )
   say(`  ${bold('job summary')}         ${dim('(what the step wrote to GITHUB_STEP_SUMMARY, as text)')}`)
   const style = { bold, dim, code: cyan, added: green, removed: red }
