@@ -109,7 +109,7 @@ async function main(): Promise<number> {
     try {
       heading('7. Verify with Argo CD: a good image ends Synced and Healthy')
       const good = await buildImage(sandbox.workspace, 'backend-1.5.0', '1.5.0', 10)
-      say(dim(`  The push-mode step of 5. with: ${describeInputs(verifyInputs(argo))}`))
+      say(dim(`  The push-mode inputs of step 5, plus: ${describeInputs(verifyInputs(argo))}`))
       const verified = await runDemoAction(sandbox, {
         ...pushInputs(sandbox, `${repository}:1.5.0`, 'backend-1.5.0'),
         ...verifyInputs(argo),
