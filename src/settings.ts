@@ -1,6 +1,7 @@
 // Action inputs, read once and validated up front into one typed object, so that a
 // misconfigured run fails before any network call and later phases never re-read inputs.
 import * as core from '@actions/core'
+import { context as runnerContext } from '@actions/github'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
@@ -29,14 +30,23 @@ export interface MessageTemplates {
   readonly body: string
 }
 
-/** Where the workflow runs, for links back to it. */
+/** The runner's view of the workflow run: @actions/github's `context` (a parameter so tests can pass their own). */
+export type GitHubContext = typeof runnerContext
+
+/** Where the workflow runs, for links back to it, from the toolkit's context. */
 export interface RunContext {
   readonly apiUrl: string
   readonly serverUrl: string
+  readonly graphqlUrl: string
+  /** `owner/name` of the workflow's repository; '' outside a runner. */
   readonly repository: string
   readonly sha: string
+  /** '' outside a runner. */
   readonly runId: string
   readonly workspace: string
+  readonly eventName: string
+  /** The webhook payload of the event that started the run (GITHUB_EVENT_PATH); {} when none. */
+  readonly payload: GitHubContext['payload']
 }
 
 export interface Settings {
@@ -70,7 +80,7 @@ export interface Settings {
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHubContext = runnerContext): Settings {
   const token = core.getInput('token')
   // Mask before anything else can print it.
   maskSecret(token)
@@ -84,7 +94,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
   const example = templateValues(image, EXAMPLE_DIGEST)
-  const run = runContext(env)
+  const run = runContext(github, env)
   const source = readSource(run.workspace)
   const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
   const container = core.getInput('container').trim() || undefined
@@ -194,14 +204,27 @@ function readGcp(): GoogleCloudSettings {
   }
 }
 
-function runContext(env: NodeJS.ProcessEnv): RunContext {
+function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
   return {
-    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-    repository: env.GITHUB_REPOSITORY ?? '',
-    sha: env.GITHUB_SHA ?? '',
-    runId: env.GITHUB_RUN_ID ?? '',
+    apiUrl: github.apiUrl.replace(/\/+$/, ''),
+    serverUrl: github.serverUrl.replace(/\/+$/, ''),
+    graphqlUrl: github.graphqlUrl,
+    repository: repositoryOf(github),
+    sha: github.sha ?? '',
+    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : '',
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    eventName: github.eventName ?? '',
+    payload: github.payload,
+  }
+}
+
+/** `context.repo` throws without GITHUB_REPOSITORY (a run outside Actions): no repository then. */
+function repositoryOf(github: GitHubContext): string {
+  try {
+    const { owner, repo } = github.repo
+    return `${owner}/${repo}`
+  } catch {
+    return ''
   }
 }
 

@@ -49,6 +49,7 @@ import {
   info,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/registry/challenge.ts

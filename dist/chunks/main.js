@@ -17,6 +17,9 @@ import "./chunk-oidc.js";
 import {
   maskSecret
 } from "./chunk-secrets.js";
+import {
+  context
+} from "./chunk-actions-github-lib-context.js";
 import "./chunk-net-budget.js";
 import "./chunk-net-retry.js";
 import {
@@ -36,6 +39,7 @@ import {
   group,
   setFailed
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/settings.ts
@@ -163,7 +167,7 @@ function onFailure() {
 // src/settings.ts
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-function readSettings(env = process.env) {
+function readSettings(env = process.env, github = context) {
   const token = getInput("token");
   maskSecret(token);
   if (!token) {
@@ -175,7 +179,7 @@ function readSettings(env = process.env) {
   const images = parseImageList(getInput("image"));
   const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
-  const run2 = runContext(env);
+  const run2 = runContext(github, env);
   const source = readSource(run2.workspace);
   const mode = oneOf("mode", ["pr", "push"], "pr");
   const container = getInput("container").trim() || void 0;
@@ -269,15 +273,26 @@ function readGcp() {
     iamCredentialsEndpoint: url("iam-credentials-endpoint", "https://iamcredentials.googleapis.com")
   };
 }
-function runContext(env) {
+function runContext(github, env) {
   return {
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
-    repository: env.GITHUB_REPOSITORY ?? "",
-    sha: env.GITHUB_SHA ?? "",
-    runId: env.GITHUB_RUN_ID ?? "",
-    workspace: env.GITHUB_WORKSPACE || process.cwd()
+    apiUrl: github.apiUrl.replace(/\/+$/, ""),
+    serverUrl: github.serverUrl.replace(/\/+$/, ""),
+    graphqlUrl: github.graphqlUrl,
+    repository: repositoryOf(github),
+    sha: github.sha ?? "",
+    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : "",
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    eventName: github.eventName ?? "",
+    payload: github.payload
   };
+}
+function repositoryOf(github) {
+  try {
+    const { owner, repo } = github.repo;
+    return `${owner}/${repo}`;
+  } catch {
+    return "";
+  }
 }
 function required(name) {
   const value = getInput(name).trim();

@@ -22,7 +22,8 @@ import {
 } from "./chunk-secrets.js";
 import {
   createGitHubClient
-} from "./chunk-octokit-auth-token-dist-bundle-index.js";
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
+import "./chunk-actions-github-lib-context.js";
 import "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
 import {
@@ -49,6 +50,7 @@ import {
   setOutput,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/verify/argocd.ts

@@ -38,6 +38,7 @@ import {
 import {
   info
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/gitops/pull-request.ts
