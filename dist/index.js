@@ -3,6 +3,7 @@ import {
   getState,
   saveState
 } from "./chunks/chunk-actions-core-lib-command.js";
+import "./chunks/chunk-undici-index.js";
 import "./chunks/chunk-esbuild-runtime.js";
 
 // src/index.ts

@@ -1,15 +1,17 @@
 // Action inputs, read once and validated up front into one typed object, so that a
 // misconfigured run fails before any network call and later phases never re-read inputs.
 import * as core from '@actions/core'
+import { context as runnerContext } from '@actions/github'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
-import { type ImageReference, isLoopbackHost } from './image/reference.js'
+import { type ImageReference, isHttpsOrLoopback } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
+import type { GoogleCloudSettings } from './gcp/types.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { type FieldTarget, parseFieldTargets } from './manifests/fields.js'
 import { splitManifestsInput, validateManifestPatterns } from './manifests/patterns.js'
-import { parsePushTimeout } from './gitops/push-timeout.js'
+import { durationInput } from './util/duration.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
@@ -28,25 +30,23 @@ export interface MessageTemplates {
   readonly body: string
 }
 
-export interface GcpSettings {
-  readonly workloadIdentityProvider?: string
-  readonly serviceAccount?: string
-  readonly audience?: string
-  readonly stsEndpoint: string
-  readonly iamCredentialsEndpoint: string
-}
+/** The runner's view of the workflow run: @actions/github's `context` (a parameter so tests can pass their own). */
+export type GitHubContext = typeof runnerContext
 
-/** Where the workflow runs, for links back to it. */
+/** Where the workflow runs, for links back to it, from the toolkit's context. */
 export interface RunContext {
   readonly apiUrl: string
   readonly serverUrl: string
+  readonly graphqlUrl: string
+  /** `owner/name` of the workflow's repository; '' outside a runner. */
   readonly repository: string
   readonly sha: string
+  /** '' outside a runner. */
   readonly runId: string
   readonly workspace: string
-  /** GITHUB_EVENT_NAME and GITHUB_EVENT_PATH: where the source commit's details come from. */
-  readonly eventName?: string
-  readonly eventPath?: string
+  readonly eventName: string
+  /** The webhook payload of the event that started the run (GITHUB_EVENT_PATH); {} when none. */
+  readonly payload: GitHubContext['payload']
 }
 
 export interface Settings {
@@ -73,7 +73,7 @@ export interface Settings {
   readonly labels: readonly string[]
   /** How long push mode keeps retrying while others move the base (`push-timeout`). */
   readonly pushTimeoutMs: number
-  readonly gcp: GcpSettings
+  readonly gcp: GoogleCloudSettings
   readonly run: RunContext
   /** Verification (Argo CD and/or commit statuses); undefined without `argocd-server` and `verify-commit-status`. */
   readonly verify?: VerifySettings
@@ -111,7 +111,10 @@ export function readMode(): Mode | 'verify' {
   return oneOf('mode', ['pr', 'push', 'verify'] as const, 'pr')
 }
 
-export function readVerifyModeSettings(env: NodeJS.ProcessEnv = process.env): VerifyModeSettings {
+export function readVerifyModeSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  github: GitHubContext = runnerContext,
+): VerifyModeSettings {
   const token = core.getInput('token')
   maskSecret(token)
   if (!token) {
@@ -132,7 +135,7 @@ export function readVerifyModeSettings(env: NodeJS.ProcessEnv = process.env): Ve
       `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`,
     )
   }
-  const run = runContext(env)
+  const run = runContext(github, env)
   const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
   if (!REPOSITORY.test(gitopsRepository)) {
     throw new InputError('gitops-repository', `"${gitopsRepository}" must be "owner/name".`)
@@ -153,7 +156,7 @@ export function readVerifyModeSettings(env: NodeJS.ProcessEnv = process.env): Ve
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHubContext = runnerContext): Settings {
   const token = core.getInput('token')
   // Mask before anything else can print it.
   maskSecret(token)
@@ -170,7 +173,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
   const example = templateValues(image, EXAMPLE_DIGEST)
-  const run = runContext(env)
+  const run = runContext(github, env)
   const source = readSource(run.workspace)
   const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
   const container = core.getInput('container').trim() || undefined
@@ -210,7 +213,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
-    pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),
+    pushTimeoutMs: durationInput('push-timeout', core.getInput('push-timeout'), '5m', 6 * 3_600_000),
     gcp,
     run,
     ...readVerifyInputs(mode),
@@ -265,7 +268,7 @@ function checkedTemplate(input: string, template: string, example: TemplateValue
   return template
 }
 
-function readGcp(): GcpSettings {
+function readGcp(): GoogleCloudSettings {
   const optional = (name: string): string | undefined => core.getInput(name).trim() || undefined
   const provider = optional('workload-identity-provider')
   const workloadIdentityProvider = provider === undefined ? undefined : parseWorkloadIdentityProvider(provider)
@@ -281,16 +284,27 @@ function readGcp(): GcpSettings {
   }
 }
 
-function runContext(env: NodeJS.ProcessEnv): RunContext {
+function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
   return {
-    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-    repository: env.GITHUB_REPOSITORY ?? '',
-    sha: env.GITHUB_SHA ?? '',
-    runId: env.GITHUB_RUN_ID ?? '',
+    apiUrl: github.apiUrl.replace(/\/+$/, ''),
+    serverUrl: github.serverUrl.replace(/\/+$/, ''),
+    graphqlUrl: github.graphqlUrl,
+    repository: repositoryOf(github),
+    sha: github.sha ?? '',
+    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : '',
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    ...(env.GITHUB_EVENT_NAME && { eventName: env.GITHUB_EVENT_NAME }),
-    ...(env.GITHUB_EVENT_PATH && { eventPath: env.GITHUB_EVENT_PATH }),
+    eventName: github.eventName ?? '',
+    payload: github.payload,
+  }
+}
+
+/** `context.repo` throws without GITHUB_REPOSITORY (a run outside Actions): no repository then. */
+function repositoryOf(github: GitHubContext): string {
+  try {
+    const { owner, repo } = github.repo
+    return `${owner}/${repo}`
+  } catch {
+    return ''
   }
 }
 
@@ -343,7 +357,7 @@ function url(name: string, fallback: string): string {
     throw new InputError(name, `"${value}" is not a URL.`)
   }
   // Tokens travel to these endpoints: plain http only to the machine itself.
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError(name, `"${value}" must be an https URL.`)
   }
   return value.replace(/\/+$/, '')

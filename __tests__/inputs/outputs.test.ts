@@ -13,7 +13,8 @@ import { readSettings, type Settings } from '../../src/settings.js'
 import { deploymentFacts } from '../../src/writeback/facts.js'
 import type { GitOps } from '../../src/writeback/gitops.js'
 import { readManifestTarget } from '../../src/writeback/read.js'
-import type { PinnedChange } from '../../src/writeback/write.js'
+import type { PinnedChange } from '../../src/writeback/facts.js'
+import { githubContext } from '../../test-support/github-context.js'
 
 const DIGEST = `sha256:${'b'.repeat(64)}`
 const IMAGE = 'europe-docker.pkg.dev/acme/apps/backend'
@@ -46,11 +47,8 @@ afterAll(async () => {
 function settings(inputs: Record<string, string> = {}): Settings {
   const all = { token: 'ghs_x', image: `${IMAGE}:1.2.3`, manifests: 'apps/backend/deployment.yaml', ...inputs }
   for (const [name, value] of Object.entries(all)) process.env[`INPUT_${name.toUpperCase()}`] = value
-  return readSettings({
-    GITHUB_REPOSITORY: 'acme/backend',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '7',
-  })
+  const env = { GITHUB_REPOSITORY: 'acme/backend', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '7' }
+  return readSettings(env, githubContext(env))
 }
 
 /** A GitOps repository that only answers what the pure parts ask; any other call fails the test. */

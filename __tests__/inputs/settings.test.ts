@@ -4,11 +4,13 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import * as path from 'node:path'
 import { InputError } from '../../src/errors.js'
 import { list, readSettings } from '../../src/settings.js'
+import { githubContext } from '../../test-support/github-context.js'
 
 const WORKSPACE = path.resolve('/work/space')
 const PROVIDER = 'projects/123456/locations/global/workloadIdentityPools/github/providers/acme'
 const RUN_ENV = {
   GITHUB_API_URL: 'https://ghe.example/api/v3/',
+  GITHUB_GRAPHQL_URL: 'https://ghe.example/api/graphql',
   GITHUB_SERVER_URL: 'https://ghe.example/',
   GITHUB_REPOSITORY: 'acme/backend',
   GITHUB_SHA: 'abc123',
@@ -38,7 +40,7 @@ function settingsWith(inputs: Record<string, string>, env: Record<string, string
   for (const [name, value] of Object.entries({ ...MINIMAL, ...inputs })) {
     process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  return readSettings({ ...env })
+  return readSettings({ ...env }, githubContext(env))
 }
 
 function errorOf(inputs: Record<string, string>): InputError {
@@ -85,6 +87,9 @@ describe('defaults of a minimal run', () => {
         sha: 'abc123',
         runId: '42',
         workspace: WORKSPACE,
+        graphqlUrl: 'https://ghe.example/api/graphql',
+        eventName: '',
+        payload: {},
       },
     })
   })
@@ -97,6 +102,9 @@ describe('defaults of a minimal run', () => {
       sha: '',
       runId: '',
       workspace: process.cwd(),
+      graphqlUrl: 'https://api.github.com/graphql',
+      eventName: '',
+      payload: {},
     })
   })
 })

@@ -3,6 +3,9 @@ import {
   eachLimited
 } from "./chunk-util-pool.js";
 import {
+  statusOf
+} from "./chunk-net-retry.js";
+import {
   errorMessage
 } from "./chunk-errors.js";
 import {
@@ -23,13 +26,6 @@ var GitHubApiError = class extends Error {
   status;
   githubMessage;
 };
-function statusOf(error) {
-  if (error instanceof GitHubApiError) return error.status;
-  const shape = error;
-  if (shape?.request !== void 0 && shape.response === void 0) return void 0;
-  const status = shape?.status;
-  return typeof status === "number" && status > 0 ? status : void 0;
-}
 function gitHubMessage(error) {
   if (error instanceof GitHubApiError) return error.githubMessage;
   const shape = error;

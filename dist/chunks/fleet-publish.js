@@ -37,6 +37,7 @@ import {
 import {
   formatReference,
   isDigest,
+  isHttpsOrLoopback,
   isLoopbackHost,
   normalizedRepository,
   shortDigest
@@ -48,6 +49,7 @@ import {
   info,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/registry/challenge.ts
@@ -469,7 +471,7 @@ var Authenticator = class {
         `${where(target)}: the token realm "${scheme.realm}" in the registry's challenge is not a URL.`
       );
     }
-    if (realm.protocol !== "https:" && !(realm.protocol === "http:" && isLoopbackHost(realm.host))) {
+    if (!isHttpsOrLoopback(realm)) {
       throw new RegistryError(
         `${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`
       );

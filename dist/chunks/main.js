@@ -1,10 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  parseDuration
-} from "./chunk-verify-duration.js";
-import {
-  parsePushTimeout
-} from "./chunk-gitops-push-timeout.js";
+  durationInput
+} from "./chunk-util-duration.js";
 import {
   checkGoogleCloud,
   parseWorkloadIdentityProvider,
@@ -20,6 +17,9 @@ import "./chunk-oidc.js";
 import {
   maskSecret
 } from "./chunk-secrets.js";
+import {
+  context
+} from "./chunk-actions-github-lib-context.js";
 import "./chunk-net-budget.js";
 import "./chunk-net-retry.js";
 import {
@@ -28,7 +28,7 @@ import {
   validateManifestPatterns
 } from "./chunk-picomatch-index.js";
 import {
-  isLoopbackHost
+  isHttpsOrLoopback
 } from "./chunk-image-reference.js";
 import {
   InputError,
@@ -39,6 +39,7 @@ import {
   group,
   setFailed
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/settings.ts
@@ -94,9 +95,9 @@ function readVerifySettings(mode) {
     server,
     applications,
     auth: token !== "" ? { kind: "token", token } : { kind: "oidc", audience },
-    timeoutMs: durationInput("verify-timeout", "10m"),
+    timeoutMs: durationInput2("verify-timeout", "10m"),
     smokeTestUrls: readSmokeTests(),
-    smokeTestTimeoutMs: durationInput("smoke-test-timeout", "2m"),
+    smokeTestTimeoutMs: durationInput2("smoke-test-timeout", "2m"),
     onFailure: onFailure(),
     ...environment !== "" && { environment },
     sourceToken
@@ -112,7 +113,7 @@ function serverUrl(value) {
       `"${value}" is not a URL; use the Argo CD address, e.g. https://argocd.example.com.`
     );
   }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError("argocd-server", `"${value}" must be an https URL.`);
   }
   if (parsed.search !== "" || parsed.hash !== "") {
@@ -154,16 +155,8 @@ function readSmokeTests() {
     return item;
   });
 }
-function durationInput(name, fallback) {
-  const value = getInput(name).trim() || fallback;
-  const ms = parseDuration(value);
-  if (ms === void 0 || ms <= 0) {
-    throw new InputError(
-      name,
-      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`5m\`, \`1h\`).`
-    );
-  }
-  return ms;
+function durationInput2(name, fallback) {
+  return durationInput(name, getInput(name), fallback);
 }
 function onFailure() {
   const value = getInput("on-failure").trim() || "fail";
@@ -174,7 +167,7 @@ function onFailure() {
 // src/settings.ts
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-function readSettings(env = process.env) {
+function readSettings(env = process.env, github = context) {
   const token = getInput("token");
   maskSecret(token);
   if (!token) {
@@ -186,7 +179,7 @@ function readSettings(env = process.env) {
   const images = parseImageList(getInput("image"));
   const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
-  const run2 = runContext(env);
+  const run2 = runContext(github, env);
   const source = readSource(run2.workspace);
   const mode = oneOf("mode", ["pr", "push"], "pr");
   const container = getInput("container").trim() || void 0;
@@ -220,7 +213,7 @@ function readSettings(env = process.env) {
     dryRun: bool("dry-run"),
     templates: readTemplates(example),
     labels: readLabels(example),
-    pushTimeoutMs: parsePushTimeout(getInput("push-timeout")),
+    pushTimeoutMs: durationInput("push-timeout", getInput("push-timeout"), "5m", 6 * 36e5),
     gcp,
     run: run2,
     ...readVerifyInputs(mode)
@@ -280,15 +273,26 @@ function readGcp() {
     iamCredentialsEndpoint: url("iam-credentials-endpoint", "https://iamcredentials.googleapis.com")
   };
 }
-function runContext(env) {
+function runContext(github, env) {
   return {
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
-    repository: env.GITHUB_REPOSITORY ?? "",
-    sha: env.GITHUB_SHA ?? "",
-    runId: env.GITHUB_RUN_ID ?? "",
-    workspace: env.GITHUB_WORKSPACE || process.cwd()
+    apiUrl: github.apiUrl.replace(/\/+$/, ""),
+    serverUrl: github.serverUrl.replace(/\/+$/, ""),
+    graphqlUrl: github.graphqlUrl,
+    repository: repositoryOf(github),
+    sha: github.sha ?? "",
+    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : "",
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    eventName: github.eventName ?? "",
+    payload: github.payload
   };
+}
+function repositoryOf(github) {
+  try {
+    const { owner, repo } = github.repo;
+    return `${owner}/${repo}`;
+  } catch {
+    return "";
+  }
 }
 function required(name) {
   const value = getInput(name).trim();
@@ -325,7 +329,7 @@ function url(name, fallback) {
   } catch {
     throw new InputError(name, `"${value}" is not a URL.`);
   }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError(name, `"${value}" must be an https URL.`);
   }
   return value.replace(/\/+$/, "");

@@ -1,11 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   formatDuration
-} from "./chunk-verify-duration.js";
+} from "./chunk-util-duration.js";
 import {
   pushToBase
 } from "./chunk-gitops-writer.js";
-import "./chunk-gitops-push-timeout.js";
 import {
   appendJobSummary
 } from "./chunk-report-summary.js";
@@ -23,7 +22,8 @@ import {
 } from "./chunk-secrets.js";
 import {
   createGitHubClient
-} from "./chunk-octokit-auth-token-dist-bundle-index.js";
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
+import "./chunk-actions-github-lib-context.js";
 import "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
 import {
@@ -50,6 +50,7 @@ import {
   setOutput,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/verify/argocd.ts

@@ -1,7 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   createGitHubClient
-} from "./chunk-octokit-auth-token-dist-bundle-index.js";
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
+import "./chunk-actions-github-lib-context.js";
 import {
   GitOpsRepository
 } from "./chunk-gitops-github-error.js";
@@ -14,6 +15,7 @@ import {
 } from "./chunk-image-reference.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/writeback/gitops.ts

@@ -1,7 +1,7 @@
 // The GitOps repository as the GitHub API shows it: the reads of RepositoryReader, and the Git Data
 // API writes (trees, commits, refs, createCommitOnBranch) and pull requests, one call each.
 import * as core from '@actions/core'
-import type { RestEndpointMethodTypes } from '@octokit/rest'
+import type { GitHubClient, ResponseData } from './client.js'
 import { type BranchHead, RepositoryReader, encodePath } from './reader.js'
 import {
   apiError,
@@ -9,9 +9,9 @@ import {
   isPullRequestAlreadyExists,
   isRefConflict,
   isReferenceAlreadyExists,
-  statusOf,
   writeAccessHint,
 } from './github-error.js'
+import { statusOf } from '../net/retry.js'
 
 export { type BranchHead, type RepositoryOptions, type Snapshot, RepositoryReader, gitBlobSha } from './reader.js'
 
@@ -62,9 +62,9 @@ export interface PullRequest {
   readonly labels: readonly string[]
 }
 
-type PullData = RestEndpointMethodTypes['pulls']['get']['response']['data']
-type StatusData = RestEndpointMethodTypes['repos']['getCombinedStatusForRef']['response']['data']
-type CompareData = RestEndpointMethodTypes['repos']['compareCommitsWithBasehead']['response']['data']
+type PullData = ResponseData<GitHubClient['rest']['pulls']['get']>
+type StatusData = ResponseData<GitHubClient['rest']['repos']['getCombinedStatusForRef']>
+type CompareData = ResponseData<GitHubClient['rest']['repos']['compareCommitsWithBasehead']>
 
 export class GitOpsRepository extends RepositoryReader {
   /**

@@ -2,20 +2,20 @@
 // runner wrote (GITHUB_EVENT_PATH), else from the GitHub API with `source-token`. A field that
 // neither says is left out; a failed read only costs the fields it would have given.
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
 import { errorMessage } from '../errors.js'
 import type { GitHubClient } from '../gitops/client.js'
 import { type SourceCommit, formatAuthor, splitMessage } from './trailers.js'
 
-/** The parts of the workflow's context the source commit comes from. */
+/** The parts of the workflow's context the source commit comes from (RunContext). */
 export interface SourceContext {
   readonly serverUrl: string
   /** `owner/name` running the workflow; '' when unknown. */
   readonly repository: string
   /** GITHUB_SHA. */
   readonly sha: string
-  readonly eventName?: string
-  readonly eventPath?: string
+  readonly eventName: string
+  /** The event's webhook payload (GITHUB_EVENT_PATH); {} when none. */
+  readonly payload: object
 }
 
 interface PayloadCommit {
@@ -39,8 +39,8 @@ const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pul
  */
 export async function readSourceCommit(context: SourceContext, client?: () => GitHubClient): Promise<SourceCommit> {
   const repoUrl = context.repository === '' ? undefined : `${context.serverUrl}/${context.repository}`
-  const payload = await readPayload(context.eventPath)
-  const isPullRequest = context.eventName !== undefined && PULL_REQUEST_EVENTS.has(context.eventName)
+  const payload = context.payload as Payload
+  const isPullRequest = PULL_REQUEST_EVENTS.has(context.eventName)
   const headSha = isPullRequest ? str(payload?.pull_request?.head?.sha) : undefined
   const sha = headSha ?? (context.sha || undefined)
   const base = { ...(repoUrl !== undefined && { repoUrl }), ...(sha !== undefined && { sha }) }
@@ -78,17 +78,6 @@ function describe(commit: PayloadCommit): SourceCommit {
     ...(author !== undefined && { author }),
     ...(message !== undefined && splitMessage(message)),
     ...(date !== undefined && !Number.isNaN(Date.parse(date)) && { date }),
-  }
-}
-
-async function readPayload(path: string | undefined): Promise<Payload | undefined> {
-  if (path === undefined) return undefined
-  try {
-    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'))
-    return parsed !== null && typeof parsed === 'object' ? (parsed as Payload) : undefined
-  } catch (error) {
-    core.debug(`Could not read the event payload at ${path}: ${errorMessage(error)}`)
-    return undefined
   }
 }
 

@@ -3,8 +3,6 @@
 // statuses, smoke tests, the revert of its image pins, and the GitHub deployment of the source
 // commit its trailers name. Nothing is written unless a revert is asked for.
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
-import { errorMessage } from '../errors.js'
 import { createGitHubClient } from '../gitops/client.js'
 import { GitOpsRepository } from '../gitops/repository.js'
 import { type SourceCommit, namesSource, parseReferenceTrailers } from '../provenance/trailers.js'
@@ -72,16 +70,16 @@ export async function verifyRevision(settings: VerifyModeSettings): Promise<void
 
 async function findRevision(settings: VerifyModeSettings, repository: GitOpsRepository): Promise<Revision | undefined> {
   const { run } = settings
-  const event = await readPayload(run.eventPath)
+  const event = run.payload as EventPayload
   const inGitOps = run.repository.toLowerCase() === repository.fullName.toLowerCase()
-  const pull = run.eventName?.startsWith('pull_request') ? event?.pull_request : undefined
+  const pull = run.eventName.startsWith('pull_request') ? event.pull_request : undefined
   const base =
     settings.base ??
-    (inGitOps ? (text(pull?.base?.ref) ?? text(event?.ref)?.replace(/^refs\/heads\//, '')) : undefined) ??
+    (inGitOps ? (text(pull?.base?.ref) ?? text(event.ref)?.replace(/^refs\/heads\//, '')) : undefined) ??
     (await repository.defaultBranch())
 
   let sha = settings.revision
-  if (sha === undefined && inGitOps && pull !== undefined && event?.action === 'closed') {
+  if (sha === undefined && inGitOps && pull !== undefined && event.action === 'closed') {
     if (pull.merged !== true) {
       core.notice(`Pull request #${String(pull.number)} was closed without merging: nothing to verify.`)
       return undefined
@@ -160,16 +158,6 @@ function repositoryOf(repoUrl: string, serverUrl: string): string | undefined {
     .replace(/\.git$/, '')
     .replace(/\/+$/, '')
   return /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(rest) ? rest : undefined
-}
-
-async function readPayload(path: string | undefined): Promise<EventPayload | undefined> {
-  if (path === undefined) return undefined
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as EventPayload
-  } catch (error) {
-    core.debug(`Could not read the event payload at ${path}: ${errorMessage(error)}`)
-    return undefined
-  }
 }
 
 function text(value: unknown): string | undefined {

@@ -14,7 +14,7 @@ import {
   evaluateStatuses,
   timeoutReason,
 } from './commit-status.js'
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../util/duration.js'
 import { short } from './state.js'
 import { type WaitResult, pollPolicy } from './wait.js'
 
