@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals'
 import { formatDuration, parseDuration } from '../../src/util/duration.js'
-import { readVerifySettings } from '../../src/verify/settings.js'
+import { readVerifyInputs, readVerifySettings } from '../../src/verify/settings.js'
 import { pollPolicy } from '../../src/verify/wait.js'
 import { smokePolicy } from '../../src/verify/smoke.js'
 
@@ -137,6 +137,14 @@ describe('readVerifySettings', () => {
   ])('%j in mode %s is refused', (inputs, mode, message) => {
     setInputs(inputs)
     expect(() => readVerifySettings(mode as 'push')).toThrow(message)
+  })
+
+  test('mode pr with environment and no verification queues the deployment; push still refuses it', () => {
+    setInputs({ environment: 'production', 'source-token': 'ghs_source_token_123' })
+    expect(readVerifyInputs('pr')).toEqual({
+      queuedDeployment: { environment: 'production', sourceToken: 'ghs_source_token_123' },
+    })
+    expect(() => readVerifyInputs('push')).toThrow(/^Input 'environment': only applies to verification/)
   })
 
   test('OIDC instead of a token', () => {
