@@ -123,6 +123,10 @@ describe('mode: verify', () => {
       { ...(await event('push', { ref: 'refs/heads/main' })), GITHUB_SHA: merge },
     )
     expect(verified.errors).toEqual([])
+    expect(stack.leakedSecrets(verified)).toEqual([])
+    expect(verified.masks).toContain(stack.github.token)
+    expect(verified.summary).toContain('Argo CD verification')
+    expect(verified.summary).toContain(NOTIFICATIONS)
     expect(verified.outputs.verified).toBe('true')
     expect(verified.outputs['synced-revision']).toBe(merge)
     expect(verified.outputs.health).toBe('Healthy')
