@@ -215,7 +215,11 @@ export class Verifier {
   ): Promise<NonNullable<VerificationReport['revert']> & { health: string }> {
     const { settings } = this
     if (!change.committed || change.written.length === 0) {
-      core.warning('on-failure: revert: this run committed nothing, so there is nothing to revert.')
+      core.warning(
+        change.committed
+          ? `on-failure: revert: ${short(change.revision)} changed no image pin, so there is nothing to revert.`
+          : 'on-failure: revert: this run committed nothing, so there is nothing to revert.',
+      )
       return { restored: [], leftAlone: [], health: 'Unknown' }
     }
     const { repository } = this
