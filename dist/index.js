@@ -3,7 +3,6 @@ import {
   getState,
   saveState
 } from "./chunks/chunk-actions-core-lib-command.js";
-import "./chunks/chunk-undici-index.js";
 import "./chunks/chunk-esbuild-runtime.js";
 
 // src/index.ts

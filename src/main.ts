@@ -7,7 +7,7 @@ import { readSettings } from './settings.js'
 
 export async function run(): Promise<void> {
   try {
-    const settings = readSettings()
+    const settings = await readSettings()
     // The clients load once the inputs are known to be good: a misconfigured run fails fast.
     const { openGitOps } = await import('./writeback/gitops.js')
     const { readManifestTarget } = await import('./writeback/read.js')

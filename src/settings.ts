@@ -1,7 +1,7 @@
 // Action inputs, read once and validated up front into one typed object, so that a
 // misconfigured run fails before any network call and later phases never re-read inputs.
 import * as core from '@actions/core'
-import { context as runnerContext } from '@actions/github'
+import type { context as runnerContext } from '@actions/github'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
@@ -80,7 +80,14 @@ export interface Settings {
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHubContext = runnerContext): Settings {
+/**
+ * Reads and checks every input. The toolkit's context (whose module also builds Octokit) is loaded
+ * only once the inputs are known to be good, so a misconfigured run fails fast; tests pass their own.
+ */
+export async function readSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
+): Promise<Settings> {
   const token = core.getInput('token')
   // Mask before anything else can print it.
   maskSecret(token)
@@ -94,8 +101,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHu
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
   const example = templateValues(image, EXAMPLE_DIGEST)
-  const run = runContext(github, env)
-  const source = readSource(run.workspace)
+  const source = readSource(workspaceOf(env))
   const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
   const container = core.getInput('container').trim() || undefined
   if (container !== undefined && !CONTAINER_NAME.test(container)) {
@@ -105,11 +111,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHu
     )
   }
 
-  const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
-  if (!REPOSITORY.test(gitopsRepository)) {
-    throw new InputError('gitops-repository', `"${gitopsRepository}" must be "owner/name".`)
-  }
-  const [owner, repo] = gitopsRepository.split('/') as [string, string]
+  const gitopsInput = core.getInput('gitops-repository').trim()
+  if (gitopsInput !== '') gitopsRepository(gitopsInput)
 
   const base = branchInput('base')
   // base == branch is checked once the base is known (readManifestTarget), default branch included.
@@ -117,26 +120,30 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHu
 
   const gcp = readGcp()
   for (const each of images) checkGoogleCloud(gcp, each, env)
-
-  return {
-    image,
-    images,
-    source,
+  const rest = {
     manifests: parse('manifests', () => validateManifestPatterns(splitManifestsInput(required('manifests')))),
     fields: readFields(images),
-    ...(container !== undefined && { container }),
-    mode,
-    gitops: { owner, repo },
-    ...(base !== undefined && { base }),
-    branch,
-    token,
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
     pushTimeoutMs: durationInput('push-timeout', core.getInput('push-timeout'), '5m', 6 * 3_600_000),
+    ...readVerifyInputs(mode),
+  }
+
+  const run = runContext(await loadContext(), env)
+  return {
+    image,
+    images,
+    source,
+    ...(container !== undefined && { container }),
+    mode,
+    gitops: gitopsRepository(gitopsInput || run.repository),
+    ...(base !== undefined && { base }),
+    branch,
+    token,
     gcp,
     run,
-    ...readVerifyInputs(mode),
+    ...rest,
   }
 }
 
@@ -204,6 +211,20 @@ function readGcp(): GoogleCloudSettings {
   }
 }
 
+/** `owner/name` (the input, or the workflow's repository) as its two parts. */
+function gitopsRepository(value: string): { owner: string; repo: string } {
+  if (!REPOSITORY.test(value)) {
+    throw new InputError('gitops-repository', `"${value}" must be "owner/name".`)
+  }
+  const [owner, repo] = value.split('/') as [string, string]
+  return { owner, repo }
+}
+
+/** GITHUB_WORKSPACE, which the toolkit's context does not carry; the working directory outside a runner. */
+function workspaceOf(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_WORKSPACE || process.cwd()
+}
+
 function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
   return {
     apiUrl: github.apiUrl.replace(/\/+$/, ''),
@@ -212,7 +233,7 @@ function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
     repository: repositoryOf(github),
     sha: github.sha ?? '',
     runId: Number.isSafeInteger(github.runId) ? String(github.runId) : '',
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    workspace: workspaceOf(env),
     eventName: github.eventName ?? '',
     payload: github.payload,
   }

@@ -1,9 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  RequestError,
-  getOctokit
-} from "./chunk-actions-github-lib-context.js";
-import {
   networkReason
 } from "./chunk-gitops-github-error.js";
 import {
@@ -23,6 +19,10 @@ import {
   info,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import {
+  RequestError,
+  getOctokit
+} from "./chunk-actions-github-lib-context.js";
 import {
   __commonJS,
   __toESM

@@ -20,6 +20,14 @@ import {
   eachLimited
 } from "./chunk-util-pool.js";
 import {
+  formatReference,
+  isDigest,
+  isHttpsOrLoopback,
+  isLoopbackHost,
+  normalizedRepository,
+  shortDigest
+} from "./chunk-image-reference.js";
+import {
   proxyFor
 } from "./chunk-net-proxy.js";
 import {
@@ -35,21 +43,12 @@ import {
   transientFailure
 } from "./chunk-net-retry.js";
 import {
-  formatReference,
-  isDigest,
-  isHttpsOrLoopback,
-  isLoopbackHost,
-  normalizedRepository,
-  shortDigest
-} from "./chunk-image-reference.js";
-import {
   InputError
 } from "./chunk-errors.js";
 import {
   info,
   warning
 } from "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/registry/challenge.ts

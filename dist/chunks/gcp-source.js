@@ -37,7 +37,6 @@ import {
 import {
   info
 } from "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import {
   __commonJS,
   __require,

@@ -1,5 +1,16 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  defaultBranch,
+  parseImageList,
+  renderTemplate,
+  templateValues
+} from "./chunk-fleet-images.js";
+import {
+  parseFieldTargets,
+  splitManifestsInput,
+  validateManifestPatterns
+} from "./chunk-picomatch-index.js";
+import {
   durationInput
 } from "./chunk-util-duration.js";
 import {
@@ -7,29 +18,15 @@ import {
   parseWorkloadIdentityProvider,
   validateServiceAccountEmail
 } from "./chunk-gcp-preflight.js";
-import {
-  defaultBranch,
-  parseImageList,
-  renderTemplate,
-  templateValues
-} from "./chunk-fleet-images.js";
 import "./chunk-oidc.js";
 import {
   maskSecret
 } from "./chunk-secrets.js";
 import {
-  context
-} from "./chunk-actions-github-lib-context.js";
-import "./chunk-net-budget.js";
-import "./chunk-net-retry.js";
-import {
-  parseFieldTargets,
-  splitManifestsInput,
-  validateManifestPatterns
-} from "./chunk-picomatch-index.js";
-import {
   isHttpsOrLoopback
 } from "./chunk-image-reference.js";
+import "./chunk-net-budget.js";
+import "./chunk-net-retry.js";
 import {
   InputError,
   errorMessage
@@ -39,7 +36,6 @@ import {
   group,
   setFailed
 } from "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/settings.ts
@@ -167,7 +163,7 @@ function onFailure() {
 // src/settings.ts
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-function readSettings(env = process.env, github = context) {
+async function readSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
   const token = getInput("token");
   maskSecret(token);
   if (!token) {
@@ -179,8 +175,7 @@ function readSettings(env = process.env, github = context) {
   const images = parseImageList(getInput("image"));
   const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
-  const run2 = runContext(github, env);
-  const source = readSource(run2.workspace);
+  const source = readSource(workspaceOf(env));
   const mode = oneOf("mode", ["pr", "push"], "pr");
   const container = getInput("container").trim() || void 0;
   if (container !== void 0 && !CONTAINER_NAME.test(container)) {
@@ -189,34 +184,35 @@ function readSettings(env = process.env, github = context) {
       `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`
     );
   }
-  const gitopsRepository = getInput("gitops-repository").trim() || run2.repository;
-  if (!REPOSITORY.test(gitopsRepository)) {
-    throw new InputError("gitops-repository", `"${gitopsRepository}" must be "owner/name".`);
-  }
-  const [owner, repo] = gitopsRepository.split("/");
+  const gitopsInput = getInput("gitops-repository").trim();
+  if (gitopsInput !== "") gitopsRepository(gitopsInput);
   const base = branchInput("base");
   const branch = branchInput("branch") ?? defaultBranch(images);
   const gcp = readGcp();
   for (const each of images) checkGoogleCloud(gcp, each, env);
-  return {
-    image,
-    images,
-    source,
+  const rest = {
     manifests: parse("manifests", () => validateManifestPatterns(splitManifestsInput(required("manifests")))),
     fields: readFields(images),
-    ...container !== void 0 && { container },
-    mode,
-    gitops: { owner, repo },
-    ...base !== void 0 && { base },
-    branch,
-    token,
     dryRun: bool("dry-run"),
     templates: readTemplates(example),
     labels: readLabels(example),
     pushTimeoutMs: durationInput("push-timeout", getInput("push-timeout"), "5m", 6 * 36e5),
+    ...readVerifyInputs(mode)
+  };
+  const run2 = runContext(await loadContext(), env);
+  return {
+    image,
+    images,
+    source,
+    ...container !== void 0 && { container },
+    mode,
+    gitops: gitopsRepository(gitopsInput || run2.repository),
+    ...base !== void 0 && { base },
+    branch,
+    token,
     gcp,
     run: run2,
-    ...readVerifyInputs(mode)
+    ...rest
   };
 }
 function readFields(images) {
@@ -273,6 +269,16 @@ function readGcp() {
     iamCredentialsEndpoint: url("iam-credentials-endpoint", "https://iamcredentials.googleapis.com")
   };
 }
+function gitopsRepository(value) {
+  if (!REPOSITORY.test(value)) {
+    throw new InputError("gitops-repository", `"${value}" must be "owner/name".`);
+  }
+  const [owner, repo] = value.split("/");
+  return { owner, repo };
+}
+function workspaceOf(env) {
+  return env.GITHUB_WORKSPACE || process.cwd();
+}
 function runContext(github, env) {
   return {
     apiUrl: github.apiUrl.replace(/\/+$/, ""),
@@ -281,7 +287,7 @@ function runContext(github, env) {
     repository: repositoryOf(github),
     sha: github.sha ?? "",
     runId: Number.isSafeInteger(github.runId) ? String(github.runId) : "",
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    workspace: workspaceOf(env),
     eventName: github.eventName ?? "",
     payload: github.payload
   };
@@ -346,7 +352,7 @@ function parse(input, parser) {
 // src/main.ts
 async function run() {
   try {
-    const settings = readSettings();
+    const settings = await readSettings();
     const { openGitOps } = await import("./writeback-gitops.js");
     const { readManifestTarget } = await import("./writeback-read.js");
     const { writeBack } = await import("./writeback-write.js");

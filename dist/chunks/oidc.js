@@ -10,7 +10,6 @@ import "./chunk-net-budget.js";
 import "./chunk-net-retry.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 export {
   IdTokenError,

@@ -19,7 +19,6 @@ import {
   info,
   setOutput
 } from "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/outputs.ts

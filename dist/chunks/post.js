@@ -5,7 +5,6 @@ import {
 import {
   warning
 } from "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/post.ts

@@ -8,7 +8,6 @@ import {
 import "./chunk-secrets.js";
 import "./chunk-image-reference.js";
 import "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 export {
   inspectLocalImage,

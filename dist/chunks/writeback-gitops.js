@@ -2,19 +2,19 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   createGitHubClient
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
-import "./chunk-actions-github-lib-context.js";
 import {
   GitOpsRepository
 } from "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
-import "./chunk-net-proxy.js";
-import "./chunk-net-budget.js";
-import "./chunk-net-retry.js";
 import {
   normalizedRepository
 } from "./chunk-image-reference.js";
+import "./chunk-net-proxy.js";
+import "./chunk-net-budget.js";
+import "./chunk-net-retry.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
+import "./chunk-actions-github-lib-context.js";
 import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 

@@ -7,7 +7,6 @@ import "./chunk-picomatch-index.js";
 import "./chunk-image-reference.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 export {
   readManifestTarget,

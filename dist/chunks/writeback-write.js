@@ -1,10 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DEFAULT_DELAY_MS,
-  policy,
-  pushToBase
-} from "./chunk-gitops-writer.js";
-import {
   deploymentFacts,
   unifiedDiff
 } from "./chunk-report-diff.js";
@@ -15,22 +10,27 @@ import {
   templateValues
 } from "./chunk-fleet-images.js";
 import {
+  planPins,
+  rereadManifests
+} from "./chunk-manifests-gotemplate.js";
+import "./chunk-picomatch-index.js";
+import {
+  DEFAULT_DELAY_MS,
+  policy,
+  pushToBase
+} from "./chunk-gitops-writer.js";
+import {
   pullRequestBody
 } from "./chunk-diff-libesm-diff-array.js";
 import {
   gitBlobSha
 } from "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
+import "./chunk-image-reference.js";
 import {
   retry,
   statusOf
 } from "./chunk-net-retry.js";
-import {
-  planPins,
-  rereadManifests
-} from "./chunk-manifests-gotemplate.js";
-import "./chunk-picomatch-index.js";
-import "./chunk-image-reference.js";
 import {
   InputError,
   errorMessage
@@ -38,7 +38,6 @@ import {
 import {
   info
 } from "./chunk-actions-core-lib-command.js";
-import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/gitops/pull-request.ts
