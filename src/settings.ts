@@ -13,6 +13,7 @@ import { parsePushTimeout } from './gitops/push-timeout.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
+import { type AttestationSettings, readAttestationInputs } from './attest/settings.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -72,6 +73,8 @@ export interface Settings {
   readonly run: RunContext
   /** Argo CD verification; undefined when `argocd-server` is empty. */
   readonly verify?: VerifySettings
+  /** The build-provenance gate; undefined when `attestation-signer` is empty. */
+  readonly attestation?: AttestationSettings
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -134,6 +137,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     gcp,
     run,
     ...readVerifyInputs(mode),
+    ...readAttestationInputs(run),
   }
 }
 
