@@ -69,9 +69,7 @@ export async function createSigstoreWorld(): Promise<SigstoreWorld> {
 }
 
 function trustedRoot(ca: CA, tsa: TSA, start: Date, caValidUntil?: Date): Record<string, unknown> {
-  const der = (bytes: ArrayBufferView) => ({
-    rawBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-  })
+  const der = (bytes: ArrayBufferView) => ({ rawBytes: base64(bytes) })
   return {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [],
@@ -155,7 +153,7 @@ async function attest(ca: CA, tsa: TSA, tick: () => void, options: AttestOptions
     ? []
     : [
         {
-          signedTimestamp: Buffer.from(
+          signedTimestamp: base64(
             await tsa.timestamp({
               artifactHash: createHash('sha256').update(signature).digest(),
               hashAlgorithmOID: SHA256_OID,
@@ -163,13 +161,13 @@ async function attest(ca: CA, tsa: TSA, tick: () => void, options: AttestOptions
               policyOID: '1.2.3.4',
               certReq: true,
             }),
-          ).toString('base64'),
+          ),
         },
       ]
   return {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     verificationMaterial: {
-      certificate: { rawBytes: Buffer.from(certificate).toString('base64') },
+      certificate: { rawBytes: base64(certificate) },
       tlogEntries: [],
       timestampVerificationData: { rfc3161Timestamps: timestamps },
     },
@@ -179,4 +177,8 @@ async function attest(ca: CA, tsa: TSA, tick: () => void, options: AttestOptions
       signatures: [{ sig: signature.toString('base64'), keyid: '' }],
     },
   }
+}
+
+function base64(bytes: ArrayBufferView): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 }
