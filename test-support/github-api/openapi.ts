@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { DEPLOYMENT_OPERATIONS } from './deployments.js'
+import { ATTESTATION_OPERATIONS } from './attestations.js'
 import addFormatsModule from 'ajv-formats'
 
 /** Operations the fake implements (GitHub's operationIds). */
@@ -34,6 +35,7 @@ export const IMPLEMENTED_OPERATIONS = [
   'issues/set-labels',
   'issues/list-labels-on-issue',
   ...DEPLOYMENT_OPERATIONS,
+  ...ATTESTATION_OPERATIONS,
 ] as const
 export type OperationId = (typeof IMPLEMENTED_OPERATIONS)[number]
 

@@ -18,6 +18,7 @@ import {
 import { OpenApiValidator, type RouteMatch } from './openapi.js'
 import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
+import { AttestationsModel, isAttestationOperation } from './attestations.js'
 import { errorBody, type Site } from './shapes.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
@@ -140,6 +141,8 @@ export interface FakeGitHub {
   resetRequests(): void
   /** Returns the validation errors collected so far and clears the list. */
   takeValidationErrors(): string[]
+  /** Artifact attestations (Sigstore bundles) by repository and subject digest. */
+  readonly attestations: AttestationsModel
   close(): Promise<void>
 }
 
@@ -162,6 +165,7 @@ class FakeGitHubServer implements FakeGitHub {
   private readonly server: http.Server
   /** Deployments (of any repository the token reaches) and the compare API. */
   readonly deploymentsModel: DeploymentsModel
+  readonly attestations: AttestationsModel
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -174,6 +178,7 @@ class FakeGitHubServer implements FakeGitHub {
     private readonly blobTextLimit: number,
   ) {
     this.deploymentsModel = new DeploymentsModel(model)
+    this.attestations = new AttestationsModel(() => site)
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
@@ -332,8 +337,10 @@ class FakeGitHubServer implements FakeGitHub {
     const operation = match.operation!
     const { owner, repo } = match.params
     const deployments = isDeploymentOperation(operation.operationId) ? operation.operationId : undefined
+    const attestations = isAttestationOperation(operation.operationId) ? operation.operationId : undefined
     if (
       deployments === undefined &&
+      attestations === undefined &&
       (owner?.toLowerCase() !== this.site.owner.toLowerCase() || repo?.toLowerCase() !== this.site.repo.toLowerCase())
     ) {
       return this.error(404, 'Not Found', operation.docsUrl)
@@ -342,14 +349,16 @@ class FakeGitHubServer implements FakeGitHub {
     try {
       reply = deployments
         ? await this.deploymentsModel.handle(deployments, match.params, target.searchParams, body)
-        : await this.model.handle({
-            operationId: operation.operationId,
-            route: match.route.path,
-            params: match.params,
-            query: target.searchParams,
-            body,
-            accept: String(req.headers.accept ?? ''),
-          })
+        : attestations
+          ? this.attestations.handle(attestations, match.params, target.searchParams)
+          : await this.model.handle({
+              operationId: operation.operationId,
+              route: match.route.path,
+              params: match.params,
+              query: target.searchParams,
+              body,
+              accept: String(req.headers.accept ?? ''),
+            })
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.validationErrors.push(
