@@ -151,7 +151,7 @@ describe('the policy refuses', () => {
     })
     expect(rejection.kind).toBe('signer')
     expect(rejection.message).toBe(
-      'was signed by the workflow acme/api/.github/workflows/hotfix.yml@refs/heads/main, not by acme/api/.github/workflows/build.yml@* (attestation-signer)',
+      'was signed by the workflow acme/api/.github/workflows/hotfix.yml@refs/heads/main, not by acme/api/.github/workflows/build.yml (any ref) (attestation-signer)',
     )
   })
 

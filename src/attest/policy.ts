@@ -61,7 +61,7 @@ export function checkPolicy(statement: unknown, certificate: X509Certificate, ex
   }
 
   const signerUri = certificate.subjectAltName ?? utf8Extension(certificate, OID.buildSignerUri) ?? ''
-  const expectedSigner = `${expected.signer.repository}/${expected.signer.path}@${expected.signer.ref ?? '*'}`
+  const expectedSigner = `${expected.signer.repository}/${expected.signer.path}${expected.signer.ref === undefined ? ' (any ref)' : `@${expected.signer.ref}`}`
   if (!matchesSigner(expected.signer, signerUri, expected.serverUrl)) {
     const shown = workflowOfUri(signerUri, expected.serverUrl) ?? (signerUri || 'no workflow')
     throw new Rejection('signer', `was signed by the workflow ${shown}, not by ${expectedSigner} (attestation-signer)`)
