@@ -26,6 +26,8 @@ export interface TrustRoot {
 export interface TufSource {
   readonly mirrorURL: string
   readonly cachePath: string
+  /** The initial TUF root for a mirror @sigstore/tuf ships no seed for. */
+  readonly rootPath?: string
   readonly fetchRoot: (options: TUFOptions) => Promise<TrustedRoot>
 }
 
@@ -45,12 +47,16 @@ export async function loadTrustRoots(
   if (settings.trustedRoot !== undefined) return readTrustedRootFile(settings.trustedRoot)
   let root: TrustedRoot
   try {
-    root = await tuf.fetchRoot({ mirrorURL: tuf.mirrorURL, cachePath: tuf.cachePath })
+    root = await tuf.fetchRoot({
+      mirrorURL: tuf.mirrorURL,
+      cachePath: tuf.cachePath,
+      ...(tuf.rootPath !== undefined && { rootPath: tuf.rootPath }),
+    })
   } catch (error) {
     throw new Error(
-      `Could not fetch Sigstore's trusted root through TUF from ${tuf.mirrorURL}: ${errorMessage(error)}. ` +
-        'Without network access to it, pin a root: write it in an earlier step (`gh attestation trusted-root > trusted_root.jsonl`) ' +
-        'and pass `attestation-trusted-root: trusted_root.jsonl`.',
+      `Could not fetch Sigstore's trusted root through TUF from ${tuf.mirrorURL}: ${causeChain(error)}. ` +
+        'To verify without it (no network access, GitHub Enterprise Server, a pinned root), write the root in an earlier step ' +
+        '(`gh attestation trusted-root > trusted_root.jsonl`) and pass `attestation-trusted-root: trusted_root.jsonl`.',
       { cause: error },
     )
   }
@@ -130,4 +136,15 @@ function trustRoot(root: TrustedRoot, name: string, isDefault: boolean): TrustRo
     authorityWindows: material.certificateAuthorities.map((ca) => ca.validFor),
     isDefault,
   }
+}
+
+/** "outer: inner: innermost", for library errors that wrap the one that says what happened. */
+function causeChain(error: unknown): string {
+  const messages: string[] = []
+  for (let current = error; current !== undefined && current !== null && messages.length < 4;) {
+    const message = errorMessage(current)
+    if (!messages.includes(message)) messages.push(message)
+    current = (current as { cause?: unknown }).cause
+  }
+  return messages.join(': ')
 }
