@@ -8,6 +8,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs'
 import { DEFAULT_MIRROR_URL, type TUFOptions, getTrustedRoot } from '@sigstore/tuf'
 import { type TrustMaterial, type VerifierOptions, toTrustMaterial } from '@sigstore/verify'
 import { InputError, errorMessage } from '../errors.js'
+import { proxyFor } from '../net/proxy.js'
 import type { AttestationSettings } from './settings.js'
 
 export interface TrustRoot {
@@ -36,7 +37,26 @@ export function defaultTufSource(env: NodeJS.ProcessEnv = process.env): TufSourc
     mirrorURL: DEFAULT_MIRROR_URL,
     // The runner's temp folder is emptied after each job: no stale metadata between jobs.
     cachePath: path.join(env.RUNNER_TEMP || tmpdir(), 'gitops-deploy-action-sigstore-tuf'),
-    fetchRoot: getTrustedRoot,
+    fetchRoot: (options) => withProxiedFetch(() => getTrustedRoot(options)),
+  }
+}
+
+/**
+ * tuf-js fetches with the global `fetch`, which ignores HTTPS_PROXY; for the length of the TUF
+ * update it is the action's proxy-aware one, so the mirror is reached like every other host.
+ */
+async function withProxiedFetch<T>(work: () => Promise<T>): Promise<T> {
+  const original = globalThis.fetch
+  globalThis.fetch = async (input, init) => {
+    const proxy = proxyFor(new URL(input instanceof Request ? input.url : input.toString()))
+    if (proxy === undefined) return original(input, init)
+    const { fetchThrough } = await import('../net/undici-proxy.js')
+    return fetchThrough(proxy, input, init)
+  }
+  try {
+    return await work()
+  } finally {
+    globalThis.fetch = original
   }
 }
 
