@@ -12,6 +12,7 @@ import { Rejection } from '../../src/attest/rejection.js'
 import { type TufSource, defaultTufSource, loadTrustRoots } from '../../src/attest/trust.js'
 import { type SigstoreWorld, createSigstoreWorld } from '../../test-support/sigstore/world.js'
 import { type TufMirror, startTufMirror } from '../../test-support/sigstore/tuf-repo.js'
+import { startTinyproxy } from '../../test-support/proxy/tinyproxy.js'
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`
 const BUILD = { repository: 'acme/api', workflow: '.github/workflows/build.yml@refs/heads/main' }
@@ -46,7 +47,7 @@ describe('the default source', () => {
     expect(tuf).toEqual({
       mirrorURL: DEFAULT_MIRROR_URL,
       cachePath: path.join('/runner/temp', 'gitops-deploy-action-sigstore-tuf'),
-      fetchRoot: getTrustedRoot,
+      fetchRoot: expect.any(Function),
     })
     expect(DEFAULT_MIRROR_URL).toBe('https://tuf-repo-cdn.sigstore.dev')
   })
@@ -124,6 +125,23 @@ describe('through a TUF mirror on loopback', () => {
       )
     } finally {
       await stale.close()
+    }
+  })
+
+  test('the TUF client goes through HTTP_PROXY, like every other request of the action', async () => {
+    const proxy = await startTinyproxy()
+    process.env.HTTP_PROXY = proxy.url
+    try {
+      await loadTrustRoots({}, source({ cachePath: path.join(runnerTemp, 'proxied') }))
+      const host = new URL(mirror.url).host
+      expect((await proxy.requests()).filter((r) => r.authority === host).map((r) => r.path)).toEqual(
+        expect.arrayContaining(['/timestamp.json', '/snapshot.json', '/targets.json', '/targets/trusted_root.json']),
+      )
+      // Only for the length of the update: the global fetch is the runtime's own again.
+      expect(globalThis.fetch.name).toBe('fetch')
+    } finally {
+      delete process.env.HTTP_PROXY
+      await proxy.close()
     }
   })
 
