@@ -103,6 +103,11 @@ describe('readAttestationInputs', () => {
     expect(readAttestationInputs(RUN)).toEqual({})
   })
 
+  test("no signer, and action.yml's default predicate type as the runner passes it: no gate", () => {
+    setInputs({ 'attestation-predicate-type': 'https://slsa.dev/provenance/v1' })
+    expect(readAttestationInputs(RUN)).toEqual({})
+  })
+
   test('the defaults: the workflow repository, SLSA provenance v1, the TUF root', () => {
     setInputs({ 'attestation-signer': 'acme/api/.github/workflows/build.yml' })
     expect(readAttestationInputs(RUN)).toEqual({
@@ -140,6 +145,10 @@ describe('readAttestationInputs', () => {
     [
       { 'attestation-trusted-root': 'root.json' },
       "Input 'attestation-trusted-root': only applies to the build-provenance gate",
+    ],
+    [
+      { 'attestation-predicate-type': 'https://spdx.dev/Document' },
+      "Input 'attestation-predicate-type': only applies to the build-provenance gate",
     ],
     [{ 'attestation-signer': 'acme/api' }, 'Input \'attestation-signer\': "acme/api" is not a workflow'],
     [

@@ -20,7 +20,8 @@ export interface AttestationSettings {
 }
 
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
-const GATE_ONLY = ['attestation-repository', 'attestation-predicate-type', 'attestation-trusted-root']
+const PREDICATE_TYPE = 'attestation-predicate-type'
+const GATE_ONLY = ['attestation-repository', PREDICATE_TYPE, 'attestation-trusted-root']
 
 /** `{ attestation }` for the Settings object; empty when `attestation-signer` is empty (no gate). */
 export function readAttestationInputs(run: { readonly repository: string; readonly workspace: string }): {
@@ -28,7 +29,7 @@ export function readAttestationInputs(run: { readonly repository: string; readon
 } {
   const signerInput = core.getInput('attestation-signer').trim()
   if (signerInput === '') {
-    const stray = GATE_ONLY.find((name) => core.getInput(name).trim() !== '')
+    const stray = GATE_ONLY.find((name) => !isUnset(name))
     if (stray !== undefined) {
       throw new InputError(
         stray,
@@ -52,7 +53,7 @@ export function readAttestationInputs(run: { readonly repository: string; readon
         : `"${repository}" must be "owner/name".`,
     )
   }
-  const predicateType = core.getInput('attestation-predicate-type').trim() || SLSA_PROVENANCE_V1
+  const predicateType = core.getInput(PREDICATE_TYPE).trim() || SLSA_PROVENANCE_V1
   if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(predicateType)) {
     throw new InputError(
       'attestation-predicate-type',
@@ -77,6 +78,12 @@ export function readAttestationInputs(run: { readonly repository: string; readon
       token,
     },
   }
+}
+
+function isUnset(name: string): boolean {
+  const value = core.getInput(name).trim()
+  // The runner passes action.yml's default predicate type to every step: only another one counts.
+  return value === '' || (name === PREDICATE_TYPE && value === SLSA_PROVENANCE_V1)
 }
 
 function readTrustedRoot(workspace: string): AttestationSettings['trustedRoot'] {
