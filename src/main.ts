@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
 
     if (settings.attestation)
       await phase('Verify the build provenance', async () =>
-        (await import('./attest/index.js')).verifyProvenance(settings, images),
+        (await import('./attest/index.js')).verifyProvenance(settings, images, credentials),
       )
     const digests = images.map((image) => image.digest)
     const outcome = await phase(

@@ -269,8 +269,12 @@ describe('refused, with nothing written (source: registry: not even the registry
 })
 
 describe('a multi-platform image', () => {
-  test('attestations of its platform images only: refused, saying the index digest must be attested', async () => {
-    const { source, entries } = await stack.layout('layouts/api-2.0.0', [], {
+  let index: { digest: string; children?: { digest: string; platform?: { os: string; architecture: string } }[] }
+  let source: string
+  const multi = (): string => `${stack.repository('acme/api')}:2.0.0`
+
+  beforeAll(async () => {
+    const layout = await stack.layout('layouts/api-2.0.0', [], {
       multiPlatform: {
         refName: '2.0.0',
         images: [
@@ -279,7 +283,11 @@ describe('a multi-platform image', () => {
         ],
       },
     })
-    const index = entries[0]!
+    index = layout.entries[0]!
+    source = layout.source
+  })
+
+  test('attestations of its platform images only: refused, naming them and saying the index digest must be attested', async () => {
     stack.github.attestations.clear()
     for (const child of index.children!) {
       stack.github.attestations.add(
@@ -289,12 +297,28 @@ describe('a multi-platform image', () => {
       )
     }
     const head = await stack.github.headSha('main')
-    const result = await run({ image: `${stack.repository('acme/api')}:2.0.0`, source })
+    const result = await run({ image: multi(), source })
     expect(result.exitCode).toBe(1)
+    const [amd64, arm64] = index.children!.map((child) => child.digest)
+    expect(result.errors).toHaveLength(1)
     expect(result.errors[0]).toContain(
       `(${index.digest}) has no attestation in acme/backend, so nothing proves it was built by ${SIGNER}. ` +
-        "It is a multi-platform image: the attestation must name the index digest (what the registry serves for the tag, docker/build-push-action's `digest` output), not the digests of its platform images.",
+        `It is a multi-platform image, and only its platform images have attestations (linux/amd64 ${amd64}, linux/arm64 ${arm64}): ` +
+        "the attestation must name the index digest (what the registry serves for the tag, docker/build-push-action's `digest` output), not the digests of its platform images.",
     )
     expect(await stack.github.headSha('main')).toBe(head)
+  })
+
+  test('an attestation of the index digest: the pin of the index lands', async () => {
+    stack.github.attestations.clear()
+    stack.github.attestations.add(
+      'acme/backend',
+      index.digest,
+      await world.attest({ subjects: [index.digest], identity: BUILD }),
+    )
+    const result = await run({ image: multi(), source: 'registry' })
+    expect(result.errors).toEqual([])
+    expect(await stack.github.readFile('main', 'apps/api/deployment.yaml')).toBe(manifest(`${multi()}@${index.digest}`))
+    expect(JSON.parse(result.outputs.attestation!)[0].digest).toBe(index.digest)
   })
 })

@@ -7,6 +7,9 @@ import { type ImageReference, formatReference, shortDigest } from '../image/refe
 import { isIndexType } from '../registry/media-types.js'
 import type { PublishResult } from '../registry/publish.js'
 import type { Settings } from '../settings.js'
+import type { RegistryCredentials } from '../registry/auth.js'
+import { errorMessage } from '../errors.js'
+import { type PlatformImage, platformImages } from './platforms.js'
 import { type VerifiedBundle, verifyBundle } from './bundle.js'
 import { listAttestations } from './github.js'
 import { type Provenance, checkPolicy } from './policy.js'
@@ -29,6 +32,7 @@ export interface AttestedImage {
 export async function verifyProvenance(
   settings: Settings,
   images: readonly PublishResult[],
+  credentials?: RegistryCredentials,
   tuf: TufSource = defaultTufSource(),
 ): Promise<AttestedImage[]> {
   const gate = settings.attestation!
@@ -37,7 +41,7 @@ export async function verifyProvenance(
   const attested: AttestedImage[] = []
   for (const [i, result] of images.entries()) {
     const reference = settings.images[i]!
-    attested.push(await verifyImage(settings, gate, reference, result, trustRoots))
+    attested.push(await verifyImage(settings, gate, reference, result, trustRoots, credentials))
   }
   core.setOutput('attestation', JSON.stringify(attested.map(outputOf)))
   return attested
@@ -49,15 +53,13 @@ async function verifyImage(
   reference: ImageReference,
   result: PublishResult,
   trustRoots: () => Promise<TrustRoot[]>,
+  credentials: RegistryCredentials | undefined,
 ): Promise<AttestedImage> {
   const { digest } = result
   const image = formatReference(reference)
   const stored = await listAttestations(settings.run.apiUrl, gate.token, gate.repository, digest)
   if (stored.length === 0) {
-    const index = isIndexType(result.mediaType)
-      ? ' It is a multi-platform image: the attestation must name the index digest (what the registry serves for the tag, ' +
-        "docker/build-push-action's `digest` output), not the digests of its platform images."
-      : ''
+    const index = isIndexType(result.mediaType) ? await indexHint(settings, gate, reference, digest, credentials) : ''
     throw new ProvenanceError(
       `${image} (${digest}) has no attestation in ${gate.repository}, so nothing proves it was built by ${gate.signer.text}.${index} ${howToAttest(reference, gate)}`,
     )
@@ -91,6 +93,32 @@ async function verifyImage(
     }
   }
   throw new ProvenanceError(refusal(image, digest, gate, rejections) + ' ' + howToAttest(reference, gate))
+}
+
+/** For an index without attestations: whether its platform images have some, which do not count. */
+async function indexHint(
+  settings: Settings,
+  gate: AttestationSettings,
+  reference: ImageReference,
+  digest: string,
+  credentials: RegistryCredentials | undefined,
+): Promise<string> {
+  const rule =
+    'the attestation must name the index digest (what the registry serves for the tag, ' +
+    "docker/build-push-action's `digest` output), not the digests of its platform images."
+  let attested: PlatformImage[] = []
+  try {
+    for (const child of await platformImages(reference, digest, credentials)) {
+      const found = await listAttestations(settings.run.apiUrl, gate.token, gate.repository, child.digest)
+      if (found.length > 0) attested.push(child)
+    }
+  } catch (error) {
+    core.debug(`Could not look for attestations of the platform images: ${errorMessage(error)}`)
+    attested = []
+  }
+  if (attested.length === 0) return ` It is a multi-platform image: ${rule}`
+  const list = attested.map((child) => `${child.platform} ${child.digest}`).join(', ')
+  return ` It is a multi-platform image, and only its platform images have attestations (${list}): ${rule}`
 }
 
 function refusal(image: string, digest: string, gate: AttestationSettings, rejections: readonly Rejection[]): string {
