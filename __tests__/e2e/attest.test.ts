@@ -100,7 +100,11 @@ beforeAll(async () => {
     JSON.stringify(world.trustedRoot({ caValidUntil: new Date(Date.now() - 30_000) })),
   )
   image = `${stack.repository('acme/api')}:1.0.0`
-  await stack.github.seed({ 'apps/api/deployment.yaml': manifest(`${stack.repository('acme/api')}:0.9.0`) })
+  await stack.github.seed({
+    'apps/api/deployment.yaml': manifest(`${stack.repository('acme/api')}:0.9.0`),
+    'fleet/api.yaml': manifest(`${stack.repository('acme/api')}:0.9.0`),
+    'fleet/web.yaml': manifest(`${stack.repository('acme/web')}:0.9.0`),
+  })
 })
 
 afterAll(async () => {
@@ -320,5 +324,37 @@ describe('a multi-platform image', () => {
     expect(result.errors).toEqual([])
     expect(await stack.github.readFile('main', 'apps/api/deployment.yaml')).toBe(manifest(`${multi()}@${index.digest}`))
     expect(JSON.parse(result.outputs.attestation!)[0].digest).toBe(index.digest)
+  })
+})
+
+describe('several images in one run', () => {
+  test('each needs its own attestation: one missing stops the run before the commit; with both, one commit pins both', async () => {
+    const { source, entries } = await stack.layout('layouts/fleet', [
+      { layers: [{ size: 1024, seed: 195 }], refName: '5.0.0' },
+      { layers: [{ size: 1024, seed: 196 }], refName: '6.0.0' },
+    ])
+    const [api, web] = entries.map((entry) => entry.digest) as [string, string]
+    const images = `${stack.repository('acme/api')}:5.0.0\n${stack.repository('acme/web')}:6.0.0`
+    stack.github.attestations.clear()
+    stack.github.attestations.add('acme/backend', api, await world.attest({ subjects: [api], identity: BUILD }))
+    const head = await stack.github.headSha('main')
+
+    const refused = await run({ image: images, source, manifests: 'fleet/' })
+    expect(refused.exitCode).toBe(1)
+    expect(refused.errors).toHaveLength(1)
+    expect(refused.errors[0]).toContain(
+      `${stack.repository('acme/web')}:6.0.0 (${web}) has no attestation in acme/backend`,
+    )
+    expect(await stack.github.headSha('main')).toBe(head)
+
+    stack.github.attestations.add('acme/backend', web, await world.attest({ subjects: [web], identity: BUILD }))
+    const result = await run({ image: images, source: 'registry', manifests: 'fleet/' })
+    expect(result.errors).toEqual([])
+    const commits = await stack.github.commits('main')
+    expect(commits[0]!.parents).toEqual([head])
+    expect(await stack.github.readFile('main', 'fleet/web.yaml')).toBe(
+      manifest(`${stack.repository('acme/web')}:6.0.0@${web}`),
+    )
+    expect(JSON.parse(result.outputs.attestation!).map((a: { digest: string }) => a.digest)).toEqual([api, web])
   })
 })
