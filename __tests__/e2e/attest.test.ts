@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import type { ActionRun } from '../../test-support/action-runner.js'
 import { type Stack, startStack } from '../../test-support/stack.js'
 import { type AttestOptions, type SigstoreWorld, createSigstoreWorld } from '../../test-support/sigstore/world.js'
+import { installFakeGh } from '../../test-support/sigstore/fake-gh.js'
 
 const SIGNER = 'acme/backend/.github/workflows/build.yml'
 const BUILD = {
@@ -39,7 +40,7 @@ const manifest = (reference: string): string =>
   ].join('\n')
 
 /** A job of acme/backend on github.com whose deploy step gates on the build workflow's provenance. */
-function run(overrides: Record<string, string>): Promise<ActionRun> {
+function run(overrides: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   return stack.run(
     {
       manifests: 'apps/api/deployment.yaml',
@@ -48,7 +49,7 @@ function run(overrides: Record<string, string>): Promise<ActionRun> {
       'attestation-trusted-root': 'sigstore/trusted_root.json',
       ...overrides,
     },
-    { GITHUB_SERVER_URL: 'https://github.com' },
+    { GITHUB_SERVER_URL: 'https://github.com', ...env },
   )
 }
 
@@ -157,6 +158,41 @@ describe('an image with a valid attestation', () => {
     expect(result.errors).toEqual([])
     expect(result.exitCode).toBe(0)
     expect(JSON.parse(result.outputs.attestation!)[0]['signer-workflow']).toBe(`${SIGNER}@refs/heads/main`)
+  })
+})
+
+describe("a private repository's attestation (GitHub's own Sigstore instance) without a pinned root", () => {
+  test("GitHub's root comes from `gh attestation trusted-root`, and the pin lands", async () => {
+    const stranger = await createSigstoreWorld()
+    // gh prints Sigstore's public-good root first, then GitHub's: here another world's, then ours.
+    const gh = await installFakeGh(path.join(stack.workspace, '.bin-gh'), [stranger.trustedRoot(), world.trustedRoot()])
+    await attestations(attest({ identity: { ...BUILD, sha: 'd'.repeat(40) } }))
+    const result = await run(
+      { image, source: 'registry', 'attestation-trusted-root': '' },
+      { PATH: `${gh.bin}${path.delimiter}${process.env.PATH ?? ''}` },
+    )
+    expect(result.errors).toEqual([])
+    expect(JSON.parse(result.outputs.attestation!)[0]).toMatchObject({
+      'source-commit': 'd'.repeat(40),
+      'trusted-root': '`gh attestation trusted-root` line 2',
+    })
+    expect(await gh.invocations()).toEqual([
+      { args: ['attestation', 'trusted-root'], host: 'github.com', hasToken: true },
+    ])
+  })
+
+  test('no GitHub CLI on the runner: refused, saying to install it or pin the roots', async () => {
+    const empty = path.join(stack.workspace, '.bin-empty')
+    await mkdir(empty, { recursive: true })
+    await attestations(attest())
+    const head = await stack.github.headSha('main')
+    const result = await run({ image, source: 'registry', 'attestation-trusted-root': '' }, { PATH: empty })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(
+      /^The attestation has no transparency-log entry: GitHub's own Sigstore instance signed it \(a private or internal repository\), and the action reads that instance's root with `gh attestation trusted-root`, but the GitHub CLI could not be run \(.*gh.*\)\. Install gh on the runner\. Or write the roots in an earlier step/,
+    )
+    expect(await stack.github.headSha('main')).toBe(head)
   })
 })
 

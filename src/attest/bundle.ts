@@ -109,14 +109,9 @@ function explain(error: unknown, entity: SignedEntity, root: TrustRoot): Rejecti
           `has a signing certificate without the certificate-transparency proof ${root.name} asks for`,
         )
       }
-      const hint =
-        root.isDefault && entity.tlogEntries.length === 0
-          ? ". It has no transparency-log entry, as attestations of GitHub's own Sigstore instance (private and internal repositories) do: " +
-            "verify those against GitHub's root: write it in an earlier step (`gh attestation trusted-root > trusted_root.jsonl`) and pass `attestation-trusted-root: trusted_root.jsonl`"
-          : ''
       return new Rejection(
         'untrusted-chain',
-        `has a signing certificate that does not chain to ${root.name} (${error.message}${cause})${hint}`,
+        `has a signing certificate that does not chain to ${root.name} (${error.message}${cause})`,
       )
     }
     case 'TIMESTAMP_ERROR':

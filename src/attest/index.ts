@@ -12,6 +12,7 @@ import { errorMessage } from '../errors.js'
 import { type PlatformImage, platformImages } from './platforms.js'
 import { type VerifiedBundle, verifyBundle } from './bundle.js'
 import { listAttestations } from './github.js'
+import { rootsFromGitHubCli } from './github-root.js'
 import { type Provenance, checkPolicy } from './policy.js'
 import { Rejection } from './rejection.js'
 import type { AttestationSettings } from './settings.js'
@@ -36,8 +37,7 @@ export async function verifyProvenance(
   tuf: TufSource = defaultTufSource(),
 ): Promise<AttestedImage[]> {
   const gate = settings.attestation!
-  let roots: Promise<TrustRoot[]> | undefined
-  const trustRoots = (): Promise<TrustRoot[]> => (roots ??= loadTrustRoots(gate, tuf))
+  const trustRoots = trustRootsFor(settings, gate, tuf)
   const attested: AttestedImage[] = []
   for (const [i, result] of images.entries()) {
     const reference = settings.images[i]!
@@ -52,7 +52,7 @@ async function verifyImage(
   gate: AttestationSettings,
   reference: ImageReference,
   result: PublishResult,
-  trustRoots: () => Promise<TrustRoot[]>,
+  trustRoots: (bundle: unknown) => Promise<TrustRoot[]>,
   credentials: RegistryCredentials | undefined,
 ): Promise<AttestedImage> {
   const { digest } = result
@@ -80,7 +80,7 @@ async function verifyImage(
           `was served without its Sigstore bundle (only ${attestation.bundleUrl ?? 'no URL'})`,
         )
       }
-      const verified = verifyBundle(attestation.bundle, await trustRoots())
+      const verified = verifyBundle(attestation.bundle, await trustRoots(attestation.bundle))
       const provenance = checkPolicy(verified.statement, verified.certificate, expected)
       core.info(
         `${image}@${shortDigest(digest)}: build provenance verified: signed by ${provenance.signerWorkflow}, ` +
@@ -93,6 +93,33 @@ async function verifyImage(
     }
   }
   throw new ProvenanceError(refusal(image, digest, gate, rejections) + ' ' + howToAttest(reference, gate))
+}
+
+/**
+ * The roots a bundle is verified against, each loaded once: the pinned file when there is one;
+ * otherwise Sigstore's public-good root (TUF) for bundles with a transparency-log entry, and
+ * GitHub's own instance's root (from the GitHub CLI) for bundles without, as GitHub signs them
+ * for private repositories.
+ */
+function trustRootsFor(
+  settings: Settings,
+  gate: AttestationSettings,
+  tuf: TufSource,
+): (bundle: unknown) => Promise<TrustRoot[]> {
+  let publicGood: Promise<TrustRoot[]> | undefined
+  let github: Promise<TrustRoot[]> | undefined
+  return (bundle) => {
+    if (gate.trustedRoot !== undefined || hasTransparencyLogEntry(bundle))
+      return (publicGood ??= loadTrustRoots(gate, tuf))
+    return (github ??= rootsFromGitHubCli(settings.run.serverUrl, gate.token))
+  }
+}
+
+/** Routing only: the bundle is verified in full against whichever roots it is sent to. */
+function hasTransparencyLogEntry(bundle: unknown): boolean {
+  const entries = (bundle as { verificationMaterial?: { tlogEntries?: unknown } } | null)?.verificationMaterial
+    ?.tlogEntries
+  return Array.isArray(entries) && entries.length > 0
 }
 
 /** For an index without attestations: whether its platform images have some, which do not count. */

@@ -19,8 +19,6 @@ export interface TrustRoot {
   readonly thresholds: VerifierOptions
   /** When its certificate authorities may have issued signing certificates. */
   readonly authorityWindows: readonly { readonly start: Date; readonly end: Date }[]
-  /** True for the root the action fetched itself (not one the user pinned). */
-  readonly isDefault: boolean
 }
 
 /** How the public-good root is fetched; tests and GitHub Enterprise mirrors swap the parts. */
@@ -80,7 +78,7 @@ export async function loadTrustRoots(
       { cause: error },
     )
   }
-  return [trustRoot(root, `Sigstore's public-good root (TUF, ${tuf.mirrorURL})`, true)]
+  return [trustRoot(root, `Sigstore's public-good root (TUF, ${tuf.mirrorURL})`)]
 }
 
 async function readTrustedRootFile(file: { path: string; input: string }): Promise<TrustRoot[]> {
@@ -96,30 +94,40 @@ async function readTrustedRootFile(file: { path: string; input: string }): Promi
         : `cannot read ${file.input}: ${errorMessage(error)}`,
     )
   }
-  const documents = splitDocuments(text, file.input)
-  return documents.map(({ json, name }) => {
+  return rootsFromText(text, file.input, (message) => new InputError('attestation-trusted-root', message))
+}
+
+/**
+ * The roots in a trusted_root.json or JSON Lines text; `source` names it in messages, and
+ * `problem` makes the error for text that holds no usable root.
+ */
+export function rootsFromText(text: string, source: string, problem: (message: string) => Error): TrustRoot[] {
+  return splitDocuments(text, source, problem).map(({ json, name }) => {
     let root: TrustedRoot
     try {
       root = TrustedRoot.fromJSON(json)
     } catch (error) {
-      throw new InputError('attestation-trusted-root', `${name} is not a Sigstore trusted root: ${errorMessage(error)}`)
+      throw problem(`${name} is not a Sigstore trusted root: ${errorMessage(error)}`)
     }
     if (root.certificateAuthorities.length === 0) {
-      throw new InputError(
-        'attestation-trusted-root',
+      throw problem(
         `${name} names no certificate authority, so no signing certificate can chain to it. Use a trusted_root.json with certificateAuthorities.`,
       )
     }
     try {
-      return trustRoot(root, name, false)
+      return trustRoot(root, name)
     } catch (error) {
-      throw new InputError('attestation-trusted-root', `${name} cannot be used: ${errorMessage(error)}`)
+      throw problem(`${name} cannot be used: ${errorMessage(error)}`)
     }
   })
 }
 
 /** One JSON document, or one per non-empty line (JSON Lines). */
-function splitDocuments(text: string, input: string): { json: unknown; name: string }[] {
+function splitDocuments(
+  text: string,
+  input: string,
+  problem: (message: string) => Error,
+): { json: unknown; name: string }[] {
   try {
     return [{ json: JSON.parse(text), name: input }]
   } catch {
@@ -133,14 +141,14 @@ function splitDocuments(text: string, input: string): { json: unknown; name: str
     try {
       documents.push({ json: JSON.parse(line), name })
     } catch (error) {
-      throw new InputError('attestation-trusted-root', `${name} is not JSON: ${errorMessage(error)}`)
+      throw problem(`${name} is not JSON: ${errorMessage(error)}`)
     }
   }
-  if (documents.length === 0) throw new InputError('attestation-trusted-root', `${input} is empty.`)
+  if (documents.length === 0) throw problem(`${input} is empty.`)
   return documents
 }
 
-function trustRoot(root: TrustedRoot, name: string, isDefault: boolean): TrustRoot {
+function trustRoot(root: TrustedRoot, name: string): TrustRoot {
   const material = toTrustMaterial(root)
   return {
     name,
@@ -154,7 +162,6 @@ function trustRoot(root: TrustedRoot, name: string, isDefault: boolean): TrustRo
       timestampThreshold: 1,
     },
     authorityWindows: material.certificateAuthorities.map((ca) => ca.validFor),
-    isDefault,
   }
 }
 
