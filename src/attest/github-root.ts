@@ -27,8 +27,11 @@ export async function rootsFromGitHubCli(
       ignoreReturnCode: true,
     })
   } catch (error) {
+    const reason = /Unable to locate executable file/.test(errorMessage(error))
+      ? 'gh is not on PATH'
+      : errorMessage(error)
     throw new Error(
-      `${what}, but the GitHub CLI could not be run (${errorMessage(error)}). Install gh on the runner. ${PIN_INSTEAD}`,
+      `${what}, but the GitHub CLI could not be run (${reason}). Install gh on the runner. ${PIN_INSTEAD}`,
       {
         cause: error,
       },
