@@ -8,15 +8,14 @@ import { isIndexType } from '../registry/media-types.js'
 import type { PublishResult } from '../registry/publish.js'
 import type { Settings } from '../settings.js'
 import type { RegistryCredentials } from '../registry/auth.js'
-import { errorMessage } from '../errors.js'
-import { type PlatformImage, platformImages } from './platforms.js'
+import { attestedPlatforms } from './platforms.js'
 import { type VerifiedBundle, verifyBundle } from './bundle.js'
 import { listAttestations } from './github.js'
-import { rootsFromGitHubCli } from './github-root.js'
 import { type Provenance, checkPolicy } from './policy.js'
 import { Rejection } from './rejection.js'
 import type { AttestationSettings } from './settings.js'
-import { type TrustRoot, type TufSource, defaultTufSource, loadTrustRoots } from './trust.js'
+import { trustRootsFor } from './roots.js'
+import { type TrustRoot, type TufSource, defaultTufSource } from './trust.js'
 
 /** The run refuses the image: no attestation vouches for its digest. */
 export class ProvenanceError extends Error {
@@ -37,7 +36,7 @@ export async function verifyProvenance(
   tuf: TufSource = defaultTufSource(),
 ): Promise<AttestedImage[]> {
   const gate = settings.attestation!
-  const trustRoots = trustRootsFor(settings, gate, tuf)
+  const trustRoots = trustRootsFor(gate, settings.run.serverUrl, tuf)
   const attested: AttestedImage[] = []
   for (const [i, result] of images.entries()) {
     const reference = settings.images[i]!
@@ -95,33 +94,6 @@ async function verifyImage(
   throw new ProvenanceError(refusal(image, digest, gate, rejections) + ' ' + howToAttest(reference, gate))
 }
 
-/**
- * The roots a bundle is verified against, each loaded once: the pinned file when there is one;
- * otherwise Sigstore's public-good root (TUF) for bundles with a transparency-log entry, and
- * GitHub's own instance's root (from the GitHub CLI) for bundles without, as GitHub signs them
- * for private repositories.
- */
-function trustRootsFor(
-  settings: Settings,
-  gate: AttestationSettings,
-  tuf: TufSource,
-): (bundle: unknown) => Promise<TrustRoot[]> {
-  let publicGood: Promise<TrustRoot[]> | undefined
-  let github: Promise<TrustRoot[]> | undefined
-  return (bundle) => {
-    if (gate.trustedRoot !== undefined || hasTransparencyLogEntry(bundle))
-      return (publicGood ??= loadTrustRoots(gate, tuf))
-    return (github ??= rootsFromGitHubCli(settings.run.serverUrl, gate.token))
-  }
-}
-
-/** Routing only: the bundle is verified in full against whichever roots it is sent to. */
-function hasTransparencyLogEntry(bundle: unknown): boolean {
-  const entries = (bundle as { verificationMaterial?: { tlogEntries?: unknown } } | null)?.verificationMaterial
-    ?.tlogEntries
-  return Array.isArray(entries) && entries.length > 0
-}
-
 /** For an index without attestations: whether its platform images have some, which do not count. */
 async function indexHint(
   settings: Settings,
@@ -133,16 +105,9 @@ async function indexHint(
   const rule =
     'the attestation must name the index digest (what the registry serves for the tag, ' +
     "docker/build-push-action's `digest` output), not the digests of its platform images."
-  let attested: PlatformImage[] = []
-  try {
-    for (const child of await platformImages(reference, digest, credentials)) {
-      const found = await listAttestations(settings.run.apiUrl, gate.token, gate.repository, child.digest)
-      if (found.length > 0) attested.push(child)
-    }
-  } catch (error) {
-    core.debug(`Could not look for attestations of the platform images: ${errorMessage(error)}`)
-    attested = []
-  }
+  const attested = await attestedPlatforms(reference, digest, credentials, (child) =>
+    listAttestations(settings.run.apiUrl, gate.token, gate.repository, child),
+  )
   if (attested.length === 0) return ` It is a multi-platform image: ${rule}`
   const list = attested.map((child) => `${child.platform} ${child.digest}`).join(', ')
   return ` It is a multi-platform image, and only its platform images have attestations (${list}): ${rule}`
