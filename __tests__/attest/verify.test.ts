@@ -129,6 +129,41 @@ describe('Sigstore refuses', () => {
   })
 })
 
+describe('a root with a transparency log, as the public-good instance has', () => {
+  let logged: SigstoreWorld
+  let logRoots: TrustRoot[]
+
+  beforeAll(async () => {
+    logged = await createSigstoreWorld({ transparencyLog: true })
+    logRoots = await rootsFrom(logged.trustedRoot(), 'public_good.json')
+  })
+
+  test('asks for a log entry, and a bundle recorded in the log verifies with it as evidence', async () => {
+    expect(logRoots[0]!.thresholds).toEqual({ tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 1 })
+    const verified = verifyBundle(await logged.attest({ subjects: [DIGEST], identity: BUILD }), logRoots)
+    expect(verified.evidence.transparencyLog).toEqual([
+      { logIndex: expect.stringMatching(/^\d+$/), integratedTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    ])
+    expect(() => checkPolicy(verified.statement, verified.certificate, expectations())).not.toThrow()
+  })
+
+  test('refuses a bundle that was never recorded in the log, even with a signed timestamp', async () => {
+    const bundle = await logged.attest({ subjects: [DIGEST], identity: BUILD, noTransparencyLog: true })
+    const rejection = rejectionOf(() => verifyBundle(bundle, logRoots))
+    expect(rejection.kind).toBe('transparency-log')
+    expect(rejection.message).toBe('has no transparency-log entry, which public_good.json requires')
+  })
+
+  test('refuses a statement changed after it was logged', async () => {
+    const bundle = await logged.attest({ subjects: [DIGEST], identity: BUILD, tamper: true })
+    const rejection = rejectionOf(() => verifyBundle(bundle, logRoots))
+    expect(rejection.kind).toBe('transparency-log')
+    expect(rejection.message).toContain(
+      'has a transparency-log entry public_good.json does not confirm (DSSE payload hash mismatch',
+    )
+  })
+})
+
 describe('the policy refuses', () => {
   async function policyRejection(
     options: Parameters<SigstoreWorld['attest']>[0],

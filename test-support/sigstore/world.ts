@@ -1,7 +1,9 @@
 // A Sigstore of the tests' own, the way GitHub's instance for private repositories is built: a
 // Fulcio-like certificate authority (@sigstore/mock) that issues short-lived certificates
 // carrying GitHub Actions' OIDC claims as Fulcio's extensions, an RFC 3161 timestamp authority
-// (@sigstore/mock), no transparency log, and a trusted_root.json naming the two. `attest` then
+// (@sigstore/mock), no transparency log, and a trusted_root.json naming the two. With
+// `transparencyLog`, it is built like the public-good instance instead: a Rekor-like log
+// (@sigstore/mock) records every signature, and the root names the log too. `attest` then
 // does what actions/attest-build-provenance does in a workflow: an ephemeral key, a certificate
 // for the workflow's identity, a DSSE signature over an in-toto statement, a signed timestamp
 // of that signature, all in a v0.3 bundle.
@@ -44,6 +46,8 @@ export interface AttestOptions {
   readonly tamper?: boolean
   /** Get the certificate from a certificate authority the trusted root does not name. */
   readonly foreignCertificate?: boolean
+  /** In a world with a transparency log: do not record the signature there. */
+  readonly noTransparencyLog?: boolean
 }
 
 export interface SigstoreWorld {
@@ -53,7 +57,7 @@ export interface SigstoreWorld {
   attest(options: AttestOptions): Promise<Record<string, unknown>>
 }
 
-export async function createSigstoreWorld(): Promise<SigstoreWorld> {
+export async function createSigstoreWorld(options: { transparencyLog?: boolean } = {}): Promise<SigstoreWorld> {
   const ca = await mock.initializeCA(generateKeyPairSync('ec', { namedCurve: 'P-256' }))
   const foreign = await mock.initializeCA(generateKeyPairSync('ec', { namedCurve: 'P-256' }))
   // The mock TSA reads its clock object at each request. Whole seconds: @sigstore/core reads
@@ -62,17 +66,50 @@ export async function createSigstoreWorld(): Promise<SigstoreWorld> {
   const tsa = await mock.initializeTSA(generateKeyPairSync('ec', { namedCurve: 'P-256' }), clock)
   const tick = () => clock.setTime(Math.ceil(Date.now() / 1000) * 1000)
   const createdAt = new Date(Date.now() - 60_000)
+  const tlog = options.transparencyLog
+    ? await mock.initializeTLog(REKOR_URL, generateKeyPairSync('ec', { namedCurve: 'P-256' }))
+    : undefined
   return {
-    trustedRoot: (options = {}) => trustedRoot(ca, tsa, createdAt, options.caValidUntil),
-    attest: (options) => attest(options.foreignCertificate ? foreign : ca, tsa, tick, options),
+    trustedRoot: (rootOptions = {}) => trustedRoot(ca, tsa, tlog, createdAt, rootOptions.caValidUntil),
+    attest: (attestOptions) =>
+      attest(
+        attestOptions.foreignCertificate ? foreign : ca,
+        tsa,
+        attestOptions.noTransparencyLog ? undefined : tlog,
+        tick,
+        attestOptions,
+      ),
   }
 }
 
-function trustedRoot(ca: CA, tsa: TSA, start: Date, caValidUntil?: Date): Record<string, unknown> {
+const REKOR_URL = 'https://rekor.test.invalid'
+type TLog = Awaited<ReturnType<typeof mock.initializeTLog>>
+
+function trustedRoot(
+  ca: CA,
+  tsa: TSA,
+  tlog: TLog | undefined,
+  start: Date,
+  caValidUntil?: Date,
+): Record<string, unknown> {
   const der = (bytes: ArrayBufferView) => ({ rawBytes: base64(bytes) })
   return {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [],
+    tlogs:
+      tlog === undefined
+        ? []
+        : [
+            {
+              baseUrl: REKOR_URL,
+              hashAlgorithm: 'SHA2_256',
+              publicKey: {
+                rawBytes: tlog.publicKey.toString('base64'),
+                keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+                validFor: { start: start.toISOString() },
+              },
+              logId: { keyId: createHash('sha256').update(tlog.publicKey).digest('base64') },
+            },
+          ],
     certificateAuthorities: [
       {
         subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
@@ -96,7 +133,13 @@ function trustedRoot(ca: CA, tsa: TSA, start: Date, caValidUntil?: Date): Record
   }
 }
 
-async function attest(ca: CA, tsa: TSA, tick: () => void, options: AttestOptions): Promise<Record<string, unknown>> {
+async function attest(
+  ca: CA,
+  tsa: TSA,
+  tlog: TLog | undefined,
+  tick: () => void,
+  options: AttestOptions,
+): Promise<Record<string, unknown>> {
   const { identity } = options
   const server = identity.serverUrl ?? 'https://github.com'
   const workflowRepository = identity.workflowRepository ?? identity.repository
@@ -164,11 +207,12 @@ async function attest(ca: CA, tsa: TSA, tick: () => void, options: AttestOptions
           ),
         },
       ]
+  const tlogEntries = tlog === undefined ? [] : [await logEntry(tlog, payload, signature, certificate)]
   return {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     verificationMaterial: {
       certificate: { rawBytes: base64(certificate) },
-      tlogEntries: [],
+      tlogEntries,
       timestampVerificationData: { rfc3161Timestamps: timestamps },
     },
     dsseEnvelope: {
@@ -181,4 +225,52 @@ async function attest(ca: CA, tsa: TSA, tick: () => void, options: AttestOptions
 
 function base64(bytes: ArrayBufferView): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+/** Records the signature in the log as Rekor records a DSSE entry, and returns the bundle's entry. */
+async function logEntry(
+  tlog: TLog,
+  payload: Buffer,
+  signature: Buffer,
+  certificate: ArrayBufferView,
+): Promise<Record<string, unknown>> {
+  const pem = `-----BEGIN CERTIFICATE-----\n${base64(certificate)}\n-----END CERTIFICATE-----\n`
+  const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
+  const response = (await tlog.log({
+    apiVersion: '0.0.1',
+    kind: 'dsse',
+    spec: {
+      envelopeHash: { algorithm: 'sha256', value: sha256(Buffer.concat([payload, signature])) },
+      payloadHash: { algorithm: 'sha256', value: sha256(payload) },
+      signatures: [{ signature: signature.toString('base64'), verifier: Buffer.from(pem).toString('base64') }],
+    },
+  })) as unknown as Record<string, LoggedEntry>
+  const entry = Object.values(response)[0]!
+  const proof = entry.verification.inclusionProof
+  return {
+    logIndex: String(entry.logIndex),
+    logId: { keyId: Buffer.from(entry.logID, 'hex').toString('base64') },
+    kindVersion: { kind: 'dsse', version: '0.0.1' },
+    integratedTime: String(entry.integratedTime),
+    inclusionPromise: { signedEntryTimestamp: entry.verification.signedEntryTimestamp },
+    inclusionProof: {
+      logIndex: String(proof.logIndex),
+      rootHash: Buffer.from(proof.rootHash, 'hex').toString('base64'),
+      treeSize: String(proof.treeSize),
+      hashes: proof.hashes,
+      checkpoint: { envelope: proof.checkpoint },
+    },
+    canonicalizedBody: entry.body,
+  }
+}
+
+interface LoggedEntry {
+  body: string
+  integratedTime: number
+  logID: string
+  logIndex: number
+  verification: {
+    signedEntryTimestamp: string
+    inclusionProof: { logIndex: number; rootHash: string; treeSize: number; hashes: string[]; checkpoint: string }
+  }
 }
