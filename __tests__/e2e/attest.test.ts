@@ -363,6 +363,36 @@ describe('a multi-platform image', () => {
   })
 })
 
+describe('a root with a transparency log, as the public-good instance has', () => {
+  let logged: SigstoreWorld
+
+  beforeAll(async () => {
+    logged = await createSigstoreWorld({ transparencyLog: true })
+    await writeFile(path.join(stack.workspace, 'sigstore/public_good.json'), JSON.stringify(logged.trustedRoot()))
+  })
+
+  test('an attestation recorded in the log passes, with its log entry in the output', async () => {
+    await attestations(logged.attest({ subjects: [digest], identity: BUILD }))
+    const result = await run({ image, source: 'registry', 'attestation-trusted-root': 'sigstore/public_good.json' })
+    expect(result.errors).toEqual([])
+    const [attested] = JSON.parse(result.outputs.attestation!) as Record<string, unknown>[]
+    expect(attested!['transparency-log']).toEqual([
+      { 'log-index': expect.stringMatching(/^\d+$/), 'integrated-time': expect.stringMatching(/^\d{4}-/) },
+    ])
+    expect(result.log).toMatch(/build provenance verified: .*\(transparency-log entry \d+ at /)
+  })
+
+  test('refused: an attestation never recorded in the log the root requires', async () => {
+    await attestations(logged.attest({ subjects: [digest], identity: BUILD, noTransparencyLog: true }))
+    await expectRefused(
+      'its attestation in acme/backend has no transparency-log entry, which sigstore/public_good.json requires.',
+      {
+        'attestation-trusted-root': 'sigstore/public_good.json',
+      },
+    )
+  })
+})
+
 describe('several images in one run', () => {
   test('each needs its own attestation: one missing stops the run before the commit; with both, one commit pins both', async () => {
     const { source, entries } = await stack.layout('layouts/fleet', [
