@@ -11,6 +11,7 @@ import { benchPins } from './pins.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
 import { benchVerify } from './verify.js'
+import { benchAttest } from './attest.js'
 
 const exec = promisify(execFile)
 const REPOSITORY_FILES = 2000
@@ -120,6 +121,12 @@ async function main(): Promise<void> {
     `  Healthy in the stand-in → action exit: ${round(verify.healthyToExitMs / 1000, 2)} s (target < one poll interval, ${verify.pollCapMs / 1000} s)`,
   )
   console.log(`  Argo CD API calls: ${verify.argoCalls}`)
+
+  const attest = await benchAttest()
+  console.log(`Build-provenance gate (attestation-signer), source: registry dry run, median of ${attest.runs}:`)
+  console.log(
+    `  without ${round(attest.withoutMs)} ms, with ${round(attest.withMs)} ms: the gate adds ${round(attest.withMs - attest.withoutMs)} ms (one bundle verified in-process: ${round(attest.verifyOneMs, 2)} ms)`,
+  )
 
   const push = await benchPush()
   console.log('Native push of 3 × 64 MiB layers to the local registry:')

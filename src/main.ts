@@ -31,6 +31,10 @@ export async function run(): Promise<void> {
       publishImages(settings, plans, credentials),
     )
 
+    if (settings.attestation)
+      await phase('Verify the build provenance', async () =>
+        (await import('./attest/index.js')).verifyProvenance(settings, images, credentials),
+      )
     const digests = images.map((image) => image.digest)
     const outcome = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',

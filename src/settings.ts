@@ -15,6 +15,7 @@ import { durationInput } from './util/duration.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
+import { type AttestationSettings, readAttestationInputs } from './attest/settings.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -75,6 +76,8 @@ export interface Settings {
   readonly run: RunContext
   /** Argo CD verification; undefined when `argocd-server` is empty. */
   readonly verify?: VerifySettings
+  /** The build-provenance gate; undefined when `attestation-signer` is empty. */
+  readonly attestation?: AttestationSettings
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -144,6 +147,7 @@ export async function readSettings(
     gcp,
     run,
     ...rest,
+    ...readAttestationInputs(run),
   }
 }
 
