@@ -12,6 +12,7 @@ import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
 import { benchStatuses } from './statuses.js'
 import { benchVerify } from './verify.js'
+import { benchAttest } from './attest.js'
 
 const exec = promisify(execFile)
 const REPOSITORY_FILES = 2000
@@ -131,6 +132,12 @@ async function main(): Promise<void> {
   )
   console.log(
     `  GitHub API calls while waiting: ${statuses.waitCalls}, ${round(statuses.callsPerMinute)} per minute (polls back off to one per 7.5–15 s)`,
+  )
+
+  const attest = await benchAttest()
+  console.log(`Build-provenance gate (attestation-signer), source: registry dry run, median of ${attest.runs}:`)
+  console.log(
+    `  without ${round(attest.withoutMs)} ms, with ${round(attest.withMs)} ms: the gate adds ${round(attest.withMs - attest.withoutMs)} ms (one bundle verified in-process: ${round(attest.verifyOneMs, 2)} ms)`,
   )
 
   const push = await benchPush()

@@ -10,9 +10,9 @@ export async function run(): Promise<void> {
     if (readMode() === 'verify') {
       // A GitOps commit that is already there: no image, registry, Google Cloud or write-back.
       const { verifyRevision } = await import('./verify/revision.js')
-      return await verifyRevision(readVerifyModeSettings())
+      return await verifyRevision(await readVerifyModeSettings())
     }
-    const settings = readSettings()
+    const settings = await readSettings()
     // The clients load once the inputs are known to be good: a misconfigured run fails fast.
     const { openGitOps } = await import('./writeback/gitops.js')
     const { readManifestTarget } = await import('./writeback/read.js')
@@ -36,6 +36,10 @@ export async function run(): Promise<void> {
       publishImages(settings, plans, credentials),
     )
 
+    if (settings.attestation)
+      await phase('Verify the build provenance', async () =>
+        (await import('./attest/index.js')).verifyProvenance(settings, images, credentials),
+      )
     const digests = images.map((image) => image.digest)
     const outcome = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',

@@ -1,7 +1,7 @@
 // Action inputs, read once and validated up front into one typed object, so that a
 // misconfigured run fails before any network call and later phases never re-read inputs.
 import * as core from '@actions/core'
-import { context as runnerContext } from '@actions/github'
+import type { context as runnerContext } from '@actions/github'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
@@ -15,6 +15,7 @@ import { durationInput } from './util/duration.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
+import { type AttestationSettings, readAttestationInputs } from './attest/settings.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -79,6 +80,8 @@ export interface Settings {
   readonly verify?: VerifySettings
   /** `mode: pr` with `environment`: the GitHub deployment created `queued` until the pull request merges. */
   readonly queuedDeployment?: { readonly environment: string; readonly sourceToken: string }
+  /** The build-provenance gate; undefined when `attestation-signer` is empty. */
+  readonly attestation?: AttestationSettings
 }
 
 /** `mode: verify`: a GitOps commit that is already there, verified without image, registry or Google Cloud. */
@@ -105,16 +108,19 @@ const DEPLOY_ONLY = [
   'workload-identity-provider',
   'service-account',
   'audience',
+  'attestation-signer',
+  'attestation-repository',
+  'attestation-trusted-root',
 ]
 
 export function readMode(): Mode | 'verify' {
   return oneOf('mode', ['pr', 'push', 'verify'] as const, 'pr')
 }
 
-export function readVerifyModeSettings(
+export async function readVerifyModeSettings(
   env: NodeJS.ProcessEnv = process.env,
-  github: GitHubContext = runnerContext,
-): VerifyModeSettings {
+  loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
+): Promise<VerifyModeSettings> {
   const token = core.getInput('token')
   maskSecret(token)
   if (!token) {
@@ -135,16 +141,13 @@ export function readVerifyModeSettings(
       `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`,
     )
   }
-  const run = runContext(github, env)
-  const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
-  if (!REPOSITORY.test(gitopsRepository)) {
-    throw new InputError('gitops-repository', `"${gitopsRepository}" must be "owner/name".`)
-  }
-  const [owner, repo] = gitopsRepository.split('/') as [string, string]
+  const gitopsInput = core.getInput('gitops-repository').trim()
+  if (gitopsInput !== '') gitopsRepository(gitopsInput)
   const base = branchInput('base')
   const { verify } = readVerifyInputs('verify')
+  const run = runContext(await loadContext(), env)
   return {
-    gitops: { owner, repo },
+    gitops: gitopsRepository(gitopsInput || run.repository),
     ...(base !== undefined && { base }),
     ...(revision !== '' && { revision }),
     token,
@@ -156,7 +159,14 @@ export function readVerifyModeSettings(
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHubContext = runnerContext): Settings {
+/**
+ * Reads and checks every input. The toolkit's context (whose module also builds Octokit) is loaded
+ * only once the inputs are known to be good, so a misconfigured run fails fast; tests pass their own.
+ */
+export async function readSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
+): Promise<Settings> {
   const token = core.getInput('token')
   // Mask before anything else can print it.
   maskSecret(token)
@@ -173,8 +183,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHu
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
   const example = templateValues(image, EXAMPLE_DIGEST)
-  const run = runContext(github, env)
-  const source = readSource(run.workspace)
+  const source = readSource(workspaceOf(env))
   const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
   const container = core.getInput('container').trim() || undefined
   if (container !== undefined && !CONTAINER_NAME.test(container)) {
@@ -184,11 +193,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHu
     )
   }
 
-  const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
-  if (!REPOSITORY.test(gitopsRepository)) {
-    throw new InputError('gitops-repository', `"${gitopsRepository}" must be "owner/name".`)
-  }
-  const [owner, repo] = gitopsRepository.split('/') as [string, string]
+  const gitopsInput = core.getInput('gitops-repository').trim()
+  if (gitopsInput !== '') gitopsRepository(gitopsInput)
 
   const base = branchInput('base')
   // base == branch is checked once the base is known (readManifestTarget), default branch included.
@@ -196,27 +202,32 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, github: GitHu
 
   const gcp = readGcp()
   for (const each of images) checkGoogleCloud(gcp, each, env)
-
-  return {
-    image,
-    images,
-    source,
+  const rest = {
     manifests: parse('manifests', () => validateManifestPatterns(splitManifestsInput(required('manifests')))),
     fields: readFields(images),
-    ...(container !== undefined && { container }),
-    mode,
-    gitops: { owner, repo },
-    ...(base !== undefined && { base }),
-    branch,
-    token,
-    sourceToken,
     dryRun: bool('dry-run'),
     templates: readTemplates(example),
     labels: readLabels(example),
     pushTimeoutMs: durationInput('push-timeout', core.getInput('push-timeout'), '5m', 6 * 3_600_000),
+    ...readVerifyInputs(mode),
+  }
+
+  const run = runContext(await loadContext(), env)
+  return {
+    image,
+    images,
+    source,
+    ...(container !== undefined && { container }),
+    mode,
+    gitops: gitopsRepository(gitopsInput || run.repository),
+    ...(base !== undefined && { base }),
+    branch,
+    token,
+    sourceToken,
     gcp,
     run,
-    ...readVerifyInputs(mode),
+    ...rest,
+    ...readAttestationInputs(run),
   }
 }
 
@@ -284,6 +295,20 @@ function readGcp(): GoogleCloudSettings {
   }
 }
 
+/** `owner/name` (the input, or the workflow's repository) as its two parts. */
+function gitopsRepository(value: string): { owner: string; repo: string } {
+  if (!REPOSITORY.test(value)) {
+    throw new InputError('gitops-repository', `"${value}" must be "owner/name".`)
+  }
+  const [owner, repo] = value.split('/') as [string, string]
+  return { owner, repo }
+}
+
+/** GITHUB_WORKSPACE, which the toolkit's context does not carry; the working directory outside a runner. */
+function workspaceOf(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_WORKSPACE || process.cwd()
+}
+
 function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
   return {
     apiUrl: github.apiUrl.replace(/\/+$/, ''),
@@ -292,7 +317,7 @@ function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
     repository: repositoryOf(github),
     sha: github.sha ?? '',
     runId: Number.isSafeInteger(github.runId) ? String(github.runId) : '',
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    workspace: workspaceOf(env),
     eventName: github.eventName ?? '',
     payload: github.payload,
   }

@@ -40,12 +40,12 @@ function settingsWith(inputs: Record<string, string>, env: Record<string, string
   for (const [name, value] of Object.entries({ ...MINIMAL, ...inputs })) {
     process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  return readSettings({ ...env }, githubContext(env))
+  return readSettings({ ...env }, () => Promise.resolve(githubContext(env)))
 }
 
-function errorOf(inputs: Record<string, string>): InputError {
+async function errorOf(inputs: Record<string, string>): Promise<InputError> {
   try {
-    settingsWith(inputs)
+    await settingsWith(inputs)
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return error as InputError
@@ -54,8 +54,8 @@ function errorOf(inputs: Record<string, string>): InputError {
 }
 
 describe('defaults of a minimal run', () => {
-  test('every optional input has its documented default', () => {
-    const settings = settingsWith({})
+  test('every optional input has its documented default', async () => {
+    const settings = await settingsWith({})
     const image = expect.objectContaining({
       registry: 'europe-docker.pkg.dev',
       path: 'acme/apps/backend',
@@ -94,8 +94,8 @@ describe('defaults of a minimal run', () => {
     })
   })
 
-  test('without the GITHUB_* variables, github.com and the working directory', () => {
-    expect(settingsWith({ 'gitops-repository': 'acme/gitops' }, {}).run).toEqual({
+  test('without the GITHUB_* variables, github.com and the working directory', async () => {
+    expect((await settingsWith({ 'gitops-repository': 'acme/gitops' }, {})).run).toEqual({
       apiUrl: 'https://api.github.com',
       serverUrl: 'https://github.com',
       repository: '',
@@ -160,18 +160,18 @@ describe('each input parsed', () => {
       { 'sts-endpoint': 'https://sts.example/', 'iam-credentials-endpoint': 'http://127.0.0.1:8080' },
       { gcp: { stsEndpoint: 'https://sts.example', iamCredentialsEndpoint: 'http://127.0.0.1:8080' } },
     ],
-  ])('%s', (_, inputs, expected) => {
-    expect(settingsWith(inputs)).toMatchObject(expected)
+  ])('%s', async (_, inputs, expected) => {
+    expect(await settingsWith(inputs)).toMatchObject(expected)
   })
 
-  test('the token is masked the moment it is read', () => {
+  test('the token is masked the moment it is read', async () => {
     const writes: string[] = []
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       writes.push(String(chunk))
       return true
     })
     try {
-      settingsWith({ token: 'ghs_masked_1' })
+      await settingsWith({ token: 'ghs_masked_1' })
     } finally {
       spy.mockRestore()
     }
@@ -220,14 +220,14 @@ describe('each error names its input and the fix', () => {
       'iam-credentials-endpoint',
       /https URL/,
     ],
-  ])('%s', (_, inputs, input, message) => {
-    const error = errorOf(inputs)
+  ])('%s', async (_, inputs, input, message) => {
+    const error = await errorOf(inputs)
     expect(error.input).toBe(input)
     expect(error.message).toMatch(new RegExp(`^Input '${input}': `))
     expect(error.message).toMatch(message)
   })
 
-  test('the token never appears in an error message', () => {
-    expect(errorOf({ token: 'ghs_never_shown', image: '' }).message).not.toContain('ghs_never_shown')
+  test('the token never appears in an error message', async () => {
+    expect((await errorOf({ token: 'ghs_never_shown', image: '' })).message).not.toContain('ghs_never_shown')
   })
 })

@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   gitBlobSha
-} from "./chunk-gitops-github-error.js";
+} from "./chunk-gitops-reader.js";
 import {
   retry,
   statusOf,

@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  parseSignerWorkflow
+} from "./chunk-attest-signer.js";
+import {
   defaultBranch,
   parseImageList,
   renderTemplate,
@@ -39,7 +42,7 @@ import {
 import "./chunk-esbuild-runtime.js";
 
 // src/settings.ts
-import * as path from "node:path";
+import * as path2 from "node:path";
 
 // src/verify/settings.ts
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -160,9 +163,84 @@ function onFailure() {
   throw new InputError("on-failure", `"${value}" is not one of "fail", "revert".`);
 }
 
+// src/attest/settings.ts
+import * as path from "node:path";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+var PREDICATE_TYPE = "attestation-predicate-type";
+var GATE_ONLY = ["attestation-repository", PREDICATE_TYPE, "attestation-trusted-root"];
+function readAttestationInputs(run2) {
+  const signerInput = getInput("attestation-signer").trim();
+  if (signerInput === "") {
+    const stray = GATE_ONLY.find((name) => !isUnset(name));
+    if (stray !== void 0) {
+      throw new InputError(
+        stray,
+        "only applies to the build-provenance gate: set `attestation-signer` to the workflow that must have signed the image."
+      );
+    }
+    return {};
+  }
+  let signer;
+  try {
+    signer = parseSignerWorkflow(signerInput);
+  } catch (error) {
+    throw new InputError("attestation-signer", errorMessage(error));
+  }
+  const repository = getInput("attestation-repository").trim() || run2.repository;
+  if (!REPOSITORY.test(repository)) {
+    throw new InputError(
+      "attestation-repository",
+      repository === "" ? "is empty and GITHUB_REPOSITORY is not set; name the repository that built the image (owner/name)." : `"${repository}" must be "owner/name".`
+    );
+  }
+  const predicateType = getInput(PREDICATE_TYPE).trim() || SLSA_PROVENANCE_V1;
+  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(predicateType)) {
+    throw new InputError(
+      "attestation-predicate-type",
+      `"${predicateType}" is not a predicate type URI, e.g. ${SLSA_PROVENANCE_V1}.`
+    );
+  }
+  const trustedRoot = readTrustedRoot(run2.workspace);
+  const token = getInput("source-token").trim();
+  maskSecret(token);
+  if (token === "") {
+    throw new InputError(
+      "source-token",
+      `is empty; reading the attestations of ${repository} needs a token with \`attestations: read\` (the default \`\${{ github.token }}\` has it with \`permissions: attestations: read\`).`
+    );
+  }
+  return {
+    attestation: {
+      signer,
+      repository,
+      predicateType,
+      ...trustedRoot !== void 0 && { trustedRoot },
+      token
+    }
+  };
+}
+function isUnset(name) {
+  const value = getInput(name).trim();
+  return value === "" || name === PREDICATE_TYPE && value === SLSA_PROVENANCE_V1;
+}
+function readTrustedRoot(workspace) {
+  const input = getInput("attestation-trusted-root").trim();
+  if (input === "") return void 0;
+  if (path.isAbsolute(input)) {
+    throw new InputError("attestation-trusted-root", `"${input}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
+  }
+  const resolved = path.resolve(workspace, input);
+  const relative3 = path.relative(workspace, resolved);
+  if (relative3 === ".." || relative3.startsWith(`..${path.sep}`) || path.isAbsolute(relative3)) {
+    throw new InputError("attestation-trusted-root", `"${input}" points outside GITHUB_WORKSPACE.`);
+  }
+  return { path: resolved, input };
+}
+
 // src/settings.ts
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+var REPOSITORY2 = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 async function readSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
   const token = getInput("token");
   maskSecret(token);
@@ -212,7 +290,8 @@ async function readSettings(env = process.env, loadContext = async () => (await 
     token,
     gcp,
     run: run2,
-    ...rest
+    ...rest,
+    ...readAttestationInputs(run2)
   };
 }
 function readFields(images) {
@@ -228,12 +307,12 @@ function readFields(images) {
 function readSource(workspace) {
   const value = getInput("source").trim() || "docker";
   if (value === "docker" || value === "registry") return { kind: value };
-  if (path.isAbsolute(value)) {
+  if (path2.isAbsolute(value)) {
     throw new InputError("source", `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
   }
-  const resolved = path.resolve(workspace, value);
-  const relative2 = path.relative(workspace, resolved);
-  if (relative2 === ".." || relative2.startsWith(`..${path.sep}`) || path.isAbsolute(relative2)) {
+  const resolved = path2.resolve(workspace, value);
+  const relative3 = path2.relative(workspace, resolved);
+  if (relative3 === ".." || relative3.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative3)) {
     throw new InputError("source", `"${value}" points outside GITHUB_WORKSPACE.`);
   }
   return { kind: "layout", path: resolved, input: value };
@@ -270,7 +349,7 @@ function readGcp() {
   };
 }
 function gitopsRepository(value) {
-  if (!REPOSITORY.test(value)) {
+  if (!REPOSITORY2.test(value)) {
     throw new InputError("gitops-repository", `"${value}" must be "owner/name".`);
   }
   const [owner, repo] = value.split("/");
@@ -372,6 +451,11 @@ async function run() {
       settings.dryRun ? "Resolve the images (dry run)" : "Publish the images",
       () => publishImages(settings, plans, credentials)
     );
+    if (settings.attestation)
+      await phase(
+        "Verify the build provenance",
+        async () => (await import("./attest-index.js")).verifyProvenance(settings, images, credentials)
+      );
     const digests = images.map((image) => image.digest);
     const outcome = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",

@@ -23,6 +23,7 @@ import {
 import {
   createGitHubClient
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
+import "./chunk-gitops-reader.js";
 import "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
 import {

@@ -4,7 +4,8 @@ import {
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import {
   GitOpsRepository
-} from "./chunk-gitops-github-error.js";
+} from "./chunk-gitops-reader.js";
+import "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
 import {
   normalizedRepository

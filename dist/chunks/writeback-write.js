@@ -24,7 +24,8 @@ import {
 } from "./chunk-diff-libesm-diff-array.js";
 import {
   gitBlobSha
-} from "./chunk-gitops-github-error.js";
+} from "./chunk-gitops-reader.js";
+import "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
 import "./chunk-image-reference.js";
 import {

@@ -19,6 +19,7 @@ import { OpenApiValidator, type RouteMatch } from './openapi.js'
 import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { type FakeCommitStatus, type StatusInput, StatusesModel, isStatusOperation } from './statuses.js'
+import { AttestationsModel, isAttestationOperation } from './attestations.js'
 import { errorBody, type Site } from './shapes.js'
 import { type PersonMergeMethod, mergePullByPerson } from './merge-by-person.js'
 
@@ -154,6 +155,8 @@ export interface FakeGitHub {
   resetRequests(): void
   /** Returns the validation errors collected so far and clears the list. */
   takeValidationErrors(): string[]
+  /** Artifact attestations (Sigstore bundles) by repository and subject digest. */
+  readonly attestations: AttestationsModel
   close(): Promise<void>
 }
 
@@ -177,6 +180,7 @@ class FakeGitHubServer implements FakeGitHub {
   /** Deployments (of any repository the token reaches) and the compare API. */
   readonly deploymentsModel: DeploymentsModel
   readonly statusesModel: StatusesModel
+  readonly attestations: AttestationsModel
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -190,6 +194,7 @@ class FakeGitHubServer implements FakeGitHub {
   ) {
     this.deploymentsModel = new DeploymentsModel(model)
     this.statusesModel = new StatusesModel(model)
+    this.attestations = new AttestationsModel(() => site)
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
@@ -348,8 +353,10 @@ class FakeGitHubServer implements FakeGitHub {
     const operation = match.operation!
     const { owner, repo } = match.params
     const deployments = isDeploymentOperation(operation.operationId) ? operation.operationId : undefined
+    const attestations = isAttestationOperation(operation.operationId) ? operation.operationId : undefined
     if (
       deployments === undefined &&
+      attestations === undefined &&
       (owner?.toLowerCase() !== this.site.owner.toLowerCase() || repo?.toLowerCase() !== this.site.repo.toLowerCase())
     ) {
       return this.error(404, 'Not Found', operation.docsUrl)
@@ -361,14 +368,16 @@ class FakeGitHubServer implements FakeGitHub {
         ? await this.deploymentsModel.handle(deployments, match.params, target.searchParams, body)
         : statuses
           ? await this.statusesModel.handle(statuses, match.params, target.searchParams, body)
-          : await this.model.handle({
-              operationId: operation.operationId,
-              route: match.route.path,
-              params: match.params,
-              query: target.searchParams,
-              body,
-              accept: String(req.headers.accept ?? ''),
-            })
+          : attestations
+            ? this.attestations.handle(attestations, match.params, target.searchParams)
+            : await this.model.handle({
+                operationId: operation.operationId,
+                route: match.route.path,
+                params: match.params,
+                query: target.searchParams,
+                body,
+                accept: String(req.headers.accept ?? ''),
+              })
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.validationErrors.push(
