@@ -1,6 +1,7 @@
-// Verification with Argo CD, as the phases of main.ts see it: `checkArgoCd` before anything is
-// pushed; `verify` after the commit (GitHub deployment, wait, smoke tests, revert); `reportVerification`
-// at the end (outputs, job summary, and the failure). Plain data in and out.
+// Verification (Argo CD and/or commit statuses), as the phases of main.ts see it: `checkArgoCd`
+// before anything is pushed; `Verifier.run` after the commit (GitHub deployment, wait, smoke tests,
+// revert); `reportVerification` at the end (outputs, job summary, and the failure). `mode: verify`
+// (revision.ts) drives the same Verifier for a commit that is already there. Plain data in and out.
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { createGitHubClient } from '../gitops/client.js'

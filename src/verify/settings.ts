@@ -1,5 +1,5 @@
-// The verification inputs (Argo CD, smoke tests, revert, GitHub deployment), read and checked
-// up front like every other input, so a typo fails the run before anything is pushed.
+// The verification inputs (Argo CD, commit statuses, smoke tests, revert, GitHub deployment), read
+// and checked up front like every other input, so a typo fails the run before anything is pushed.
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
 import { isHttpsOrLoopback } from '../image/reference.js'
