@@ -1,10 +1,17 @@
 // End to end through dist/index.js, as a runner starts it: the GitOps half of a run
 // (pin, commit or pull request) against the git-backed GitHub API and the real registry.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import { type ActionRun } from '../../test-support/action-runner.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
 
-let stack: Stack
+const stack = useStack({
+  seed: (stack) => ({
+    'apps/backend/deployment.yaml':
+      deployment('backend', `${stack.repository('acme/backend')}:0.9.0`) + service('backend'),
+    'apps/frontend/deployment.yaml': deployment('frontend', `${stack.repository('acme/frontend')}:0.1.0`),
+    'README.md': '# GitOps\n',
+  }),
+})
 
 const deployment = (name: string, image: string, extra = ''): string =>
   [
@@ -55,24 +62,6 @@ function changedLines(before: string, after: string): [string, string][] {
   expect(b.length).toBe(a.length)
   return a.flatMap((line, i) => (line === b[i] ? [] : [[line, b[i]!] as [string, string]]))
 }
-
-beforeAll(async () => {
-  stack = await startStack()
-  await stack.github.seed({
-    'apps/backend/deployment.yaml':
-      deployment('backend', `${stack.repository('acme/backend')}:0.9.0`) + service('backend'),
-    'apps/frontend/deployment.yaml': deployment('frontend', `${stack.repository('acme/frontend')}:0.1.0`),
-    'README.md': '# GitOps\n',
-  })
-})
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
-})
 
 describe('push mode', () => {
   test('pushes the image, pins it and commits only the image line to the base branch', async () => {
