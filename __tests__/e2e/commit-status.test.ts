@@ -3,21 +3,19 @@
 // notification-controller (`kustomization/NAME/HASH`) post them; no Argo CD API access needed.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals'
 import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
 jest.setTimeout(120_000)
-let stack: Stack
-let argo: ArgoCdStandIn
-let seed = 900
 const DEPLOYMENT = 'apps/backend/deployment.yaml'
 const NOTIFICATIONS = 'continuous-delivery/backend'
-
-const deployment = (image: string): string =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  template:\n    spec:\n      containers:\n        - name: backend\n          image: ${image}\n`
+const stack = useStack({
+  seed: (stack) => ({ [DEPLOYMENT]: singleContainer('backend', `${stack.repository('acme/backend')}:0.1.0`) }),
+})
+let argo: ArgoCdStandIn
+let seed = 900
 
 beforeAll(async () => {
-  stack = await startStack()
-  await stack.github.seed({ [DEPLOYMENT]: deployment(`${stack.repository('acme/backend')}:0.1.0`) })
   const repoURL = `${stack.github.serverUrl}/${stack.github.owner}/${stack.github.repo}.git`
   argo = await startArgoCd({
     github: stack.github,
@@ -33,12 +31,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await argo?.close()
-  await stack?.close()
 })
 
 afterEach(() => {
   argo.resume()
-  expect(stack.github.takeValidationErrors()).toEqual([])
 })
 
 async function deploy(version: string, inputs: Record<string, string>, before?: (digest: string) => void) {

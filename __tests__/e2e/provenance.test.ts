@@ -2,33 +2,24 @@
 // deploys in Argo CD's reference trailers, read back with `git interpret-trailers --parse` on the
 // GitOps repository's real commits: from a push event's payload, and from the API (source-token)
 // for a pull request's head.
-import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals'
+import { beforeAll, describe, expect, jest, test } from '@jest/globals'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { tmpdir } from 'node:os'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
 jest.setTimeout(120_000)
-let stack: Stack
-let seed = 500
-let events: string
 const DEPLOYMENT = 'apps/backend/deployment.yaml'
 const SOURCE_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+const stack = useStack({
+  seed: (stack) => ({ [DEPLOYMENT]: singleContainer('backend', `${stack.repository('acme/backend')}:0.1.0`) }),
+})
+let seed = 500
+let events: string
 
 beforeAll(async () => {
-  stack = await startStack()
   events = await mkdtemp(path.join(tmpdir(), 'gda-events-'))
-  await stack.github.seed({
-    [DEPLOYMENT]: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  template:\n    spec:\n      containers:\n        - name: backend\n          image: ${stack.repository('acme/backend')}:0.1.0\n`,
-  })
-})
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
 })
 
 async function image(version: string): Promise<{ image: string; source: string }> {

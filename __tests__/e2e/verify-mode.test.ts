@@ -2,30 +2,28 @@
 // deployment; a person merges the pull request; `mode: verify` in the GitOps repository waits for
 // the merge commit (Argo CD and Argo CD Notifications' commit status) and finishes that same
 // deployment. A revision without trailers, a revert of a hand-pushed pin, and refused inputs.
-import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { type ActionRun, runAction } from '../../test-support/action-runner.js'
 import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
 jest.setTimeout(150_000)
-let stack: Stack
-let argo: ArgoCdStandIn
-let events: string
-let seed = 1300
 const DEPLOYMENT = 'apps/backend/deployment.yaml'
 const NOTIFICATIONS = 'continuous-delivery/backend'
 const SOURCE_SHA = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'
-
-const manifest = (image: string): string =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  template:\n    spec:\n      containers:\n        - name: backend\n          image: ${image}\n`
+const stack = useStack({
+  seed: (stack) => ({ [DEPLOYMENT]: singleContainer('backend', `${stack.repository('acme/backend')}:0.1.0`) }),
+})
+let argo: ArgoCdStandIn
+let events: string
+let seed = 1300
 
 beforeAll(async () => {
-  stack = await startStack()
   events = await mkdtemp(path.join(tmpdir(), 'gda-verify-events-'))
-  await stack.github.seed({ [DEPLOYMENT]: manifest(`${stack.repository('acme/backend')}:0.1.0`) })
   const repoURL = `${stack.github.serverUrl}/${stack.github.owner}/${stack.github.repo}.git`
   argo = await startArgoCd({
     github: stack.github,
@@ -41,11 +39,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await argo?.close()
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
 })
 
 async function event(name: string, payload: unknown): Promise<Record<string, string>> {
@@ -158,7 +151,7 @@ describe('mode: verify', () => {
     argo.crash(digest)
     const before = (await stack.github.readFile('main', DEPLOYMENT))!
     const bad = await stack.github.seed(
-      { [DEPLOYMENT]: manifest(`${stack.repository('acme/backend')}:4.1.0@sha256:${digest}`) },
+      { [DEPLOYMENT]: singleContainer('backend', `${stack.repository('acme/backend')}:4.1.0@sha256:${digest}`) },
       {
         message: `Deploy backend 4.1.0\n\nArgocd-reference-commit-repourl: https://github.example/acme/backend\nArgocd-reference-commit-sha: ${SOURCE_SHA.replace(/0/g, '1')}`,
       },
