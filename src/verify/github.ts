@@ -13,7 +13,7 @@ export interface DeploymentRequest {
   readonly description: string
 }
 
-export type DeploymentState = 'in_progress' | 'success' | 'failure'
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error'
 
 /** A GitHub deployment whose status follows the verification; failures only warn. */
 export class GitHubDeployment {

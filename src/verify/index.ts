@@ -42,6 +42,8 @@ export interface VerificationResult extends VerificationReport {
   readonly syncedRevision?: string
   readonly revertedCommitSha?: string
   readonly deploymentId?: number
+  /** Why the outcome is unknown (Argo CD could not be read after the commit): nothing is reverted then. */
+  readonly unknown?: string
 }
 
 export class Verifier {
@@ -102,15 +104,20 @@ export class Verifier {
 
     let revert: VerificationReport['revert']
     let health = wait.health
-    if (failure !== undefined && verify.onFailure === 'revert') {
+    // Only a deploy Argo CD or a smoke test reported failed is reverted; "cannot read" is not a failure.
+    if (failure !== undefined && wait.unknown === undefined && verify.onFailure === 'revert') {
       const reverted = await this.revert(change, failure, deps, Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now()))
       if (reverted.verified !== undefined) health = reverted.health
       revert = reverted
     }
     const verified = failure === undefined
     await deployment?.setState(
-      verified ? 'success' : 'failure',
-      verified ? `Synced and Healthy at ${short(change.revision)}` : 'Verification failed',
+      verified ? 'success' : wait.unknown !== undefined ? 'error' : 'failure',
+      verified
+        ? `Synced and Healthy at ${short(change.revision)}`
+        : wait.unknown !== undefined
+          ? 'Could not read Argo CD after the deploy'
+          : 'Verification failed',
       ...(verified && verify.smokeTestUrls[0] !== undefined ? [verify.smokeTestUrls[0]] : []),
     )
     return {
@@ -129,6 +136,7 @@ export class Verifier {
       ...(wait.syncedRevision !== undefined && { syncedRevision: wait.syncedRevision }),
       ...(revert?.commitSha !== undefined && { revertedCommitSha: revert.commitSha }),
       ...(deployment !== undefined && { deploymentId: deployment.id }),
+      ...(wait.unknown !== undefined && { unknown: wait.unknown }),
     }
   }
 
@@ -233,6 +241,8 @@ async function reportVerification(result: VerificationResult): Promise<void> {
 
 function failureMessage(result: VerificationResult): string {
   const revert = result.revert
+  if (result.unknown !== undefined)
+    return `Verification failed: ${result.failure ?? result.unknown}; nothing was reverted.`
   if (revert === undefined) return `Verification failed: ${result.failure ?? 'unknown reason'}`
   const did =
     revert.commitSha === undefined
