@@ -10,6 +10,14 @@ useVerifyStand()
 
 /** What the wait's requests (`refresh=normal`, only after the commit) get instead of Argo CD's answer. */
 let replacement: { status: number; type: string; body: string } | undefined
+/** Or: Argo CD's JSON answer to the wait's requests, changed. */
+let rewrite: ((app: AppJson) => void) | undefined
+interface AppJson {
+  status: {
+    sync: { revision?: string }
+    operationState?: { syncResult?: { revision?: string }; operation?: { sync?: { revision?: string } } }
+  }
+}
 let proxy: http.Server
 let proxyUrl: string
 
@@ -22,6 +30,17 @@ beforeAll(async () => {
         answer.resume()
         res.writeHead(replacement.status, { 'content-type': replacement.type })
         res.end(replacement.body)
+        return
+      }
+      if (rewrite !== undefined && (req.url ?? '').includes('refresh=normal') && answer.statusCode === 200) {
+        const chunks: Buffer[] = []
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+        answer.on('end', () => {
+          const app = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AppJson
+          rewrite!(app)
+          res.writeHead(200, { 'content-type': 'application/json' })
+          res.end(JSON.stringify(app))
+        })
         return
       }
       res.writeHead(answer.statusCode ?? 502, answer.headers)
@@ -119,6 +138,28 @@ describe('Argo CD cannot be read after the commit', () => {
       expect(result.errors[0]).toContain('nothing was reverted')
     } finally {
       replacement = undefined
+    }
+  })
+})
+
+describe('what Argo CD says is checked, not trusted', () => {
+  test('"main" as the sync revision proves nothing: the wait times out', async () => {
+    rewrite = (app) => {
+      app.status.sync.revision = 'main'
+      const operation = app.status.operationState
+      if (operation?.syncResult) operation.syncResult.revision = 'main'
+      if (operation?.operation?.sync) operation.operation.sync.revision = 'main'
+    }
+    try {
+      const { result } = await deploy('5.2.0', { 'argocd-server': proxyUrl, 'verify-timeout': '4s' })
+      expect(result.exitCode).toBe(1)
+      expect(result.outputs.verified).toBe('false')
+      expect(result.outputs['synced-revision']).toBe('')
+      expect(result.errors[0]).toContain(
+        'Argo CD reports revision "main", which is not a commit SHA and proves nothing',
+      )
+    } finally {
+      rewrite = undefined
     }
   })
 })

@@ -12,9 +12,23 @@ export class BodyTooLarge extends Error {
 
 /** The whole body as text, or BodyTooLarge once more than `maxBytes` arrived. */
 export async function readTextCapped(response: Response, maxBytes: number): Promise<string> {
-  const { bytes, truncated } = await readHead(response, maxBytes + 1)
-  if (truncated || bytes.length > maxBytes) throw new BodyTooLarge(maxBytes)
-  return new TextDecoder().decode(bytes)
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
+  if (reader === undefined) return ''
+  // Decoded as it arrives: no second copy of the bytes, and nothing kept past the cap.
+  const decoder = new TextDecoder()
+  const parts: string[] = []
+  let length = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return parts.join('') + decoder.decode()
+      length += value.length
+      if (length > maxBytes) throw new BodyTooLarge(maxBytes)
+      parts.push(decoder.decode(value, { stream: true }))
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined)
+  }
 }
 
 /** The first `maxBytes` of the body; the rest is cancelled unread. */

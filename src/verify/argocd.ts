@@ -13,8 +13,8 @@ import type { ArgoApplicationRef, ArgoAuth } from './settings.js'
 /** One GET: a few quick tries; the wait loop above it retries within the verify timeout. */
 export const ARGOCD_REQUEST: RetryPolicy = { attempts: 3, deadlineMs: 30_000, baseDelayMs: 500, maxDelayMs: 4_000 }
 const REQUEST_TIMEOUT_MS = 30_000
-/** One Application, resources included, is kilobytes; argo-cd's own (hundreds of resources) about 1 MB. */
-export const MAX_ANSWER_BYTES = 16 * 1024 * 1024
+/** One Application, resources included, is kilobytes; hundreds of resources stay well under 1 MB. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 /**
  * Why an answer says nothing about the deploy: the token or its grant changed, the application
