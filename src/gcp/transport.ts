@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { gaxios } from 'google-auth-library'
 import { GOOGLE_TOKEN } from '../net/budget.js'
 import { proxiedFetch } from '../net/proxy.js'
+import { fetchSameOrigin } from '../net/same-origin.js'
 import { type Clock, isTransientStatus, parseRetryAfter, retry } from '../net/retry.js'
 import { maskSecret } from '../secrets.js'
 
@@ -111,7 +112,8 @@ export function retryingFetch(options: TransportOptions = {}): typeof fetch {
       return await retry(
         async () => {
           const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-          const response = await send(input, {
+          // The body may be the GitHub OIDC JWT (STS) or carry a token: never to another origin.
+          const response = await fetchSameOrigin(send, input, {
             ...init,
             signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
           })

@@ -257,7 +257,10 @@ class TransientAnswer extends RegistryError {
 }
 
 function basic(accessToken: string): string {
-  return `Basic ${Buffer.from(`${OAUTH_USER}:${accessToken}`).toString('base64')}`
+  const encoded = Buffer.from(`${OAUTH_USER}:${accessToken}`).toString('base64')
+  // A token endpoint that echoes the header it got would otherwise show the token, encoded.
+  maskSecret(encoded)
+  return `Basic ${encoded}`
 }
 
 /** Token servers answer errors in OAuth (`error_description`) or OCI (`errors[]`) form. */

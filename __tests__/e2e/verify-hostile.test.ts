@@ -1,6 +1,8 @@
-// End to end through dist/index.js: after the commit, Argo CD answers that say nothing about the
-// deploy (a rotated token, a sign-in page, malformed JSON) are "cannot read", never "failed":
-// `on-failure: revert` reverts nothing, the GitHub deployment ends `error`, the run fails saying why.
+// End to end through dist/index.js, Argo CD and smoke tests answering what they should not. After
+// the commit, answers that say nothing about the deploy (a rotated token, a sign-in page,
+// malformed JSON) are "cannot read", never "failed": `on-failure: revert` reverts nothing, the
+// GitHub deployment ends `error`, the run fails saying why. A branch name is no proof of a deploy,
+// and workflow commands in a server's words never reach the log as commands.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -160,6 +162,63 @@ describe('what Argo CD says is checked, not trusted', () => {
       )
     } finally {
       rewrite = undefined
+    }
+  })
+})
+
+/** Workflow commands a server tries to slip into the log, each ending in a marker. */
+const INJECTED =
+  [
+    'session expired',
+    '::warning::pwned-1',
+    '::add-mask::pwned-2',
+    '  ::set-output name=verified::pwned-3',
+    '##[set-output name=health;]pwned-4',
+    '::error file=x::pwned-5 %0A::notice::pwned-6',
+  ].join('\r\n') + '\r::stop-commands::pwned-7\n'
+
+/** Every line of the output the runner would take for a command, with its data. */
+function commands(stdout: string): string[] {
+  return stdout.split(/\r\n|\r|\n/).filter((line) => line.trimStart().startsWith('::') || line.includes('##['))
+}
+
+function expectNoInjectedCommand(stdout: string): void {
+  const injected = commands(stdout).filter(
+    (line) => line.includes('##[') || /^\s*::[a-z-]+(?: [^:]*)?::\s*pwned/.test(line),
+  )
+  expect(injected).toEqual([])
+  // The words are still there to read, as text.
+  expect(stdout).toContain('pwned-1')
+}
+
+describe('workflow commands in what servers say', () => {
+  test('an Argo CD error message with command lines stays text', async () => {
+    replacement = { status: 401, type: 'application/json', body: grpc(INJECTED, 16) }
+    try {
+      const { result } = await deploy('5.3.0', { 'argocd-server': proxyUrl, 'verify-timeout': '3s' })
+      expect(result.exitCode).toBe(1)
+      expectNoInjectedCommand(result.stdout)
+      expect(result.masks.some((mask) => mask.includes('pwned'))).toBe(false)
+      expect(result.outputs.verified).toBe('false')
+    } finally {
+      replacement = undefined
+    }
+  })
+
+  test('a smoke-test body with command lines stays text', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain' })
+      res.end(INJECTED)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`
+      const { result } = await deploy('5.4.0', { 'smoke-test-url': url, 'smoke-test-timeout': '2s' })
+      expect(result.exitCode).toBe(1)
+      expectNoInjectedCommand(result.stdout)
+      expect(result.outputs.health).toBe('Healthy')
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   })
 })
