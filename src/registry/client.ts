@@ -8,7 +8,7 @@ import { Authenticator, type RegistryCredentials } from './auth.js'
 import { type Access, RegistryError, type RegistryTarget, UnauthorizedError, statusFailure, where } from './errors.js'
 import { type HttpResponse, type StreamBody, header, send } from './http.js'
 import { MANIFEST_ACCEPT, baseMediaType, mediaTypeOf } from './media-types.js'
-import { BLOB_UPLOAD, REGISTRY_REQUEST } from '../net/budget.js'
+import { BLOB_UPLOAD, REGISTRY_REQUEST, answerTimeout } from '../net/budget.js'
 import {
   type Clock,
   type RetryPolicy,
@@ -16,6 +16,7 @@ import {
   parseRetryAfter,
   retry,
   statusOf,
+  systemClock,
   transientFailure,
 } from '../net/retry.js'
 import { isDigest, isLoopbackHost, shortDigest } from '../image/reference.js'
@@ -310,7 +311,9 @@ export class RegistryClient {
   /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
   private request(op: Operation): Promise<HttpResponse> {
     if (!op.retry) return this.exchange(op)
-    return retry(() => this.exchange(op), {
+    const clock = this.clock ?? systemClock
+    const deadline = clock.now() + (this.requestPolicy.deadlineMs ?? Infinity)
+    return retry(() => this.exchange(op, answerTimeout(deadline, clock.now())), {
       policy: this.requestPolicy,
       onRetry: ({ attempt, reason }) =>
         core.info(
@@ -321,7 +324,7 @@ export class RegistryClient {
   }
 
   /** One try: the response if its status is in `op.ok`, else a RegistryError with the status. */
-  private async exchange(op: Operation): Promise<HttpResponse> {
+  private async exchange(op: Operation, answerTimeoutMs?: number): Promise<HttpResponse> {
     let url = op.url
     let redirects = 0
     let reauthenticated = false
@@ -338,6 +341,7 @@ export class RegistryClient {
           headers,
           ...(op.body !== undefined && { body: op.body }),
           ...(op.maxResponseBytes !== undefined && { maxResponseBytes: op.maxResponseBytes }),
+          ...(answerTimeoutMs !== undefined && { answerTimeoutMs }),
         })
       } catch (error) {
         const message = scrubSecrets(`${where(this.target)}: ${op.name} failed: ${(error as Error).message}`)
