@@ -2,10 +2,12 @@
 // checked before the first side effect: inputs, the GitOps manifests and the image
 // source; only then is anything pushed or committed.
 import * as core from '@actions/core'
+import { handleCancellation, letFinish, settleOutput, throwIfCancelled } from './cancel.js'
 import { errorMessage } from './errors.js'
 import { readSettings } from './settings.js'
 
 export async function run(): Promise<void> {
+  handleCancellation()
   try {
     const settings = readSettings()
     // The clients load once the inputs are known to be good: a misconfigured run fails fast.
@@ -34,7 +36,8 @@ export async function run(): Promise<void> {
     const digests = images.map((image) => image.digest)
     const outcome = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
-      () => writeBack(gitops, settings, target, digests),
+      // A cancelled job lets a write on its way land, and reports it.
+      () => letFinish(writeBack(gitops, settings, target, digests).then(settleWriteOutputs)),
     )
     const verification =
       verifier && !settings.dryRun
@@ -49,5 +52,17 @@ export async function run(): Promise<void> {
 }
 
 function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  throwIfCancelled()
   return core.group(name, work)
+}
+
+function settleWriteOutputs<T extends { commitSha?: string; pullRequest?: { number: number; url: string } }>(
+  outcome: T,
+): T {
+  if (outcome.commitSha !== undefined) settleOutput('commit-sha', outcome.commitSha)
+  if (outcome.pullRequest !== undefined) {
+    settleOutput('pull-request-number', String(outcome.pullRequest.number))
+    settleOutput('pull-request-url', outcome.pullRequest.url)
+  }
+  return outcome
 }

@@ -2,6 +2,7 @@
 // pushed; `verify` after the commit (GitHub deployment, wait, smoke tests, revert); `reportVerification`
 // at the end (outputs, job summary, and the failure). Plain data in and out.
 import * as core from '@actions/core'
+import { letFinish, settleOutput } from '../cancel.js'
 import { errorMessage } from '../errors.js'
 import { createGitHubClient } from '../gitops/client.js'
 import type { GitOpsRepository } from '../gitops/repository.js'
@@ -96,6 +97,26 @@ export class Verifier {
     }
 
     const deployment = await this.startDeployment(change)
+    try {
+      return await this.verifyDeployment(change, deployment, deps, deadline)
+    } catch (error) {
+      // Whatever broke, the deployment does not stay in_progress and the failure says where it happened.
+      const reason = errorMessage(error)
+      await deployment?.setState('error', `Verification stopped: ${reason}`)
+      throw new Error(
+        `Verification could not finish after the commit ${short(change.revision)} (an unexpected error: ${reason}); nothing was reverted.`,
+        { cause: error },
+      )
+    }
+  }
+
+  private async verifyDeployment(
+    change: DeployedChange,
+    deployment: GitHubDeployment | undefined,
+    deps: Parameters<typeof waitForDeploy>[0],
+    deadline: number,
+  ): Promise<VerificationResult> {
+    const { verify, clock } = this
     const wait = await waitForDeploy(deps, this.applications, change.revision, verify.timeoutMs)
     let failure = wait.ok ? undefined : wait.failure
     const smoke = wait.ok ? await smokeTests(verify.smokeTestUrls, verify.smokeTestTimeoutMs, clock) : []
@@ -128,7 +149,7 @@ export class Verifier {
         name: `${app.ref.namespace ? `${app.ref.namespace}/` : ''}${app.ref.name}`,
         uiUrl: app.uiUrl,
       })),
-      timeline,
+      timeline: deps.timeline,
       unhealthy: wait.unhealthy,
       smoke,
       ...(revert !== undefined && { revert }),
@@ -155,6 +176,7 @@ export class Verifier {
       },
       run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`,
     )
+    if (deployment !== undefined) settleOutput('deployment-id', String(deployment.id))
     await deployment?.setState('in_progress', `Waiting for Argo CD to deploy ${short(change.revision)}`)
     return deployment
   }
@@ -174,7 +196,13 @@ export class Verifier {
     const message = `Revert ${change.pinnedImage}\n\nArgo CD verification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
     let outcome
     try {
-      outcome = await revertChange(repository, change.base, change.written, message.slice(0, 2000))
+      // A cancelled job lets the revert on its way land, and reports it.
+      outcome = await letFinish(
+        revertChange(repository, change.base, change.written, message.slice(0, 2000)).then((reverted) => {
+          if (reverted.commitSha !== undefined) settleOutput('reverted-commit-sha', reverted.commitSha)
+          return reverted
+        }),
+      )
     } catch (error) {
       return {
         restored: [],
