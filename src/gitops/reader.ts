@@ -162,8 +162,16 @@ export class RepositoryReader {
     )
   }
 
-  /** Every file at the snapshot with its blob sha, in one call; `truncated` when GitHub could not list them all. */
-  async listTree(snapshot: Snapshot): Promise<{ paths: string[]; blobs: Map<string, string>; truncated: boolean }> {
+  /**
+   * Every file at the snapshot with its blob sha and Git mode (100644, 100755, or 120000 for a
+   * symbolic link), in one call; `truncated` when GitHub could not list them all.
+   */
+  async listTree(snapshot: Snapshot): Promise<{
+    paths: string[]
+    blobs: Map<string, string>
+    modes: ReadonlyMap<string, string>
+    truncated: boolean
+  }> {
     let data: RestEndpointMethodTypes['git']['getTree']['response']['data']
     try {
       ;({ data } = await this.client.rest.git.getTree({
@@ -175,12 +183,14 @@ export class RepositoryReader {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error)
     }
     const blobs = new Map<string, string>()
+    const modes = new Map<string, string>()
     for (const entry of data.tree) {
       if (entry.type === 'blob' && typeof entry.path === 'string' && typeof entry.sha === 'string') {
         blobs.set(entry.path, entry.sha)
+        modes.set(entry.path, entry.mode ?? '100644')
       }
     }
-    return { paths: [...blobs.keys()], blobs, truncated: data.truncated }
+    return { paths: [...blobs.keys()], blobs, modes, truncated: data.truncated }
   }
 
   /**

@@ -187,7 +187,8 @@ export async function pushToBase<T extends Prepared>(
     // A cancelled job starts no write; one already sent is found above on the next attempt.
     throwIfCancelled()
     lastWriteAt = clock.now()
-    if (strategy === 'graphql') {
+    // createCommitOnBranch writes every file as 100644: an executable one goes through the Git Data API.
+    if (strategy === 'graphql' && prepared.files.every((file) => (file.mode ?? '100644') === '100644')) {
       sent.push({ parent: snapshot.commitSha, files: prepared.files })
       const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files)
       if (result === 'stale') throw new BaseMoved(base)

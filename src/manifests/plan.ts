@@ -18,6 +18,8 @@ export interface ManifestFile {
   readonly content: string
   /** Read only because the `fields` input names it: its containers are not pinned. */
   readonly fieldsOnly?: boolean
+  /** Its Git mode (100755 for an executable), kept when it is written. */
+  readonly mode?: string
 }
 
 /** What to pin: containers with the image, kustomize `images:` entries for it, and the `fields` input. */
@@ -114,6 +116,9 @@ function renamesError(entry: KustomizeImageEntry): ManifestError {
   )
 }
 
+/** No selected file has what the image would pin: about the selection, not about any one file. */
+export class NoMatchError extends ManifestError {}
+
 function noMatchError(files: readonly Inspected[], selector: ContainerSelector): ManifestError {
   const paths = files.map((file) => file.path)
   const wanted = `image ${selector.repository}${selector.container === undefined ? '' : ` named "${selector.container}"`}`
@@ -122,7 +127,7 @@ function noMatchError(files: readonly Inspected[], selector: ContainerSelector):
     `Check that the 'image' input names the same registry host and path as the manifests` +
     (selector.container === undefined ? '' : ` and that 'container' is the container's name`) +
     `, and that 'manifests' selects the right files.`
-  return new ManifestError(paths.join(', '), undefined, '', message)
+  return new NoMatchError(paths.join(', '), undefined, '', message)
 }
 
 function seenHint(files: readonly Inspected[], selector: ContainerSelector): string {
