@@ -16,6 +16,9 @@ export async function run(): Promise<void> {
     const { writeBack } = await import('./writeback/write.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
+    await phase('Check that this is no rollback', async () =>
+      (await import('./rollback/guard.js')).checkRollback(settings, gitops.repository, gitops.selectors, target),
+    )
     const verifier =
       settings.verify &&
       (await phase('Check Argo CD', async () =>

@@ -64,6 +64,10 @@ export interface Settings {
   readonly branch: string
   readonly token: string
   readonly dryRun: boolean
+  /** `allow-rollback`: deploy a commit older than the deployed one on purpose. */
+  readonly allowRollback: boolean
+  /** `source-token`: reads the workflow's repository (compare) and keeps its GitHub deployment. */
+  readonly sourceToken: string
   readonly templates: MessageTemplates
   readonly labels: readonly string[]
   /** How long push mode keeps retrying while others move the base (`push-timeout`). */
@@ -72,6 +76,13 @@ export interface Settings {
   readonly run: RunContext
   /** Argo CD verification; undefined when `argocd-server` is empty. */
   readonly verify?: VerifySettings
+}
+
+/** An input holding a token: masked before anything can print it. */
+function secretInput(name: string): string {
+  const value = core.getInput(name).trim()
+  maskSecret(value)
+  return value
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -128,6 +139,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     branch,
     token,
     dryRun: bool('dry-run'),
+    allowRollback: bool('allow-rollback'),
+    sourceToken: secretInput('source-token'),
     templates: readTemplates(example),
     labels: readLabels(example),
     pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),

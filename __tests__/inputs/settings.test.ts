@@ -71,6 +71,8 @@ describe('defaults of a minimal run', () => {
       branch: 'deploy/backend',
       token: 'ghs_secret',
       dryRun: false,
+      allowRollback: false,
+      sourceToken: '',
       templates: { commitMessage: 'Deploy {name} {version}', title: 'Deploy {name} {version}', body: '' },
       labels: [],
       gcp: {

@@ -162,6 +162,25 @@ export class RepositoryReader {
     )
   }
 
+  /** The newest commits (at most `max`) reachable from `commitSha` that changed `path`, newest first. */
+  async commitsChanging(
+    commitSha: string,
+    path: string,
+    max: number,
+  ): Promise<{ readonly sha: string; readonly message: string }[]> {
+    try {
+      const { data } = await this.client.request('GET /repos/{owner}/{repo}/commits', {
+        ...this.where,
+        sha: commitSha,
+        path,
+        per_page: max,
+      })
+      return data.map((commit) => ({ sha: commit.sha, message: commit.commit.message }))
+    } catch (error) {
+      throw apiError(`Could not list the commits that changed ${path}`, this.fullName, error)
+    }
+  }
+
   /**
    * Every file at the snapshot with its blob sha and Git mode (100644, 100755, or 120000 for a
    * symbolic link), in one call; `truncated` when GitHub could not list them all.
