@@ -153,6 +153,57 @@ describe('file modes and line endings', () => {
   }, 60_000)
 })
 
+describe('JSON6902 patches that set the image', () => {
+  const overlay = (image: string) =>
+    [
+      'resources:',
+      '  - ../../base/argocd',
+      'patches:',
+      '  - target: {kind: Deployment, name: argocd-server}',
+      '    patch: |-',
+      '      - op: replace',
+      '        path: /spec/template/spec/containers/0/image',
+      `        value: ${image}`,
+      '',
+    ].join('\n')
+
+  test('in a selected kustomization: the operation value is pinned with the container', async () => {
+    const built = await image('argocd', '2.9.0')
+    await stack.github.seed({
+      'base/argocd/deployment.yaml': deployment('argocd-server', `${stack.repository('acme/argocd')}:2.8.0`),
+      'base/argocd/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'overlays/argocd/kustomization.yaml': overlay(`${stack.repository('acme/argocd')}:2.8.0`),
+    })
+    const result = await stack.run({
+      image: built.image,
+      source: built.source,
+      manifests: 'base/argocd/\noverlays/argocd/',
+      mode: 'push',
+    })
+    expect(result.errors).toEqual([])
+    expect(result.log).toContain('overlays/argocd/kustomization.yaml: 1 JSON6902 patch operation')
+    expect(await stack.github.readFile('main', 'overlays/argocd/kustomization.yaml')).toBe(
+      overlay(`${stack.repository('acme/argocd')}:2.9.0@${built.digest}`),
+    )
+    expect(await stack.github.readFile('main', 'base/argocd/deployment.yaml')).toContain(built.digest)
+  }, 60_000)
+
+  test('in a kustomization outside the selection: refused, as it would override the pin', async () => {
+    const head = await stack.github.headSha('main')
+    const result = await stack.run({
+      image: `${stack.repository('acme/argocd')}:3.0.0`,
+      source: 'registry',
+      manifests: 'base/argocd/',
+      mode: 'push',
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors[0]).toMatch(
+      /^Input 'manifests': overlays\/argocd\/kustomization\.yaml:8 has a JSON6902 patch operation that sets \/spec\/template\/spec\/containers\/0\/image to ".*acme\/argocd:2\.9\.0@sha256:[0-9a-f]{64}", which overrides the image/,
+    )
+    expect(await stack.github.headSha('main')).toBe(head)
+  }, 60_000)
+})
+
 describe('an invalid file in the selection', () => {
   test('is reported as itself, first, not as images that match nothing', async () => {
     await stack.github.seed({

@@ -47,7 +47,7 @@ export async function checkRollback(
   for (const [i, selector] of selectors.entries()) {
     const image = formatReference(settings.images[i]!)
     const files = checkManifests(target.files, selector)
-      .filter((file) => file.sites.length + file.kustomize.length + file.fields > 0)
+      .filter((file) => file.sites.length + file.kustomize.length + file.patches.length + file.fields > 0)
       .map((file) => file.path)
     const deployed = await lastDeployed(files, commitsChanging, settings)
     if (deployed === undefined) {

@@ -7,6 +7,7 @@ import type { Snapshot } from '../gitops/repository.js'
 import type { MovedBase } from '../gitops/writer.js'
 import { formatReference } from '../image/reference.js'
 import { isGoTemplate, templateAdvice } from '../manifests/gotemplate.js'
+import { findPatchImages } from '../manifests/json6902.js'
 import { findKustomizeImages, isKustomizationPath } from '../manifests/kustomize.js'
 import { isExplicitFileList, selectManifests } from '../manifests/patterns.js'
 import { type ManifestFile, NoMatchError, type PinSelector, checkManifests } from '../manifests/plan.js'
@@ -50,12 +51,13 @@ function checkEveryImage(files: readonly ManifestFile[], gitops: GitOps, setting
   const several = gitops.selectors.length > 1
   for (const [i, selector] of gitops.selectors.entries()) {
     try {
-      for (const { path, sites, kustomize, fields } of checkManifests(files, selector)) {
+      for (const { path, sites, kustomize, patches, fields } of checkManifests(files, selector)) {
         const found = [
           ...(sites.length > 0 ? [plural(sites.length, 'matching container')] : []),
           ...(kustomize.length > 0
             ? [plural(kustomize.length, 'kustomize images entry', 'kustomize images entries')]
             : []),
+          ...(patches.length > 0 ? [plural(patches.length, 'JSON6902 patch operation')] : []),
           ...(fields > 0 ? [plural(fields, 'field')] : []),
         ]
         if (!several || found.length > 0) {
@@ -198,6 +200,15 @@ function checkOverlays(overlays: readonly string[], texts: ReadonlyMap<string, s
     } catch (error) {
       core.warning(`Could not check ${path} for kustomize images entries that override the pin: ${errorMessage(error)}`)
       continue
+    }
+    const [patch] = findPatchImages(texts.get(path)!, path, selector.repository)
+    if (patch !== undefined) {
+      throw new InputError(
+        'manifests',
+        `${path}:${patch.line} has a JSON6902 patch operation that sets ${patch.path} to "${patch.image}", which overrides the image wherever that kustomization is rendered, ` +
+          'but the file is not selected, so the pin would not reach what Argo CD deploys from it. ' +
+          `Select it too (add "${path}" to manifests), or exclude it on purpose ("!${path}").`,
+      )
     }
     const [entry] = entries
     if (entry === undefined) continue
