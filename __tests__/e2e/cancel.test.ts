@@ -13,6 +13,8 @@ async function cancelledDeploy(
   inputs: Record<string, string>,
   cancelAt: RegExp,
   before?: (digest: string) => void,
+  /** Instead of cancelling at the line: hands over the cancel, to call when the test chooses. */
+  onCancelPoint?: (cancel: () => void) => void,
 ): Promise<{ result: ActionRun; graceMs: number }> {
   const image = await newImage(version)
   before?.(image.digest)
@@ -41,6 +43,11 @@ async function cancelledDeploy(
     },
     onLine: (line, step) => {
       if (step === 'main' && cancelledAt === undefined && cancelAt.test(line)) {
+        if (onCancelPoint !== undefined)
+          return onCancelPoint(() => {
+            cancelledAt = Date.now()
+            main?.kill('SIGINT')
+          })
         cancelledAt = Date.now()
         main?.kill('SIGINT')
       }
@@ -94,4 +101,41 @@ describe('a cancelled job', () => {
     expect(states.at(-1)!.state).not.toBe('in_progress')
     expect(states.at(-1)!.state).toBe('error')
   })
+})
+
+test('SIGINT while the commit is on its way: it lands and is reported, nothing more is written', async () => {
+  const before = await stack.github.headSha('main')
+  let cancel: (() => void) | undefined
+  let fired = false
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  // Every write request waits a moment (so the line that arms the cancel has surely arrived);
+  // the first one after it is held for a second after the job is cancelled, so the cancel
+  // arrives while the compare-and-swap is in flight.
+  const removeHook = stack.github.onBeforeRequest(async ({ method }) => {
+    if (method === 'GET') return
+    await sleep(300)
+    if (cancel === undefined || fired) return
+    fired = true
+    cancel()
+    await sleep(1_000)
+  })
+  try {
+    const { result, graceMs } = await cancelledDeploy(
+      '7.2.0',
+      { 'verify-timeout': '60s' },
+      /^::group::Write back to the GitOps repository/,
+      undefined,
+      (cancelNow) => (cancel = cancelNow),
+    )
+    expect(fired).toBe(true)
+    expect(graceMs).toBeLessThan(7_500)
+    const commit = result.outputs['commit-sha']!
+    expect(commit).toMatch(/^[0-9a-f]{40}$/)
+    expect(await stack.github.headSha('main')).toBe(commit)
+    expect((await stack.github.commits('main'))[0]!.parents).toEqual([before])
+    // Cancelled before verification: no deployment was created.
+    expect(result.outputs['deployment-id']).toBeUndefined()
+  } finally {
+    removeHook()
+  }
 })
