@@ -167,7 +167,7 @@ export class RepositoryReader {
     commitSha: string,
     path: string,
     max: number,
-  ): Promise<{ readonly sha: string; readonly message: string }[]> {
+  ): Promise<{ readonly sha: string; readonly message: string; readonly date: string }[]> {
     try {
       const { data } = await this.client.request('GET /repos/{owner}/{repo}/commits', {
         ...this.where,
@@ -175,7 +175,11 @@ export class RepositoryReader {
         path,
         per_page: max,
       })
-      return data.map((commit) => ({ sha: commit.sha, message: commit.commit.message }))
+      return data.map((commit) => ({
+        sha: commit.sha,
+        message: commit.commit.message,
+        date: commit.commit.committer?.date ?? '',
+      }))
     } catch (error) {
       throw apiError(`Could not list the commits that changed ${path}`, this.fullName, error)
     }

@@ -35,7 +35,7 @@ export async function checkRollback(
     core.info('No GITHUB_SHA, repository or source-token: not checking whether this run would roll back.')
     return
   }
-  const history = new Map<string, Promise<{ sha: string; message: string }[]>>()
+  const history = new Map<string, Promise<Commit[]>>()
   const commitsChanging = (file: string) => {
     if (!history.has(file))
       history.set(file, repository.commitsChanging(target.snapshot.commitSha, file, COMMITS_SEARCHED))
@@ -97,12 +97,20 @@ export async function checkRollback(
   )
 }
 
+interface Commit {
+  readonly sha: string
+  readonly message: string
+  /** ISO committer date, to order commits of different files. */
+  readonly date: string
+}
+
 /** The newest commit among those that changed `files` whose trailers name a source commit of this repository. */
 async function lastDeployed(
   files: readonly string[],
-  commitsChanging: (file: string) => Promise<{ sha: string; message: string }[]>,
+  commitsChanging: (file: string) => Promise<Commit[]>,
   settings: Settings,
 ): Promise<Deployed | undefined> {
+  let newest: (Deployed & { date: string }) | undefined
   for (const file of files) {
     for (const commit of await commitsChanging(file)) {
       const reference = sourceReference(commit.message)
@@ -112,8 +120,11 @@ async function lastDeployed(
         !namesRepository(reference.repoUrl, settings.run.serverUrl, settings.run.repository)
       )
         continue
-      return { sourceSha: reference.sha, gitopsCommit: commit.sha, file }
+      if (newest === undefined || commit.date > newest.date) {
+        newest = { sourceSha: reference.sha, gitopsCommit: commit.sha, file, date: commit.date }
+      }
+      break
     }
   }
-  return undefined
+  return newest
 }
