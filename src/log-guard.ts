@@ -5,8 +5,9 @@
 // must never become a command, nor show a credential the server echoed. Guarding the two
 // streams once covers every core.info, warning and failure, whichever module printed it.
 
-/** One command as @actions/core writes it: `::name props::escaped data` and one line end. */
-const OWN_COMMAND = /^::(?:add-mask|error|warning|notice|debug|group|endgroup)(?: [^\r\n:]*)?::[^\r\n]*\r?\n$/
+/** One command as @actions/core writes it (set-output and save-state where the runner gives no files). */
+const OWN_COMMAND =
+  /^::(?:add-mask|error|warning|notice|debug|group|endgroup|set-output|save-state)(?: [^\r\n:]*)?::[^\r\n]*\r?\n$/
 
 /** What may be written of `text`: commands of our own pass, anything else cannot start one. */
 export function guardText(text: string, scrub: (text: string) => string): string {
