@@ -32,6 +32,18 @@ export function settleOutput(name: string, value: string): void {
   known.set(name, value)
 }
 
+/** The outputs a write settles: its commit, or its pull request. */
+export function settleWriteOutputs<
+  T extends { readonly commitSha?: string; readonly pullRequest?: { readonly number: number; readonly url: string } },
+>(outcome: T): T {
+  if (outcome.commitSha !== undefined) settleOutput('commit-sha', outcome.commitSha)
+  if (outcome.pullRequest !== undefined) {
+    settleOutput('pull-request-number', String(outcome.pullRequest.number))
+    settleOutput('pull-request-url', outcome.pullRequest.url)
+  }
+  return outcome
+}
+
 /** A write that, once started, is let finish on cancellation (within the grace) rather than abandoned. */
 export function letFinish<T>(work: Promise<T>): Promise<T> {
   inFlight.add(work)

@@ -2,7 +2,7 @@
 // checked before the first side effect: inputs, the GitOps manifests and the image
 // source; only then is anything pushed or committed.
 import * as core from '@actions/core'
-import { handleCancellation, letFinish, settleOutput, throwIfCancelled } from './cancel.js'
+import { handleCancellation, letFinish, settleWriteOutputs, throwIfCancelled } from './cancel.js'
 import { errorMessage } from './errors.js'
 import { readSettings } from './settings.js'
 
@@ -57,15 +57,4 @@ export async function run(): Promise<void> {
 function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
   throwIfCancelled()
   return core.group(name, work)
-}
-
-function settleWriteOutputs<T extends { commitSha?: string; pullRequest?: { number: number; url: string } }>(
-  outcome: T,
-): T {
-  if (outcome.commitSha !== undefined) settleOutput('commit-sha', outcome.commitSha)
-  if (outcome.pullRequest !== undefined) {
-    settleOutput('pull-request-number', String(outcome.pullRequest.number))
-    settleOutput('pull-request-url', outcome.pullRequest.url)
-  }
-  return outcome
 }
