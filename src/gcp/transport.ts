@@ -8,7 +8,7 @@ import { gaxios } from 'google-auth-library'
 import { GOOGLE_TOKEN } from '../net/budget.js'
 import { proxiedFetch } from '../net/proxy.js'
 import { fetchSameOrigin } from '../net/same-origin.js'
-import { type Clock, isTransientStatus, parseRetryAfter, retry } from '../net/retry.js'
+import { type Clock, isTransientStatus, parseRetryAfter, retry, systemClock } from '../net/retry.js'
 import { maskSecret } from '../secrets.js'
 
 /** One try of a Google request may take this long before it counts as a timeout (and is retried). */
@@ -108,10 +108,13 @@ export function retryingFetch(options: TransportOptions = {}): typeof fetch {
       body instanceof URLSearchParams ||
       body instanceof ArrayBuffer ||
       ArrayBuffer.isView(body)
+    const clock = options.clock ?? systemClock
+    const deadline = clock.now() + (GOOGLE_TOKEN.deadlineMs ?? Infinity)
     try {
       return await retry(
         async () => {
-          const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+          // Each try within its own limit, and never past the policy's: the answer included.
+          const signal = AbortSignal.timeout(Math.max(1_000, Math.min(REQUEST_TIMEOUT_MS, deadline - clock.now())))
           // The body may be the GitHub OIDC JWT (STS) or carry a token: never to another origin.
           const response = await fetchSameOrigin(send, input, {
             ...init,

@@ -55,7 +55,12 @@ export class ArgoCdClient {
     const url = new URL(`${this.server}/api/v1/applications/${encodeURIComponent(app.name)}`)
     if (app.namespace !== undefined) url.searchParams.set('appNamespace', app.namespace)
     if (refresh) url.searchParams.set('refresh', 'normal')
-    const json = await retry(() => this.getJson(url), { policy: ARGOCD_REQUEST, classify: transientFailure })
+    // Each try within its own limit and never past the policy's deadline, the answer included.
+    const deadline = Date.now() + ARGOCD_REQUEST.deadlineMs!
+    const json = await retry(
+      () => this.getJson(url, Math.max(1_000, Math.min(REQUEST_TIMEOUT_MS, deadline - Date.now()))),
+      { policy: ARGOCD_REQUEST, classify: transientFailure },
+    )
     try {
       return readApplication(json)
     } catch (error) {
@@ -69,13 +74,13 @@ export class ArgoCdClient {
     }
   }
 
-  private async getJson(url: URL, renewed = false): Promise<unknown> {
+  private async getJson(url: URL, timeoutMs: number, renewed = false): Promise<unknown> {
     const token = await this.token()
     let response: Response
     try {
       response = await proxiedFetch(url, {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (error) {
       throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(noAnswerReason(error))})`), {
@@ -113,7 +118,7 @@ export class ArgoCdClient {
     // An OIDC token may expire during a long wait: ask GitHub for a fresh one once.
     if (response.status === 401 && this.auth.kind === 'oidc' && !renewed) {
       this.bearer = undefined
-      return this.getJson(url, true)
+      return this.getJson(url, timeoutMs, true)
     }
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
     throw new ArgoCdError(
