@@ -4,9 +4,9 @@
 // its attempts or its deadline (counted from the first try, so waits never stretch a phase
 // beyond it). Phases run one after another, so the worst case of a run is about their sum:
 //   Google token (GitHub OIDC, STS, IAM Credentials): ≤ 4 tries within 60 s, per token, each try
-//     abandoned after 30 s, answer included.
-//   Argo CD request: ≤ 3 tries within 30 s, each abandoned after 30 s, answer included; the wait
-//     polls within verify-timeout. Smoke test: each try within smoke-test-timeout (≤ 30 s).
+//     abandoned after 30 s, answer included, and never running past the 60 s.
+//   Argo CD request: ≤ 3 tries within 30 s, each abandoned after 30 s or at that deadline, answer
+//     included; the wait polls within verify-timeout. Smoke test: each try within smoke-test-timeout (≤ 30 s).
 //   Registry request (token, GET /v2/, HEAD, POST, PUT of a manifest): ≤ 5 tries within 2 min,
 //     each try abandoned when its whole answer has not arrived REGISTRY_ANSWER_TIMEOUT_MS after
 //     the request was sent (a server dripping bytes counts) and never running past the 2 min.
