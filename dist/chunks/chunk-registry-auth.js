@@ -18,6 +18,9 @@ import {
   scrubSecrets
 } from "./chunk-secrets.js";
 import {
+  proxyDispatcher
+} from "./chunk-net-undici-proxy.js";
+import {
   BLOB_UPLOAD,
   REGISTRY_REQUEST,
   answerTimeout,
@@ -33,8 +36,14 @@ import {
   info
 } from "./chunk-actions-core-lib-command.js";
 import {
+  require_undici
+} from "./chunk-undici-index.js";
+import {
   proxyFor
 } from "./chunk-net-proxy.js";
+import {
+  __toESM
+} from "./chunk-esbuild-runtime.js";
 
 // src/registry/media-types.ts
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -162,123 +171,9 @@ function registryChallenge(header2) {
   return void 0;
 }
 
-// src/net/node-proxy.ts
-import * as http from "node:http";
-import * as https from "node:https";
-import * as tls from "node:tls";
-var KEEP_ALIVE = { keepAlive: true, maxSockets: 16 };
-var CONNECT_TIMEOUT_MS = 3e4;
-var direct = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) };
-var viaProxy = /* @__PURE__ */ new Map();
-function routeFor(url, env = process.env) {
-  const secure = url.protocol === "https:";
-  if (!secure && url.protocol !== "http:") throw new Error(`unsupported URL scheme ${url.protocol}`);
-  const target = { hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port || (secure ? 443 : 80) };
-  const path = `${url.pathname}${url.search}`;
-  const proxy = proxyFor(url, env);
-  if (proxy === void 0) {
-    return {
-      transport: secure ? https : http,
-      options: { ...target, path, agent: secure ? direct.https : direct.http }
-    };
-  }
-  const credentials = proxyAuthorization(proxy);
-  if (secure) {
-    return { transport: https, options: { ...target, path, servername: servername(url), agent: tunnel(proxy) } };
-  }
-  return {
-    transport: proxy.protocol === "https:" ? https : http,
-    options: {
-      hostname: proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: proxy.port || (proxy.protocol === "https:" ? 443 : 80),
-      path: url.href.replace(/#.*$/, ""),
-      // Host stays the origin's: the request is for it, the proxy only forwards it.
-      headers: { host: url.host, ...credentials !== void 0 && { "proxy-authorization": credentials } },
-      agent: forwarder(proxy)
-    }
-  };
-}
-function forwarder(proxy) {
-  const key = `forward ${proxy.href}`;
-  let agent = viaProxy.get(key);
-  if (agent === void 0) {
-    agent = proxy.protocol === "https:" ? new https.Agent(KEEP_ALIVE) : new http.Agent(KEEP_ALIVE);
-    viaProxy.set(key, agent);
-  }
-  return agent;
-}
-function tunnel(proxy) {
-  const key = `tunnel ${proxy.href}`;
-  let agent = viaProxy.get(key);
-  if (agent === void 0) {
-    agent = new TunnelAgent(proxy, KEEP_ALIVE);
-    viaProxy.set(key, agent);
-  }
-  return agent;
-}
-var TunnelAgent = class extends https.Agent {
-  constructor(proxy, options) {
-    super(options);
-    this.proxy = proxy;
-  }
-  proxy;
-  createConnection(options, callback) {
-    const authority = `${bracketed(options.host ?? "localhost")}:${options.port ?? 443}`;
-    const credentials = proxyAuthorization(this.proxy);
-    const connect2 = (this.proxy.protocol === "https:" ? https : http).request({
-      hostname: this.proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: this.proxy.port || (this.proxy.protocol === "https:" ? 443 : 80),
-      method: "CONNECT",
-      path: authority,
-      headers: { host: authority, ...credentials !== void 0 && { "proxy-authorization": credentials } },
-      agent: false
-    });
-    let done = false;
-    const finish = (error, socket) => {
-      if (done) return;
-      done = true;
-      callback(error, socket);
-    };
-    connect2.setTimeout(
-      CONNECT_TIMEOUT_MS,
-      () => connect2.destroy(
-        Object.assign(
-          new Error(`the proxy did not answer CONNECT ${authority} within ${CONNECT_TIMEOUT_MS / 1e3} s`),
-          {
-            code: "ETIMEDOUT"
-          }
-        )
-      )
-    );
-    connect2.once("error", (error) => finish(error));
-    connect2.once("connect", (response, socket) => {
-      connect2.setTimeout(0);
-      if (response.statusCode !== 200) {
-        socket.destroy();
-        finish(new Error(`the proxy ${this.proxy.host} answered HTTP ${response.statusCode} to CONNECT ${authority}`));
-        return;
-      }
-      finish(null, tls.connect({ ...options, socket }));
-    });
-    connect2.end();
-    return void 0;
-  }
-};
-function proxyAuthorization(proxy) {
-  if (proxy.username === "") return void 0;
-  const user = decodeURIComponent(proxy.username);
-  const password = decodeURIComponent(proxy.password);
-  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-}
-function bracketed(host) {
-  return host.includes(":") ? `[${host}]` : host;
-}
-function servername(url) {
-  const host = url.hostname;
-  return /^[\d.]+$/.test(host) || host.startsWith("[") ? void 0 : host;
-}
-
 // src/registry/http.ts
+var import_undici = __toESM(require_undici(), 1);
+import { getDefaultHighWaterMark } from "node:stream";
 var NetworkError = class extends Error {
   constructor(message, code, options) {
     super(message, options);
@@ -290,100 +185,83 @@ var NetworkError = class extends Error {
 var DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024;
 var DEFAULT_TIMEOUT_MS = 12e4;
 var DEFAULT_ANSWER_TIMEOUT_MS = 3e4;
-function send(request) {
-  const { url, method } = request;
-  let route;
-  try {
-    route = routeFor(url);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  const body = request.body;
-  const headers = { ...route.options.headers, ...request.headers };
-  if (body !== void 0) headers["content-length"] = String(body.length);
-  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
-  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let answerTimer;
-    const fail = (error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(answerTimer);
-      req.destroy();
-      reject(asNetworkError(error, method, url));
-    };
-    const req = route.transport.request({ ...route.options, method, headers });
-    req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-      fail(
-        Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1e3} s`), {
-          code: "ETIMEDOUT"
-        })
-      );
-    });
-    req.on("error", fail);
-    req.on("finish", () => {
-      answerTimer = setTimeout(() => {
-        fail(
-          Object.assign(
-            new Error(`no complete answer within ${Number((answerTimeoutMs / 1e3).toFixed(1))} s of the request`),
-            {
-              code: "ETIMEDOUT"
-            }
-          )
-        );
-      }, answerTimeoutMs);
-    });
-    req.on("response", (res) => {
-      const pieces = [];
-      let received = 0;
-      res.on("data", (piece) => {
-        received += piece.length;
-        if (received > limit) {
-          fail(new Error(`response body larger than ${limit} bytes`));
-          res.destroy();
-          return;
-        }
-        pieces.push(piece);
-      });
-      res.on("error", fail);
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(answerTimer);
-        if (!req.writableFinished) req.destroy();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces) });
-      });
-    });
-    if (body === void 0) {
-      req.end();
-    } else if (Buffer.isBuffer(body)) {
-      req.end(body);
-    } else {
-      writeChunks(req, body).catch(fail);
-    }
-  });
+var CONNECTIONS = 16;
+var direct;
+function dispatcherFor(url) {
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`unsupported URL scheme ${url.protocol}`);
+  const proxy = proxyFor(url);
+  return proxy === void 0 ? direct ??= new import_undici.Agent({ connections: CONNECTIONS }) : proxyDispatcher(proxy);
 }
-async function writeChunks(req, body) {
+var Abandoned = class extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+  code;
+};
+async function send(request) {
+  const { url, method } = request;
+  const idleMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+  const controller = new AbortController();
+  let answerTimer;
+  const startAnswerClock = () => {
+    answerTimer ??= setTimeout(() => {
+      const seconds = Number((answerTimeoutMs / 1e3).toFixed(1));
+      controller.abort(new Abandoned(`no complete answer within ${seconds} s of the request`, "ETIMEDOUT"));
+    }, answerTimeoutMs);
+  };
+  const body = request.body;
+  try {
+    const headers = { ...request.headers };
+    if (body !== void 0) headers["content-length"] = String(body.length);
+    if (body === void 0 || Buffer.isBuffer(body)) startAnswerClock();
+    const response = await (0, import_undici.request)(url, {
+      method,
+      headers,
+      ...body !== void 0 && {
+        // undici writes an async iterable as it comes (its types list only Readable).
+        body: Buffer.isBuffer(body) ? body : streamed(body, startAnswerClock, controller.signal)
+      },
+      dispatcher: dispatcherFor(url),
+      signal: controller.signal,
+      headersTimeout: idleMs,
+      bodyTimeout: idleMs
+    });
+    startAnswerClock();
+    const pieces = [];
+    let received = 0;
+    for await (const piece of response.body) {
+      received += piece.length;
+      if (received > limit) {
+        controller.abort(new Abandoned(`response body larger than ${limit} bytes`));
+        throw new Abandoned(`response body larger than ${limit} bytes`);
+      }
+      pieces.push(piece);
+    }
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: Buffer.concat(pieces)
+    };
+  } catch (error) {
+    throw asNetworkError(controller.signal.aborted ? controller.signal.reason : error, method, url);
+  } finally {
+    clearTimeout(answerTimer);
+  }
+}
+async function* streamed(body, finished, signal) {
+  const highWaterMark = getDefaultHighWaterMark(false);
   let sent = 0;
   for await (const chunk of body.chunks) {
-    if (req.destroyed || req.writableEnded) return;
+    if (signal.aborted) return;
     sent += chunk.length;
     if (sent > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`);
-    await written(req, chunk);
+    yield chunk.length <= highWaterMark ? Buffer.from(chunk) : chunk;
   }
   if (sent !== body.length) throw new Error(`request body ended after ${sent} of ${body.length} bytes`);
-  if (!req.destroyed) req.end();
-}
-function written(req, chunk) {
-  return new Promise((resolve) => {
-    const done = () => {
-      req.off("close", done);
-      resolve();
-    };
-    req.once("close", done);
-    req.write(chunk, () => done());
-  });
+  finished();
 }
 function asNetworkError(error, method, url) {
   if (error instanceof NetworkError) return error;
@@ -391,7 +269,7 @@ function asNetworkError(error, method, url) {
     return new Error(String(error));
   const code = error.code;
   const message = error.message;
-  if (networkErrorCode(error) !== void 0 || /socket hang up/i.test(message)) {
+  if (networkErrorCode(error) !== void 0 || /socket hang up|other side closed/i.test(message)) {
     return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? "ECONNRESET", { cause: error });
   }
   return error;
