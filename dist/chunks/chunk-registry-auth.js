@@ -88,88 +88,35 @@ function mayReceiveCredentials(realmHost, registryHost) {
   return hostname(realmHost) === hostname(registryHost) || acceptsGoogleCredentials(realmHost);
 }
 
-// src/registry/challenge.ts
-var TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
-var TOKEN68_CHAR = /[-._~+/0-9A-Za-z]/;
-function parseChallenges(header2) {
-  if (header2 === void 0) return [];
-  if (typeof header2 !== "string") return header2.flatMap((line) => parseChallenges(line));
-  const challenges = [];
-  let i = 0;
-  const n = header2.length;
-  const skipSpace = () => {
-    while (i < n && (header2[i] === " " || header2[i] === "	")) i++;
-  };
-  const readToken = () => {
-    const start = i;
-    while (i < n && TOKEN_CHAR.test(header2[i])) i++;
-    return header2.slice(start, i);
-  };
-  const readQuoted = () => {
-    i++;
-    let value = "";
-    while (i < n && header2[i] !== '"') {
-      if (header2[i] === "\\" && i + 1 < n) i++;
-      value += header2[i];
-      i++;
-    }
-    i++;
-    return value;
-  };
-  while (i < n) {
-    skipSpace();
-    if (header2[i] === ",") {
-      i++;
-      continue;
-    }
-    const word = readToken();
-    if (word === "") {
-      i++;
-      continue;
-    }
-    skipSpace();
-    const current = challenges.at(-1);
-    if (header2[i] === "=" && current !== void 0 && header2[i + 1] !== "=") {
-      i++;
-      skipSpace();
-      const value = header2[i] === '"' ? readQuoted() : readToken();
-      current.params[word.toLowerCase()] = value;
-      continue;
-    }
-    challenges.push({ scheme: word.toLowerCase(), params: {} });
-    if (!isParamStart(header2, i)) {
-      const start = i;
-      while (i < n && TOKEN68_CHAR.test(header2[i])) i++;
-      while (i < n && header2[i] === "=") i++;
-      skipSpace();
-      if (i === start || i < n && header2[i] !== ",") i = start;
+// src/registry/chunk-reader.ts
+var ChunkReader = class {
+  constructor(iterator) {
+    this.iterator = iterator;
+  }
+  iterator;
+  pending;
+  async *take(length) {
+    let remaining = length;
+    while (remaining > 0) {
+      let piece = this.pending;
+      this.pending = void 0;
+      if (piece === void 0) {
+        const next = await this.iterator.next();
+        if (next.done) throw new Error(`the blob's source ended ${remaining} bytes before its declared size`);
+        piece = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+      if (piece.length > remaining) {
+        this.pending = piece.subarray(remaining);
+        piece = piece.subarray(0, remaining);
+      }
+      remaining -= piece.length;
+      yield piece;
     }
   }
-  return challenges;
-}
-function isParamStart(header2, at) {
-  let j = at;
-  while (j < header2.length && TOKEN_CHAR.test(header2[j])) j++;
-  while (j < header2.length && (header2[j] === " " || header2[j] === "	")) j++;
-  return header2[j] === "=" && header2[j + 1] !== "=";
-}
-function registryChallenge(header2) {
-  const challenges = parseChallenges(header2);
-  const bearer = challenges.find((c) => c.scheme === "bearer" && c.params.realm);
-  if (bearer) {
-    const { realm, service, scope, error } = bearer.params;
-    return {
-      kind: "bearer",
-      realm,
-      ...service ? { service } : {},
-      ...scope ? { scope } : {},
-      ...error ? { error } : {}
-    };
+  close() {
+    void this.iterator.return?.().catch(() => void 0);
   }
-  const basic2 = challenges.find((c) => c.scheme === "basic");
-  if (basic2) return { kind: "basic", ...basic2.params.realm !== void 0 && { realm: basic2.params.realm } };
-  return void 0;
-}
+};
 
 // src/registry/http.ts
 var import_undici = __toESM(require_undici(), 1);
@@ -277,6 +224,89 @@ function asNetworkError(error, method, url) {
 function header(response, name) {
   const value = response.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+// src/registry/challenge.ts
+var TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+var TOKEN68_CHAR = /[-._~+/0-9A-Za-z]/;
+function parseChallenges(header2) {
+  if (header2 === void 0) return [];
+  if (typeof header2 !== "string") return header2.flatMap((line) => parseChallenges(line));
+  const challenges = [];
+  let i = 0;
+  const n = header2.length;
+  const skipSpace = () => {
+    while (i < n && (header2[i] === " " || header2[i] === "	")) i++;
+  };
+  const readToken = () => {
+    const start = i;
+    while (i < n && TOKEN_CHAR.test(header2[i])) i++;
+    return header2.slice(start, i);
+  };
+  const readQuoted = () => {
+    i++;
+    let value = "";
+    while (i < n && header2[i] !== '"') {
+      if (header2[i] === "\\" && i + 1 < n) i++;
+      value += header2[i];
+      i++;
+    }
+    i++;
+    return value;
+  };
+  while (i < n) {
+    skipSpace();
+    if (header2[i] === ",") {
+      i++;
+      continue;
+    }
+    const word = readToken();
+    if (word === "") {
+      i++;
+      continue;
+    }
+    skipSpace();
+    const current = challenges.at(-1);
+    if (header2[i] === "=" && current !== void 0 && header2[i + 1] !== "=") {
+      i++;
+      skipSpace();
+      const value = header2[i] === '"' ? readQuoted() : readToken();
+      current.params[word.toLowerCase()] = value;
+      continue;
+    }
+    challenges.push({ scheme: word.toLowerCase(), params: {} });
+    if (!isParamStart(header2, i)) {
+      const start = i;
+      while (i < n && TOKEN68_CHAR.test(header2[i])) i++;
+      while (i < n && header2[i] === "=") i++;
+      skipSpace();
+      if (i === start || i < n && header2[i] !== ",") i = start;
+    }
+  }
+  return challenges;
+}
+function isParamStart(header2, at) {
+  let j = at;
+  while (j < header2.length && TOKEN_CHAR.test(header2[j])) j++;
+  while (j < header2.length && (header2[j] === " " || header2[j] === "	")) j++;
+  return header2[j] === "=" && header2[j + 1] !== "=";
+}
+function registryChallenge(header2) {
+  const challenges = parseChallenges(header2);
+  const bearer = challenges.find((c) => c.scheme === "bearer" && c.params.realm);
+  if (bearer) {
+    const { realm, service, scope, error } = bearer.params;
+    return {
+      kind: "bearer",
+      realm,
+      ...service ? { service } : {},
+      ...scope ? { scope } : {},
+      ...error ? { error } : {}
+    };
+  }
+  const basic2 = challenges.find((c) => c.scheme === "basic");
+  if (basic2) return { kind: "basic", ...basic2.params.realm !== void 0 && { realm: basic2.params.realm } };
+  return void 0;
 }
 
 // src/registry/auth.ts
@@ -504,38 +534,24 @@ function tokenErrorDetail(body) {
   return registryErrorDetail(body).text;
 }
 
-// src/util/digest.ts
-import { createHash } from "node:crypto";
-function sha256(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-
-// src/registry/client.ts
-var MIB = 1024 * 1024;
+// src/registry/transport.ts
 var MAX_REDIRECTS = 5;
-var MAX_REAUTH_RESTARTS = 2;
-var RegistryClient = class {
+var RegistryTransport = class {
   target;
   origin;
   auth;
   requestPolicy;
-  uploadPolicy;
   clock;
   access;
   hasCredentials;
-  monolithicLimit;
-  chunkSize;
   constructor(options) {
-    this.target = { registry: options.registry, repository: options.repository };
-    const scheme = isLoopbackHost(options.registry) ? "http" : "https";
-    this.origin = new URL(`${scheme}://${apiHost(options.registry)}`);
-    this.requestPolicy = { ...REGISTRY_REQUEST, ...options.retry };
-    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: void 0 };
+    this.target = options.target;
+    const scheme = isLoopbackHost(options.target.registry) ? "http" : "https";
+    this.origin = new URL(`${scheme}://${apiHost(options.target.registry)}`);
+    this.requestPolicy = options.requestPolicy;
     this.clock = options.clock;
-    this.access = options.access ?? "push";
+    this.access = options.access;
     this.hasCredentials = options.credentials !== void 0;
-    this.monolithicLimit = options.monolithicLimit ?? 16 * MIB;
-    this.chunkSize = Math.max(1, options.chunkSize ?? 64 * MIB);
     this.auth = new Authenticator({
       target: this.target,
       origin: this.origin,
@@ -544,198 +560,6 @@ var RegistryClient = class {
       retry: this.requestPolicy,
       ...options.clock !== void 0 && { clock: options.clock }
     });
-  }
-  /** The manifest a tag or digest names, or undefined when the registry does not have it. */
-  async resolve(reference) {
-    if (!isDigest(reference)) return this.resolveTag(reference);
-    const response = await this.request({
-      name: `HEAD manifest ${reference}`,
-      method: "HEAD",
-      url: this.url(`manifests/${reference}`),
-      headers: { accept: MANIFEST_ACCEPT },
-      ok: [200, 404],
-      retry: true
-    });
-    if (response.status === 404) return void 0;
-    const digest = header(response, "docker-content-digest");
-    const mediaType = baseMediaType(header(response, "content-type"));
-    const size = Number(header(response, "content-length"));
-    if (digest !== void 0 && isDigest(digest) && mediaType && Number.isSafeInteger(size)) {
-      if (digest !== reference) {
-        throw new RegistryError(`${where(this.target)}: HEAD manifest ${reference} answered with digest ${digest}.`);
-      }
-      return { digest, mediaType, size };
-    }
-    const manifest = await this.getManifest(reference);
-    return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
-  }
-  /**
-   * A tag's digest is the hash of the manifest bytes the tag serves, not what the registry's
-   * `Docker-Content-Digest` says: a registry (or whatever answers in its place) that names
-   * another digest, or serves bytes it does not hold under their digest, is refused.
-   */
-  async resolveTag(tag) {
-    const manifest = await this.fetchManifest(tag, [200, 404]);
-    if (manifest === void 0) return void 0;
-    const { digest, reported } = manifest;
-    if (reported !== void 0 && reported !== digest) {
-      throw new RegistryError(
-        `${where(this.target)}: tag ${tag} was answered with Docker-Content-Digest ${reported}, but the manifest's bytes hash to ${digest}. The registry's answer cannot be trusted; nothing was written.`
-      );
-    }
-    const held = await this.resolve(digest);
-    if (held === void 0) {
-      throw new RegistryError(
-        `${where(this.target)}: tag ${tag} serves manifest ${digest}, but the registry has no manifest with that digest. The registry's answer cannot be trusted; nothing was written.`
-      );
-    }
-    return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
-  }
-  async getManifest(reference) {
-    return await this.fetchManifest(reference, [200]);
-  }
-  async fetchManifest(reference, ok) {
-    const response = await this.request({
-      name: `GET manifest ${reference}`,
-      method: "GET",
-      url: this.url(`manifests/${reference}`),
-      headers: { accept: MANIFEST_ACCEPT },
-      ok,
-      retry: true,
-      maxResponseBytes: 4 * MIB
-    });
-    if (response.status === 404) return void 0;
-    const bytes = response.body;
-    const digest = sha256(bytes);
-    if (isDigest(reference) && digest !== reference) {
-      throw new RegistryError(
-        `${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`
-      );
-    }
-    const mediaType = baseMediaType(header(response, "content-type"));
-    const reported = header(response, "docker-content-digest");
-    return {
-      bytes,
-      digest,
-      mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? "",
-      ...reported !== void 0 && { reported }
-    };
-  }
-  async hasBlob(digest) {
-    const response = await this.request({
-      name: `HEAD blob ${shortDigest(digest)}`,
-      method: "HEAD",
-      url: this.url(`blobs/${digest}`),
-      ok: [200, 404],
-      retry: true
-    });
-    return response.status === 200;
-  }
-  /**
-   * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
-   * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
-   * Chunks are written out before the next is read, so the source may reuse its buffer.
-   */
-  async uploadBlob(digest, size, open) {
-    let reauths = 0;
-    await retry(() => this.uploadOnce(digest, size, open), {
-      policy: this.uploadPolicy,
-      classify: (error) => {
-        if (error instanceof UnauthorizedError) {
-          return ++reauths <= MAX_REAUTH_RESTARTS ? { retry: true, reason: "token rejected" } : { retry: false };
-        }
-        if (statusOf(error) === 416) return { retry: true, reason: "upload session out of step" };
-        return transientFailure(error);
-      },
-      onRetry: ({ attempt, error }) => info(
-        `${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.uploadPolicy.attempts}).`
-      ),
-      ...this.clock !== void 0 && { clock: this.clock }
-    });
-  }
-  /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
-  async putManifest(reference, mediaType, bytes) {
-    const response = await this.request({
-      name: `PUT manifest ${reference}`,
-      method: "PUT",
-      url: this.url(`manifests/${reference}`),
-      headers: { "content-type": mediaType },
-      body: bytes,
-      ok: [201, 200],
-      retry: true
-    });
-    const expected = sha256(bytes);
-    const reported = header(response, "docker-content-digest") ?? expected;
-    if (reported !== expected) {
-      throw new RegistryError(
-        `${where(this.target)}: PUT manifest ${reference} stored digest ${reported}, but the manifest's bytes hash to ${expected}; the registry changed the manifest.`
-      );
-    }
-    return reported;
-  }
-  async uploadOnce(digest, size, open) {
-    const short = shortDigest(digest);
-    const started = await this.request({
-      name: `start upload of blob ${short}`,
-      method: "POST",
-      url: this.url("blobs/uploads/"),
-      ok: [202],
-      retry: true
-    });
-    let location = this.location(started, `start upload of blob ${short}`);
-    const source = open();
-    const reader = new ChunkReader(source[Symbol.asyncIterator]());
-    let completed;
-    try {
-      if (size < this.monolithicLimit) {
-        completed = await this.request({
-          name: `upload of blob ${short}`,
-          method: "PUT",
-          url: withDigest(location, digest),
-          headers: { "content-type": "application/octet-stream" },
-          body: { length: size, chunks: reader.take(size) },
-          ok: [201],
-          retry: false
-        });
-      } else {
-        for (let offset = 0; offset < size; ) {
-          const length = Math.min(this.chunkSize, size - offset);
-          const name = `upload of blob ${short} (bytes ${offset}-${offset + length - 1} of ${size})`;
-          const response = await this.request({
-            name,
-            method: "PATCH",
-            url: location,
-            headers: {
-              "content-type": "application/octet-stream",
-              "content-range": `${offset}-${offset + length - 1}`
-            },
-            body: { length, chunks: reader.take(length) },
-            ok: [202],
-            retry: false
-          });
-          offset += length;
-          const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, "range") ?? "");
-          if (range && Number(range[1]) !== offset - 1) {
-            throw new RegistryError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416);
-          }
-          location = this.location(response, name);
-        }
-        completed = await this.request({
-          name: `completion of blob ${short}`,
-          method: "PUT",
-          url: withDigest(location, digest),
-          body: Buffer.alloc(0),
-          ok: [201],
-          retry: false
-        });
-      }
-    } finally {
-      reader.close();
-    }
-    const stored = header(completed, "docker-content-digest");
-    if (stored !== void 0 && stored !== digest) {
-      throw new RegistryError(`${where(this.target)}: blob ${digest} was stored as ${stored}.`);
-    }
   }
   /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
   request(op) {
@@ -797,9 +621,11 @@ var RegistryClient = class {
       statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials)
     );
   }
+  /** `/v2/REPOSITORY/path` on the registry. */
   url(path) {
     return new URL(`/v2/${this.target.repository}/${path}`, this.origin);
   }
+  /** The Location of an upload answer, on the registry or a storage host, https unless loopback. */
   location(response, operation) {
     const location = header(response, "location");
     if (location === void 0) {
@@ -808,7 +634,7 @@ var RegistryClient = class {
       );
     }
     const url = new URL(location, this.origin);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.host))) {
+    if (!isHttpsOrLoopback(url)) {
       throw new RegistryError(
         `${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`
       );
@@ -816,54 +642,250 @@ var RegistryClient = class {
     return url;
   }
 };
-var ChunkReader = class {
-  constructor(iterator) {
-    this.iterator = iterator;
-  }
-  iterator;
-  pending;
-  async *take(length) {
-    let remaining = length;
-    while (remaining > 0) {
-      let piece = this.pending;
-      this.pending = void 0;
-      if (piece === void 0) {
-        const next = await this.iterator.next();
-        if (next.done) throw new Error(`the blob's source ended ${remaining} bytes before its declared size`);
-        piece = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-      }
-      if (piece.length > remaining) {
-        this.pending = piece.subarray(remaining);
-        piece = piece.subarray(0, remaining);
-      }
-      remaining -= piece.length;
-      yield piece;
-    }
-  }
-  close() {
-    void this.iterator.return?.().catch(() => void 0);
-  }
-};
 function isRedirect(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-function withDigest(location, digest) {
-  const url = new URL(location);
-  url.searchParams.set("digest", digest);
-  return url;
 }
 function apiHost(registry) {
   return registry === "docker.io" ? "registry-1.docker.io" : registry;
 }
 
+// src/util/digest.ts
+import { createHash } from "node:crypto";
+function sha256(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+// src/registry/client.ts
+var MIB = 1024 * 1024;
+var MAX_REAUTH_RESTARTS = 2;
+var RegistryClient = class {
+  target;
+  transport;
+  uploadPolicy;
+  clock;
+  monolithicLimit;
+  chunkSize;
+  constructor(options) {
+    this.target = { registry: options.registry, repository: options.repository };
+    this.transport = new RegistryTransport({
+      target: this.target,
+      ...options.credentials !== void 0 && { credentials: options.credentials },
+      access: options.access ?? "push",
+      requestPolicy: { ...REGISTRY_REQUEST, ...options.retry },
+      ...options.clock !== void 0 && { clock: options.clock }
+    });
+    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: void 0 };
+    this.clock = options.clock;
+    this.monolithicLimit = options.monolithicLimit ?? 16 * MIB;
+    this.chunkSize = Math.max(1, options.chunkSize ?? 64 * MIB);
+  }
+  /** The manifest a tag or digest names, or undefined when the registry does not have it. */
+  async resolve(reference) {
+    if (!isDigest(reference)) return this.resolveTag(reference);
+    const response = await this.transport.request({
+      name: `HEAD manifest ${reference}`,
+      method: "HEAD",
+      url: this.transport.url(`manifests/${reference}`),
+      headers: { accept: MANIFEST_ACCEPT },
+      ok: [200, 404],
+      retry: true
+    });
+    if (response.status === 404) return void 0;
+    const digest = header(response, "docker-content-digest");
+    const mediaType = baseMediaType(header(response, "content-type"));
+    const size = Number(header(response, "content-length"));
+    if (digest !== void 0 && isDigest(digest) && mediaType && Number.isSafeInteger(size)) {
+      if (digest !== reference) {
+        throw new RegistryError(`${where(this.target)}: HEAD manifest ${reference} answered with digest ${digest}.`);
+      }
+      return { digest, mediaType, size };
+    }
+    const manifest = await this.getManifest(reference);
+    return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+  }
+  /**
+   * A tag's digest is the hash of the manifest bytes the tag serves, not what the registry's
+   * `Docker-Content-Digest` says: a registry (or whatever answers in its place) that names
+   * another digest, or serves bytes it does not hold under their digest, is refused.
+   */
+  async resolveTag(tag) {
+    const manifest = await this.fetchManifest(tag, [200, 404]);
+    if (manifest === void 0) return void 0;
+    const { digest, reported } = manifest;
+    if (reported !== void 0 && reported !== digest) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} was answered with Docker-Content-Digest ${reported}, but the manifest's bytes hash to ${digest}. The registry's answer cannot be trusted; nothing was written.`
+      );
+    }
+    const held = await this.resolve(digest);
+    if (held === void 0) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} serves manifest ${digest}, but the registry has no manifest with that digest. The registry's answer cannot be trusted; nothing was written.`
+      );
+    }
+    return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+  }
+  async getManifest(reference) {
+    return await this.fetchManifest(reference, [200]);
+  }
+  async fetchManifest(reference, ok) {
+    const response = await this.transport.request({
+      name: `GET manifest ${reference}`,
+      method: "GET",
+      url: this.transport.url(`manifests/${reference}`),
+      headers: { accept: MANIFEST_ACCEPT },
+      ok,
+      retry: true,
+      maxResponseBytes: 4 * MIB
+    });
+    if (response.status === 404) return void 0;
+    const bytes = response.body;
+    const digest = sha256(bytes);
+    if (isDigest(reference) && digest !== reference) {
+      throw new RegistryError(
+        `${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`
+      );
+    }
+    const mediaType = baseMediaType(header(response, "content-type"));
+    const reported = header(response, "docker-content-digest");
+    return {
+      bytes,
+      digest,
+      mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? "",
+      ...reported !== void 0 && { reported }
+    };
+  }
+  async hasBlob(digest) {
+    const response = await this.transport.request({
+      name: `HEAD blob ${shortDigest(digest)}`,
+      method: "HEAD",
+      url: this.transport.url(`blobs/${digest}`),
+      ok: [200, 404],
+      retry: true
+    });
+    return response.status === 200;
+  }
+  /**
+   * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
+   * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
+   * Chunks are written out before the next is read, so the source may reuse its buffer.
+   */
+  async uploadBlob(digest, size, open) {
+    let reauths = 0;
+    await retry(() => this.uploadOnce(digest, size, open), {
+      policy: this.uploadPolicy,
+      classify: (error) => {
+        if (error instanceof UnauthorizedError) {
+          return ++reauths <= MAX_REAUTH_RESTARTS ? { retry: true, reason: "token rejected" } : { retry: false };
+        }
+        if (statusOf(error) === 416) return { retry: true, reason: "upload session out of step" };
+        return transientFailure(error);
+      },
+      onRetry: ({ attempt, error }) => info(
+        `${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.uploadPolicy.attempts}).`
+      ),
+      ...this.clock !== void 0 && { clock: this.clock }
+    });
+  }
+  /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
+  async putManifest(reference, mediaType, bytes) {
+    const response = await this.transport.request({
+      name: `PUT manifest ${reference}`,
+      method: "PUT",
+      url: this.transport.url(`manifests/${reference}`),
+      headers: { "content-type": mediaType },
+      body: bytes,
+      ok: [201, 200],
+      retry: true
+    });
+    const expected = sha256(bytes);
+    const reported = header(response, "docker-content-digest") ?? expected;
+    if (reported !== expected) {
+      throw new RegistryError(
+        `${where(this.target)}: PUT manifest ${reference} stored digest ${reported}, but the manifest's bytes hash to ${expected}; the registry changed the manifest.`
+      );
+    }
+    return reported;
+  }
+  async uploadOnce(digest, size, open) {
+    const short = shortDigest(digest);
+    const started = await this.transport.request({
+      name: `start upload of blob ${short}`,
+      method: "POST",
+      url: this.transport.url("blobs/uploads/"),
+      ok: [202],
+      retry: true
+    });
+    let location = this.transport.location(started, `start upload of blob ${short}`);
+    const source = open();
+    const reader = new ChunkReader(source[Symbol.asyncIterator]());
+    let completed;
+    try {
+      if (size < this.monolithicLimit) {
+        completed = await this.transport.request({
+          name: `upload of blob ${short}`,
+          method: "PUT",
+          url: withDigest(location, digest),
+          headers: { "content-type": "application/octet-stream" },
+          body: { length: size, chunks: reader.take(size) },
+          ok: [201],
+          retry: false
+        });
+      } else {
+        for (let offset = 0; offset < size; ) {
+          const length = Math.min(this.chunkSize, size - offset);
+          const name = `upload of blob ${short} (bytes ${offset}-${offset + length - 1} of ${size})`;
+          const response = await this.transport.request({
+            name,
+            method: "PATCH",
+            url: location,
+            headers: {
+              "content-type": "application/octet-stream",
+              "content-range": `${offset}-${offset + length - 1}`
+            },
+            body: { length, chunks: reader.take(length) },
+            ok: [202],
+            retry: false
+          });
+          offset += length;
+          const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, "range") ?? "");
+          if (range && Number(range[1]) !== offset - 1) {
+            throw new RegistryError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416);
+          }
+          location = this.transport.location(response, name);
+        }
+        completed = await this.transport.request({
+          name: `completion of blob ${short}`,
+          method: "PUT",
+          url: withDigest(location, digest),
+          body: Buffer.alloc(0),
+          ok: [201],
+          retry: false
+        });
+      }
+    } finally {
+      reader.close();
+    }
+    const stored = header(completed, "docker-content-digest");
+    if (stored !== void 0 && stored !== digest) {
+      throw new RegistryError(`${where(this.target)}: blob ${digest} was stored as ${stored}.`);
+    }
+  }
+};
+function withDigest(location, digest) {
+  const url = new URL(location);
+  url.searchParams.set("digest", digest);
+  return url;
+}
+
 export {
-  acceptsGoogleCredentials,
   OCI_INDEX,
   OCI_MANIFEST,
   isIndexType,
   isManifestType,
   mediaTypeOf,
   platformName,
+  acceptsGoogleCredentials,
   sha256,
   RegistryClient
 };
