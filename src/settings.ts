@@ -2,9 +2,8 @@
 // misconfigured run fails before any network call and later phases never re-read inputs.
 import * as core from '@actions/core'
 import type { context as runnerContext } from '@actions/github'
-import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
-import { maskSecret } from './secrets.js'
+import { list, requiredSecret, secretInput, workspacePath } from './util/inputs.js'
 import { type ImageReference, isHttpsOrLoopback } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
 import type { GoogleCloudSettings } from './gcp/types.js'
@@ -126,11 +125,7 @@ export async function readVerifyModeSettings(
   env: NodeJS.ProcessEnv = process.env,
   loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
 ): Promise<VerifyModeSettings> {
-  const token = core.getInput('token')
-  maskSecret(token)
-  if (!token) {
-    throw new InputError('token', 'is empty. Pass a token that can read the GitOps repository (`statuses: read` too).')
-  }
+  const token = requiredSecret('token', 'Pass a token that can read the GitOps repository (`statuses: read` too).')
   const stray = DEPLOY_ONLY.find((name) => core.getInput(name).trim() !== '')
   if (stray !== undefined) {
     throw new InputError(
@@ -161,13 +156,6 @@ export async function readVerifyModeSettings(
   }
 }
 
-/** An input holding a token: masked before anything can print it. */
-function secretInput(name: string): string {
-  const value = core.getInput(name).trim()
-  maskSecret(value)
-  return value
-}
-
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
@@ -179,15 +167,11 @@ export async function readSettings(
   env: NodeJS.ProcessEnv = process.env,
   loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
 ): Promise<Settings> {
-  const token = core.getInput('token')
-  // Mask before anything else can print it.
-  maskSecret(token)
-  if (!token) {
-    throw new InputError(
-      'token',
-      'is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.',
-    )
-  }
+  // Masked before anything else can print it.
+  const token = requiredSecret(
+    'token',
+    'Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.',
+  )
 
   const sourceToken = secretInput('source-token')
 
@@ -257,16 +241,7 @@ function readFields(images: readonly ImageReference[]): FieldTarget[] {
 function readSource(workspace: string): ImageSource {
   const value = core.getInput('source').trim() || 'docker'
   if (value === 'docker' || value === 'registry') return { kind: value }
-  if (path.isAbsolute(value)) {
-    throw new InputError('source', `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`)
-  }
-  const resolved = path.resolve(workspace, value)
-  // Outside means a first segment of exactly "..": a folder named "..oci" is inside.
-  const relative = path.relative(workspace, resolved)
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    throw new InputError('source', `"${value}" points outside GITHUB_WORKSPACE.`)
-  }
-  return { kind: 'layout', path: resolved, input: value }
+  return { kind: 'layout', path: workspacePath('source', value, workspace), input: value }
 }
 
 const DEFAULT_MESSAGE = 'Deploy {name} {version}'
@@ -349,14 +324,6 @@ function required(name: string): string {
   const value = core.getInput(name).trim()
   if (!value) throw new InputError(name, 'is required but empty.')
   return value
-}
-
-/** Splits a newline- or comma-separated input, dropping blanks. */
-export function list(value: string): string[] {
-  return value
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
 }
 
 function bool(name: string): boolean {

@@ -11,6 +11,7 @@ import {
   namesRepository,
   parseRelaxed,
   pinFields,
+  pinScalars,
   renderScalarText,
   require_dist,
   rewriteImages,
@@ -109,31 +110,15 @@ function operations(items, outer, content, file, lineOf, repository) {
   return sites;
 }
 function pinPatchImages(content, sites, pinned) {
-  const edits = [];
-  const changes = [];
-  for (const site of sites) {
-    if (site.image === pinned) continue;
-    const [start, end] = site.range;
-    const text = renderScalarText(content.slice(start, end), site.image, pinned);
-    if (text === void 0) {
-      throw new ManifestError(
-        site.file,
-        site.line,
-        `the JSON6902 patch value for ${site.path} is not a one-line image reference`
-      );
-    }
-    edits.push({ start, end, text });
-    changes.push({
-      file: site.file,
-      line: site.line,
-      workload: site.path,
-      kind: "JSON6902 patch",
-      container: "",
-      from: site.image,
-      to: pinned
-    });
-  }
-  return { content: applyEdits(content, edits), changes };
+  const pins = sites.map((site) => ({
+    ...site,
+    from: site.image,
+    to: pinned,
+    workload: site.path,
+    kind: "JSON6902 patch",
+    notOneLine: `the JSON6902 patch value for ${site.path} is not a one-line image reference`
+  }));
+  return pinScalars(content, pins);
 }
 
 // src/manifests/kustomize.ts

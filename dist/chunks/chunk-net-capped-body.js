@@ -1229,17 +1229,14 @@ var Verifier = class {
     const { settings, verify } = this;
     if (verify.environment === void 0) return void 0;
     const run = settings.run;
-    const deployment = await GitHubDeployment.create(
-      createGitHubClient(verify.sourceToken, run.apiUrl),
-      {
-        repository: run.repository,
-        sha: change.source?.sha ?? run.sha,
-        environment: verify.environment,
-        payload: { image: change.pinnedImage, digest: change.digest, gitops_commit: change.revision },
-        description: `Deploy ${change.pinnedImage}`.slice(0, 140)
-      },
-      run.runId === "" ? "" : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
-    );
+    const deployment = await GitHubDeployment.create(createGitHubClient(verify.sourceToken, run.apiUrl), {
+      repository: run.repository,
+      sha: change.source?.sha ?? run.sha,
+      environment: verify.environment,
+      payload: { image: change.pinnedImage, digest: change.digest, gitops_commit: change.revision },
+      description: `Deploy ${change.pinnedImage}`.slice(0, 140),
+      logUrl: run.runId === "" ? "" : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+    });
     return deployment;
   }
   async revert(change, failure, timeline, timeoutMs) {

@@ -23,12 +23,10 @@ var GitHubDeployment = class _GitHubDeployment {
   repo;
   id;
   logUrl;
-  static async create(client, request, logUrl) {
-    const [owner, repo] = request.repository.split("/");
+  static async create(client, request) {
     try {
       const { data } = await client.request("POST /repos/{owner}/{repo}/deployments", {
-        owner,
-        repo,
+        ...ownerAndRepo(request.repository),
         ref: request.sha,
         environment: request.environment,
         payload: request.payload,
@@ -41,12 +39,7 @@ var GitHubDeployment = class _GitHubDeployment {
       info(
         `Created GitHub deployment ${data.id} for environment "${request.environment}" in ${request.repository}`
       );
-      const deployment = new _GitHubDeployment(client, owner, repo, Number(data.id), logUrl);
-      saveState(
-        OPEN_DEPLOYMENT_STATE,
-        JSON.stringify({ repository: request.repository, id: deployment.id, logUrl })
-      );
-      return deployment;
+      return _GitHubDeployment.opened(client, request.repository, Number(data.id), request.logUrl);
     } catch (error) {
       warning(
         `Could not create a GitHub deployment for environment "${request.environment}" in ${request.repository}: ${errorMessage(error)}. Give the job \`permissions: deployments: write\` (or pass a token that has it in \`source-token\`).`
@@ -58,37 +51,36 @@ var GitHubDeployment = class _GitHubDeployment {
    * The newest deployment of `sha` to `environment` (the one a deploy run queued for a pull request),
    * or a new one: a verification that comes later continues it instead of adding a second.
    */
-  static async continueOrCreate(client, request, logUrl) {
-    const [owner, repo] = request.repository.split("/");
+  static async continueOrCreate(client, request) {
+    let newest;
     try {
-      const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
-        owner,
-        repo,
+      const listed = await client.request("GET /repos/{owner}/{repo}/deployments", {
+        ...ownerAndRepo(request.repository),
         sha: request.sha,
         environment: request.environment,
         per_page: 1
       });
-      const found = data[0];
-      if (found !== void 0) {
-        info(
-          `Continuing GitHub deployment ${found.id} of ${request.sha.slice(0, 7)} to "${request.environment}" in ${request.repository}`
-        );
-        const deployment = new _GitHubDeployment(client, owner, repo, Number(found.id), logUrl);
-        saveState(
-          OPEN_DEPLOYMENT_STATE,
-          JSON.stringify({ repository: request.repository, id: deployment.id, logUrl })
-        );
-        return deployment;
-      }
+      const id = listed.data[0]?.id;
+      newest = id === void 0 ? void 0 : Number(id);
     } catch (error) {
       warning(
         `Could not list the GitHub deployments of ${request.repository}: ${errorMessage(error)}. Pass a token that reaches that repository with \`deployments: write\` in \`source-token\`.`
       );
       return void 0;
     }
-    return _GitHubDeployment.create(client, request, logUrl);
+    if (newest === void 0) return _GitHubDeployment.create(client, request);
+    info(
+      `Continuing GitHub deployment ${newest} of ${request.sha.slice(0, 7)} to "${request.environment}" in ${request.repository}`
+    );
+    return _GitHubDeployment.opened(client, request.repository, newest, request.logUrl);
   }
-  /** A deployment the main step left open, from the state it saved (see `create`). */
+  /** A deployment this job works on; until its last status, the post step closes it should the job end first. */
+  static opened(client, repository, id, logUrl) {
+    saveState(OPEN_DEPLOYMENT_STATE, JSON.stringify({ repository, id, logUrl }));
+    const { owner, repo } = ownerAndRepo(repository);
+    return new _GitHubDeployment(client, owner, repo, id, logUrl);
+  }
+  /** A deployment the main step left open, from the state it saved (see `opened`). */
   static reopen(client, saved) {
     let parsed;
     try {
@@ -118,6 +110,10 @@ var GitHubDeployment = class _GitHubDeployment {
     }
   }
 };
+function ownerAndRepo(repository) {
+  const [owner, repo] = repository.split("/");
+  return { owner, repo };
+}
 
 export {
   OPEN_DEPLOYMENT_STATE,

@@ -7945,6 +7945,25 @@ function renderScalar(source, site, file, pinned) {
   );
 }
 
+// src/manifests/scalar-pins.ts
+function pinScalars(content, pins) {
+  const edits = [];
+  const changes = [];
+  let cursor = 0;
+  for (const pin of [...pins].sort((a, b) => a.range[0] - b.range[0])) {
+    if (pin.from === pin.to) continue;
+    const [start, end] = pin.range;
+    if (start < cursor) throw new ManifestError(pin.file, pin.line, "two entries name the same value");
+    const text = start === end ? JSON.stringify(pin.to) : renderScalarText(content.slice(start, end), pin.from, pin.to);
+    if (text === void 0) throw new ManifestError(pin.file, pin.line, pin.notOneLine);
+    edits.push({ start, end, text: start === end && content[start - 1] === ":" ? ` ${text}` : text });
+    cursor = end;
+    const { file, line, workload, kind, from, to } = pin;
+    changes.push({ file, line, workload, kind, container: "", from, to });
+  }
+  return { content: edits.length === 0 ? content : applyEdits(content, edits), changes };
+}
+
 // src/manifests/fields.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 var INPUT = "fields";
@@ -8050,37 +8069,19 @@ function findFieldSites(content, targets) {
   return sites;
 }
 function pinFields(content, sites, pinned) {
-  const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0]);
-  const edits = [];
-  const changes = [];
-  let cursor = 0;
-  for (const site of ordered) {
-    const value = fieldValue(site.target, pinned);
-    if (site.current === value) continue;
-    const [start, end] = site.range;
-    if (start < cursor) throw new ManifestError(site.target.file, site.line, "two fields entries name the same value");
-    const source = content.slice(start, end);
-    const text = start === end ? JSON.stringify(value) : renderScalarText(source, site.current, value);
-    if (text === void 0) {
-      throw new ManifestError(
-        site.target.file,
-        site.line,
-        `${site.target.path.join(".")} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`
-      );
-    }
-    edits.push({ start, end, text: start === end && content[start - 1] === ":" ? ` ${text}` : text });
-    cursor = end;
-    changes.push({
+  return pinScalars(
+    content,
+    sites.map((site) => ({
       file: site.target.file,
       line: site.line,
+      range: site.range,
+      from: site.current,
+      to: fieldValue(site.target, pinned),
       workload: site.target.path.join("."),
       kind: "field",
-      container: "",
-      from: site.current,
-      to: value
-    });
-  }
-  return { content: edits.length === 0 ? content : applyEdits(content, edits), changes };
+      notOneLine: `${site.target.path.join(".")} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`
+    }))
+  );
 }
 
 export {
@@ -8097,6 +8098,7 @@ export {
   inspectManifest,
   describeWorkload,
   namesRepository,
+  pinScalars,
   parseFieldTargets,
   findFieldSites,
   pinFields

@@ -48,8 +48,32 @@ import {
 } from "./chunk-actions-core-lib-command.js";
 import "./chunk-esbuild-runtime.js";
 
-// src/settings.ts
-import * as path2 from "node:path";
+// src/util/inputs.ts
+import * as path from "node:path";
+function list(value) {
+  return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
+}
+function secretInput(name) {
+  const value = getInput(name).trim();
+  maskSecret(value);
+  return value;
+}
+function requiredSecret(name, whenEmpty) {
+  const value = secretInput(name);
+  if (value === "") throw new InputError(name, `is empty. ${whenEmpty}`);
+  return value;
+}
+function workspacePath(name, value, workspace) {
+  if (path.isAbsolute(value)) {
+    throw new InputError(name, `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
+  }
+  const resolved = path.resolve(workspace, value);
+  const relative2 = path.relative(workspace, resolved);
+  if (relative2 === ".." || relative2.startsWith(`..${path.sep}`) || path.isAbsolute(relative2)) {
+    throw new InputError(name, `"${value}" points outside GITHUB_WORKSPACE.`);
+  }
+  return resolved;
+}
 
 // src/verify/settings.ts
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -128,7 +152,7 @@ function readVerifySettings(mode) {
   };
 }
 function readCommitStatuses() {
-  const items = getInput("verify-commit-status").split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
+  const items = list(getInput("verify-commit-status"));
   for (const item of items) {
     if (item.replace(/\*/g, "").trim() === "") {
       throw new InputError(
@@ -173,7 +197,7 @@ function serverUrl(value) {
   return value.replace(/\/+$/, "");
 }
 function readApplications() {
-  const items = getInput("argocd-application").split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
+  const items = list(getInput("argocd-application"));
   if (items.length === 0) {
     throw new InputError("argocd-application", "is required with `argocd-server`: name the Argo CD Application(s).");
   }
@@ -216,7 +240,6 @@ function onFailure() {
 }
 
 // src/attest/settings.ts
-import * as path from "node:path";
 var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
 var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 var PREDICATE_TYPE = "attestation-predicate-type";
@@ -279,14 +302,7 @@ function isUnset(name) {
 function readTrustedRoot(workspace) {
   const input = getInput("attestation-trusted-root").trim();
   if (input === "") return void 0;
-  if (path.isAbsolute(input)) {
-    throw new InputError("attestation-trusted-root", `"${input}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
-  }
-  const resolved = path.resolve(workspace, input);
-  const relative3 = path.relative(workspace, resolved);
-  if (relative3 === ".." || relative3.startsWith(`..${path.sep}`) || path.isAbsolute(relative3)) {
-    throw new InputError("attestation-trusted-root", `"${input}" points outside GITHUB_WORKSPACE.`);
-  }
+  const resolved = workspacePath("attestation-trusted-root", input, workspace);
   return { path: resolved, input };
 }
 
@@ -310,11 +326,7 @@ function readMode() {
   return oneOf("mode", ["pr", "push", "verify"], "pr");
 }
 async function readVerifyModeSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
-  const token = getInput("token");
-  maskSecret(token);
-  if (!token) {
-    throw new InputError("token", "is empty. Pass a token that can read the GitOps repository (`statuses: read` too).");
-  }
+  const token = requiredSecret("token", "Pass a token that can read the GitOps repository (`statuses: read` too).");
   const stray = DEPLOY_ONLY.find((name) => getInput(name).trim() !== "");
   if (stray !== void 0) {
     throw new InputError(
@@ -344,22 +356,13 @@ async function readVerifyModeSettings(env = process.env, loadContext = async () 
     verify
   };
 }
-function secretInput(name) {
-  const value = getInput(name).trim();
-  maskSecret(value);
-  return value;
-}
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY2 = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 async function readSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
-  const token = getInput("token");
-  maskSecret(token);
-  if (!token) {
-    throw new InputError(
-      "token",
-      "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
-    );
-  }
+  const token = requiredSecret(
+    "token",
+    "Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
+  );
   const sourceToken = secretInput("source-token");
   const images = parseImageList(getInput("image"));
   const image = images[0];
@@ -420,15 +423,7 @@ function readFields(images) {
 function readSource(workspace) {
   const value = getInput("source").trim() || "docker";
   if (value === "docker" || value === "registry") return { kind: value };
-  if (path2.isAbsolute(value)) {
-    throw new InputError("source", `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
-  }
-  const resolved = path2.resolve(workspace, value);
-  const relative3 = path2.relative(workspace, resolved);
-  if (relative3 === ".." || relative3.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative3)) {
-    throw new InputError("source", `"${value}" points outside GITHUB_WORKSPACE.`);
-  }
-  return { kind: "layout", path: resolved, input: value };
+  return { kind: "layout", path: workspacePath("source", value, workspace), input: value };
 }
 var DEFAULT_MESSAGE = "Deploy {name} {version}";
 var EXAMPLE_DIGEST = `sha256:${"0".repeat(64)}`;
@@ -496,9 +491,6 @@ function required(name) {
   const value = getInput(name).trim();
   if (!value) throw new InputError(name, "is required but empty.");
   return value;
-}
-function list(value) {
-  return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
 }
 function bool(name) {
   const value = getInput(name).trim().toLowerCase();

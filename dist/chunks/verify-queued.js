@@ -27,9 +27,9 @@ async function queueDeployment(settings, outcome) {
       sha: outcome.source?.sha ?? run.sha,
       environment: queuedDeployment.environment,
       payload: { gitops_pull_request: pull.url },
-      description: `Deploy through ${settings.gitops.owner}/${settings.gitops.repo}#${pull.number}`
-    },
-    pull.url
+      description: `Deploy through ${settings.gitops.owner}/${settings.gitops.repo}#${pull.number}`,
+      logUrl: pull.url
+    }
   );
   if (deployment === void 0) return;
   await deployment.setState("queued", `Waiting for pull request #${pull.number} to merge`, void 0, pull.url);

@@ -169,17 +169,14 @@ async function continueDeployment(settings, revision) {
     );
     return void 0;
   }
-  return GitHubDeployment.continueOrCreate(
-    createGitHubClient(verify.sourceToken, run.apiUrl),
-    {
-      repository,
-      sha: source.sha,
-      environment: verify.environment,
-      payload: { gitops_commit: revision.sha },
-      description: `Deploy ${short(revision.sha)} of ${settings.gitops.owner}/${settings.gitops.repo}`
-    },
-    run.runId === "" ? "" : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
-  );
+  return GitHubDeployment.continueOrCreate(createGitHubClient(verify.sourceToken, run.apiUrl), {
+    repository,
+    sha: source.sha,
+    environment: verify.environment,
+    payload: { gitops_commit: revision.sha },
+    description: `Deploy ${short(revision.sha)} of ${settings.gitops.owner}/${settings.gitops.repo}`,
+    logUrl: run.runId === "" ? "" : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+  });
 }
 function repositoryOf(repoUrl, serverUrl) {
   const prefix = `${serverUrl.replace(/\/+$/, "")}/`;

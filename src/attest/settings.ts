@@ -1,10 +1,10 @@
 // The build-provenance gate's inputs, read and checked up front with every other input:
 // `attestation-signer` turns the gate on; the others only make sense with it.
 import * as core from '@actions/core'
-import * as path from 'node:path'
 import { InputError, errorMessage } from '../errors.js'
 import { maskSecret } from '../secrets.js'
 import { type SignerWorkflow, parseSignerWorkflow } from './signer.js'
+import { workspacePath } from '../util/inputs.js'
 
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1'
 
@@ -89,13 +89,6 @@ function isUnset(name: string): boolean {
 function readTrustedRoot(workspace: string): AttestationSettings['trustedRoot'] {
   const input = core.getInput('attestation-trusted-root').trim()
   if (input === '') return undefined
-  if (path.isAbsolute(input)) {
-    throw new InputError('attestation-trusted-root', `"${input}" must be relative to GITHUB_WORKSPACE (${workspace}).`)
-  }
-  const resolved = path.resolve(workspace, input)
-  const relative = path.relative(workspace, resolved)
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    throw new InputError('attestation-trusted-root', `"${input}" points outside GITHUB_WORKSPACE.`)
-  }
+  const resolved = workspacePath('attestation-trusted-root', input, workspace)
   return { path: resolved, input }
 }

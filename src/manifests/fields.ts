@@ -5,8 +5,8 @@ import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
 import { lineOfOffset, parseRelaxed } from './relaxed.js'
 import { InputError } from '../errors.js'
 import { parseImageReference } from '../image/reference.js'
-import { type TextEdit, applyEdits, renderScalarText } from './edit.js'
 import { ManifestError, type ImageChange } from './pin.js'
+import { pinScalars } from './scalar-pins.js'
 
 const INPUT = 'fields'
 
@@ -146,35 +146,17 @@ export function pinFields(
   sites: readonly FieldSite[],
   pinned: string,
 ): { content: string; changes: ImageChange[] } {
-  const ordered = [...sites].sort((a, b) => a.range[0] - b.range[0])
-  const edits: TextEdit[] = []
-  const changes: ImageChange[] = []
-  let cursor = 0
-  for (const site of ordered) {
-    const value = fieldValue(site.target, pinned)
-    if (site.current === value) continue
-    const [start, end] = site.range
-    if (start < cursor) throw new ManifestError(site.target.file, site.line, 'two fields entries name the same value')
-    const source = content.slice(start, end)
-    const text = start === end ? JSON.stringify(value) : renderScalarText(source, site.current, value)
-    if (text === undefined) {
-      throw new ManifestError(
-        site.target.file,
-        site.line,
-        `${site.target.path.join('.')} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`,
-      )
-    }
-    edits.push({ start, end, text: start === end && content[start - 1] === ':' ? ` ${text}` : text })
-    cursor = end
-    changes.push({
+  return pinScalars(
+    content,
+    sites.map((site) => ({
       file: site.target.file,
       line: site.line,
+      range: site.range,
+      from: site.current,
+      to: fieldValue(site.target, pinned),
       workload: site.target.path.join('.'),
       kind: 'field',
-      container: '',
-      from: site.current,
-      to: value,
-    })
-  }
-  return { content: edits.length === 0 ? content : applyEdits(content, edits), changes }
+      notOneLine: `${site.target.path.join('.')} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`,
+    })),
+  )
 }

@@ -5,9 +5,9 @@
 // value scalars (as ranges of the file's own text) and rewrites them in place.
 
 import { type Document, type Node, type Scalar, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml'
-import { type TextEdit, applyEdits, renderScalarText } from './edit.js'
 import { type ImageChange, ManifestError, namesRepository } from './pin.js'
 import { lineOfOffset, parseRelaxed } from './relaxed.js'
+import { type ScalarPin, pinScalars } from './scalar-pins.js'
 
 /** Pod-spec image paths of the workload kinds the action pins (a whole container, or its image). */
 const POD_SPEC = String.raw`^/spec(?:/template/spec|/jobTemplate/spec/template/spec)?/(?:initContainers|containers|ephemeralContainers)/(?:\d+|-)`
@@ -139,29 +139,13 @@ export function pinPatchImages(
   sites: readonly PatchImageSite[],
   pinned: string,
 ): { content: string; changes: ImageChange[] } {
-  const edits: TextEdit[] = []
-  const changes: ImageChange[] = []
-  for (const site of sites) {
-    if (site.image === pinned) continue
-    const [start, end] = site.range
-    const text = renderScalarText(content.slice(start, end), site.image, pinned)
-    if (text === undefined) {
-      throw new ManifestError(
-        site.file,
-        site.line,
-        `the JSON6902 patch value for ${site.path} is not a one-line image reference`,
-      )
-    }
-    edits.push({ start, end, text })
-    changes.push({
-      file: site.file,
-      line: site.line,
-      workload: site.path,
-      kind: 'JSON6902 patch',
-      container: '',
-      from: site.image,
-      to: pinned,
-    })
-  }
-  return { content: applyEdits(content, edits), changes }
+  const pins = sites.map((site): ScalarPin => ({
+    ...site,
+    from: site.image,
+    to: pinned,
+    workload: site.path,
+    kind: 'JSON6902 patch',
+    notOneLine: `the JSON6902 patch value for ${site.path} is not a one-line image reference`,
+  }))
+  return pinScalars(content, pins)
 }

@@ -11,6 +11,8 @@ export interface DeploymentRequest {
   readonly environment: string
   readonly payload: Record<string, string>
   readonly description: string
+  /** Where the deployment's statuses link to (the workflow run, or the pull request it waits for). */
+  readonly logUrl: string
 }
 
 /** Saved state: the deployment the post step must close, empty once it has its last status. */
@@ -28,16 +30,10 @@ export class GitHubDeployment {
     private readonly logUrl: string,
   ) {}
 
-  static async create(
-    client: GitHubClient,
-    request: DeploymentRequest,
-    logUrl: string,
-  ): Promise<GitHubDeployment | undefined> {
-    const [owner, repo] = request.repository.split('/') as [string, string]
+  static async create(client: GitHubClient, request: DeploymentRequest): Promise<GitHubDeployment | undefined> {
     try {
       const { data } = await client.request('POST /repos/{owner}/{repo}/deployments', {
-        owner,
-        repo,
+        ...ownerAndRepo(request.repository),
         ref: request.sha,
         environment: request.environment,
         payload: request.payload,
@@ -50,13 +46,7 @@ export class GitHubDeployment {
       core.info(
         `Created GitHub deployment ${data.id} for environment "${request.environment}" in ${request.repository}`,
       )
-      const deployment = new GitHubDeployment(client, owner, repo, Number(data.id), logUrl)
-      // Until its last status, the post step closes it should the job end first (cancelled, killed).
-      core.saveState(
-        OPEN_DEPLOYMENT_STATE,
-        JSON.stringify({ repository: request.repository, id: deployment.id, logUrl }),
-      )
-      return deployment
+      return GitHubDeployment.opened(client, request.repository, Number(data.id), request.logUrl)
     } catch (error) {
       core.warning(
         `Could not create a GitHub deployment for environment "${request.environment}" in ${request.repository}: ${errorMessage(error)}. ` +
@@ -73,29 +63,17 @@ export class GitHubDeployment {
   static async continueOrCreate(
     client: GitHubClient,
     request: DeploymentRequest,
-    logUrl: string,
   ): Promise<GitHubDeployment | undefined> {
-    const [owner, repo] = request.repository.split('/') as [string, string]
+    let newest: number | undefined
     try {
-      const { data } = await client.request('GET /repos/{owner}/{repo}/deployments', {
-        owner,
-        repo,
+      const listed = await client.request('GET /repos/{owner}/{repo}/deployments', {
+        ...ownerAndRepo(request.repository),
         sha: request.sha,
         environment: request.environment,
         per_page: 1,
       })
-      const found = data[0]
-      if (found !== undefined) {
-        core.info(
-          `Continuing GitHub deployment ${found.id} of ${request.sha.slice(0, 7)} to "${request.environment}" in ${request.repository}`,
-        )
-        const deployment = new GitHubDeployment(client, owner, repo, Number(found.id), logUrl)
-        core.saveState(
-          OPEN_DEPLOYMENT_STATE,
-          JSON.stringify({ repository: request.repository, id: deployment.id, logUrl }),
-        )
-        return deployment
-      }
+      const id = listed.data[0]?.id
+      newest = id === undefined ? undefined : Number(id)
     } catch (error) {
       core.warning(
         `Could not list the GitHub deployments of ${request.repository}: ${errorMessage(error)}. ` +
@@ -103,10 +81,21 @@ export class GitHubDeployment {
       )
       return undefined
     }
-    return GitHubDeployment.create(client, request, logUrl)
+    if (newest === undefined) return GitHubDeployment.create(client, request)
+    core.info(
+      `Continuing GitHub deployment ${newest} of ${request.sha.slice(0, 7)} to "${request.environment}" in ${request.repository}`,
+    )
+    return GitHubDeployment.opened(client, request.repository, newest, request.logUrl)
   }
 
-  /** A deployment the main step left open, from the state it saved (see `create`). */
+  /** A deployment this job works on; until its last status, the post step closes it should the job end first. */
+  private static opened(client: GitHubClient, repository: string, id: number, logUrl: string): GitHubDeployment {
+    core.saveState(OPEN_DEPLOYMENT_STATE, JSON.stringify({ repository, id, logUrl }))
+    const { owner, repo } = ownerAndRepo(repository)
+    return new GitHubDeployment(client, owner, repo, id, logUrl)
+  }
+
+  /** A deployment the main step left open, from the state it saved (see `opened`). */
   static reopen(client: GitHubClient, saved: string): GitHubDeployment | undefined {
     let parsed: { repository?: unknown; id?: unknown; logUrl?: unknown }
     try {
@@ -137,4 +126,9 @@ export class GitHubDeployment {
       core.warning(`Could not set GitHub deployment ${this.id} to ${state}: ${errorMessage(error)}`)
     }
   }
+}
+
+function ownerAndRepo(repository: string): { owner: string; repo: string } {
+  const [owner, repo] = repository.split('/') as [string, string]
+  return { owner, repo }
 }

@@ -24,8 +24,8 @@ export async function queueDeployment(
       environment: queuedDeployment.environment,
       payload: { gitops_pull_request: pull.url },
       description: `Deploy through ${settings.gitops.owner}/${settings.gitops.repo}#${pull.number}`,
+      logUrl: pull.url,
     },
-    pull.url,
   )
   if (deployment === undefined) return
   await deployment.setState('queued', `Waiting for pull request #${pull.number} to merge`, undefined, pull.url)

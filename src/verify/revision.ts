@@ -136,17 +136,14 @@ async function continueDeployment(
     )
     return undefined
   }
-  return GitHubDeployment.continueOrCreate(
-    createGitHubClient(verify.sourceToken, run.apiUrl),
-    {
-      repository,
-      sha: source.sha,
-      environment: verify.environment,
-      payload: { gitops_commit: revision.sha },
-      description: `Deploy ${short(revision.sha)} of ${settings.gitops.owner}/${settings.gitops.repo}`,
-    },
-    run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`,
-  )
+  return GitHubDeployment.continueOrCreate(createGitHubClient(verify.sourceToken, run.apiUrl), {
+    repository,
+    sha: source.sha,
+    environment: verify.environment,
+    payload: { gitops_commit: revision.sha },
+    description: `Deploy ${short(revision.sha)} of ${settings.gitops.owner}/${settings.gitops.repo}`,
+    logUrl: run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`,
+  })
 }
 
 /** `owner/name` of a repository URL on this GitHub, else undefined. */

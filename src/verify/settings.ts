@@ -5,6 +5,7 @@ import { InputError } from '../errors.js'
 import { isHttpsOrLoopback } from '../image/reference.js'
 import { maskSecret } from '../secrets.js'
 import { durationInput as parseDurationInput } from '../util/duration.js'
+import { list } from '../util/inputs.js'
 
 export interface ArgoApplicationRef {
   readonly name: string
@@ -127,11 +128,7 @@ export function readVerifySettings(mode: 'pr' | 'push' | 'verify'): VerifySettin
 }
 
 function readCommitStatuses(): string[] {
-  const items = core
-    .getInput('verify-commit-status')
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
+  const items = list(core.getInput('verify-commit-status'))
   for (const item of items) {
     if (item.replace(/\*/g, '').trim() === '') {
       throw new InputError(
@@ -182,11 +179,7 @@ function serverUrl(value: string): string {
 }
 
 function readApplications(): ArgoApplicationRef[] {
-  const items = core
-    .getInput('argocd-application')
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
+  const items = list(core.getInput('argocd-application'))
   if (items.length === 0) {
     throw new InputError('argocd-application', 'is required with `argocd-server`: name the Argo CD Application(s).')
   }
