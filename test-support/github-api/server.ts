@@ -20,10 +20,12 @@ import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { type FakeCommitStatus, type StatusInput, StatusesModel, isStatusOperation } from './statuses.js'
 import { errorBody, type Site } from './shapes.js'
+import { type BranchProtection, MergeModel, type MergeSettings, type StatusSource } from './merges.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
 export { OpenApiValidator } from './openapi.js'
 export type { CommitState, FakeCommitStatus, StatusInput } from './statuses.js'
+export type { BranchProtection, MergeSettings } from './merges.js'
 
 export interface FakeGitHubOptions {
   /** Repository owner (default `acme`). */
@@ -48,6 +50,8 @@ export interface FakeGitHubOptions {
   latencyMs?: Latency
   /** GraphQL `Blob.text` beyond this many bytes is cut and reported `isTruncated` (default 512 KiB). */
   blobTextLimit?: number
+  /** How long GitHub's background mergeability job takes (default 200 ms). */
+  mergeabilityDelayMs?: number
 }
 
 /** `[min, max]` milliseconds per request, or one fixed value. */
@@ -88,6 +92,13 @@ export interface FakePullRequest {
   labels: string[]
   draft: boolean
   html_url: string
+  merged: boolean
+  mergeCommitSha?: string
+  mergedBy?: string
+  /** The armed auto-merge's method, when armed. */
+  autoMerge?: string
+  closedBy?: string
+  queued: boolean
 }
 
 export interface FakeCommit {
@@ -143,6 +154,19 @@ export interface FakeGitHub {
   setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus>
   /** Runs git (argument array, no shell) on the bare repository; returns stdout. */
   git(args: string[], input?: string): Promise<string>
+  /** The repository's merge settings (methods allowed, auto-merge); change them in place or with setMergeSettings. */
+  readonly mergeSettings: MergeSettings
+  setMergeSettings(settings: Partial<MergeSettings>): void
+  /** Branch protection of `branch` (required status checks, reviews, merge queue); undefined removes it. */
+  protectBranch(branch: string, protection: BranchProtection | undefined): void
+  /** A person closes the pull request without merging it. */
+  closePullRequest(number: number, by: string): void
+  /** Approving reviews on the pull request. */
+  approvePullRequest(number: number, approvals?: number): void
+  /** GitHub disarms the pull request's auto-merge (as after a push by someone without write access). */
+  disableAutoMerge(number: number): void
+  /** Every merge the stand-in made: by the API, the auto-merge engine or the merge queue. */
+  readonly merges: readonly { number: number; sha: string; method: string; by: string; via: string }[]
   resetRequests(): void
   /** Returns the validation errors collected so far and clears the list. */
   takeValidationErrors(): string[]
@@ -169,6 +193,7 @@ class FakeGitHubServer implements FakeGitHub {
   /** Deployments (of any repository the token reaches) and the compare API. */
   readonly deploymentsModel: DeploymentsModel
   readonly statusesModel: StatusesModel
+  readonly mergeModel: MergeModel
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -179,9 +204,23 @@ class FakeGitHubServer implements FakeGitHub {
     private readonly apiPrefix: string,
     private readonly validateResponses: boolean,
     private readonly blobTextLimit: number,
+    mergeabilityDelayMs: number | undefined,
   ) {
     this.deploymentsModel = new DeploymentsModel(model)
     this.statusesModel = new StatusesModel(model)
+    // Branch protection reads the head's commit statuses; a new status may let auto-merge go ahead.
+    const statuses: StatusSource = (sha) =>
+      this.statusesModel.latest(sha).map((status) => ({
+        context: status.context,
+        state: status.state,
+        description: status.description,
+        target_url: status.targetUrl,
+      }))
+    this.mergeModel = new MergeModel(model, statuses, {
+      ...(mergeabilityDelayMs !== undefined && { mergeabilityDelayMs }),
+    })
+    model.merges = this.mergeModel
+    this.statusesModel.onStatus(() => this.mergeModel.schedule())
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
@@ -525,7 +564,55 @@ class FakeGitHubServer implements FakeGitHub {
       labels: [...pr.labels],
       draft: pr.draft,
       html_url: `${this.site.web}/${this.site.owner}/${this.site.repo}/pull/${pr.number}`,
+      merged: pr.merged !== undefined,
+      ...(pr.merged !== undefined && { mergeCommitSha: pr.merged.sha, mergedBy: pr.merged.by.login }),
+      ...(pr.autoMerge !== undefined && { autoMerge: pr.autoMerge.method }),
+      ...(pr.closedBy !== undefined && { closedBy: pr.closedBy.login }),
+      queued: pr.queued !== undefined,
     }))
+  }
+
+  get mergeSettings(): MergeSettings {
+    return this.mergeModel.settings
+  }
+
+  get merges(): readonly { number: number; sha: string; method: string; by: string; via: string }[] {
+    return this.mergeModel.merges
+  }
+
+  setMergeSettings(settings: Partial<MergeSettings>): void {
+    Object.assign(this.mergeModel.settings, settings)
+  }
+
+  protectBranch(branch: string, protection: BranchProtection | undefined): void {
+    if (protection === undefined) this.mergeModel.protection.delete(branch)
+    else this.mergeModel.protection.set(branch, protection)
+    this.mergeModel.schedule()
+  }
+
+  private pull(number: number) {
+    const pr = this.model.findPullByNumber(number)
+    if (pr === undefined) throw new Error(`no pull request #${number}`)
+    return pr
+  }
+
+  closePullRequest(number: number, by: string): void {
+    const pr = this.pull(number)
+    const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+    pr.state = 'closed'
+    pr.closedAt = at
+    pr.updatedAt = at
+    pr.closedBy = { login: by, id: 5_000_000 + by.length, type: 'User' }
+    delete pr.autoMerge
+  }
+
+  approvePullRequest(number: number, approvals = 1): void {
+    this.pull(number).approvals = approvals
+    this.mergeModel.schedule()
+  }
+
+  disableAutoMerge(number: number): void {
+    this.mergeModel.disableAutoMerge(this.pull(number))
   }
 
   labels(): string[] {
@@ -549,6 +636,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   async close(): Promise<void> {
+    this.mergeModel.close()
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve())
       this.server.closeAllConnections()
@@ -606,6 +694,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     apiPrefix,
     options.validateResponses ?? true,
     options.blobTextLimit ?? 512 * 1024,
+    options.mergeabilityDelayMs,
   )
   if (options.latencyMs !== undefined) fake.setLatency(options.latencyMs)
   try {
