@@ -14,6 +14,9 @@ export async function run(): Promise<void> {
     const { writeBack } = await import('./writeback/write.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
+    const merge = settings.merge && (await import('./writeback/merge.js'))
+    const merging =
+      merge && (await phase('Check the merge settings', () => merge.checkMergeSettings(gitops, settings, target.base)))
     const verifier =
       settings.verify &&
       (await phase('Check Argo CD', async () =>
@@ -32,13 +35,17 @@ export async function run(): Promise<void> {
     )
 
     const digests = images.map((image) => image.digest)
-    const outcome = await phase(
+    const written = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
       () => writeBack(gitops, settings, target, digests),
     )
+    const { outcome, reverter } =
+      merge && merging && !settings.dryRun
+        ? await phase('Merge the pull request', () => merge.mergeWriteBack(gitops, settings, merging, written, digests))
+        : { outcome: written, reverter: undefined }
     const verification =
       verifier && !settings.dryRun
-        ? await phase('Verify the deployment', () => verifier.run(verifier.change(outcome, target, digests)))
+        ? await phase('Verify the deployment', () => verifier.run(verifier.change(outcome, target, digests), reverter))
         : undefined
     const { setOutputs } = await import('./outputs.js')
     await phase('Report', () => setOutputs(settings, gitops, images, outcome))

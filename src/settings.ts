@@ -13,6 +13,8 @@ import { parsePushTimeout } from './gitops/push-timeout.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
+import { parseDuration } from './verify/duration.js'
+import type { MergeMethod } from './gitops/merge-api.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -72,6 +74,13 @@ export interface Settings {
   readonly run: RunContext
   /** Argo CD verification; undefined when `argocd-server` is empty. */
   readonly verify?: VerifySettings
+  /** pr mode: get the pull request merged with this method and wait (`merge`, `merge-timeout`). */
+  readonly merge?: MergeSettings
+}
+
+export interface MergeSettings {
+  readonly method: MergeMethod
+  readonly timeoutMs: number
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -114,6 +123,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   const gcp = readGcp()
   for (const each of images) checkGoogleCloud(gcp, each, env)
+  const merge = readMerge(mode)
 
   return {
     image,
@@ -133,8 +143,43 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),
     gcp,
     run,
-    ...readVerifyInputs(mode),
+    ...readVerifyInputs(mode, merge !== undefined),
+    ...(merge !== undefined && { merge }),
   }
+}
+
+const DEFAULT_MERGE_TIMEOUT = '30m'
+
+function readMerge(mode: Mode): MergeSettings | undefined {
+  const method = core.getInput('merge').trim()
+  if (method !== '' && method !== 'merge' && method !== 'squash' && method !== 'rebase') {
+    throw new InputError('merge', `"${method}" is not one of "merge", "squash", "rebase" (or empty: a person merges).`)
+  }
+  const timeout = core.getInput('merge-timeout').trim()
+  if (method === '') {
+    if (timeout !== '' && timeout !== DEFAULT_MERGE_TIMEOUT) {
+      throw new InputError(
+        'merge-timeout',
+        'only applies with `merge`: set `merge: squash` (or `merge`, `rebase`) as well.',
+      )
+    }
+    return undefined
+  }
+  if (mode !== 'pr') {
+    throw new InputError(
+      'merge',
+      `only applies to \`mode: pr\` (the action merges the pull request it opened); \`mode: ${mode}\` commits straight to the base branch. Use \`mode: pr\`, or remove \`merge\`.`,
+    )
+  }
+  const value = timeout || DEFAULT_MERGE_TIMEOUT
+  const timeoutMs = parseDuration(value)
+  if (timeoutMs === undefined || timeoutMs <= 0) {
+    throw new InputError(
+      'merge-timeout',
+      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`20m\`, \`1h\`).`,
+    )
+  }
+  return { method, timeoutMs }
 }
 
 function readFields(images: readonly ImageReference[]): FieldTarget[] {

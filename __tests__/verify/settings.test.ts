@@ -108,7 +108,7 @@ describe('readVerifySettings', () => {
 
   test('mode: pr with Argo CD inputs is an input error', () => {
     setInputs(base)
-    expect(() => readVerifySettings('pr')).toThrow(/^Input 'argocd-server': verification needs `mode: push`/)
+    expect(() => readVerifySettings('pr')).toThrow(/^Input 'argocd-server': verification in `mode: pr` needs `merge`/)
   })
 
   test('OIDC instead of a token', () => {

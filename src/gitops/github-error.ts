@@ -87,8 +87,12 @@ export function writeAccessHint(
   pullRequests: boolean,
   message = '',
 ): string | undefined {
-  if (/protected branch|rule violations?/i.test(message)) {
-    return 'The branch is protected (branch protection or a ruleset): use `mode: pr`, or let the token bypass the protection'
+  if (isProtectedBranchRefusal(message)) {
+    return (
+      'The branch is protected (branch protection or a ruleset) and takes changes only through pull requests; nothing was written. ' +
+      'Deploy through a pull request that the action merges as soon as GitHub allows it, and verifies after the merge:\n' +
+      '  with:\n    mode: pr\n    merge: squash'
+    )
   }
   if (status === 401) return 'GitHub rejected the token (expired or revoked); pass a valid token in the `token` input'
   if (status !== 403 && status !== 404) return undefined
@@ -96,6 +100,13 @@ export function writeAccessHint(
   return (
     `The token needs ${permissions} on ${fullName}. The default GITHUB_TOKEN only reaches the workflow's own repository; ` +
     'for another repository pass a GitHub App installation token or a fine-grained token in the `token` input'
+  )
+}
+
+/** GitHub's refusal of a direct write to a branch that branch protection or a ruleset guards. */
+export function isProtectedBranchRefusal(message: string): boolean {
+  return /protected branch|rule violations?|changes must be made through a pull request|required status checks? .*(is|are) expected/i.test(
+    message,
   )
 }
 

@@ -14,7 +14,7 @@ import { GitHubDeployment } from './github.js'
 import { type CheckedApplication, type GitOpsTarget, checkApplications } from './preflight.js'
 import { type VerificationReport, verificationMarkdown } from './report.js'
 import { appendJobSummary } from '../report/summary.js'
-import { revertChange } from './revert.js'
+import { type Reverter, revertChange } from './revert.js'
 import type { WrittenFile } from './revert-plan.js'
 import type { VerifySettings } from './settings.js'
 import { smokeFailure, smokeTests } from './smoke.js'
@@ -80,8 +80,11 @@ export class Verifier {
     return reportVerification(result)
   }
 
-  /** After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a failed deploy. */
-  async run(change: DeployedChange): Promise<VerificationResult> {
+  /**
+   * After the commit: deployment, wait, smoke tests, and the revert when asked (one commit on the
+   * base, or `reverter`: through a pull request). Never throws for a failed deploy.
+   */
+  async run(change: DeployedChange, reverter?: Reverter): Promise<VerificationResult> {
     const { verify, clock } = this
     const started = clock.now()
     const deadline = started + verify.timeoutMs
@@ -103,7 +106,13 @@ export class Verifier {
     let revert: VerificationReport['revert']
     let health = wait.health
     if (failure !== undefined && verify.onFailure === 'revert') {
-      const reverted = await this.revert(change, failure, deps, Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now()))
+      const reverted = await this.revert(
+        change,
+        failure,
+        deps,
+        Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now()),
+        reverter ?? ((base, written, message) => revertChange(this.repository, base, written, message)),
+      )
       if (reverted.verified !== undefined) health = reverted.health
       revert = reverted
     }
@@ -156,6 +165,7 @@ export class Verifier {
     failure: string,
     deps: Parameters<typeof waitForDeploy>[0],
     timeoutMs: number,
+    reverter: Reverter,
   ): Promise<NonNullable<VerificationReport['revert']> & { health: string }> {
     const { settings } = this
     if (!change.committed || change.written.length === 0) {
@@ -166,12 +176,12 @@ export class Verifier {
     const message = `Revert ${change.pinnedImage}\n\nArgo CD verification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
     let outcome
     try {
-      outcome = await revertChange(repository, change.base, change.written, message.slice(0, 2000))
+      outcome = await reverter(change.base, change.written, message.slice(0, 2000))
     } catch (error) {
       return {
         restored: [],
         leftAlone: [],
-        failure: `the revert commit failed: ${errorMessage(error)}`,
+        failure: `the revert failed: ${errorMessage(error)}`,
         health: 'Unknown',
       }
     }
@@ -183,6 +193,7 @@ export class Verifier {
     return {
       commitSha: outcome.commitSha,
       commitUrl,
+      ...(outcome.pullRequestUrl !== undefined && { pullRequestUrl: outcome.pullRequestUrl }),
       restored,
       leftAlone,
       verified: wait.ok,
@@ -239,7 +250,7 @@ function failureMessage(result: VerificationResult): string {
       ? revert.failure !== undefined
         ? `The revert failed: ${revert.failure}`
         : `Nothing was reverted${revert.leftAlone.length > 0 ? ` (changed since: ${revert.leftAlone.map((item) => item.description).join('; ')})` : ''}.`
-      : `Reverted in ${revert.commitSha}` +
+      : `Reverted in ${revert.commitSha}${revert.pullRequestUrl !== undefined ? ` (revert pull request ${revert.pullRequestUrl})` : ''}` +
         (revert.leftAlone.length > 0
           ? `; left alone: ${revert.leftAlone.map((item) => item.description).join('; ')}`
           : '') +

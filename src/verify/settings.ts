@@ -35,13 +35,14 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 const VERIFY_ONLY = ['argocd-application', 'argocd-token', 'argocd-oidc-audience', 'smoke-test-url', 'environment']
 
 /** `{ verify }` for the Settings object; empty when `argocd-server` is empty (no verification). */
-export function readVerifyInputs(mode: 'pr' | 'push'): { verify?: VerifySettings } {
-  const verify = readVerifySettings(mode)
+export function readVerifyInputs(mode: 'pr' | 'push', merging = false): { verify?: VerifySettings } {
+  const verify = readVerifySettings(mode, merging)
   return verify === undefined ? {} : { verify }
 }
 
 /** The verification settings, or undefined when `argocd-server` is empty (no verification). */
-export function readVerifySettings(mode: 'pr' | 'push'): VerifySettings | undefined {
+/** `merging`: pr mode with `merge`, which deploys the merge commit, so verification applies to it. */
+export function readVerifySettings(mode: 'pr' | 'push', merging = false): VerifySettings | undefined {
   const token = core.getInput('argocd-token').trim()
   // Masked before anything else can print them.
   maskSecret(token)
@@ -59,11 +60,12 @@ export function readVerifySettings(mode: 'pr' | 'push'): VerifySettings | undefi
     }
     return undefined
   }
-  if (mode !== 'push') {
+  if (mode !== 'push' && !merging) {
     throw new InputError(
       'argocd-server',
-      'verification needs `mode: push`: with `mode: pr` nothing is deployed until someone merges the pull request. ' +
-        'Use `mode: push`, or remove the Argo CD inputs.',
+      'verification in `mode: pr` needs `merge` (e.g. `merge: squash`): without it nothing is deployed until someone merges the pull request. ' +
+        'Set `merge` so the action merges and verifies the merge commit, verify in a later run with `mode: verify` once the pull request is merged, ' +
+        'use `mode: push`, or remove the Argo CD inputs.',
     )
   }
   const server = serverUrl(serverInput)

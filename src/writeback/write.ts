@@ -25,6 +25,8 @@ export interface PinnedChange {
 
 export interface WriteBackOutcome {
   readonly base: string
+  /** The rendered `commit-message` (a merge commit's message starts from it). */
+  readonly commitMessage: string
   readonly change: PinnedChange
   /** Whether this run wrote a commit (false in dry runs and reruns that found their change in place). */
   readonly written: boolean
@@ -95,7 +97,7 @@ export async function writeBack(
     core.info(
       `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`,
     )
-    return { base, change, written: false }
+    return { base, commitMessage: message, change, written: false }
   }
 
   if (settings.mode === 'push') {
@@ -106,7 +108,7 @@ export async function writeBack(
       prepare,
       timeoutMs: settings.pushTimeoutMs,
     })
-    return written(base, outcome)
+    return written(base, message, outcome)
   }
 
   const title = render('title', settings.templates.title)
@@ -123,14 +125,15 @@ export async function writeBack(
     prepare,
     body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro),
   })
-  return written(base, outcome)
+  return written(base, message, outcome)
 }
 
 /** What the writer did (push or pull request), logged and told as the run's outcome. */
-function written(base: string, outcome: PullRequestOutcome<PinnedChange>): WriteBackOutcome {
+function written(base: string, commitMessage: string, outcome: PullRequestOutcome<PinnedChange>): WriteBackOutcome {
   logChange(outcome.prepared)
   return {
     base,
+    commitMessage,
     change: outcome.prepared,
     written: outcome.commitSha !== undefined,
     ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),
