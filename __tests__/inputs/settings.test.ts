@@ -222,3 +222,45 @@ describe('each error names its input and the fix', () => {
     expect(errorOf({ token: 'ghs_never_shown', image: '' }).message).not.toContain('ghs_never_shown')
   })
 })
+
+describe('merge and merge-timeout', () => {
+  // Each call starts from no inputs, as a fresh step does.
+  const clean = () => {
+    for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
+  }
+  const fresh = (inputs: Record<string, string>) => (clean(), settingsWith(inputs))
+  const freshError = (inputs: Record<string, string>) => (clean(), errorOf(inputs))
+  const ARGO = { 'argocd-server': 'https://argocd.example', 'argocd-application': 'backend', 'argocd-token': 't' }
+
+  test('empty by default: a person merges; the default merge-timeout is accepted', () => {
+    expect(fresh({ 'merge-timeout': '30m' }).merge).toBeUndefined()
+  })
+
+  test('a method with its timeout, in pr mode', () => {
+    expect(fresh({ merge: 'squash', 'merge-timeout': '20m' }).merge).toEqual({
+      method: 'squash',
+      timeoutMs: 20 * 60_000,
+    })
+    expect(fresh({ merge: 'rebase' }).merge).toEqual({ method: 'rebase', timeoutMs: 30 * 60_000 })
+  })
+
+  test('an unknown method, push mode, a bad or stray timeout are input errors', () => {
+    expect(freshError({ merge: 'fast-forward' }).message).toBe(
+      `Input 'merge': "fast-forward" is not one of "merge", "squash", "rebase" (or empty: a person merges).`,
+    )
+    expect(freshError({ merge: 'squash', mode: 'push' }).message).toMatch(/^Input 'merge': only applies to `mode: pr`/)
+    expect(freshError({ merge: 'squash', 'merge-timeout': 'soon' }).message).toMatch(
+      /^Input 'merge-timeout': "soon" is not a duration/,
+    )
+    expect(freshError({ 'merge-timeout': '10m' }).message).toMatch(/^Input 'merge-timeout': only applies with `merge`/)
+  })
+
+  test('verification in pr mode needs merge, and the error says so', () => {
+    expect(freshError(ARGO).message).toMatch(
+      /^Input 'argocd-server': verification in `mode: pr` needs `merge`.*`mode: verify`/,
+    )
+    const settings = fresh({ ...ARGO, merge: 'squash', 'on-failure': 'revert' })
+    expect(settings.verify?.onFailure).toBe('revert')
+    expect(settings.merge?.method).toBe('squash')
+  })
+})

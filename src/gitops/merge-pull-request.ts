@@ -4,7 +4,7 @@
 // merge timeout passes. A conflict with a new base is resolved by rebuilding the branch (the
 // action owns it) and arming again.
 import * as core from '@actions/core'
-import { type Clock, type RetryPolicy, nextDelay, systemClock } from '../net/retry.js'
+import { type Clock, type RetryPolicy, systemClock } from '../net/retry.js'
 import { formatDuration } from '../verify/duration.js'
 import type { HeadCheck, MergeApi, MergeCommitMessage, MergeMethod, PullStatus, Refusal } from './merge-api.js'
 
@@ -45,6 +45,11 @@ export class MergeFailure extends Error {
 export function mergePollPolicy(timeoutMs: number): RetryPolicy {
   const maxDelayMs = Math.min(15_000, Math.max(1_000, Math.round(timeoutMs / 20)))
   return { baseDelayMs: Math.min(2_000, maxDelayMs), maxDelayMs }
+}
+
+/** The wait before poll `attempt`: doubling from the base to the cap. No jitter: nobody collides on a read. */
+export function pollDelay(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
 }
 
 const FAILED = new Set(['FAILURE', 'ERROR', 'CANCELLED', 'TIMED_OUT', 'ACTION_REQUIRED', 'STARTUP_FAILURE'])
@@ -133,7 +138,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
   if (first !== undefined) return first
 
   for (let attempt = 1; ; attempt++) {
-    const wait = Math.min(nextDelay(policy, attempt) ?? policy.maxDelayMs, Math.max(0, deadline - clock.now()))
+    const wait = Math.min(pollDelay(policy, attempt), Math.max(0, deadline - clock.now()))
     if (clock.now() >= deadline) return timedOut()
     await clock.sleep(wait)
     pull = await poll()
