@@ -87,7 +87,7 @@ export class MergeModel {
   }
   readonly protection = new Map<string, BranchProtection>()
   /** Every merge the stand-in made, in order (the engine's included). */
-  readonly merges: { number: number; sha: string; method: MergeMethod; by: string; via: string }[] = []
+  readonly merges: { number: number; sha: string; method: MergeMethod; by: string; via: string; at: number }[] = []
   private readonly computed = new Map<number, Computed>()
   private readonly computing = new Map<number, Promise<void>>()
   private engineScheduled = false
@@ -278,7 +278,7 @@ export class MergeModel {
       pr.updatedAt = at
       delete pr.autoMerge
       delete pr.queued
-      this.merges.push({ number: pr.number, sha, method, by: by.login, via })
+      this.merges.push({ number: pr.number, sha, method, by: by.login, via, at: Date.now() })
       return { sha }
     })
   }

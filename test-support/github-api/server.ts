@@ -165,8 +165,8 @@ export interface FakeGitHub {
   approvePullRequest(number: number, approvals?: number): void
   /** GitHub disarms the pull request's auto-merge (as after a push by someone without write access). */
   disableAutoMerge(number: number): void
-  /** Every merge the stand-in made: by the API, the auto-merge engine or the merge queue. */
-  readonly merges: readonly { number: number; sha: string; method: string; by: string; via: string }[]
+  /** Every merge the stand-in made: by the API, the auto-merge engine or the merge queue (`at`: epoch ms). */
+  readonly merges: readonly { number: number; sha: string; method: string; by: string; via: string; at: number }[]
   resetRequests(): void
   /** Returns the validation errors collected so far and clears the list. */
   takeValidationErrors(): string[]
@@ -576,7 +576,7 @@ class FakeGitHubServer implements FakeGitHub {
     return this.mergeModel.settings
   }
 
-  get merges(): readonly { number: number; sha: string; method: string; by: string; via: string }[] {
+  get merges(): readonly { number: number; sha: string; method: string; by: string; via: string; at: number }[] {
     return this.mergeModel.merges
   }
 
