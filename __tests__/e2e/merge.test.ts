@@ -206,6 +206,32 @@ describe('what ends the wait', () => {
   })
 })
 
+describe('merge queue and dry run', () => {
+  test('a base that requires a merge queue: enqueued with the head, merged by the queue once the check passes', async () => {
+    stack.github.protectBranch('main', { requiredStatusChecks: ['ci'], mergeQueue: { method: 'squash' } })
+    stopCi = ci((pull) => (pull.queued ? CI_PASSED : undefined))
+    const { result, image } = await deploy('6.5.0', PR_INPUTS)
+    expect(result.errors).toEqual([])
+    expect(result.log).toContain('requires a merge queue')
+    const merge = stack.github.merges.at(-1)!
+    expect(merge.via).toBe('queue')
+    expect(result.outputs['commit-sha']).toBe(merge.sha)
+    expect(await stack.github.readFile('main', DEPLOYMENT)).toContain(image)
+    expect(result.outputs.verified).toBe('true')
+    expect(stack.github.requests.some((r) => r.operationId === 'pulls/merge')).toBe(false)
+  })
+
+  test('dry run: the merge settings are checked, nothing is written or merged', async () => {
+    const before = await stack.github.headSha('main')
+    const merges = stack.github.merges.length
+    const { result } = await deploy('6.6.0', { ...PR_INPUTS, 'dry-run': 'true' })
+    expect(result.errors).toEqual([])
+    expect(result.log).toContain('and merge it (squash) once GitHub allows it; nothing was written.')
+    expect(await stack.github.headSha('main')).toBe(before)
+    expect(stack.github.merges).toHaveLength(merges)
+  })
+})
+
 describe('verification at the merge commit', () => {
   test('Degraded with on-failure: revert: the revert goes through its own pull request, merged, Healthy at it, then the step fails', async () => {
     stack.github.protectBranch('main', { requiredStatusChecks: ['ci'] })

@@ -95,7 +95,7 @@ export async function writeBack(
     const change = await prepare(target.snapshot)
     logChange(change)
     core.info(
-      `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`,
+      `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}${settings.merge ? ` and merge it (${settings.merge.method}) once GitHub allows it` : ''}`}; nothing was written.`,
     )
     return { base, commitMessage: message, change, written: false }
   }
