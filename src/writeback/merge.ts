@@ -105,6 +105,9 @@ export async function landWriteBack(
     return { outcome }
   }
   let latest = outcome
+  // A run that fails while waiting still tells later steps which pull request it left open.
+  core.setOutput('pull-request-number', String(pullRequest.number))
+  core.setOutput('pull-request-url', pullRequest.url)
   const landed = await landPullRequest(gitops.merges, {
     number: pullRequest.number,
     method: merging.merge.method,
