@@ -12,6 +12,7 @@ import { benchPins } from './pins.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
 import { benchVerify } from './verify.js'
+import { benchAttest } from './attest.js'
 
 const exec = promisify(execFile)
 const REPOSITORY_FILES = 2000
@@ -132,6 +133,12 @@ async function main(): Promise<void> {
   )
   console.log(
     `  GitHub's merge → the action sees it: ${round(merge.mergeToSeenMs / 1000, 2)} s; → action exit (Argo CD verification included): ${round(merge.mergeToExitMs / 1000, 2)} s (target < one poll interval, ${merge.pollCapMs / 1000} s)`,
+  )
+
+  const attest = await benchAttest()
+  console.log(`Build-provenance gate (attestation-signer), source: registry dry run, median of ${attest.runs}:`)
+  console.log(
+    `  without ${round(attest.withoutMs)} ms, with ${round(attest.withMs)} ms: the gate adds ${round(attest.withMs - attest.withoutMs)} ms (one bundle verified in-process: ${round(attest.verifyOneMs, 2)} ms)`,
   )
 
   const push = await benchPush()

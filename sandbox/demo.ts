@@ -1,20 +1,26 @@
-// `npm run demo`: the whole flow of gitops-deploy-action on this machine, with nothing leaving
+// `npm run demo`: the whole loop of gitops-deploy-action on this machine, with nothing leaving
 // it. Starts the stand-ins the end-to-end tests use (the real CNCF distribution registry with
 // an Artifact-Registry-like token server, a git-backed GitHub API, GitHub OIDC / Google STS /
 // IAM Credentials fakes) on 127.0.0.1, seeds a GitOps repository from examples/, builds a small
-// OCI image, and runs the bundled dist/index.js twice exactly as a runner does: `mode: pr`
-// with direct Workload Identity Federation, then `mode: push` impersonating a service account.
+// OCI image, and runs the bundled dist/index.js exactly as a runner does: `mode: pr` with direct
+// Workload Identity Federation, then `mode: push` impersonating a service account. Then it
+// starts the Argo CD stand-in with the Application the GitOps repository declares and runs the
+// verification step: a good image ends Synced and Healthy; an image whose pods crash-loop is
+// found Degraded and reverted (`on-failure: revert`), failing the step. For those two runs it
+// prints the outputs, what Argo CD and the GitOps repository really hold, and the job summary.
 import { execFile } from 'node:child_process'
-import { access, mkdir, readFile } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { parse } from 'yaml'
 import { type ActionRun, BUNDLE, PROJECT_ROOT, runAction } from '../test-support/action-runner.js'
+import { type ArgoCdStandIn, startArgoCd } from '../test-support/argocd/server.js'
 import { type ReceivedRequest } from '../test-support/gcp/index.js'
 import { type FakeGitHub } from '../test-support/github-api/server.js'
 import { writeLayout } from '../test-support/oci/layout.js'
 import { findRegistryBinary } from '../test-support/registry/launch.js'
 import { type Stack, startStack } from '../test-support/stack.js'
+import { markdownToText } from './markdown-text.js'
 
 const run = promisify(execFile)
 
@@ -23,7 +29,22 @@ const SERVICE_REPOSITORY = 'acme/backend'
 const GITOPS = { owner: 'acme', repo: 'gitops' }
 /** How the examples name the registry; the demo's registry lives on a loopback port instead. */
 const EXAMPLE_REGISTRY = 'europe-docker.pkg.dev'
+const EXAMPLE_GITHUB = 'https://github.com'
 const TAG = '1.4.2'
+/** Where the seeded GitOps repository declares its Argo CD Application (from examples/argo-cd/). */
+const APPLICATION_FILE = 'argocd/application.yaml'
+/**
+ * Argo CD's timings, scaled down so the demo takes seconds: a sync of a few seconds, health
+ * assessed a moment after it (one answer still shows the old pods), a rollout of a few seconds.
+ * Git is polled every 3 minutes as Argo CD's default; the action asks for a refresh instead.
+ */
+const ARGO_TIMINGS = {
+  pollIntervalMs: 180_000,
+  syncDurationMs: 2_000,
+  healthLagMs: 1_000,
+  staleReads: 1,
+  rolloutMs: 4_000,
+}
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR
 const paint = (code: string) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
@@ -32,6 +53,7 @@ const dim = paint('2')
 const green = paint('32')
 const red = paint('31')
 const cyan = paint('36')
+const yellow = paint('33')
 
 const started = Date.now()
 const seconds = (): string => `${((Date.now() - started) / 1000).toFixed(1)}s`
@@ -57,8 +79,9 @@ async function main(): Promise<number> {
     await seedGitOps(sandbox)
 
     heading('3. Build a small OCI image (no Docker needed)')
-    const image = `${sandbox.registry.host}/acme-prod/apps/backend:${TAG}`
-    await buildImage(sandbox.workspace)
+    const repository = `${sandbox.registry.host}/acme-prod/apps/backend`
+    const image = `${repository}:${TAG}`
+    await buildImage(sandbox.workspace, 'backend-image', TAG, 1)
 
     heading(`4. Run the action: mode pr, direct Workload Identity Federation`)
     const pr = await runDemoAction(sandbox, {
@@ -78,40 +101,50 @@ async function main(): Promise<number> {
 
     heading('5. Run the action again: mode push, impersonating a service account')
     say(dim('  The same image: every blob is already in the registry, so nothing is uploaded twice.'))
-    const push = await runDemoAction(sandbox, {
-      image,
-      source: 'backend-image',
-      manifests: 'apps/backend/',
-      container: 'backend',
-      mode: 'push',
-      'gitops-repository': `${GITOPS.owner}/${GITOPS.repo}`,
-      token: sandbox.github.token,
-      'workload-identity-provider': sandbox.gcp.provider,
-      'service-account': sandbox.gcp.serviceAccount,
-      'sts-endpoint': sandbox.gcp.stsEndpoint,
-      'iam-credentials-endpoint': sandbox.gcp.iamCredentialsEndpoint,
-    })
+    const push = await runDemoAction(sandbox, pushInputs(sandbox, image, 'backend-image'))
     await report(sandbox, push)
 
-    heading('6. The GitOps repository now')
-    const log = await sandbox.github.commits(sandbox.github.defaultBranch)
-    for (const commit of log) {
+    heading('6. Start the Argo CD stand-in')
+    const argo = await startArgo(sandbox)
+    try {
+      heading('7. Verify with Argo CD: a good image ends Synced and Healthy')
+      const good = await buildImage(sandbox.workspace, 'backend-1.5.0', '1.5.0', 10)
+      say(dim(`  The push-mode inputs of step 5, plus: ${describeInputs(verifyInputs(argo))}`))
+      const verified = await runDemoAction(sandbox, {
+        ...pushInputs(sandbox, `${repository}:1.5.0`, 'backend-1.5.0'),
+        ...verifyInputs(argo),
+      })
+      checkNoArgoToken(argo, verified)
+      await reportVerification(sandbox, argo, verified)
+      if (verified.outputs.verified !== 'true') throw new Error(`Argo CD did not verify ${good.slice(0, 19)}…`)
+
+      heading('8. Verify with Argo CD: a crash-looping image is found Degraded and reverted')
+      const crashing = await buildImage(sandbox.workspace, 'backend-1.5.1', '1.5.1', 20)
+      argo.stand.crash(crashing)
       say(
-        `  ${cyan(commit.sha.slice(0, 7))} ${commit.message.split('\n')[0] ?? ''} ${dim(`(${commit.committer.replace(/ <.*>$/, '')}${commit.verified ? ', Verified' : ''})`)}`,
+        `  ${yellow('!')} The Argo CD stand-in now makes pods of images with ${cyan(crashing.slice(0, 19) + '…')} crash-loop.`,
       )
+      const reverted = await runDemoAction(
+        sandbox,
+        { ...pushInputs(sandbox, `${repository}:1.5.1`, 'backend-1.5.1'), ...verifyInputs(argo) },
+        { expectFailure: true },
+      )
+      checkNoArgoToken(argo, reverted)
+      await reportVerification(sandbox, argo, reverted)
+      if (reverted.outputs.verified !== 'false' || !reverted.outputs['reverted-commit-sha'])
+        throw new Error(`the crash-looping ${crashing.slice(0, 19)}… was not found out and reverted`)
+
+      heading('9. The GitOps repository now')
+      await showHistory(sandbox)
+      const running = await argoApplication(argo)
+      say(
+        `\n${green('Done')} in ${seconds()}. Argo CD runs ${bold(running.status.summary.images.find((ref) => ref.includes('/backend:')) ?? '?')} ` +
+          `(${running.status.sync.status} at ${running.status.sync.revision.slice(0, 7)}, ${running.status.health.status}).`,
+      )
+      return 0
+    } finally {
+      await argo.stand.close()
     }
-    const problems = sandbox.github.takeValidationErrors()
-    if (problems.length > 0)
-      throw new Error(`The GitHub API stand-in saw requests GitHub would reject:\n${problems.join('\n')}`)
-    say(
-      dim(
-        `  Every GitHub API request matched GitHub's OpenAPI description (${sandbox.github.requests.length} requests).`,
-      ),
-    )
-    say(
-      `\n${green('Done')} in ${seconds()}. Argo CD, watching acme/gitops, would now deploy ${bold(push.outputs['pinned-image'] ?? '')}.`,
-    )
-    return 0
   } finally {
     await sandbox.close()
   }
@@ -197,11 +230,10 @@ async function seedGitOps({ github, registry }: Sandbox): Promise<void> {
       '# acme/gitops\n\nWhat runs in the acme clusters. Argo CD syncs `apps/` (see `argocd/application.yaml`).\n',
   }
   for (const [target, source] of Object.entries(layout)) {
-    // The examples name europe-docker.pkg.dev; here the registry is the local stand-in.
-    files[target] = (await readFile(path.join(PROJECT_ROOT, source), 'utf8')).replaceAll(
-      `${EXAMPLE_REGISTRY}/`,
-      `${registry.host}/`,
-    )
+    // The examples name europe-docker.pkg.dev and github.com; here both are local stand-ins.
+    files[target] = (await readFile(path.join(PROJECT_ROOT, source), 'utf8'))
+      .replaceAll(`${EXAMPLE_REGISTRY}/`, `${registry.host}/`)
+      .replaceAll(`${EXAMPLE_GITHUB}/`, `${github.serverUrl}/`)
   }
   await github.seed(files, { message: 'Initial GitOps repository' })
   for (const file of Object.keys(files).sort()) say(`  ${dim('│')} ${file}`)
@@ -214,33 +246,153 @@ async function seedGitOps({ github, registry }: Sandbox): Promise<void> {
   )
 }
 
-async function buildImage(workspace: string): Promise<void> {
-  const dir = path.join(workspace, 'backend-image')
-  await mkdir(dir, { recursive: true })
+/** An OCI layout `dir` under the workspace holding `tag`; returns the image's (index) digest. */
+async function buildImage(workspace: string, dir: string, tag: string, seed: number): Promise<string> {
   // Wrapped in an index with a provenance attestation, as `docker buildx build` does by default.
   const { digests } = await writeLayout(
-    dir,
+    path.join(workspace, dir),
     [
       {
         layers: [
-          { size: 512 * 1024, seed: 1 },
-          { size: 128 * 1024, seed: 2 },
+          { size: 512 * 1024, seed },
+          { size: 128 * 1024, seed: seed + 1 },
         ],
-        refName: TAG,
+        refName: tag,
       },
     ],
-    {
-      buildxAttestation: true,
-    },
+    { buildxAttestation: true },
   )
   const entry = digests[0]
+  if (entry === undefined) throw new Error(`no image written to ${dir}`)
   ok(
-    `OCI layout backend-image/ with tag ${TAG}, ${entry?.children?.length ?? 0} manifests in an index ${dim(entry?.digest.slice(0, 19) ?? '')}…`,
+    `OCI layout ${dir}/ with tag ${tag}, ${entry.children?.length ?? 0} manifests in an index ${dim(entry.digest.slice(0, 19))}…`,
   )
+  return entry.digest
 }
 
-/** Runs dist/index.js as the runner does (main step, then the post step), showing its phases live. */
-async function runDemoAction(sandbox: Sandbox, inputs: Record<string, string>): Promise<DemoRun> {
+/** Inputs of the push-mode step: impersonating the deployer service account. */
+function pushInputs(sandbox: Sandbox, image: string, source: string): Record<string, string> {
+  return {
+    image,
+    source,
+    manifests: 'apps/backend/',
+    container: 'backend',
+    mode: 'push',
+    'gitops-repository': `${GITOPS.owner}/${GITOPS.repo}`,
+    token: sandbox.github.token,
+    'workload-identity-provider': sandbox.gcp.provider,
+    'service-account': sandbox.gcp.serviceAccount,
+    'sts-endpoint': sandbox.gcp.stsEndpoint,
+    'iam-credentials-endpoint': sandbox.gcp.iamCredentialsEndpoint,
+  }
+}
+
+/** The verification inputs: the same for the good and the crash-looping image, as in one workflow. */
+function verifyInputs(argo: DemoArgo): Record<string, string> {
+  return {
+    'argocd-server': argo.stand.url,
+    'argocd-application': argo.applicationRef,
+    'argocd-token': argo.stand.token,
+    'verify-timeout': '2m',
+    'on-failure': 'revert',
+  }
+}
+
+/** `name: value, …`, the Argo CD token shown as the runner would show a secret. */
+function describeInputs(inputs: Record<string, string>): string {
+  return Object.entries(inputs)
+    .map(([name, value]) => `${name}: ${name.endsWith('-token') ? '***' : value}`)
+    .join(', ')
+}
+
+interface DemoArgo {
+  readonly stand: ArgoCdStandIn
+  readonly applicationName: string
+  /** `NAME`, or `NAMESPACE/NAME` outside Argo CD's own namespace, as `argocd-application` takes it. */
+  readonly applicationRef: string
+}
+
+interface ApplicationFile {
+  metadata: { name: string; namespace?: string }
+  spec: {
+    source: { repoURL: string; path: string; targetRevision: string }
+    destination?: { namespace?: string }
+    syncPolicy?: { automated?: unknown }
+  }
+}
+
+/** Argo CD with the Application the GitOps repository declares, deployed long ago at today's head. */
+async function startArgo(sandbox: Sandbox): Promise<DemoArgo> {
+  const { github } = sandbox
+  const declared = parse((await github.readFile(github.defaultBranch, APPLICATION_FILE)) ?? '') as ApplicationFile
+  const { metadata, spec } = declared
+  const namespace = metadata.namespace ?? 'argocd'
+  const stand = await startArgoCd({
+    github,
+    applications: [
+      {
+        name: metadata.name,
+        namespace,
+        source: spec.source,
+        automated: spec.syncPolicy?.automated !== undefined,
+        ...(spec.destination?.namespace !== undefined && { destinationNamespace: spec.destination.namespace }),
+      },
+    ],
+    ...ARGO_TIMINGS,
+  })
+  ok(
+    `Argo CD API     ${stand.url}  ${dim(`(application ${metadata.name} from ${APPLICATION_FILE}: ${spec.source.path}/ of ${spec.source.targetRevision}, automated sync)`)}`,
+  )
+  const argo = {
+    stand,
+    applicationName: metadata.name,
+    applicationRef: namespace === 'argocd' ? metadata.name : `${namespace}/${metadata.name}`,
+  }
+  const app = await argoApplication(argo)
+  say(
+    dim(
+      `  Timings scaled down: sync ${ARGO_TIMINGS.syncDurationMs / 1000}s, rollout ${ARGO_TIMINGS.rolloutMs / 1000}s, health assessed ${ARGO_TIMINGS.healthLagMs / 1000}s after a sync. ` +
+        `Now: ${app.status.sync.status} at ${app.status.sync.revision.slice(0, 7)}, ${app.status.health.status}.`,
+    ),
+  )
+  return argo
+}
+
+interface ArgoApplication {
+  status: {
+    sync: { status: string; revision: string }
+    health: { status: string }
+    resources: { kind: string; name: string; health?: { status: string; message?: string } }[]
+    summary: { images: string[] }
+    history: { revision: string }[]
+  }
+}
+
+/** The Application as Argo CD's API answers it now, read as any client would. */
+async function argoApplication(argo: DemoArgo): Promise<ArgoApplication> {
+  const response = await fetch(
+    `${argo.stand.url}/api/v1/applications/${encodeURIComponent(argo.applicationName)}?refresh=normal`,
+    { headers: { authorization: `Bearer ${argo.stand.token}` } },
+  )
+  if (!response.ok) throw new Error(`Argo CD stand-in answered HTTP ${response.status}: ${await response.text()}`)
+  return (await response.json()) as ArgoApplication
+}
+
+function checkNoArgoToken(argo: DemoArgo, result: DemoRun): void {
+  const visible = [result.log, result.stderr, result.summary, JSON.stringify(result.outputs), result.post.stdout]
+  if (visible.some((text) => text.includes(argo.stand.token)))
+    throw new Error('the Argo CD token showed in the log, the job summary or the outputs')
+}
+
+/**
+ * Runs dist/index.js as the runner does (main step, then the post step), showing its phases live.
+ * A failing main step is what `expectFailure` runs are about; anything else failing ends the demo.
+ */
+async function runDemoAction(
+  sandbox: Sandbox,
+  inputs: Record<string, string>,
+  { expectFailure = false } = {},
+): Promise<DemoRun> {
   const firstRequest = sandbox.gcp.received.length
   const result = await runAction({
     inputs,
@@ -255,20 +407,30 @@ async function runDemoAction(sandbox: Sandbox, inputs: Record<string, string>): 
     },
     onLine: (line, step) => {
       if (line.startsWith('::group::')) say(`  ${cyan('▸')} ${line.slice('::group::'.length)} ${dim(seconds())}`)
-      else if (line.startsWith('::error')) say(`  ${red('✗')} ${line.replace(/^::error[^:]*::/, '')}`)
-      else if (line.startsWith('::warning')) say(`  ! ${line.replace(/^::warning[^:]*::/, '')}`)
+      else if (line.startsWith('::error')) say(`  ${red('✗')} ${unescapeCommand(line.replace(/^::error[^:]*::/, ''))}`)
+      else if (line.startsWith('::warning')) say(`  ! ${unescapeCommand(line.replace(/^::warning[^:]*::/, ''))}`)
       else if (step === 'main' && isStoryLine(line)) say(`      ${dim(line)}`)
     },
   })
   say(`  ${cyan('▸')} post step: clean up ${dim(seconds())}`)
-  if (result.exitCode !== 0 || result.post.exitCode !== 0) {
+  const mainFailed = result.exitCode !== 0
+  if (mainFailed !== expectFailure || result.post.exitCode !== 0) {
     console.error(
-      red(`\nThe action failed (main exit ${result.exitCode}, post exit ${result.post.exitCode}). Its output:`),
+      red(
+        `\nThe action ${expectFailure ? 'did not fail as it should' : 'failed'} (main exit ${result.exitCode}, post exit ${result.post.exitCode}). Its output:`,
+      ),
     )
     console.error(result.stdout + result.stderr + result.post.stdout + result.post.stderr)
-    throw new Error('the action failed')
+    throw new Error(expectFailure ? 'the action did not fail' : 'the action failed')
   }
+  const leaked = sandbox.leakedSecrets(result)
+  if (leaked.length > 0) throw new Error(`${leaked.length} secret(s) showed in the log, the job summary or the outputs`)
   return { ...result, auth: sandbox.gcp.received.slice(firstRequest) }
+}
+
+/** A workflow command's message as the runner shows it. */
+function unescapeCommand(message: string): string {
+  return message.replace(/%0D/g, '').replace(/%0A/g, '\n    ').replace(/%25/g, '%')
 }
 
 async function report(sandbox: Sandbox, result: DemoRun): Promise<void> {
@@ -300,6 +462,65 @@ async function report(sandbox: Sandbox, result: DemoRun): Promise<void> {
   const cleaned =
     result.leftovers.length === 0 ? 'no files left in RUNNER_TEMP' : `left behind: ${result.leftovers.join(', ')}`
   ok(`outputs written; post step done, ${cleaned}`)
+}
+
+/** What verification reported, what Argo CD and the GitOps repository hold now, and the job summary. */
+async function reportVerification(sandbox: Sandbox, argo: DemoArgo, result: DemoRun): Promise<void> {
+  const { outputs } = result
+  const failed = result.exitCode !== 0
+  say(
+    `  ${bold('step')}                ${failed ? red(`failed, exit code ${result.exitCode}, with the error (✗) above`) : green('succeeded')}`,
+  )
+  for (const name of ['commit-sha', 'verified', 'health', 'synced-revision', 'reverted-commit-sha'] as const) {
+    say(`  ${bold(name.padEnd(19))} ${outputs[name] || dim('(empty)')}`)
+  }
+  const revert = outputs['reverted-commit-sha']
+  if (revert) {
+    const [message = ''] = (await sandbox.github.git(['log', '-1', '--format=%B', revert])).split('\n')
+    const parent = (await sandbox.github.git(['log', '-1', '--format=%P', revert])).trim()
+    say(
+      `  ${bold('revert commit')}       ${cyan(revert.slice(0, 7))} ${message} ${dim(parent === outputs['commit-sha'] ? "(right on top of this run's commit)" : `(parent ${parent.slice(0, 7)}, not this run's commit)`)}`,
+    )
+    const diff = await sandbox.github.git(['show', '--format=', '--unified=0', revert])
+    for (const line of diff.trimEnd().split('\n')) {
+      if (!/^(diff|index) /.test(line)) say(`    ${colorDiff(line)}`)
+    }
+  }
+  const app = (await argoApplication(argo)).status
+  const branch = sandbox.github.defaultBranch
+  const head = await sandbox.github.headSha(branch)
+  const backend = app.resources.find((resource) => resource.kind === 'Deployment' && resource.name === 'backend')
+  const running = app.summary.images.find((image) => image.includes('/backend:')) ?? '?'
+  say(
+    `  ${bold('Argo CD now')}         ${argo.applicationName}: ${app.sync.status} at ${app.sync.revision.slice(0, 7)}` +
+      `${app.sync.revision === head ? ` (the head of ${branch})` : ''}, ${colorHealth(app.health.status)}; ` +
+      `Deployment backend ${colorHealth(backend?.health?.status ?? '?')} running ${running.replace(/.*\//, '').replace(/(@sha256:\w{12})\w+/, '$1…')}`,
+  )
+  say(`  ${bold('job summary')}         ${dim('(what the step wrote to GITHUB_STEP_SUMMARY, as text)')}`)
+  const style = { bold, dim, code: cyan, added: green, removed: red }
+  for (const line of markdownToText(result.summary, style)) say(`    ${dim('│')} ${line}`)
+}
+
+function colorHealth(status: string): string {
+  return status === 'Healthy' ? green(status) : status === 'Degraded' ? red(status) : yellow(status)
+}
+
+/** The commits on the base branch, newest first, after checking every request the stand-in saw. */
+async function showHistory(sandbox: Sandbox): Promise<void> {
+  const log = await sandbox.github.commits(sandbox.github.defaultBranch)
+  for (const commit of log) {
+    say(
+      `  ${cyan(commit.sha.slice(0, 7))} ${commit.message.split('\n')[0] ?? ''} ${dim(`(${commit.committer.replace(/ <.*>$/, '')}${commit.verified ? ', Verified' : ''})`)}`,
+    )
+  }
+  const problems = sandbox.github.takeValidationErrors()
+  if (problems.length > 0)
+    throw new Error(`The GitHub API stand-in saw requests GitHub would reject:\n${problems.join('\n')}`)
+  say(
+    dim(
+      `  Every GitHub API request matched GitHub's OpenAPI description (${sandbox.github.requests.length} requests).`,
+    ),
+  )
 }
 
 async function commitVerified(github: FakeGitHub, sha: string): Promise<boolean> {

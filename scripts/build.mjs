@@ -7,6 +7,30 @@ import { rm, writeFile } from 'node:fs/promises'
 import { licensesText } from './licenses.mjs'
 import { renameChunks, stableChunkNames } from './stable-chunks.mjs'
 
+/**
+ * Tells esbuild that importing these packages has no effect of its own (their package.json does
+ * not say so), so an import whose exports nothing uses is dropped: @actions/core's OIDC client,
+ * which the action does not use (src/oidc.ts), no longer loads and evaluates undici on every start.
+ */
+function sideEffectFree(packages) {
+  const filter = new RegExp(`^(${packages.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})(/|$)`)
+  return {
+    name: 'side-effect-free',
+    setup(build) {
+      build.onResolve({ filter }, async (args) => {
+        if (args.pluginData === 'side-effect-free') return undefined
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'side-effect-free',
+        })
+        return resolved.errors.length > 0 ? undefined : { ...resolved, sideEffects: false }
+      })
+    },
+  }
+}
+
 await rm('dist', { recursive: true, force: true })
 const { metafile } = await build({
   entryPoints: ['src/index.ts'],
@@ -24,6 +48,7 @@ const { metafile } = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  plugins: [sideEffectFree(['@actions/http-client', 'undici'])],
 })
 // esbuild names chunks by content hash, so one changed line would rename dozens of files in a
 // commit; names that follow the modules instead keep dist/ diffs as small as the change.

@@ -7,6 +7,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
+import { brokenLinks } from './doc-links.js'
 
 export interface ActionInput {
   readonly description?: string
@@ -213,14 +214,18 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
   const stale = await expectedDocumentation(root)
 
   if (check) {
-    if (stale.size === 0) {
-      console.log('Documentation is current: README tables match action.yml and every include matches its file.')
+    const broken = await brokenLinks(root)
+    for (const problem of broken) console.error(problem)
+    if (stale.size === 0 && broken.length === 0) {
+      console.log(
+        'Documentation is current: README tables match action.yml, every include matches its file, every relative link resolves.',
+      )
       return 0
     }
     for (const [file, { drift }] of stale) {
       console.error(`${file} is out of date: ${drift.length > 0 ? drift.join(', ') : 'generated text differs'}.`)
     }
-    console.error('Run `npm run docs` and commit the result.')
+    if (stale.size > 0) console.error('Run `npm run docs` and commit the result.')
     return 1
   }
 

@@ -7,7 +7,7 @@ import { readSettings } from './settings.js'
 
 export async function run(): Promise<void> {
   try {
-    const settings = readSettings()
+    const settings = await readSettings()
     // The clients load once the inputs are known to be good: a misconfigured run fails fast.
     const { openGitOps } = await import('./writeback/gitops.js')
     const { readManifestTarget } = await import('./writeback/read.js')
@@ -34,6 +34,10 @@ export async function run(): Promise<void> {
       publishImages(settings, plans, credentials),
     )
 
+    if (settings.attestation)
+      await phase('Verify the build provenance', async () =>
+        (await import('./attest/index.js')).verifyProvenance(settings, images, credentials),
+      )
     const digests = images.map((image) => image.digest)
     const written = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',

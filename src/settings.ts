@@ -1,19 +1,21 @@
 // Action inputs, read once and validated up front into one typed object, so that a
 // misconfigured run fails before any network call and later phases never re-read inputs.
 import * as core from '@actions/core'
+import type { context as runnerContext } from '@actions/github'
 import * as path from 'node:path'
 import { InputError, errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
-import { type ImageReference, isLoopbackHost } from './image/reference.js'
+import { type ImageReference, isHttpsOrLoopback } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
+import type { GoogleCloudSettings } from './gcp/types.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
 import { type FieldTarget, parseFieldTargets } from './manifests/fields.js'
 import { splitManifestsInput, validateManifestPatterns } from './manifests/patterns.js'
-import { parsePushTimeout } from './gitops/push-timeout.js'
+import { durationInput } from './util/duration.js'
 import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
-import { parseDuration } from './verify/duration.js'
+import { type AttestationSettings, readAttestationInputs } from './attest/settings.js'
 import type { MergeMethod } from './gitops/merge-api.js'
 
 export type Mode = 'pr' | 'push'
@@ -30,22 +32,23 @@ export interface MessageTemplates {
   readonly body: string
 }
 
-export interface GcpSettings {
-  readonly workloadIdentityProvider?: string
-  readonly serviceAccount?: string
-  readonly audience?: string
-  readonly stsEndpoint: string
-  readonly iamCredentialsEndpoint: string
-}
+/** The runner's view of the workflow run: @actions/github's `context` (a parameter so tests can pass their own). */
+export type GitHubContext = typeof runnerContext
 
-/** Where the workflow runs, for links back to it. */
+/** Where the workflow runs, for links back to it, from the toolkit's context. */
 export interface RunContext {
   readonly apiUrl: string
   readonly serverUrl: string
+  readonly graphqlUrl: string
+  /** `owner/name` of the workflow's repository; '' outside a runner. */
   readonly repository: string
   readonly sha: string
+  /** '' outside a runner. */
   readonly runId: string
   readonly workspace: string
+  readonly eventName: string
+  /** The webhook payload of the event that started the run (GITHUB_EVENT_PATH); {} when none. */
+  readonly payload: GitHubContext['payload']
 }
 
 export interface Settings {
@@ -70,10 +73,12 @@ export interface Settings {
   readonly labels: readonly string[]
   /** How long push mode keeps retrying while others move the base (`push-timeout`). */
   readonly pushTimeoutMs: number
-  readonly gcp: GcpSettings
+  readonly gcp: GoogleCloudSettings
   readonly run: RunContext
   /** Argo CD verification; undefined when `argocd-server` is empty. */
   readonly verify?: VerifySettings
+  /** The build-provenance gate; undefined when `attestation-signer` is empty. */
+  readonly attestation?: AttestationSettings
   /** pr mode: get the pull request merged with this method and wait (`merge`, `merge-timeout`). */
   readonly merge?: MergeSettings
 }
@@ -86,7 +91,14 @@ export interface MergeSettings {
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+/**
+ * Reads and checks every input. The toolkit's context (whose module also builds Octokit) is loaded
+ * only once the inputs are known to be good, so a misconfigured run fails fast; tests pass their own.
+ */
+export async function readSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
+): Promise<Settings> {
   const token = core.getInput('token')
   // Mask before anything else can print it.
   maskSecret(token)
@@ -100,8 +112,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
   const example = templateValues(image, EXAMPLE_DIGEST)
-  const run = runContext(env)
-  const source = readSource(run.workspace)
+  const source = readSource(workspaceOf(env))
   const mode = oneOf('mode', ['pr', 'push'] as const, 'pr')
   const container = core.getInput('container').trim() || undefined
   if (container !== undefined && !CONTAINER_NAME.test(container)) {
@@ -111,11 +122,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     )
   }
 
-  const gitopsRepository = core.getInput('gitops-repository').trim() || run.repository
-  if (!REPOSITORY.test(gitopsRepository)) {
-    throw new InputError('gitops-repository', `"${gitopsRepository}" must be "owner/name".`)
-  }
-  const [owner, repo] = gitopsRepository.split('/') as [string, string]
+  const gitopsInput = core.getInput('gitops-repository').trim()
+  if (gitopsInput !== '') gitopsRepository(gitopsInput)
 
   const base = branchInput('base')
   // base == branch is checked once the base is known (readManifestTarget), default branch included.
@@ -124,27 +132,32 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const gcp = readGcp()
   for (const each of images) checkGoogleCloud(gcp, each, env)
   const merge = readMerge(mode)
+  const rest = {
+    manifests: parse('manifests', () => validateManifestPatterns(splitManifestsInput(required('manifests')))),
+    fields: readFields(images),
+    dryRun: bool('dry-run'),
+    templates: readTemplates(example),
+    labels: readLabels(example),
+    pushTimeoutMs: durationInput('push-timeout', core.getInput('push-timeout'), '5m', 6 * 3_600_000),
+    ...readVerifyInputs(mode, merge !== undefined),
+    ...(merge !== undefined && { merge }),
+  }
 
+  const run = runContext(await loadContext(), env)
   return {
     image,
     images,
     source,
-    manifests: parse('manifests', () => validateManifestPatterns(splitManifestsInput(required('manifests')))),
-    fields: readFields(images),
     ...(container !== undefined && { container }),
     mode,
-    gitops: { owner, repo },
+    gitops: gitopsRepository(gitopsInput || run.repository),
     ...(base !== undefined && { base }),
     branch,
     token,
-    dryRun: bool('dry-run'),
-    templates: readTemplates(example),
-    labels: readLabels(example),
-    pushTimeoutMs: parsePushTimeout(core.getInput('push-timeout')),
     gcp,
     run,
-    ...readVerifyInputs(mode, merge !== undefined),
-    ...(merge !== undefined && { merge }),
+    ...rest,
+    ...readAttestationInputs(run),
   }
 }
 
@@ -171,15 +184,7 @@ function readMerge(mode: Mode): MergeSettings | undefined {
       `only applies to \`mode: pr\` (the action merges the pull request it opened); \`mode: ${mode}\` commits straight to the base branch. Use \`mode: pr\`, or remove \`merge\`.`,
     )
   }
-  const value = timeout || DEFAULT_MERGE_TIMEOUT
-  const timeoutMs = parseDuration(value)
-  if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new InputError(
-      'merge-timeout',
-      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`20m\`, \`1h\`).`,
-    )
-  }
-  return { method, timeoutMs }
+  return { method, timeoutMs: durationInput('merge-timeout', timeout, DEFAULT_MERGE_TIMEOUT) }
 }
 
 function readFields(images: readonly ImageReference[]): FieldTarget[] {
@@ -230,7 +235,7 @@ function checkedTemplate(input: string, template: string, example: TemplateValue
   return template
 }
 
-function readGcp(): GcpSettings {
+function readGcp(): GoogleCloudSettings {
   const optional = (name: string): string | undefined => core.getInput(name).trim() || undefined
   const provider = optional('workload-identity-provider')
   const workloadIdentityProvider = provider === undefined ? undefined : parseWorkloadIdentityProvider(provider)
@@ -246,14 +251,41 @@ function readGcp(): GcpSettings {
   }
 }
 
-function runContext(env: NodeJS.ProcessEnv): RunContext {
+/** `owner/name` (the input, or the workflow's repository) as its two parts. */
+function gitopsRepository(value: string): { owner: string; repo: string } {
+  if (!REPOSITORY.test(value)) {
+    throw new InputError('gitops-repository', `"${value}" must be "owner/name".`)
+  }
+  const [owner, repo] = value.split('/') as [string, string]
+  return { owner, repo }
+}
+
+/** GITHUB_WORKSPACE, which the toolkit's context does not carry; the working directory outside a runner. */
+function workspaceOf(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_WORKSPACE || process.cwd()
+}
+
+function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
   return {
-    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-    repository: env.GITHUB_REPOSITORY ?? '',
-    sha: env.GITHUB_SHA ?? '',
-    runId: env.GITHUB_RUN_ID ?? '',
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    apiUrl: github.apiUrl.replace(/\/+$/, ''),
+    serverUrl: github.serverUrl.replace(/\/+$/, ''),
+    graphqlUrl: github.graphqlUrl,
+    repository: repositoryOf(github),
+    sha: github.sha ?? '',
+    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : '',
+    workspace: workspaceOf(env),
+    eventName: github.eventName ?? '',
+    payload: github.payload,
+  }
+}
+
+/** `context.repo` throws without GITHUB_REPOSITORY (a run outside Actions): no repository then. */
+function repositoryOf(github: GitHubContext): string {
+  try {
+    const { owner, repo } = github.repo
+    return `${owner}/${repo}`
+  } catch {
+    return ''
   }
 }
 
@@ -306,7 +338,7 @@ function url(name: string, fallback: string): string {
     throw new InputError(name, `"${value}" is not a URL.`)
   }
   // Tokens travel to these endpoints: plain http only to the machine itself.
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError(name, `"${value}" must be an https URL.`)
   }
   return value.replace(/\/+$/, '')

@@ -139,7 +139,7 @@ describe('several images in one run', () => {
     ])
   }, 120_000)
 
-  test('pr: one pull request for both on a branch named by the set; a rerun writes nothing and says so', async () => {
+  test('pr: one pull request for both on a branch named by the set; a rerun, in any order, writes nothing', async () => {
     const image = `${web}:3.0.0@${digests.web}\n${api}:2.0.0@${digests.api}`
     const base = await stack.github.headSha('main')
 
@@ -148,7 +148,8 @@ describe('several images in one run', () => {
     expect(opened.errors).toEqual([])
     expect(opened.outputs.changed).toBe('true')
     const pull = stack.github.pulls().find((p) => String(p.number) === opened.outputs['pull-request-number'])!
-    expect(pull).toMatchObject({ head: 'deploy/api-web', base: 'main', title: 'Deploy web 3.0.0, api 2.0.0' })
+    // In repository order, whatever the input order: a reordered rerun leaves the pull request as it is.
+    expect(pull).toMatchObject({ head: 'deploy/api-web', base: 'main', title: 'Deploy api 2.0.0, web 3.0.0' })
     expect(pull.body).toContain(digests.api)
     expect(pull.body).toContain(digests.web)
     expect(await stack.github.readFile('deploy/api-web', 'multi/pr.yaml')).toBe(
@@ -169,7 +170,21 @@ describe('several images in one run', () => {
       'pull-request-url': opened.outputs['pull-request-url'],
     })
     expect(await stack.github.headSha('deploy/api-web')).toBe(branchHead)
-    expect(stack.github.requests.filter((r) => r.method === 'PATCH' || r.path.endsWith('/git/commits'))).toEqual([])
+    const writes = () =>
+      stack.github.requests.filter(
+        (r) => (r.method !== 'GET' && r.path !== '/graphql') || r.operationId === 'createCommitOnBranch',
+      )
+    expect(writes()).toEqual([])
+
+    // The same images in the other order: the same branch, title, body and tree; no request writes.
+    const body = stack.github.pulls().find((p) => p.number === pull.number)!.body
+    stack.github.resetRequests()
+    const reordered = await stack.run({ image: image.split('\n').reverse().join('\n'), manifests: 'multi/pr.yaml' })
+    expect(reordered.errors).toEqual([])
+    expect(reordered.outputs).toMatchObject({ changed: 'false', 'pull-request-number': String(pull.number) })
+    expect(writes()).toEqual([])
+    expect(stack.github.pulls().find((p) => p.number === pull.number)).toMatchObject({ title: pull.title, body })
+    expect(await stack.github.headSha('deploy/api-web')).toBe(branchHead)
   }, 120_000)
 
   test('an image that matches no container: one error naming it, nothing pushed or written', async () => {

@@ -1,13 +1,15 @@
 // The push-timeout input and what the push loop retries: pure, no servers, no sleeping.
 import { describe, expect, test } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import { DEFAULT_PUSH_TIMEOUT_MS, parsePushTimeout } from '../../src/gitops/push-timeout.js'
+import { durationInput } from '../../src/util/duration.js'
 import type { GitOpsRepository } from '../../src/gitops/repository.js'
 import { type MovedBase, classifyWriteFailure, contentionDelay, pushToBase } from '../../src/gitops/writer.js'
 
-describe('parsePushTimeout', () => {
+describe('push-timeout (the one duration rule, at most 6h)', () => {
+  const parsePushTimeout = (value: string) => durationInput('push-timeout', value, '5m', 6 * 3_600_000)
+
   test.each([
-    ['', DEFAULT_PUSH_TIMEOUT_MS],
+    ['', 300_000],
     ['5m', 300_000],
     ['90s', 90_000],
     ['300', 300_000],

@@ -439,8 +439,8 @@ describe('pr mode', () => {
       'GET repos/get',
       'GET repos/get-branch',
       'POST graphql',
-      'POST git/create-tree',
       'GET repos/get-branch',
+      'POST git/create-tree',
       'POST git/create-commit',
       'POST git/create-ref',
       'POST pulls/create',
@@ -490,8 +490,8 @@ describe('pr mode', () => {
       'GET repos/get',
       'GET repos/get-branch',
       'POST graphql',
-      'POST git/create-tree',
       'GET repos/get-branch',
+      'POST git/create-tree',
       'POST git/create-commit',
       'PATCH git/update-ref',
       'GET pulls/list',
@@ -526,13 +526,14 @@ describe('pr mode', () => {
     expect(again.commitSha).toBeUndefined()
     expect(again.pullRequest).toEqual({ ...first.pullRequest, created: false })
     expect(await gh.headSha(branch)).toBe(head)
-    // The tree is computed to compare it; no commit, no ref write, no pull request write.
+    // No tree, no commit, no ref write, no pull request write.
     expect(operations()).toEqual([
       'GET repos/get',
       'GET repos/get-branch',
       'POST graphql',
-      'POST git/create-tree',
       'GET repos/get-branch',
+      // The branch is one commit on the base changing exactly these files to these bytes: no tree written.
+      'GET repos/compare-commits-with-basehead',
       'GET pulls/list',
     ])
   })

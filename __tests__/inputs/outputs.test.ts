@@ -14,7 +14,8 @@ import { readSettings, type Settings } from '../../src/settings.js'
 import { deploymentFacts } from '../../src/writeback/facts.js'
 import type { GitOps } from '../../src/writeback/gitops.js'
 import { readManifestTarget } from '../../src/writeback/read.js'
-import type { PinnedChange } from '../../src/writeback/write.js'
+import type { PinnedChange } from '../../src/writeback/facts.js'
+import { githubContext } from '../../test-support/github-context.js'
 
 const DIGEST = `sha256:${'b'.repeat(64)}`
 const IMAGE = 'europe-docker.pkg.dev/acme/apps/backend'
@@ -44,14 +45,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function settings(inputs: Record<string, string> = {}): Settings {
+function settings(inputs: Record<string, string> = {}): Promise<Settings> {
   const all = { token: 'ghs_x', image: `${IMAGE}:1.2.3`, manifests: 'apps/backend/deployment.yaml', ...inputs }
   for (const [name, value] of Object.entries(all)) process.env[`INPUT_${name.toUpperCase()}`] = value
-  return readSettings({
-    GITHUB_REPOSITORY: 'acme/backend',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '7',
-  })
+  const env = { GITHUB_REPOSITORY: 'acme/backend', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '7' }
+  return readSettings(env, () => Promise.resolve(githubContext(env)))
 }
 
 /** A GitOps repository that only answers what the pure parts ask; any other call fails the test. */
@@ -98,7 +96,7 @@ describe('setOutputs', () => {
     const output = path.join(dir, 'output-pr')
     const summary = path.join(dir, 'summary-pr')
     await Promise.all([writeFile(output, ''), writeFile(summary, '')])
-    const s = settings()
+    const s = await settings()
     process.env.GITHUB_OUTPUT = output
     process.env.GITHUB_STEP_SUMMARY = summary
 
@@ -138,7 +136,7 @@ describe('setOutputs', () => {
     const output = path.join(dir, 'output-none')
     await writeFile(output, '')
     process.env.GITHUB_OUTPUT = output
-    const s = settings({ mode: 'push' })
+    const s = await settings({ mode: 'push' })
     const unchanged = change(`${IMAGE}:1.0.0`)
     expect(unchanged.files).toEqual([])
 
@@ -160,9 +158,9 @@ describe('setOutputs', () => {
 })
 
 describe('deploymentFacts', () => {
-  test('one entry per changed file with its diff and changes, and links back to the run', () => {
+  test('one entry per changed file with its diff and changes, and links back to the run', async () => {
     const image = { image: `${IMAGE}:1.2.3@${DIGEST}` } as Parameters<typeof deploymentFacts>[4]
-    const facts = deploymentFacts(settings(), gitops(), 'main', change(), image)
+    const facts = deploymentFacts(await settings(), gitops(), 'main', change(), image)
     expect(facts).toMatchObject({
       registry: 'europe-docker.pkg.dev',
       gitopsRepository: 'acme/gitops',
@@ -186,11 +184,11 @@ describe('the pull request branch is checked once, against the base that will be
     ],
     ['the default branch', { branch: 'trunk' }, 'trunk', /Input 'branch': is "trunk", the base branch/],
   ])('%s', async (_, inputs, defaultBranch, message) => {
-    await expect(readManifestTarget(gitops(defaultBranch), settings(inputs))).rejects.toThrow(message)
+    await expect(readManifestTarget(gitops(defaultBranch), await settings(inputs))).rejects.toThrow(message)
   })
 
   test('push mode may commit to any branch, including the default one', async () => {
-    await expect(readManifestTarget(gitops('main'), settings({ mode: 'push', branch: 'main' }))).rejects.toThrow(
+    await expect(readManifestTarget(gitops('main'), await settings({ mode: 'push', branch: 'main' }))).rejects.toThrow(
       /no snapshot expected/,
     )
   })

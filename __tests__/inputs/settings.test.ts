@@ -4,11 +4,13 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import * as path from 'node:path'
 import { InputError } from '../../src/errors.js'
 import { list, readSettings } from '../../src/settings.js'
+import { githubContext } from '../../test-support/github-context.js'
 
 const WORKSPACE = path.resolve('/work/space')
 const PROVIDER = 'projects/123456/locations/global/workloadIdentityPools/github/providers/acme'
 const RUN_ENV = {
   GITHUB_API_URL: 'https://ghe.example/api/v3/',
+  GITHUB_GRAPHQL_URL: 'https://ghe.example/api/graphql',
   GITHUB_SERVER_URL: 'https://ghe.example/',
   GITHUB_REPOSITORY: 'acme/backend',
   GITHUB_SHA: 'abc123',
@@ -38,12 +40,12 @@ function settingsWith(inputs: Record<string, string>, env: Record<string, string
   for (const [name, value] of Object.entries({ ...MINIMAL, ...inputs })) {
     process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  return readSettings({ ...env })
+  return readSettings({ ...env }, () => Promise.resolve(githubContext(env)))
 }
 
-function errorOf(inputs: Record<string, string>): InputError {
+async function errorOf(inputs: Record<string, string>): Promise<InputError> {
   try {
-    settingsWith(inputs)
+    await settingsWith(inputs)
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return error as InputError
@@ -52,8 +54,8 @@ function errorOf(inputs: Record<string, string>): InputError {
 }
 
 describe('defaults of a minimal run', () => {
-  test('every optional input has its documented default', () => {
-    const settings = settingsWith({})
+  test('every optional input has its documented default', async () => {
+    const settings = await settingsWith({})
     const image = expect.objectContaining({
       registry: 'europe-docker.pkg.dev',
       path: 'acme/apps/backend',
@@ -84,18 +86,24 @@ describe('defaults of a minimal run', () => {
         sha: 'abc123',
         runId: '42',
         workspace: WORKSPACE,
+        graphqlUrl: 'https://ghe.example/api/graphql',
+        eventName: '',
+        payload: {},
       },
     })
   })
 
-  test('without the GITHUB_* variables, github.com and the working directory', () => {
-    expect(settingsWith({ 'gitops-repository': 'acme/gitops' }, {}).run).toEqual({
+  test('without the GITHUB_* variables, github.com and the working directory', async () => {
+    expect((await settingsWith({ 'gitops-repository': 'acme/gitops' }, {})).run).toEqual({
       apiUrl: 'https://api.github.com',
       serverUrl: 'https://github.com',
       repository: '',
       sha: '',
       runId: '',
       workspace: process.cwd(),
+      graphqlUrl: 'https://api.github.com/graphql',
+      eventName: '',
+      payload: {},
     })
   })
 })
@@ -151,18 +159,18 @@ describe('each input parsed', () => {
       { 'sts-endpoint': 'https://sts.example/', 'iam-credentials-endpoint': 'http://127.0.0.1:8080' },
       { gcp: { stsEndpoint: 'https://sts.example', iamCredentialsEndpoint: 'http://127.0.0.1:8080' } },
     ],
-  ])('%s', (_, inputs, expected) => {
-    expect(settingsWith(inputs)).toMatchObject(expected)
+  ])('%s', async (_, inputs, expected) => {
+    expect(await settingsWith(inputs)).toMatchObject(expected)
   })
 
-  test('the token is masked the moment it is read', () => {
+  test('the token is masked the moment it is read', async () => {
     const writes: string[] = []
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       writes.push(String(chunk))
       return true
     })
     try {
-      settingsWith({ token: 'ghs_masked_1' })
+      await settingsWith({ token: 'ghs_masked_1' })
     } finally {
       spy.mockRestore()
     }
@@ -211,15 +219,15 @@ describe('each error names its input and the fix', () => {
       'iam-credentials-endpoint',
       /https URL/,
     ],
-  ])('%s', (_, inputs, input, message) => {
-    const error = errorOf(inputs)
+  ])('%s', async (_, inputs, input, message) => {
+    const error = await errorOf(inputs)
     expect(error.input).toBe(input)
     expect(error.message).toMatch(new RegExp(`^Input '${input}': `))
     expect(error.message).toMatch(message)
   })
 
-  test('the token never appears in an error message', () => {
-    expect(errorOf({ token: 'ghs_never_shown', image: '' }).message).not.toContain('ghs_never_shown')
+  test('the token never appears in an error message', async () => {
+    expect((await errorOf({ token: 'ghs_never_shown', image: '' })).message).not.toContain('ghs_never_shown')
   })
 })
 
@@ -232,34 +240,38 @@ describe('merge and merge-timeout', () => {
   const freshError = (inputs: Record<string, string>) => (clean(), errorOf(inputs))
   const ARGO = { 'argocd-server': 'https://argocd.example', 'argocd-application': 'backend', 'argocd-token': 't' }
 
-  test('empty by default: a person merges; the default merge-timeout is accepted', () => {
-    expect(fresh({ 'merge-timeout': '30m' }).merge).toBeUndefined()
+  test('empty by default: a person merges; the default merge-timeout is accepted', async () => {
+    expect((await fresh({ 'merge-timeout': '30m' })).merge).toBeUndefined()
   })
 
-  test('a method with its timeout, in pr mode', () => {
-    expect(fresh({ merge: 'squash', 'merge-timeout': '20m' }).merge).toEqual({
+  test('a method with its timeout, in pr mode', async () => {
+    expect((await fresh({ merge: 'squash', 'merge-timeout': '20m' })).merge).toEqual({
       method: 'squash',
       timeoutMs: 20 * 60_000,
     })
-    expect(fresh({ merge: 'rebase' }).merge).toEqual({ method: 'rebase', timeoutMs: 30 * 60_000 })
+    expect((await fresh({ merge: 'rebase' })).merge).toEqual({ method: 'rebase', timeoutMs: 30 * 60_000 })
   })
 
-  test('an unknown method, push mode, a bad or stray timeout are input errors', () => {
-    expect(freshError({ merge: 'fast-forward' }).message).toBe(
+  test('an unknown method, push mode, a bad or stray timeout are input errors', async () => {
+    expect((await freshError({ merge: 'fast-forward' })).message).toBe(
       `Input 'merge': "fast-forward" is not one of "merge", "squash", "rebase" (or empty: a person merges).`,
     )
-    expect(freshError({ merge: 'squash', mode: 'push' }).message).toMatch(/^Input 'merge': only applies to `mode: pr`/)
-    expect(freshError({ merge: 'squash', 'merge-timeout': 'soon' }).message).toMatch(
+    expect((await freshError({ merge: 'squash', mode: 'push' })).message).toMatch(
+      /^Input 'merge': only applies to `mode: pr`/,
+    )
+    expect((await freshError({ merge: 'squash', 'merge-timeout': 'soon' })).message).toMatch(
       /^Input 'merge-timeout': "soon" is not a duration/,
     )
-    expect(freshError({ 'merge-timeout': '10m' }).message).toMatch(/^Input 'merge-timeout': only applies with `merge`/)
+    expect((await freshError({ 'merge-timeout': '10m' })).message).toMatch(
+      /^Input 'merge-timeout': only applies with `merge`/,
+    )
   })
 
-  test('verification in pr mode needs merge, and the error says so', () => {
-    expect(freshError(ARGO).message).toMatch(
+  test('verification in pr mode needs merge, and the error says so', async () => {
+    expect((await freshError(ARGO)).message).toMatch(
       /^Input 'argocd-server': verification in `mode: pr` needs `merge`.*`mode: verify`/,
     )
-    const settings = fresh({ ...ARGO, merge: 'squash', 'on-failure': 'revert' })
+    const settings = await fresh({ ...ARGO, merge: 'squash', 'on-failure': 'revert' })
     expect(settings.verify?.onFailure).toBe('revert')
     expect(settings.merge?.method).toBe('squash')
   })

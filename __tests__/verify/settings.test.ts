@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals'
-import { formatDuration, parseDuration } from '../../src/verify/duration.js'
+import { formatDuration, parseDuration } from '../../src/util/duration.js'
 import { readVerifySettings } from '../../src/verify/settings.js'
 import { pollPolicy } from '../../src/verify/wait.js'
 import { smokePolicy } from '../../src/verify/smoke.js'
@@ -33,14 +33,16 @@ describe('durations', () => {
     ['1m30s', 90_000],
     ['500ms', 500],
     [' 2M ', 120_000],
+    ['1.5m', 90_000],
+    ['5 m', 300_000],
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms))
 
-  test.each(['', 'soon', '5 m', '-1', '1.5m', 'm5'])('%j is not a duration', (text) => {
+  test.each(['', 'soon', '5 minutes', '-1', 'm5', '10d', '5m garbage'])('%j is not a duration', (text) => {
     expect(parseDuration(text)).toBeUndefined()
   })
 
   test('formatDuration', () => {
-    expect([3_000, 90_000, 600_000].map(formatDuration)).toEqual(['3s', '1m30s', '10m'])
+    expect([3_000, 90_000, 600_000, 7_200_000].map(formatDuration)).toEqual(['3s', '1m30s', '10m', '2h'])
   })
 
   test('polls back off to seconds for people and stay short for short timeouts', () => {

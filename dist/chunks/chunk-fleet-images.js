@@ -88,7 +88,7 @@ function defaultBranch(images) {
   return `deploy/${images.length}-images-${createHash("sha256").update(repositories).digest("hex").slice(0, 10)}`;
 }
 function renderForAll(template, values) {
-  const renders = [...new Set(values.map((v) => renderTemplate(template, v)))];
+  const renders = [...new Set(inRepositoryOrder(values).map((v) => renderTemplate(template, v)))];
   if (renders.length === 1) return renders[0];
   const prefix = commonWordPrefix(renders);
   return prefix + renders.map((render) => render.slice(prefix.length)).join(", ");
@@ -104,7 +104,8 @@ function commonWordPrefix(texts) {
 }
 function combinedValues(values) {
   if (values.length === 1) return values[0];
-  const join = (key) => [...new Set(values.map((v) => v[key]))].join(", ");
+  const sorted = inRepositoryOrder(values);
+  const join = (key) => [...new Set(sorted.map((v) => v[key]))].join(", ");
   return {
     image: join("image"),
     repository: join("repository"),
@@ -114,6 +115,9 @@ function combinedValues(values) {
     "short-digest": join("short-digest"),
     version: join("version")
   };
+}
+function inRepositoryOrder(values) {
+  return [...values].sort((a, b) => a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0);
 }
 
 export {

@@ -1,10 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DEFAULT_PUSH_TIMEOUT_MS
-} from "./chunk-gitops-push-timeout.js";
-import {
   gitBlobSha
-} from "./chunk-gitops-github-error.js";
+} from "./chunk-gitops-reader.js";
 import {
   retry,
   statusOf,
@@ -16,6 +13,7 @@ import {
 
 // src/gitops/writer.ts
 var DEFAULT_DELAY_MS = 500;
+var DEFAULT_PUSH_TIMEOUT_MS = 5 * 6e4;
 var BaseMoved = class extends Error {
   constructor(base) {
     super(`${base} moved on`);

@@ -77,6 +77,9 @@ function isLoopbackHost(registry) {
   const host = registry.startsWith("[") ? registry.slice(1, registry.indexOf("]")) : registry.replace(/:\d+$/, "");
   return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
+function isHttpsOrLoopback(url) {
+  return url.protocol === "https:" || url.protocol === "http:" && isLoopbackHost(url.host);
+}
 
 export {
   parseImageReference,
@@ -86,5 +89,6 @@ export {
   imageName,
   shortDigest,
   isDigest,
-  isLoopbackHost
+  isLoopbackHost,
+  isHttpsOrLoopback
 };

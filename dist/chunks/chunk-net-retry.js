@@ -61,9 +61,10 @@ function networkErrorCode(error) {
 }
 function statusOf(error) {
   if (typeof error !== "object" || error === null) return void 0;
-  const { status, statusCode } = error;
-  if (typeof status === "number") return status;
-  if (typeof statusCode === "number") return statusCode;
+  const { status, statusCode, request, response } = error;
+  if (request !== void 0 && response === void 0) return void 0;
+  if (typeof status === "number" && status > 0) return status;
+  if (typeof statusCode === "number" && statusCode > 0) return statusCode;
   return void 0;
 }
 function parseRetryAfter(value, now = Date.now()) {

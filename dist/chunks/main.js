@@ -1,35 +1,35 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  parseDuration
-} from "./chunk-verify-duration.js";
-import {
-  parsePushTimeout
-} from "./chunk-gitops-push-timeout.js";
-import {
-  checkGoogleCloud,
-  parseWorkloadIdentityProvider,
-  validateServiceAccountEmail
-} from "./chunk-gcp-preflight.js";
+  parseSignerWorkflow
+} from "./chunk-attest-signer.js";
 import {
   defaultBranch,
   parseImageList,
   renderTemplate,
   templateValues
 } from "./chunk-fleet-images.js";
-import "./chunk-oidc.js";
-import {
-  maskSecret
-} from "./chunk-secrets.js";
-import "./chunk-net-budget.js";
-import "./chunk-net-retry.js";
 import {
   parseFieldTargets,
   splitManifestsInput,
   validateManifestPatterns
 } from "./chunk-picomatch-index.js";
 import {
-  isLoopbackHost
+  durationInput
+} from "./chunk-util-duration.js";
+import {
+  checkGoogleCloud,
+  parseWorkloadIdentityProvider,
+  validateServiceAccountEmail
+} from "./chunk-gcp-preflight.js";
+import "./chunk-oidc.js";
+import {
+  maskSecret
+} from "./chunk-secrets.js";
+import {
+  isHttpsOrLoopback
 } from "./chunk-image-reference.js";
+import "./chunk-net-budget.js";
+import "./chunk-net-retry.js";
 import {
   InputError,
   errorMessage
@@ -42,7 +42,7 @@ import {
 import "./chunk-esbuild-runtime.js";
 
 // src/settings.ts
-import * as path from "node:path";
+import * as path2 from "node:path";
 
 // src/verify/settings.ts
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -94,9 +94,9 @@ function readVerifySettings(mode) {
     server,
     applications,
     auth: token !== "" ? { kind: "token", token } : { kind: "oidc", audience },
-    timeoutMs: durationInput("verify-timeout", "10m"),
+    timeoutMs: durationInput2("verify-timeout", "10m"),
     smokeTestUrls: readSmokeTests(),
-    smokeTestTimeoutMs: durationInput("smoke-test-timeout", "2m"),
+    smokeTestTimeoutMs: durationInput2("smoke-test-timeout", "2m"),
     onFailure: onFailure(),
     ...environment !== "" && { environment },
     sourceToken
@@ -112,7 +112,7 @@ function serverUrl(value) {
       `"${value}" is not a URL; use the Argo CD address, e.g. https://argocd.example.com.`
     );
   }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError("argocd-server", `"${value}" must be an https URL.`);
   }
   if (parsed.search !== "" || parsed.hash !== "") {
@@ -154,16 +154,8 @@ function readSmokeTests() {
     return item;
   });
 }
-function durationInput(name, fallback) {
-  const value = getInput(name).trim() || fallback;
-  const ms = parseDuration(value);
-  if (ms === void 0 || ms <= 0) {
-    throw new InputError(
-      name,
-      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`5m\`, \`1h\`).`
-    );
-  }
-  return ms;
+function durationInput2(name, fallback) {
+  return durationInput(name, getInput(name), fallback);
 }
 function onFailure() {
   const value = getInput("on-failure").trim() || "fail";
@@ -171,10 +163,85 @@ function onFailure() {
   throw new InputError("on-failure", `"${value}" is not one of "fail", "revert".`);
 }
 
+// src/attest/settings.ts
+import * as path from "node:path";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+var PREDICATE_TYPE = "attestation-predicate-type";
+var GATE_ONLY = ["attestation-repository", PREDICATE_TYPE, "attestation-trusted-root"];
+function readAttestationInputs(run2) {
+  const signerInput = getInput("attestation-signer").trim();
+  if (signerInput === "") {
+    const stray = GATE_ONLY.find((name) => !isUnset(name));
+    if (stray !== void 0) {
+      throw new InputError(
+        stray,
+        "only applies to the build-provenance gate: set `attestation-signer` to the workflow that must have signed the image."
+      );
+    }
+    return {};
+  }
+  let signer;
+  try {
+    signer = parseSignerWorkflow(signerInput);
+  } catch (error) {
+    throw new InputError("attestation-signer", errorMessage(error));
+  }
+  const repository = getInput("attestation-repository").trim() || run2.repository;
+  if (!REPOSITORY.test(repository)) {
+    throw new InputError(
+      "attestation-repository",
+      repository === "" ? "is empty and GITHUB_REPOSITORY is not set; name the repository that built the image (owner/name)." : `"${repository}" must be "owner/name".`
+    );
+  }
+  const predicateType = getInput(PREDICATE_TYPE).trim() || SLSA_PROVENANCE_V1;
+  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(predicateType)) {
+    throw new InputError(
+      "attestation-predicate-type",
+      `"${predicateType}" is not a predicate type URI, e.g. ${SLSA_PROVENANCE_V1}.`
+    );
+  }
+  const trustedRoot = readTrustedRoot(run2.workspace);
+  const token = getInput("source-token").trim();
+  maskSecret(token);
+  if (token === "") {
+    throw new InputError(
+      "source-token",
+      `is empty; reading the attestations of ${repository} needs a token with \`attestations: read\` (the default \`\${{ github.token }}\` has it with \`permissions: attestations: read\`).`
+    );
+  }
+  return {
+    attestation: {
+      signer,
+      repository,
+      predicateType,
+      ...trustedRoot !== void 0 && { trustedRoot },
+      token
+    }
+  };
+}
+function isUnset(name) {
+  const value = getInput(name).trim();
+  return value === "" || name === PREDICATE_TYPE && value === SLSA_PROVENANCE_V1;
+}
+function readTrustedRoot(workspace) {
+  const input = getInput("attestation-trusted-root").trim();
+  if (input === "") return void 0;
+  if (path.isAbsolute(input)) {
+    throw new InputError("attestation-trusted-root", `"${input}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
+  }
+  const resolved = path.resolve(workspace, input);
+  const relative3 = path.relative(workspace, resolved);
+  if (relative3 === ".." || relative3.startsWith(`..${path.sep}`) || path.isAbsolute(relative3)) {
+    throw new InputError("attestation-trusted-root", `"${input}" points outside GITHUB_WORKSPACE.`);
+  }
+  return { path: resolved, input };
+}
+
 // src/settings.ts
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-function readSettings(env = process.env) {
+var REPOSITORY2 = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+async function readSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
   const token = getInput("token");
   maskSecret(token);
   if (!token) {
@@ -186,8 +253,7 @@ function readSettings(env = process.env) {
   const images = parseImageList(getInput("image"));
   const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
-  const run2 = runContext(env);
-  const source = readSource(run2.workspace);
+  const source = readSource(workspaceOf(env));
   const mode = oneOf("mode", ["pr", "push"], "pr");
   const container = getInput("container").trim() || void 0;
   if (container !== void 0 && !CONTAINER_NAME.test(container)) {
@@ -196,34 +262,36 @@ function readSettings(env = process.env) {
       `"${container}" is not a Kubernetes container name (lowercase letters, digits and "-").`
     );
   }
-  const gitopsRepository = getInput("gitops-repository").trim() || run2.repository;
-  if (!REPOSITORY.test(gitopsRepository)) {
-    throw new InputError("gitops-repository", `"${gitopsRepository}" must be "owner/name".`);
-  }
-  const [owner, repo] = gitopsRepository.split("/");
+  const gitopsInput = getInput("gitops-repository").trim();
+  if (gitopsInput !== "") gitopsRepository(gitopsInput);
   const base = branchInput("base");
   const branch = branchInput("branch") ?? defaultBranch(images);
   const gcp = readGcp();
   for (const each of images) checkGoogleCloud(gcp, each, env);
+  const rest = {
+    manifests: parse("manifests", () => validateManifestPatterns(splitManifestsInput(required("manifests")))),
+    fields: readFields(images),
+    dryRun: bool("dry-run"),
+    templates: readTemplates(example),
+    labels: readLabels(example),
+    pushTimeoutMs: durationInput("push-timeout", getInput("push-timeout"), "5m", 6 * 36e5),
+    ...readVerifyInputs(mode)
+  };
+  const run2 = runContext(await loadContext(), env);
   return {
     image,
     images,
     source,
-    manifests: parse("manifests", () => validateManifestPatterns(splitManifestsInput(required("manifests")))),
-    fields: readFields(images),
     ...container !== void 0 && { container },
     mode,
-    gitops: { owner, repo },
+    gitops: gitopsRepository(gitopsInput || run2.repository),
     ...base !== void 0 && { base },
     branch,
     token,
-    dryRun: bool("dry-run"),
-    templates: readTemplates(example),
-    labels: readLabels(example),
-    pushTimeoutMs: parsePushTimeout(getInput("push-timeout")),
     gcp,
     run: run2,
-    ...readVerifyInputs(mode)
+    ...rest,
+    ...readAttestationInputs(run2)
   };
 }
 function readFields(images) {
@@ -239,12 +307,12 @@ function readFields(images) {
 function readSource(workspace) {
   const value = getInput("source").trim() || "docker";
   if (value === "docker" || value === "registry") return { kind: value };
-  if (path.isAbsolute(value)) {
+  if (path2.isAbsolute(value)) {
     throw new InputError("source", `"${value}" must be relative to GITHUB_WORKSPACE (${workspace}).`);
   }
-  const resolved = path.resolve(workspace, value);
-  const relative2 = path.relative(workspace, resolved);
-  if (relative2 === ".." || relative2.startsWith(`..${path.sep}`) || path.isAbsolute(relative2)) {
+  const resolved = path2.resolve(workspace, value);
+  const relative3 = path2.relative(workspace, resolved);
+  if (relative3 === ".." || relative3.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative3)) {
     throw new InputError("source", `"${value}" points outside GITHUB_WORKSPACE.`);
   }
   return { kind: "layout", path: resolved, input: value };
@@ -280,15 +348,36 @@ function readGcp() {
     iamCredentialsEndpoint: url("iam-credentials-endpoint", "https://iamcredentials.googleapis.com")
   };
 }
-function runContext(env) {
+function gitopsRepository(value) {
+  if (!REPOSITORY2.test(value)) {
+    throw new InputError("gitops-repository", `"${value}" must be "owner/name".`);
+  }
+  const [owner, repo] = value.split("/");
+  return { owner, repo };
+}
+function workspaceOf(env) {
+  return env.GITHUB_WORKSPACE || process.cwd();
+}
+function runContext(github, env) {
   return {
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
-    repository: env.GITHUB_REPOSITORY ?? "",
-    sha: env.GITHUB_SHA ?? "",
-    runId: env.GITHUB_RUN_ID ?? "",
-    workspace: env.GITHUB_WORKSPACE || process.cwd()
+    apiUrl: github.apiUrl.replace(/\/+$/, ""),
+    serverUrl: github.serverUrl.replace(/\/+$/, ""),
+    graphqlUrl: github.graphqlUrl,
+    repository: repositoryOf(github),
+    sha: github.sha ?? "",
+    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : "",
+    workspace: workspaceOf(env),
+    eventName: github.eventName ?? "",
+    payload: github.payload
   };
+}
+function repositoryOf(github) {
+  try {
+    const { owner, repo } = github.repo;
+    return `${owner}/${repo}`;
+  } catch {
+    return "";
+  }
 }
 function required(name) {
   const value = getInput(name).trim();
@@ -325,7 +414,7 @@ function url(name, fallback) {
   } catch {
     throw new InputError(name, `"${value}" is not a URL.`);
   }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError(name, `"${value}" must be an https URL.`);
   }
   return value.replace(/\/+$/, "");
@@ -342,7 +431,7 @@ function parse(input, parser) {
 // src/main.ts
 async function run() {
   try {
-    const settings = readSettings();
+    const settings = await readSettings();
     const { openGitOps } = await import("./writeback-gitops.js");
     const { readManifestTarget } = await import("./writeback-read.js");
     const { writeBack } = await import("./writeback-write.js");
@@ -362,6 +451,11 @@ async function run() {
       settings.dryRun ? "Resolve the images (dry run)" : "Publish the images",
       () => publishImages(settings, plans, credentials)
     );
+    if (settings.attestation)
+      await phase(
+        "Verify the build provenance",
+        async () => (await import("./attest-index.js")).verifyProvenance(settings, images, credentials)
+      );
     const digests = images.map((image) => image.digest);
     const outcome = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",

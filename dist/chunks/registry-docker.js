@@ -5,6 +5,7 @@ import {
   pushWithDocker,
   removeDockerConfig
 } from "./chunk-registry-docker.js";
+import "./chunk-registry-errors.js";
 import "./chunk-secrets.js";
 import "./chunk-image-reference.js";
 import "./chunk-actions-core-lib-command.js";

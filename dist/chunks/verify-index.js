@@ -1,14 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  appendJobSummary
+} from "./chunk-report-summary.js";
+import {
   formatDuration
-} from "./chunk-verify-duration.js";
+} from "./chunk-util-duration.js";
 import {
   pushToBase
 } from "./chunk-gitops-writer.js";
-import "./chunk-gitops-push-timeout.js";
-import {
-  appendJobSummary
-} from "./chunk-report-summary.js";
 import {
   cell,
   code,
@@ -23,9 +22,13 @@ import {
 } from "./chunk-secrets.js";
 import {
   createGitHubClient
-} from "./chunk-octokit-auth-token-dist-bundle-index.js";
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
+import "./chunk-gitops-reader.js";
 import "./chunk-gitops-github-error.js";
 import "./chunk-util-pool.js";
+import {
+  pinnedReference
+} from "./chunk-image-reference.js";
 import {
   proxiedFetch
 } from "./chunk-net-proxy.js";
@@ -39,9 +42,6 @@ import {
   transientFailure
 } from "./chunk-net-retry.js";
 import {
-  pinnedReference
-} from "./chunk-image-reference.js";
-import {
   errorMessage,
   noAnswerReason
 } from "./chunk-errors.js";
@@ -50,6 +50,8 @@ import {
   setOutput,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-actions-github-lib-context.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/verify/argocd.ts

@@ -1,11 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DEFAULT_DELAY_MS,
-  policy,
-  pushToBase
-} from "./chunk-gitops-writer.js";
-import "./chunk-gitops-push-timeout.js";
-import {
   deploymentFacts,
   unifiedDiff
 } from "./chunk-report-diff.js";
@@ -16,20 +10,28 @@ import {
   templateValues
 } from "./chunk-fleet-images.js";
 import {
-  pullRequestBody
-} from "./chunk-diff-libesm-diff-array.js";
-import "./chunk-gitops-github-error.js";
-import "./chunk-util-pool.js";
-import {
-  retry,
-  statusOf
-} from "./chunk-net-retry.js";
-import {
   planPins,
   rereadManifests
 } from "./chunk-manifests-gotemplate.js";
 import "./chunk-picomatch-index.js";
+import {
+  DEFAULT_DELAY_MS,
+  policy,
+  pushToBase
+} from "./chunk-gitops-writer.js";
+import {
+  pullRequestBody
+} from "./chunk-diff-libesm-diff-array.js";
+import {
+  gitBlobSha
+} from "./chunk-gitops-reader.js";
+import "./chunk-gitops-github-error.js";
+import "./chunk-util-pool.js";
 import "./chunk-image-reference.js";
+import {
+  retry,
+  statusOf
+} from "./chunk-net-retry.js";
 import {
   InputError,
   errorMessage
@@ -45,9 +47,19 @@ async function updatePullRequest(repo, options) {
   const { initial } = options;
   const prepared = await options.prepare(initial);
   if (prepared.files.length === 0) return { prepared, attempts: 1 };
-  const tree = await repo.createTree(initial.treeSha, prepared.files);
-  if (tree === initial.treeSha) return { prepared, attempts: 1 };
-  const { commitSha, moved, created } = await placeCommit(repo, options, tree);
+  const head = await repo.findBranch(options.branch);
+  let placed;
+  if (head !== void 0 && await holdsChange(repo, initial, head, prepared.files)) {
+    info(
+      `${options.branch} already holds this change on top of ${options.base} (${head.commitSha}); not moving it`
+    );
+    placed = { commitSha: head.commitSha, moved: false, created: false };
+  } else {
+    const tree = await repo.createTree(initial.treeSha, prepared.files);
+    if (tree === initial.treeSha) return { prepared, attempts: 1 };
+    placed = await placeCommit(repo, options, tree, head);
+  }
+  const { commitSha, moved, created } = placed;
   const pull = await upsertPullRequest(repo, options, options.body(prepared), moved, created);
   if (options.labels.some((label) => !pull.labels.includes(label))) {
     await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels));
@@ -60,9 +72,18 @@ async function updatePullRequest(repo, options) {
     pullRequest: { number: pull.number, url: pull.url, created: pull.created }
   };
 }
-async function placeCommit(repo, options, tree) {
+async function holdsChange(repo, initial, head, files) {
+  if (head.parents.length !== 1 || head.parents[0] !== initial.commitSha) return false;
+  const moved = await repo.movedSince(initial.commitSha, head.branch);
+  if (moved?.changes === void 0 || moved.head.commitSha !== head.commitSha) return false;
+  const { changes } = moved;
+  return changes.size === files.length && files.every((file) => {
+    const change = changes.get(file.path);
+    return change?.status === "modified" && change.blob === gitBlobSha(file.content);
+  });
+}
+async function placeCommit(repo, options, tree, head) {
   const { base, branch, initial } = options;
-  const head = await repo.findBranch(branch);
   if (head !== void 0 && head.treeSha === tree && head.parents.length === 1 && head.parents[0] === initial.commitSha) {
     info(`${branch} already holds this change on top of ${base} (${head.commitSha}); not moving it`);
     return { commitSha: head.commitSha, moved: false, created: false };
@@ -135,16 +156,18 @@ function pinAll(files, selectors, pinned) {
     current = plan.files.map((file, j) => ({ ...current[j], content: file.after }));
     return plan;
   });
+  const combinedFiles = files.map((file, j) => ({
+    path: file.path,
+    before: file.content,
+    after: current[j].content,
+    // By line, not by image: the same images in another order describe the change the same way.
+    changes: plans.flatMap((plan) => plan.files[j].changes).sort((a, b) => a.line - b.line),
+    sites: plans.reduce((sum, plan) => sum + plan.files[j].sites, 0)
+  }));
   const combined = {
-    files: files.map((file, j) => ({
-      path: file.path,
-      before: file.content,
-      after: current[j].content,
-      changes: plans.flatMap((plan) => plan.files[j].changes),
-      sites: plans.reduce((sum, plan) => sum + plan.files[j].sites, 0)
-    })),
+    files: combinedFiles,
     changedFiles: files.filter((file, j) => file.content !== current[j].content).map((file) => file.path),
-    changes: plans.flatMap((plan) => plan.changes)
+    changes: combinedFiles.flatMap((file) => file.changes)
   };
   return { combined, perImage: plans.map((plan) => plan.changedFiles) };
 }

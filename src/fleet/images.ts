@@ -54,11 +54,12 @@ export function defaultBranch(images: readonly ImageReference[]): string {
 
 /**
  * A template rendered for every image and joined into one text: the words all renders start
- * with once, then each render's rest, comma-separated ("Deploy api 1.2, web 3.4"). One image:
- * the plain render.
+ * with once, then each render's rest, comma-separated ("Deploy api 1.2, web 3.4"), in repository
+ * order so that the same images in another order give the same text (and leave the pull request
+ * as it is). One image: the plain render.
  */
 export function renderForAll(template: string, values: readonly TemplateValues[]): string {
-  const renders = [...new Set(values.map((v) => renderTemplate(template, v)))]
+  const renders = [...new Set(inRepositoryOrder(values).map((v) => renderTemplate(template, v)))]
   if (renders.length === 1) return renders[0]!
   const prefix = commonWordPrefix(renders)
   return prefix + renders.map((render) => render.slice(prefix.length)).join(', ')
@@ -77,7 +78,8 @@ function commonWordPrefix(texts: readonly string[]): string {
 /** Each placeholder's values, comma-separated, for reports that show one value per field. */
 export function combinedValues(values: readonly TemplateValues[]): TemplateValues {
   if (values.length === 1) return values[0]!
-  const join = (key: keyof TemplateValues) => [...new Set(values.map((v) => v[key]))].join(', ')
+  const sorted = inRepositoryOrder(values)
+  const join = (key: keyof TemplateValues) => [...new Set(sorted.map((v) => v[key]))].join(', ')
   return {
     image: join('image'),
     repository: join('repository'),
@@ -87,4 +89,9 @@ export function combinedValues(values: readonly TemplateValues[]): TemplateValue
     'short-digest': join('short-digest'),
     version: join('version'),
   }
+}
+
+/** Sorted by repository (code-point order, not the locale's): what reports derive from does not depend on input order. */
+function inRepositoryOrder(values: readonly TemplateValues[]): TemplateValues[] {
+  return [...values].sort((a, b) => (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0))
 }

@@ -11,7 +11,7 @@ import { type ExchangeContext, GoogleCloudAuthError } from './explain.js'
 import { federatedClient } from './federated.js'
 import { serviceAccountOf } from './impersonate.js'
 import { PROVIDER_INPUT } from './provider.js'
-import type { CredentialPlan } from './source.js'
+import type { CredentialPlan } from './types.js'
 import { clientOptions } from './transport.js'
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform'

@@ -13,28 +13,13 @@ import { maskSecret } from '../secrets.js'
 import { type ExchangeContext, explainIdTokenFailure } from './explain.js'
 import { generateAccessToken, impersonationUrl } from './impersonate.js'
 import { defaultAudience, stsAudience } from './provider.js'
-import type { CredentialPlan, TokenClient } from './source.js'
+import type { CredentialPlan, GoogleCloudSettings, MintedToken, TokenClient } from './types.js'
 import { clientOptions } from './transport.js'
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform'
 
-/** What OAuth2Client's refresh handler returns: the token and its expiry (epoch ms). */
-export interface MintedToken {
-  readonly access_token: string
-  readonly expiry_date: number
-}
-
-export interface FederationSettings {
-  /** Validated by parseWorkloadIdentityProvider. */
-  readonly workloadIdentityProvider: string
-  /** Validated by validateServiceAccountEmail. */
-  readonly serviceAccount?: string
-  readonly audience?: string
-  /** Base URL; `/v1/token` is appended. */
-  readonly stsEndpoint: string
-  /** Base URL of IAM Credentials. */
-  readonly iamCredentialsEndpoint: string
-}
+/** Federation needs a provider; the other Google Cloud settings are optional. */
+export type FederationSettings = GoogleCloudSettings & { readonly workloadIdentityProvider: string }
 
 export function federatedPlan(
   settings: FederationSettings,

@@ -2,7 +2,7 @@
 // at IAM Credentials `generateAccessToken`. One request through the Google transport (proxied,
 // retried); caching is the OAuth2Client's in federated.ts.
 import type { gaxios } from 'google-auth-library'
-import type { MintedToken } from './federated.js'
+import type { MintedToken } from './types.js'
 
 /** The service account token's lifetime; IAM Credentials' default and maximum without an org policy. */
 export const IMPERSONATION_LIFETIME_SECONDS = 3600

@@ -3,15 +3,13 @@
 // from GOOGLE_APPLICATION_CREDENTIALS. The entry of the phase "Authenticate to Google Cloud".
 // Loaded lazily by main: google-auth-library is heavy and only needed when a token is.
 import * as core from '@actions/core'
-import type { Clock } from '../net/retry.js'
 import { maskSecret } from '../secrets.js'
 import { applicationDefaultPlan } from './adc.js'
-import { type ExchangeContext, GoogleCloudAuthError, explainFailure } from './explain.js'
+import { GoogleCloudAuthError, explainFailure } from './explain.js'
 import { federatedPlan } from './federated.js'
 import { checkCredentialInputs } from './preflight.js'
 import { googleTransporter } from './transport.js'
-
-export type AccessTokenKind = 'workload-identity-federation' | 'service-account-impersonation' | 'application-default'
+import type { AccessTokenKind, CredentialPlan, GcpCredentialOptions, TokenClient } from './types.js'
 
 export interface AccessTokenSource {
   readonly kind: AccessTokenKind
@@ -24,32 +22,6 @@ export interface AccessTokenSource {
   getAccessToken(): Promise<string>
   /** Forces a new token on the next `getAccessToken`, e.g. after a 401. */
   invalidate(): void
-}
-
-export interface GcpCredentialOptions {
-  readonly workloadIdentityProvider?: string
-  readonly serviceAccount?: string
-  readonly audience?: string
-  /** Base URL; `/v1/token` is appended. */
-  readonly stsEndpoint: string
-  /** Base URL; `/v1/projects/-/serviceAccounts/EMAIL:generateAccessToken` is appended. */
-  readonly iamCredentialsEndpoint: string
-  /** Injected in tests so retries do not sleep. */
-  readonly clock?: Clock
-}
-
-/** What a library client offers; each of google-auth-library's clients has it. */
-export interface TokenClient {
-  getAccessToken(): Promise<{ token?: string | null }>
-}
-
-/** A way to get tokens, worked out from the configuration without any request. */
-export interface CredentialPlan {
-  readonly kind: AccessTokenKind
-  readonly principal: string
-  readonly context: ExchangeContext
-  /** A new library client; the tokens it caches live as long as it does. */
-  newClient(): Promise<TokenClient>
 }
 
 /**

@@ -1,13 +1,14 @@
-// The one Octokit the GitOps write-back uses. Transient failures are retried by octokit's own
+// The one Octokit the action uses, the toolkit's (`getOctokit` of @actions/github: REST endpoint
+// methods, pagination, GITHUB_API_URL and the runner's user agent). Transient failures are retried by octokit's own
 // plugins, configured through their documented options with the numbers of src/net/budget.ts:
 // plugin-throttling answers rate limits (waiting as long as GitHub asks, within
 // MAX_RATE_LIMIT_WAIT_MS, and spacing writes as GitHub recommends); plugin-retry answers what is
 // left that `isTransientStatus` calls transient (5xx, 408, a 429 without a rate-limit answer)
 // and network errors. Requests go through `proxiedFetch`, so HTTPS_PROXY/NO_PROXY apply.
 import * as core from '@actions/core'
+import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
-import { Octokit } from '@octokit/rest'
 import { networkReason } from './github-error.js'
 import {
   GITHUB_RATE_LIMIT_RETRIES,
@@ -40,10 +41,16 @@ const USER_AGENT = 'gitops-deploy-action'
 // does not call transient. 403 and 429 rate limits reach it only after plugin-throttling.
 const DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter((status) => !isTransientStatus(status))
 
-type RequestOptions = Parameters<Octokit['request']['endpoint']['parse']>[0]
+export type GitHubClient = ReturnType<typeof getOctokit>
+/** The `data` of a REST method's answer, e.g. `ResponseData<GitHubClient['rest']['pulls']['get']>`. */
+export type ResponseData<Method extends (...args: never[]) => Promise<{ data: unknown }>> = Awaited<
+  ReturnType<Method>
+>['data']
+
+type RequestOptions = Parameters<GitHubClient['request']['endpoint']['parse']>[0]
 type LimitHandler = NonNullable<ThrottlingOptions['onRateLimit']>
 
-function requestLine(octokit: Pick<Octokit, 'request'>, options: RequestOptions): string {
+function requestLine(octokit: Pick<GitHubClient, 'request'>, options: RequestOptions): string {
   try {
     const { method, url } = octokit.request.endpoint.parse(options)
     return `${method} ${url.replace(options.baseUrl, '')}`
@@ -65,7 +72,7 @@ function oneLine(text: string): string {
  * Innermost, logging only: sees every single attempt and says what failed and what is retried,
  * by method and path only (never headers or bodies, which carry the token and file contents).
  */
-function attemptLog(octokit: Pick<Octokit, 'hook' | 'request'>) {
+function attemptLog(octokit: Pick<GitHubClient, 'hook' | 'request'>) {
   const seen = new WeakMap<object, number>()
   octokit.hook.wrap('request', async (request, options) => {
     const attempt = (seen.get(options) ?? 0) + 1
@@ -101,20 +108,13 @@ function onLimit(kind: string): LimitHandler {
   }
 }
 
-// Plugin order matters: the first is innermost. Throttling sees a rate limit first and waits
-// for it; retry, outermost, retries the transient failures throttling left alone.
-const Client = Octokit.plugin(attemptLog, throttling, retry)
-
-export type GitHubClient = InstanceType<typeof Client>
-
 /**
  * An Octokit for `apiUrl` (GITHUB_API_URL; GitHub Enterprise Server works unchanged). The token
  * was masked by the settings; it is only ever sent in the Authorization header, never logged.
  */
 export function createGitHubClient(token: string, apiUrl: string, options: ClientOptions = {}): GitHubClient {
   const retryAfterUnitMs = options.retryAfterUnitMs ?? 1000
-  return new Client({
-    auth: token,
+  const octokitOptions = {
     baseUrl: apiUrl.replace(/\/+$/, ''),
     userAgent: USER_AGENT,
     // The default logger prints every failed request (expected 404s and 422s included) and
@@ -132,8 +132,12 @@ export function createGitHubClient(token: string, apiUrl: string, options: Clien
       ...(options.throttleId !== undefined && { id: options.throttleId }),
       ...(options.throttle === false && { enabled: false }),
     },
+    // Replaces the toolkit's proxy fetch: one NO_PROXY rule for every client (src/net/proxy.ts).
     request: { fetch: withTimeout(proxiedFetch, options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS) },
-  })
+  }
+  // Plugin order matters: the first is innermost. Throttling sees a rate limit first and waits
+  // for it; retry, outermost, retries the transient failures throttling left alone.
+  return getOctokit(token, octokitOptions, attemptLog, throttling, retry)
 }
 
 /** `fetch`, but a hung connection fails after `timeoutMs` instead of holding the job for minutes. */

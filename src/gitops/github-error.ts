@@ -1,6 +1,7 @@
 // What went wrong in a GitHub API call, said so the user knows what to change. Messages carry
 // GitHub's own message and the HTTP status, never request headers (the token lives there).
 import { errorMessage } from '../errors.js'
+import { statusOf } from '../net/retry.js'
 
 /** A failed GitHub call with context; `status` lets callers tell conflicts from real failures. */
 export class GitHubApiError extends Error {
@@ -20,16 +21,6 @@ interface ErrorShape {
   message?: unknown
   request?: unknown
   response?: { data?: unknown }
-}
-
-/** The HTTP status GitHub answered with; undefined when no answer came (network error). */
-export function statusOf(error: unknown): number | undefined {
-  if (error instanceof GitHubApiError) return error.status
-  const shape = error as ErrorShape | null
-  // Octokit reports a network failure as status 500 without a response: GitHub never said 500.
-  if (shape?.request !== undefined && shape.response === undefined) return undefined
-  const status = shape?.status
-  return typeof status === 'number' && status > 0 ? status : undefined
 }
 
 /** GitHub's message: the `message` of the JSON body plus any validation errors, without the docs link. */

@@ -2,7 +2,8 @@
 // the pull request's state (REST, the cheap poll), its head's status contexts (GraphQL, only when
 // something blocks), auto-merge, a direct merge guarded by the head sha, and the merge queue.
 import type { GitHubClient } from './client.js'
-import { apiError, gitHubMessage, statusOf, writeAccessHint } from './github-error.js'
+import { statusOf } from '../net/retry.js'
+import { apiError, gitHubMessage, writeAccessHint } from './github-error.js'
 
 export type MergeMethod = 'merge' | 'squash' | 'rebase'
 

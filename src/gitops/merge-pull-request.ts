@@ -5,7 +5,7 @@
 // action owns it) and arming again.
 import * as core from '@actions/core'
 import { type Clock, type RetryPolicy, systemClock } from '../net/retry.js'
-import { formatDuration } from '../verify/duration.js'
+import { formatDuration } from '../util/duration.js'
 import type { HeadCheck, MergeApi, MergeCommitMessage, MergeMethod, PullStatus, Refusal } from './merge-api.js'
 
 export interface LandOptions {

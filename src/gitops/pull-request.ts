@@ -2,7 +2,14 @@
 // run, and the one reusable pull request of that branch, created or brought up to date.
 import * as core from '@actions/core'
 import { retry, statusOf } from '../net/retry.js'
-import type { GitOpsRepository, PullRequest, Snapshot } from './repository.js'
+import {
+  type BranchHead,
+  type FileUpdate,
+  type GitOpsRepository,
+  type PullRequest,
+  type Snapshot,
+  gitBlobSha,
+} from './repository.js'
 import { DEFAULT_DELAY_MS, type Prepared, type PushOutcome, type WriteOptions, policy } from './writer.js'
 
 export interface PullRequestOptions<T extends Prepared> extends WriteOptions<T> {
@@ -34,10 +41,19 @@ export async function updatePullRequest<T extends Prepared>(
   const { initial } = options
   const prepared = await options.prepare(initial)
   if (prepared.files.length === 0) return { prepared, attempts: 1 }
-  const tree = await repo.createTree(initial.treeSha, prepared.files)
-  if (tree === initial.treeSha) return { prepared, attempts: 1 }
-
-  const { commitSha, moved, created } = await placeCommit(repo, options, tree)
+  const head = await repo.findBranch(options.branch)
+  let placed: { commitSha: string; moved: boolean; created: boolean }
+  if (head !== undefined && (await holdsChange(repo, initial, head, prepared.files))) {
+    core.info(
+      `${options.branch} already holds this change on top of ${options.base} (${head.commitSha}); not moving it`,
+    )
+    placed = { commitSha: head.commitSha, moved: false, created: false }
+  } else {
+    const tree = await repo.createTree(initial.treeSha, prepared.files)
+    if (tree === initial.treeSha) return { prepared, attempts: 1 }
+    placed = await placeCommit(repo, options, tree, head)
+  }
+  const { commitSha, moved, created } = placed
   const pull = await upsertPullRequest(repo, options, options.body(prepared), moved, created)
   if (options.labels.some((label) => !pull.labels.includes(label))) {
     await settle(options, pull.created, () => repo.addLabels(pull.number, options.labels))
@@ -51,13 +67,37 @@ export async function updatePullRequest<T extends Prepared>(
   }
 }
 
+/**
+ * Whether the branch is one commit on top of the base that changes exactly these files to exactly
+ * these bytes (compare answer's blob shas against git's hash of the contents): then a rerun, or
+ * the same images in another order, writes no tree and no commit. One read instead of a write.
+ */
+async function holdsChange(
+  repo: GitOpsRepository,
+  initial: Snapshot,
+  head: BranchHead,
+  files: readonly FileUpdate[],
+): Promise<boolean> {
+  if (head.parents.length !== 1 || head.parents[0] !== initial.commitSha) return false
+  const moved = await repo.movedSince(initial.commitSha, head.branch)
+  if (moved?.changes === undefined || moved.head.commitSha !== head.commitSha) return false
+  const { changes } = moved
+  return (
+    changes.size === files.length &&
+    files.every((file) => {
+      const change = changes.get(file.path)
+      return change?.status === 'modified' && change.blob === gitBlobSha(file.content)
+    })
+  )
+}
+
 async function placeCommit(
   repo: GitOpsRepository,
   options: PullRequestOptions<Prepared>,
   tree: string,
+  head: BranchHead | undefined,
 ): Promise<{ commitSha: string; moved: boolean; created: boolean }> {
   const { base, branch, initial } = options
-  const head = await repo.findBranch(branch)
   if (
     head !== undefined &&
     head.treeSha === tree &&

@@ -2,12 +2,12 @@
 // file contents at one commit (GraphQL batches, REST one by one as the fallback). No clone, and no
 // call whose count grows with the repository's size.
 import { createHash } from 'node:crypto'
-import type { RestEndpointMethodTypes } from '@octokit/rest'
 import * as core from '@actions/core'
-import type { GitHubClient } from './client.js'
+import type { GitHubClient, ResponseData } from './client.js'
 import { eachLimited } from '../util/pool.js'
 import { errorMessage } from '../errors.js'
-import { apiError, statusOf, writeAccessHint } from './github-error.js'
+import { statusOf } from '../net/retry.js'
+import { apiError, writeAccessHint } from './github-error.js'
 
 /** A branch head as read once; every write of a run builds on it. */
 export interface Snapshot {
@@ -55,7 +55,7 @@ function blobsQuery(count: number): string {
   return `query ReadFiles($owner: String!, $name: String!, ${variables}) { repository(owner: $owner, name: $name) { ${fields} } }`
 }
 
-type BranchData = RestEndpointMethodTypes['repos']['getBranch']['response']['data']
+type BranchData = ResponseData<GitHubClient['rest']['repos']['getBranch']>
 // Branch names and file paths may contain `/`; GitHub documents these as multi-segment path
 // parameters, so each segment is encoded on its own instead of turning `/` into %2F (which some
 // proxies in front of GitHub Enterprise Server refuse).
@@ -164,7 +164,7 @@ export class RepositoryReader {
 
   /** Every file at the snapshot with its blob sha, in one call; `truncated` when GitHub could not list them all. */
   async listTree(snapshot: Snapshot): Promise<{ paths: string[]; blobs: Map<string, string>; truncated: boolean }> {
-    let data: RestEndpointMethodTypes['git']['getTree']['response']['data']
+    let data: ResponseData<GitHubClient['rest']['git']['getTree']>
     try {
       ;({ data } = await this.client.rest.git.getTree({
         ...this.where,

@@ -1,7 +1,7 @@
 // The GitOps repository as the GitHub API shows it: the reads of RepositoryReader, and the Git Data
 // API writes (trees, commits, refs, createCommitOnBranch) and pull requests, one call each.
 import * as core from '@actions/core'
-import type { RestEndpointMethodTypes } from '@octokit/rest'
+import type { GitHubClient, ResponseData } from './client.js'
 import { type BranchHead, RepositoryReader, encodePath } from './reader.js'
 import {
   apiError,
@@ -9,9 +9,9 @@ import {
   isPullRequestAlreadyExists,
   isRefConflict,
   isReferenceAlreadyExists,
-  statusOf,
   writeAccessHint,
 } from './github-error.js'
+import { statusOf } from '../net/retry.js'
 
 export { type BranchHead, type RepositoryOptions, type Snapshot, RepositoryReader, gitBlobSha } from './reader.js'
 
@@ -51,8 +51,8 @@ export interface PullRequest {
   readonly labels: readonly string[]
 }
 
-type PullData = RestEndpointMethodTypes['pulls']['get']['response']['data']
-type CompareData = RestEndpointMethodTypes['repos']['compareCommitsWithBasehead']['response']['data']
+type PullData = ResponseData<GitHubClient['rest']['pulls']['get']>
+type CompareData = ResponseData<GitHubClient['rest']['repos']['compareCommitsWithBasehead']>
 
 export class GitOpsRepository extends RepositoryReader {
   /**

@@ -3,7 +3,6 @@
 // files from a snapshot, and is called again on top of a newer base when another workflow pushed first.
 import * as core from '@actions/core'
 import { type Clock, type RetryDecision, type RetryPolicy, retry, statusOf, systemClock } from '../net/retry.js'
-import { DEFAULT_PUSH_TIMEOUT_MS } from './push-timeout.js'
 import {
   type FileChange,
   type FileUpdate,
@@ -63,6 +62,8 @@ export interface PushOutcome<T> {
 }
 
 export const DEFAULT_DELAY_MS = 500
+/** `push-timeout`'s default: how long push mode keeps retrying while others move the base. */
+export const DEFAULT_PUSH_TIMEOUT_MS = 5 * 60_000
 /** Another writer moved the base between our read and our write. */
 class BaseMoved extends Error {
   constructor(readonly base: string) {

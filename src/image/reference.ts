@@ -127,3 +127,11 @@ export function isLoopbackHost(registry: string): boolean {
   const host = registry.startsWith('[') ? registry.slice(1, registry.indexOf(']')) : registry.replace(/:\d+$/, '')
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
+
+/**
+ * The one rule for every URL a credential travels to (Google endpoints, Argo CD, a registry's
+ * token realm): https, or plain http to this machine only.
+ */
+export function isHttpsOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.host))
+}

@@ -8,31 +8,17 @@ import { type TextEdit, applyEdits, renderScalarText } from './edit.js'
 import { ManifestError } from './manifest-error.js'
 import { lineOfOffset, parseRelaxed } from './relaxed.js'
 import { type ScalarAlias, checkAliasExpansion, duplicateKey, parseDocuments, scalarAliases } from './safe-yaml.js'
-import { type FoundSite, Walker } from './workloads.js'
+import { type FoundSite, type ImageSite, Walker } from './workloads.js'
 
 export { ManifestError } from './manifest-error.js'
 export { WORKLOAD_KINDS } from './workloads.js'
+export type { ImageSite } from './workloads.js'
 
 export interface ContainerSelector {
   /** normalizedRepository(...) of the input image, e.g. 'docker.io/library/nginx'. */
   readonly repository: string
   /** Only containers with this name. */
   readonly container?: string
-}
-
-export interface ImageSite {
-  /** Deployment, CronJob, … */
-  readonly kind: string
-  /** metadata.name, or '' when absent. */
-  readonly workload: string
-  readonly container: string
-  readonly initContainer: boolean
-  /** 1-based line of the image scalar. */
-  readonly line: number
-  /** Current value (surrounding whitespace of block scalars trimmed). */
-  readonly image: string
-  /** Offsets of the scalar in the file's text (UTF-16 units, as for String.slice), including quotes. */
-  readonly range: readonly [number, number]
 }
 
 export interface ImageChange {

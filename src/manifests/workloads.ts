@@ -2,7 +2,22 @@
 // kind, walked through aliases and `<<` merge keys, recording where each image scalar is written.
 import { isAlias, isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
-import type { ImageSite } from './pin.js'
+
+/** Where one container's image is written, as the pin reports and rewrites it. */
+export interface ImageSite {
+  /** Deployment, CronJob, … */
+  readonly kind: string
+  /** metadata.name, or '' when absent. */
+  readonly workload: string
+  readonly container: string
+  readonly initContainer: boolean
+  /** 1-based line of the image scalar. */
+  readonly line: number
+  /** Current value (surrounding whitespace of block scalars trimmed). */
+  readonly image: string
+  /** Offsets of the scalar in the file's text (UTF-16 units, as for String.slice), including quotes. */
+  readonly range: readonly [number, number]
+}
 
 /** A step into every item of a sequence (Argo Rollouts analysis metrics, experiment templates). */
 const EACH = '[]'

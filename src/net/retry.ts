@@ -122,12 +122,22 @@ export function networkErrorCode(error: unknown): string | undefined {
   return undefined
 }
 
-/** The HTTP status carried by an error (`status` or `statusCode`), if any. */
+/**
+ * The HTTP status a server answered with, carried by an error (`status` or `statusCode`); undefined
+ * when no answer came. The one rule for every client: Octokit reports a network failure as status
+ * 500 with a `request` but no `response`, and no server said 500 then.
+ */
 export function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown }
-  if (typeof status === 'number') return status
-  if (typeof statusCode === 'number') return statusCode
+  const { status, statusCode, request, response } = error as {
+    status?: unknown
+    statusCode?: unknown
+    request?: unknown
+    response?: unknown
+  }
+  if (request !== undefined && response === undefined) return undefined
+  if (typeof status === 'number' && status > 0) return status
+  if (typeof statusCode === 'number' && statusCode > 0) return statusCode
   return undefined
 }
 

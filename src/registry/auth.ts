@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { registryChallenge } from './challenge.js'
 import { type Access, RegistryError, type RegistryTarget, remedy, registryErrorDetail, where } from './errors.js'
 import { type HttpResponse, header, send } from './http.js'
-import { isLoopbackHost } from '../image/reference.js'
+import { isHttpsOrLoopback } from '../image/reference.js'
 import { type Clock, type RetryPolicy, isTransientStatus, parseRetryAfter, retry } from '../net/retry.js'
 import { maskSecret, scrubSecrets } from '../secrets.js'
 import { mayReceiveCredentials } from './trust.js'
@@ -147,7 +147,7 @@ export class Authenticator {
       )
     }
     // The access token travels to the realm: never in clear text beyond this machine.
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
+    if (!isHttpsOrLoopback(realm)) {
       throw new RegistryError(
         `${where(target)}: the token realm ${realm.origin} is not https; refusing to send credentials to it.`,
       )

@@ -2,9 +2,9 @@
 // up front like every other input, so a typo fails the run before anything is pushed.
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
-import { isLoopbackHost } from '../image/reference.js'
+import { isHttpsOrLoopback } from '../image/reference.js'
 import { maskSecret } from '../secrets.js'
-import { parseDuration } from './duration.js'
+import { durationInput as parseDurationInput } from '../util/duration.js'
 
 export interface ArgoApplicationRef {
   readonly name: string
@@ -109,7 +109,7 @@ function serverUrl(value: string): string {
     )
   }
   // The token travels there: plain http only to the machine itself.
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.host))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new InputError('argocd-server', `"${value}" must be an https URL.`)
   }
   if (parsed.search !== '' || parsed.hash !== '') {
@@ -169,15 +169,7 @@ function readSmokeTests(): string[] {
 }
 
 function durationInput(name: string, fallback: string): number {
-  const value = core.getInput(name).trim() || fallback
-  const ms = parseDuration(value)
-  if (ms === undefined || ms <= 0) {
-    throw new InputError(
-      name,
-      `"${value}" is not a duration: use seconds (\`600\`) or a unit (\`90s\`, \`5m\`, \`1h\`).`,
-    )
-  }
-  return ms
+  return parseDurationInput(name, core.getInput(name), fallback)
 }
 
 function onFailure(): 'fail' | 'revert' {

@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { errorMessage, noAnswerReason } from '../errors.js'
 import { proxiedFetch } from '../net/proxy.js'
 import { type Clock, type RetryPolicy, retry } from '../net/retry.js'
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../util/duration.js'
 
 export interface SmokeResult {
   readonly url: string

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js'
 import { type Clock, type RetryPolicy, nextDelay, transientFailure } from '../net/retry.js'
 import type { Application } from './application.js'
 import type { ArgoCdClient } from './argocd.js'
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../util/duration.js'
 import { type CheckedApplication, label } from './preflight.js'
 import { type Snapshot, evaluate, short, snapshot, unhealthyResources } from './state.js'
 

@@ -2,8 +2,18 @@
 import { unifiedDiff } from '../report/diff.js'
 import type { DeploymentFacts } from '../report/pull-request.js'
 import type { Settings } from '../settings.js'
+import type { FileUpdate } from '../gitops/repository.js'
+import type { PinPlan } from '../manifests/plan.js'
 import type { GitOps } from './gitops.js'
-import type { PinnedChange } from './write.js'
+
+/** The pins of one run, as the writers commit them and the reports describe them. */
+export interface PinnedChange {
+  /** All images together: each file before the first pin and after the last. */
+  readonly plan: PinPlan
+  readonly files: readonly FileUpdate[]
+  /** Per image, in input order: the files its pin changes. */
+  readonly changedFilesPerImage: readonly (readonly string[])[]
+}
 
 export function deploymentFacts(
   settings: Settings,

@@ -1,7 +1,7 @@
 // How the pinned manifests become one commit on the base branch or one pull request, as `mode`
 // says (nothing in a dry run). Neither manifests/ nor gitops/ knows about the other; this joins them.
 import * as core from '@actions/core'
-import type { FileUpdate, Snapshot } from '../gitops/repository.js'
+import type { Snapshot } from '../gitops/repository.js'
 import { type PullRequestOutcome, updatePullRequest } from '../gitops/pull-request.js'
 import { type MovedBase, pushToBase } from '../gitops/writer.js'
 import { type ManifestFile, type PinPlan, type PinSelector, planPins } from '../manifests/plan.js'
@@ -11,17 +11,9 @@ import { pullRequestBody } from '../report/pull-request.js'
 import { renderTemplate, templateValues } from '../report/templates.js'
 import type { Settings } from '../settings.js'
 import { InputError, errorMessage } from '../errors.js'
-import { deploymentFacts } from './facts.js'
+import { type PinnedChange, deploymentFacts } from './facts.js'
 import type { GitOps } from './gitops.js'
 import { type ManifestRead, type ManifestTarget, rereadManifests } from './read.js'
-
-export interface PinnedChange {
-  /** All images together: each file before the first pin and after the last. */
-  readonly plan: PinPlan
-  readonly files: readonly FileUpdate[]
-  /** Per image, in input order: the files its pin changes. */
-  readonly changedFilesPerImage: readonly (readonly string[])[]
-}
 
 export interface WriteBackOutcome {
   readonly base: string
@@ -42,16 +34,18 @@ function pinAll(files: readonly ManifestFile[], selectors: readonly PinSelector[
     current = plan.files.map((file, j) => ({ ...current[j]!, content: file.after }))
     return plan
   })
+  const combinedFiles = files.map((file, j) => ({
+    path: file.path,
+    before: file.content,
+    after: current[j]!.content,
+    // By line, not by image: the same images in another order describe the change the same way.
+    changes: plans.flatMap((plan) => plan.files[j]!.changes).sort((a, b) => a.line - b.line),
+    sites: plans.reduce((sum, plan) => sum + plan.files[j]!.sites, 0),
+  }))
   const combined: PinPlan = {
-    files: files.map((file, j) => ({
-      path: file.path,
-      before: file.content,
-      after: current[j]!.content,
-      changes: plans.flatMap((plan) => plan.files[j]!.changes),
-      sites: plans.reduce((sum, plan) => sum + plan.files[j]!.sites, 0),
-    })),
+    files: combinedFiles,
     changedFiles: files.filter((file, j) => file.content !== current[j]!.content).map((file) => file.path),
-    changes: plans.flatMap((plan) => plan.changes),
+    changes: combinedFiles.flatMap((file) => file.changes),
   }
   return { combined, perImage: plans.map((plan) => plan.changedFiles) }
 }

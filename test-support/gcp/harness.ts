@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, jest } from '@jest/globals'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import type { GcpCredentialOptions } from '../../src/gcp/source.js'
+import type { GcpCredentialOptions } from '../../src/gcp/types.js'
 import { fastForwardClock } from '../clock.js'
 import { type GoogleCloudFakes, startGoogleCloudFakes } from './index.js'
 

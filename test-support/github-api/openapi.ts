@@ -9,6 +9,7 @@ import path from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { DEPLOYMENT_OPERATIONS } from './deployments.js'
 import { STATUS_OPERATIONS } from './statuses.js'
+import { ATTESTATION_OPERATIONS } from './attestations.js'
 import addFormatsModule from 'ajv-formats'
 
 /** Operations the fake implements (GitHub's operationIds). */
@@ -38,6 +39,7 @@ export const IMPLEMENTED_OPERATIONS = [
   'issues/list-labels-on-issue',
   ...DEPLOYMENT_OPERATIONS,
   ...STATUS_OPERATIONS,
+  ...ATTESTATION_OPERATIONS,
 ] as const
 export type OperationId = (typeof IMPLEMENTED_OPERATIONS)[number]
 

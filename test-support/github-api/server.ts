@@ -19,6 +19,7 @@ import { OpenApiValidator, type RouteMatch } from './openapi.js'
 import { handleGraphql, isGraphqlPath } from './graphql.js'
 import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { type FakeCommitStatus, type StatusInput, StatusesModel, isStatusOperation } from './statuses.js'
+import { AttestationsModel, isAttestationOperation } from './attestations.js'
 import { errorBody, type Site } from './shapes.js'
 import { type BranchProtection, MergeModel, type MergeSettings, type StatusSource } from './merges.js'
 
@@ -170,6 +171,8 @@ export interface FakeGitHub {
   resetRequests(): void
   /** Returns the validation errors collected so far and clears the list. */
   takeValidationErrors(): string[]
+  /** Artifact attestations (Sigstore bundles) by repository and subject digest. */
+  readonly attestations: AttestationsModel
   close(): Promise<void>
 }
 
@@ -194,6 +197,7 @@ class FakeGitHubServer implements FakeGitHub {
   readonly deploymentsModel: DeploymentsModel
   readonly statusesModel: StatusesModel
   readonly mergeModel: MergeModel
+  readonly attestations: AttestationsModel
 
   constructor(
     readonly validator: OpenApiValidator,
@@ -221,6 +225,7 @@ class FakeGitHubServer implements FakeGitHub {
     })
     model.merges = this.mergeModel
     this.statusesModel.onStatus(() => this.mergeModel.schedule())
+    this.attestations = new AttestationsModel(() => site)
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         this.validationErrors.push(`fake GitHub crashed on ${req.method} ${req.url}: ${String(error)}`)
@@ -379,8 +384,10 @@ class FakeGitHubServer implements FakeGitHub {
     const operation = match.operation!
     const { owner, repo } = match.params
     const deployments = isDeploymentOperation(operation.operationId) ? operation.operationId : undefined
+    const attestations = isAttestationOperation(operation.operationId) ? operation.operationId : undefined
     if (
       deployments === undefined &&
+      attestations === undefined &&
       (owner?.toLowerCase() !== this.site.owner.toLowerCase() || repo?.toLowerCase() !== this.site.repo.toLowerCase())
     ) {
       return this.error(404, 'Not Found', operation.docsUrl)
@@ -392,14 +399,16 @@ class FakeGitHubServer implements FakeGitHub {
         ? await this.deploymentsModel.handle(deployments, match.params, target.searchParams, body)
         : statuses
           ? await this.statusesModel.handle(statuses, match.params, target.searchParams, body)
-          : await this.model.handle({
-              operationId: operation.operationId,
-              route: match.route.path,
-              params: match.params,
-              query: target.searchParams,
-              body,
-              accept: String(req.headers.accept ?? ''),
-            })
+          : attestations
+            ? this.attestations.handle(attestations, match.params, target.searchParams)
+            : await this.model.handle({
+                operationId: operation.operationId,
+                route: match.route.path,
+                params: match.params,
+                query: target.searchParams,
+                body,
+                accept: String(req.headers.accept ?? ''),
+              })
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.validationErrors.push(
