@@ -14,9 +14,16 @@ export async function run(): Promise<void> {
     const { writeBack } = await import('./writeback/write.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
-    const merge = settings.merge && (await import('./writeback/merge.js'))
+    // Where the change may go: a protected base (push mode), the merge method (`merge`).
+    const merge =
+      settings.merge !== undefined || target.snapshot.protected === true
+        ? await import('./writeback/merge.js')
+        : undefined
     const merging =
-      merge && (await phase('Check the merge settings', () => merge.checkMergeSettings(gitops, settings, target.base)))
+      merge &&
+      (await phase('Check branch protection and merge settings', () =>
+        merge.checkBranchWrites(gitops, settings, target),
+      ))
     const verifier =
       settings.verify &&
       (await phase('Check Argo CD', async () =>

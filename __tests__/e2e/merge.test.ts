@@ -5,7 +5,7 @@
 // protected branch.
 import { afterEach, describe, expect, test } from '@jest/globals'
 import type { FakePullRequest, StatusInput } from '../../test-support/github-api/server.js'
-import { stack, argo, DEPLOYMENT, deploy, useVerifyStand } from './verify-support.js'
+import { stack, argo, DEPLOYMENT, deploy, registryWrites, useVerifyStand } from './verify-support.js'
 
 useVerifyStand()
 
@@ -264,17 +264,33 @@ describe('verification at the merge commit', () => {
 })
 
 describe('mode: push into a protected branch', () => {
-  test('one clear error with the pr + merge example; nothing written to the GitOps repository', async () => {
+  test('refused before anything is pushed: one clear error with the pr + merge example', async () => {
     stack.github.protectBranch('main', { requirePullRequest: true })
     const before = await stack.github.headSha('main')
     const pulls = stack.github.pulls().length
+    const writes = registryWrites()
     const { result } = await deploy('8.0.0', { 'argocd-server': '', 'argocd-application': '', 'argocd-token': '' })
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]).toContain("protected branch 'main' check failed")
+    expect(result.errors[0]).toMatch(
+      /^Cannot commit to main in acme\/gitops: GitHub says the token may not push to it\. /,
+    )
     expect(result.errors[0]).toContain('The branch is protected (branch protection or a ruleset)')
     expect(result.errors[0]).toMatch(/with:\n {4}mode: pr\n {4}merge: squash$/)
     expect(await stack.github.headSha('main')).toBe(before)
     expect(stack.github.pulls()).toHaveLength(pulls)
+    expect(registryWrites()).toBe(writes)
+  })
+
+  test('a protection GitHub lets the token push past but that refuses the commit: the same advice, nothing written', async () => {
+    // Only required statuses: the token may push, but a new commit has none, so GitHub refuses it.
+    stack.github.protectBranch('main', { requiredStatusChecks: ['ci'] })
+    const before = await stack.github.headSha('main')
+    const { result } = await deploy('8.1.0', { 'argocd-server': '', 'argocd-application': '', 'argocd-token': '' })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toContain("protected branch 'main' check failed")
+    expect(result.errors[0]).toMatch(/The branch is protected .*\n {2}with:\n {4}mode: pr\n {4}merge: squash$/s)
+    expect(await stack.github.headSha('main')).toBe(before)
   })
 })

@@ -231,6 +231,22 @@ describe('protected branches', () => {
     expect(await gh.headSha('main')).toBe(head)
   })
 
+  test('readable without admin rights: `protected` on the branch, refUpdateRule.viewerCanPush in GraphQL', async () => {
+    gh.protectBranch('main', { requirePullRequest: true, requiredStatusChecks: ['ci'] })
+    const { data } = await octokit.repos.getBranch({ ...where(), branch: 'main' })
+    expect(data.protected).toBe(true)
+    expect(data.protection.required_status_checks?.contexts).toEqual(['ci'])
+    const answer = (await octokit.graphql(
+      `query ($owner: String!, $name: String!, $ref: String!) {
+        repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { refUpdateRule { viewerCanPush requiredStatusCheckContexts } } }
+      }`,
+      { ...{ owner: gh.owner, name: gh.repo }, ref: 'refs/heads/main' },
+    )) as { repository: { ref: { refUpdateRule: { viewerCanPush: boolean; requiredStatusCheckContexts: string[] } } } }
+    expect(answer.repository.ref.refUpdateRule).toEqual({ viewerCanPush: false, requiredStatusCheckContexts: ['ci'] })
+    gh.protectBranch('main', undefined)
+    expect((await octokit.repos.getBranch({ ...where(), branch: 'main' })).data.protected).toBe(false)
+  })
+
   test('closed by a person: closed_by on the issue', async () => {
     const pull = await openPull()
     gh.closePullRequest(pull.number, 'octocat')

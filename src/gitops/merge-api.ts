@@ -70,6 +70,12 @@ const SETTINGS_QUERY = `query ($owner: String!, $name: String!, $base: String) {
   }
 }`
 
+const PUSH_RULE_QUERY = `query ($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) {
+    ref(qualifiedName: $ref) { refUpdateRule { viewerCanPush } }
+  }
+}`
+
 const CHECKS_QUERY = `query ($owner: String!, $name: String!, $number: Int!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
@@ -144,6 +150,21 @@ export class MergeApi {
       }
     } catch (error) {
       throw apiError('Could not read the merge settings', this.fullName, error)
+    }
+  }
+
+  /** Whether the token may push to `branch` directly (GraphQL `Ref.refUpdateRule`, readable without admin rights). */
+  async canPush(branch: string): Promise<boolean> {
+    type Answer = { repository: { ref: { refUpdateRule: { viewerCanPush: boolean } | null } | null } }
+    try {
+      const { repository } = await this.client.graphql<Answer>(PUSH_RULE_QUERY, {
+        owner: this.owner,
+        name: this.repo,
+        ref: `refs/heads/${branch}`,
+      })
+      return repository.ref?.refUpdateRule?.viewerCanPush ?? true
+    } catch (error) {
+      throw apiError(`Could not read the protection of ${branch}`, this.fullName, error)
     }
   }
 

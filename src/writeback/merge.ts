@@ -3,6 +3,7 @@
 // of a failed deploy written and merged through a pull request of its own.
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
+import { PROTECTED_BRANCH_ADVICE } from '../gitops/github-error.js'
 import type { MergeCommitMessage, MergeMethod, PullStatus, RepositoryMergeSettings } from '../gitops/merge-api.js'
 import { type Landed, landPullRequest } from '../gitops/merge-pull-request.js'
 import { updatePullRequest } from '../gitops/pull-request.js'
@@ -26,12 +27,22 @@ export interface Merging {
   readonly repository: RepositoryMergeSettings
 }
 
-/** Before anything is written: the repository must allow the method; one read of its settings. */
-export async function checkMergeSettings(
+/**
+ * Before anything is pushed: push mode into a protected base must be allowed to push (one read,
+ * only when GitHub reports the branch protected); with `merge`, the repository must allow the
+ * method (one read of its settings).
+ */
+export async function checkBranchWrites(
   gitops: GitOps,
   settings: Settings,
-  base: string,
+  target: { readonly base: string; readonly snapshot: Snapshot },
 ): Promise<Merging | undefined> {
+  const base = target.base
+  if (settings.mode === 'push' && target.snapshot.protected === true && !(await gitops.merges.canPush(base))) {
+    throw new Error(
+      `Cannot commit to ${base} in ${gitops.merges.fullName}: GitHub says the token may not push to it. ${PROTECTED_BRANCH_ADVICE}`,
+    )
+  }
   const merge = settings.merge
   if (merge === undefined) return undefined
   const repository = await gitops.merges.readSettings(base)

@@ -24,6 +24,14 @@ export const MERGE_SCHEMA: Record<string, Record<string, { type: string; args?: 
     rebaseMergeAllowed: { type: 'Boolean' },
     mergeQueue: { type: 'MergeQueue', args: { branch: 'String' } },
     pullRequest: { type: 'PullRequest', args: { number: 'Int!' } },
+    ref: { type: 'Ref', args: { qualifiedName: 'String!' } },
+  },
+  Ref: { name: { type: 'String' }, refUpdateRule: { type: 'RefUpdateRule' } },
+  RefUpdateRule: {
+    pattern: { type: 'String' },
+    viewerCanPush: { type: 'Boolean' },
+    requiredStatusCheckContexts: { type: 'String' },
+    requiredApprovingReviewCount: { type: 'Int' },
   },
   MergeQueue: { id: { type: 'ID' } },
   PullRequest: {
@@ -160,6 +168,30 @@ export async function repositoryMergeField(
       return model.protection.get(name)?.mergeQueue === undefined
         ? null
         : { __typename: 'MergeQueue', id: nodeId('MergeQueue', name) }
+    },
+    ref: async ({ qualifiedName }: Args) => {
+      const name = String(qualifiedName).replace(/^refs\/heads\//, '')
+      if ((await context.git.readRef(`refs/heads/${name}`)) === undefined) return null
+      const rule = model.protection.get(name)
+      return {
+        __typename: 'Ref',
+        name,
+        refUpdateRule:
+          rule === undefined
+            ? null
+            : {
+                __typename: 'RefUpdateRule',
+                pattern: name,
+                // Whether the token may push at all; a push can still fail on required statuses.
+                viewerCanPush: !(
+                  rule.requirePullRequest ||
+                  (rule.requiredApprovingReviews ?? 0) > 0 ||
+                  rule.mergeQueue
+                ),
+                requiredStatusCheckContexts: rule.requiredStatusChecks ?? [],
+                requiredApprovingReviewCount: rule.requiredApprovingReviews ?? 0,
+              },
+      }
     },
     pullRequest: ({ number }: Args) => {
       const pr = context.model.findPullByNumber(Number(number))

@@ -232,10 +232,12 @@ export class RepoModel {
     const sha = await this.git.readRef(`refs/heads/${name}`)
     if (!sha) throw new ApiError(404, 'Branch not found')
     const commit = await this.git.parseCommit(sha)
+    const rule = this.merges?.protection.get(name)
     const json = shape.branch(
       this.site,
       name,
       shape.repoCommit(this.site, commit, this.verification(commit), this.accounts),
+      rule === undefined ? undefined : (rule.requiredStatusChecks ?? []),
     )
     return { status: 200, json }
   }

@@ -283,16 +283,22 @@ export function repoCommit(
   }
 }
 
-export function branch(site: Site, name: string, commit: Body): Body {
+/** `requiredChecks` undefined: the branch is not protected. */
+export function branch(site: Site, name: string, commit: Body, requiredChecks?: readonly string[]): Body {
   const b = `${repoApi(site)}/branches/${encodePath(name)}`
+  const checks = requiredChecks ?? []
   return {
     name,
     commit,
     _links: { self: b, html: `${repoWeb(site)}/tree/${encodePath(name)}` },
-    protected: false,
+    protected: requiredChecks !== undefined,
     protection: {
-      enabled: false,
-      required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+      enabled: requiredChecks !== undefined,
+      required_status_checks: {
+        enforcement_level: checks.length > 0 ? 'non_admins' : 'off',
+        contexts: [...checks],
+        checks: checks.map((context) => ({ context, app_id: null })),
+      },
     },
     protection_url: `${b}/protection`,
   }
