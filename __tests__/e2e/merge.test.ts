@@ -68,6 +68,7 @@ describe('getting the pull request merged', () => {
     expect(result.outputs['synced-revision']).toBe(merge.sha)
     expect(await stack.github.readFile('main', DEPLOYMENT)).toContain(image)
     expect(result.log).toContain('Auto-merge (squash) armed')
+    expect(result.summary).toContain(`and merged it as [\`${merge.sha.slice(0, 7)}\`]`)
     // The squash commit carries the message the action passed when it armed auto-merge.
     const [head] = await stack.github.commits('main')
     expect(head!.message).toMatch(

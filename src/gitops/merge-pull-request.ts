@@ -76,6 +76,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
   let head = pull.headSha
   let armed = false
   let noticed = false
+  let lastState = pull.mergeableState
   const landed = (sha: string, via: Landed['via']): Landed => {
     core.info(`Pull request #${number} merged (${via}): ${sha} is on the base branch`)
     return { sha, via, url: pull.url, calls, rebuilds }
@@ -118,7 +119,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
       )
       noticed = true
     }
-    return pull.mergeable === true && /^(clean|unstable)$/.test(pull.mergeableState) ? direct() : undefined
+    return pull.mergeable === true && /^(clean|unstable|has_hooks)$/.test(pull.mergeableState) ? direct() : undefined
   }
 
   /** A direct merge at the head we wrote; a refusal (not mergeable yet, head moved) keeps the wait going. */
@@ -142,6 +143,12 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
     if (clock.now() >= deadline) return timedOut()
     await clock.sleep(wait)
     pull = await poll()
+    if (pull.mergeableState !== lastState) {
+      lastState = pull.mergeableState
+      core.info(
+        `Pull request #${number} is ${lastState} (GitHub's mergeable_state)${armed ? '; waiting for GitHub to merge it' : ''}`,
+      )
+    }
 
     if (pull.merged && pull.mergeCommitSha !== undefined) {
       return landed(pull.mergeCommitSha, options.mergeQueue ? 'merge queue' : armed ? 'auto-merge' : 'direct merge')
@@ -193,6 +200,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
       }
       case 'clean':
       case 'unstable':
+      case 'has_hooks':
         if (!armed) {
           const merged = await direct()
           if (merged !== undefined) return merged

@@ -132,7 +132,7 @@ export async function landWriteBack(
     },
   })
   return {
-    outcome: { ...latest, pullRequest, written: true, commitSha: landed.sha },
+    outcome: { ...latest, pullRequest, written: true, commitSha: landed.sha, merged: true },
     landed,
   }
 }

@@ -24,6 +24,8 @@ export interface WriteBackOutcome {
   readonly written: boolean
   readonly commitSha?: string
   readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
+  /** `merge`: the pull request was merged, and `commitSha` is the commit that landed on the base. */
+  readonly merged?: boolean
 }
 
 /** Pins each image in turn: the next image's pin works on the previous one's result. */
