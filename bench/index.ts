@@ -11,6 +11,7 @@ import { benchMerge } from './merge.js'
 import { benchPins } from './pins.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
+import { benchStatuses } from './statuses.js'
 import { benchVerify } from './verify.js'
 import { benchAttest } from './attest.js'
 
@@ -133,6 +134,17 @@ async function main(): Promise<void> {
   )
   console.log(
     `  GitHub's merge → the action sees it: ${round(merge.mergeToSeenMs / 1000, 2)} s; → action exit (Argo CD verification included): ${round(merge.mergeToExitMs / 1000, 2)} s (target < one poll interval, ${merge.pollCapMs / 1000} s)`,
+  )
+
+  const statuses = await benchStatuses()
+  console.log(
+    `Verification through commit statuses (mode: verify) of a ${round(statuses.deployMs / 1000, 0)} s deploy (verify-timeout 10m):`,
+  )
+  console.log(
+    `  success status → action exit: ${round(statuses.reportedToExitMs / 1000, 2)} s (polls back off to 15 s)`,
+  )
+  console.log(
+    `  GitHub API calls while waiting: ${statuses.waitCalls}, ${round(statuses.callsPerMinute)} per minute (polls back off to one per 7.5–15 s)`,
   )
 
   const attest = await benchAttest()

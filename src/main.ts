@@ -3,10 +3,15 @@
 // source; only then is anything pushed or committed.
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
-import { readSettings } from './settings.js'
+import { readMode, readSettings, readVerifyModeSettings } from './settings.js'
 
 export async function run(): Promise<void> {
   try {
+    if (readMode() === 'verify') {
+      // A GitOps commit that is already there: no image, registry, Google Cloud or write-back.
+      const { verifyRevision } = await import('./verify/revision.js')
+      return await verifyRevision(await readVerifyModeSettings())
+    }
     const settings = await readSettings()
     // The clients load once the inputs are known to be good: a misconfigured run fails fast.
     const { openGitOps } = await import('./writeback/gitops.js')
@@ -26,7 +31,7 @@ export async function run(): Promise<void> {
       ))
     const verifier =
       settings.verify &&
-      (await phase('Check Argo CD', async () =>
+      (await phase(settings.verify.argocd ? 'Check Argo CD' : 'Prepare the verification', async () =>
         (await import('./verify/index.js')).checkArgoCd(settings, target, gitops.repository),
       ))
 
@@ -54,9 +59,17 @@ export async function run(): Promise<void> {
       merge && merging && !settings.dryRun
         ? await phase('Merge the pull request', () => merge.mergeWriteBack(gitops, settings, merging, written, digests))
         : { outcome: written, reverter: undefined }
+    const { queuedDeployment } = settings
+    if (queuedDeployment !== undefined && !settings.dryRun) {
+      await phase('Queue the GitHub deployment', async () =>
+        (await import('./verify/queued.js')).queueDeployment({ ...settings, queuedDeployment }, outcome),
+      )
+    }
     const verification =
       verifier && !settings.dryRun
-        ? await phase('Verify the deployment', () => verifier.run(verifier.change(outcome, target, digests), reverter))
+        ? await phase('Verify the deployment', () =>
+            verifier.run(verifier.change(outcome, target, digests), undefined, reverter),
+          )
         : undefined
     const { setOutputs } = await import('./outputs.js')
     await phase('Report', () => setOutputs(settings, gitops, images, outcome))

@@ -68,6 +68,8 @@ export interface Settings {
   readonly base?: string
   readonly branch: string
   readonly token: string
+  /** `source-token`: reads the source commit for the reference trailers (and the GitHub deployment). */
+  readonly sourceToken: string
   readonly dryRun: boolean
   readonly templates: MessageTemplates
   readonly labels: readonly string[]
@@ -75,8 +77,10 @@ export interface Settings {
   readonly pushTimeoutMs: number
   readonly gcp: GoogleCloudSettings
   readonly run: RunContext
-  /** Argo CD verification; undefined when `argocd-server` is empty. */
+  /** Verification (Argo CD and/or commit statuses); undefined without `argocd-server` and `verify-commit-status`. */
   readonly verify?: VerifySettings
+  /** `mode: pr` with `environment`: the GitHub deployment created `queued` until the pull request merges. */
+  readonly queuedDeployment?: { readonly environment: string; readonly sourceToken: string }
   /** The build-provenance gate; undefined when `attestation-signer` is empty. */
   readonly attestation?: AttestationSettings
   /** pr mode: get the pull request merged with this method and wait (`merge`, `merge-timeout`). */
@@ -86,6 +90,78 @@ export interface Settings {
 export interface MergeSettings {
   readonly method: MergeMethod
   readonly timeoutMs: number
+}
+
+/** `mode: verify`: a GitOps commit that is already there, verified without image, registry or Google Cloud. */
+export interface VerifyModeSettings {
+  readonly gitops: { readonly owner: string; readonly repo: string }
+  /** Empty: from the event (the branch pushed to, the pull request's base), else the default branch. */
+  readonly base?: string
+  /** The `revision` input; empty: from the event, else the head of `base`. */
+  readonly revision?: string
+  readonly token: string
+  readonly run: RunContext
+  readonly verify: VerifySettings
+}
+
+/** Inputs without a default that only a deploy uses: set with `mode: verify`, they are a mistake. */
+const DEPLOY_ONLY = [
+  'image',
+  'manifests',
+  'fields',
+  'container',
+  'branch',
+  'labels',
+  'body',
+  'workload-identity-provider',
+  'service-account',
+  'audience',
+  'attestation-signer',
+  'attestation-repository',
+  'attestation-trusted-root',
+]
+
+export function readMode(): Mode | 'verify' {
+  return oneOf('mode', ['pr', 'push', 'verify'] as const, 'pr')
+}
+
+export async function readVerifyModeSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
+): Promise<VerifyModeSettings> {
+  const token = core.getInput('token')
+  maskSecret(token)
+  if (!token) {
+    throw new InputError('token', 'is empty. Pass a token that can read the GitOps repository (`statuses: read` too).')
+  }
+  const stray = DEPLOY_ONLY.find((name) => core.getInput(name).trim() !== '')
+  if (stray !== undefined) {
+    throw new InputError(
+      stray,
+      'does not apply to `mode: verify`, which verifies a GitOps commit that is already there.',
+    )
+  }
+  if (bool('dry-run')) throw new InputError('dry-run', 'does not apply to `mode: verify`, which writes nothing.')
+  const revision = core.getInput('revision').trim().toLowerCase()
+  if (revision !== '' && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) {
+    throw new InputError(
+      'revision',
+      `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`,
+    )
+  }
+  const gitopsInput = core.getInput('gitops-repository').trim()
+  if (gitopsInput !== '') gitopsRepository(gitopsInput)
+  const base = branchInput('base')
+  const { verify } = readVerifyInputs('verify')
+  const run = runContext(await loadContext(), env)
+  return {
+    gitops: gitopsRepository(gitopsInput || run.repository),
+    ...(base !== undefined && { base }),
+    ...(revision !== '' && { revision }),
+    token,
+    run,
+    verify: verify!,
+  }
 }
 
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -108,6 +184,9 @@ export async function readSettings(
       'is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`.',
     )
   }
+
+  const sourceToken = core.getInput('source-token').trim()
+  maskSecret(sourceToken)
 
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
@@ -154,6 +233,7 @@ export async function readSettings(
     ...(base !== undefined && { base }),
     branch,
     token,
+    sourceToken,
     gcp,
     run,
     ...rest,

@@ -37,6 +37,9 @@ const API_VERSIONS: Record<string, string> = {
   Job: 'batch/v1',
   Service: 'v1',
   ServiceAccount: 'v1',
+  ConfigMap: 'v1',
+  Provider: 'notification.toolkit.fluxcd.io/v1beta3',
+  Alert: 'notification.toolkit.fluxcd.io/v1beta3',
 }
 
 function requireFields(manifest: Manifest, fields: readonly string[]): void {

@@ -1,6 +1,6 @@
 // End to end through dist/index.js: GitHub OIDC → STS (→ IAM Credentials) → the real
 // registry → pinned manifest → commit or pull request, with every way the image can arrive.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { access } from 'node:fs/promises'
@@ -9,28 +9,21 @@ import { promisify } from 'node:util'
 import { type ActionRun, runAction } from '../../test-support/action-runner.js'
 import { installFakeDocker, readFakeDockerLog, writeFakeDockerImages } from '../../test-support/docker/install.js'
 import { tarLayout } from '../../test-support/oci/layout.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { deployment } from '../../test-support/manifests.js'
 
 const exec = promisify(execFile)
-let stack: Stack
+const stack = useStack({
+  seed: (stack) => ({
+    'apps/api/deployment.yaml': manifest('api', `${stack.repository('acme/api')}:0.1.0`),
+    'apps/web/deployment.yaml': manifest('web', `${stack.repository('acme/web')}:0.1.0`),
+    'apps/jobs/deployment.yaml': manifest('jobs', `${stack.repository('acme/jobs')}:0.1.0`),
+  }),
+})
 
+/** A Deployment whose migration init container runs the same image as the app. */
 const manifest = (name: string, image: string): string =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      initContainers:',
-    '        - name: migrate',
-    `          image: ${image}`,
-    '      containers:',
-    `        - name: ${name}`,
-    `          image: ${image}`,
-    '',
-  ].join('\n')
+  deployment({ name, initContainers: { migrate: image }, containers: { [name]: image } })
 
 function expectNoSecrets(result: ActionRun): void {
   expect(stack.leakedSecrets(result)).toEqual([])
@@ -53,23 +46,6 @@ async function registryDigest(repository: string, tag: string): Promise<string> 
 function registryWrites(): number {
   return stack.registry.requests.filter((r) => r.method === 'PUT' || r.method === 'POST' || r.method === 'PATCH').length
 }
-
-beforeAll(async () => {
-  stack = await startStack()
-  await stack.github.seed({
-    'apps/api/deployment.yaml': manifest('api', `${stack.repository('acme/api')}:0.1.0`),
-    'apps/web/deployment.yaml': manifest('web', `${stack.repository('acme/web')}:0.1.0`),
-    'apps/jobs/deployment.yaml': manifest('jobs', `${stack.repository('acme/jobs')}:0.1.0`),
-  })
-})
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
-})
 
 describe('keyless auth and native push', () => {
   test('impersonates the service account and pushes an OCI archive, then opens a pull request', async () => {

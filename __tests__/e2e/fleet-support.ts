@@ -78,7 +78,8 @@ export async function concurrentRunsLand({ stack, app, pinned }: Fleet, count: n
   )
   expect(landed).toHaveLength(count)
   expect(landed.map((c) => c.sha).sort()).toEqual(results.map((r) => r.outputs['commit-sha']).sort())
-  expect(landed.map((c) => c.message).sort()).toEqual(names.map((n) => `Deploy ${n}`).sort())
+  // The headline, then the reference trailers naming the source commit.
+  expect(landed.map((c) => c.message.split('\n')[0]).sort()).toEqual(names.map((n) => `Deploy ${n}`).sort())
   for (const commit of landed) expect(commit.parents).toHaveLength(1)
   for (const name of names) {
     expect(await stack.github.readFile('main', file(name))).toBe(workload({ [name]: pinned }))

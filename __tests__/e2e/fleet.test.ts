@@ -114,7 +114,7 @@ describe('several images in one run', () => {
     expect(result.errors).toEqual([])
     const commits = await stack.github.commits('main')
     expect(commits[0]!.parents).toEqual([head])
-    expect(commits[0]!.message).toBe('Deploy api 2.0.0, web 3.0.0')
+    expect(commits[0]!.message.split('\n')[0]).toBe('Deploy api 2.0.0, web 3.0.0')
     expect(await stack.github.readFile('main', 'multi/push.yaml')).toBe(
       workload({ api: `${api}:2.0.0@${digests.api}`, web: `${web}:3.0.0@${digests.web}` }),
     )

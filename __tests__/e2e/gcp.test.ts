@@ -8,38 +8,23 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { type ActionRun, runAction } from '../../test-support/action-runner.js'
 import { type ForwardProxy, startForwardProxy } from '../../test-support/gcp/forward-proxy.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
+const stack = useStack({
+  seed: (stack) => ({ 'apps/api/deployment.yaml': singleContainer('api', `${stack.repository('acme/api')}:0.1.0`) }),
+})
 let proxy: ForwardProxy
 let scratch: string
 let runTemp: string
 
-const manifest = (image: string): string =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    '  name: api',
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    '        - name: api',
-    `          image: ${image}`,
-    '',
-  ].join('\n')
-
 beforeAll(async () => {
-  stack = await startStack()
   proxy = await startForwardProxy()
   scratch = await mkdtemp(path.join(tmpdir(), 'gda-gcp-e2e-'))
-  await stack.github.seed({ 'apps/api/deployment.yaml': manifest(`${stack.repository('acme/api')}:0.1.0`) })
 })
 
 afterAll(async () => {
   await proxy?.close()
-  await stack?.close()
   if (scratch) await rm(scratch, { recursive: true, force: true })
 })
 
@@ -51,7 +36,6 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
   // Nothing left in the temporary folders of the run, success or failure.
   expect(await readdir(runTemp)).toEqual([])
 })

@@ -1,28 +1,20 @@
 // End to end through dist/index.js: input spellings that new users write and that must mean what
 // they say: a `source` folder whose name starts with two dots is inside the workspace, and a
 // `manifests` directory whose name ends in .yaml is a directory when written with its slash.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { mkdir } from 'node:fs/promises'
 import * as path from 'node:path'
 import { tarLayout } from '../../test-support/oci/layout.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
-
-const deployment = (name: string, image: string): string =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    `        - name: ${name}`,
-    `          image: ${image}`,
-    '',
-  ].join('\n')
+const stack = useStack({
+  seed: (stack) => ({
+    'apps/api/deployment.yaml': singleContainer('api', `${stack.repository('acme/api')}:0.1.0`),
+    // A directory named like a file: kustomize bases are sometimes laid out this way.
+    'apps/base.yaml/deployment.yaml': singleContainer('base', `${stack.repository('acme/base')}:0.1.0`),
+  }),
+})
 
 /** A one-layer image layout for `acme/NAME:TAG`, tarred to `tarPath` inside the workspace. */
 async function imageTar(name: string, tag: string, seed: number, tarPath: string): Promise<{ digest: string }> {
@@ -32,23 +24,6 @@ async function imageTar(name: string, tag: string, seed: number, tarPath: string
   await tarLayout(path.join(stack.workspace, 'layouts', name), tarFile)
   return { digest: entries[0]!.digest }
 }
-
-beforeAll(async () => {
-  stack = await startStack()
-  await stack.github.seed({
-    'apps/api/deployment.yaml': deployment('api', `${stack.repository('acme/api')}:0.1.0`),
-    // A directory named like a file: kustomize bases are sometimes laid out this way.
-    'apps/base.yaml/deployment.yaml': deployment('base', `${stack.repository('acme/base')}:0.1.0`),
-  })
-})
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
-})
 
 describe('source', () => {
   test('a folder whose name starts with two dots (..oci/app.tar) is inside the workspace: pushed and pinned', async () => {
@@ -61,7 +36,7 @@ describe('source', () => {
     expect(result.outputs.digest).toBe(digest)
     expect(result.outputs.changed).toBe('true')
     expect(await stack.github.readFile('main', 'apps/api/deployment.yaml')).toBe(
-      deployment('api', `${image}@${digest}`),
+      singleContainer('api', `${image}@${digest}`),
     )
   })
 
@@ -96,7 +71,7 @@ describe('manifests', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs['changed-files']).toBe('["apps/base.yaml/deployment.yaml"]')
     expect(await stack.github.readFile('main', 'apps/base.yaml/deployment.yaml')).toBe(
-      deployment('base', `${image}@${digest}`),
+      singleContainer('base', `${image}@${digest}`),
     )
   })
 

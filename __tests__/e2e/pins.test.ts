@@ -2,11 +2,11 @@
 // a Helm chart, values files, Argo Rollouts analysis) pinned with `manifests: .`, read in GraphQL batches,
 // and rendered afterwards with the real `kubectl kustomize`; overlays outside the selection stop the run
 // before anything is pushed.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
 import { changedLines, renderAll, renderedImages } from '../../test-support/kustomize.js'
 
 const CORPUS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'corpus')
@@ -16,7 +16,13 @@ const FIELDS = [
   'apps/argocd/backend-helm.yaml#spec.source.helm.parameters.0.value=tag',
 ].join('\n')
 
-let stack: Stack
+const stack = useStack({
+  seed: async (stack) => {
+    repository = stack.repository('acme/backend')
+    corpus = await loadCorpus(repository)
+    return corpus
+  },
+})
 let repository: string
 let corpus: Record<string, string>
 
@@ -45,21 +51,6 @@ async function repositoryFiles(): Promise<Record<string, string>> {
   for (const file of Object.keys(corpus)) files[file] = (await stack.github.readFile('main', file))!
   return files
 }
-
-beforeAll(async () => {
-  stack = await startStack()
-  repository = stack.repository('acme/backend')
-  corpus = await loadCorpus(repository)
-  await stack.github.seed(corpus)
-})
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
-})
 
 describe('overlays outside the selection', () => {
   test('an overlay with an images entry for the image stops the run before anything is pushed', async () => {

@@ -5,33 +5,20 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import type { ActionRun } from '../../test-support/action-runner.js'
 import { type Tinyproxy, startTinyproxy } from '../../test-support/proxy/tinyproxy.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
+const stack = useStack({
+  seed: (stack) => ({ 'apps/api/deployment.yaml': singleContainer('api', `${stack.repository('acme/api')}:0.1.0`) }),
+})
 let proxy: Tinyproxy
 
-const manifest = (image: string): string =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata: {name: api}',
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    `        - {name: api, image: ${image}}`,
-    '',
-  ].join('\n')
-
 beforeAll(async () => {
-  stack = await startStack()
   proxy = await startTinyproxy()
-  await stack.github.seed({ 'apps/api/deployment.yaml': manifest(`${stack.repository('acme/api')}:0.1.0`) })
 })
 
 afterAll(async () => {
   await proxy?.close()
-  await stack?.close()
 })
 
 /** Both spellings of each variable, so nothing inherited from the machine's environment applies. */
@@ -129,7 +116,7 @@ describe('behind a forward proxy', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(digest)
     expect(await stack.github.readFile('main', 'apps/api/deployment.yaml')).toBe(
-      manifest(`${stack.repository('acme/api')}:1.0.0@${digest}`),
+      singleContainer('api', `${stack.repository('acme/api')}:1.0.0@${digest}`),
     )
     expectRoutes(counts)
     expectNoRegistryToken(result)
@@ -156,7 +143,7 @@ describe('behind a forward proxy', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs.digest).toBe(digest)
     expect(await stack.github.readFile('main', 'apps/api/deployment.yaml')).toBe(
-      manifest(`${stack.repository('acme/api')}:1.2.0@${digest}`),
+      singleContainer('api', `${stack.repository('acme/api')}:1.2.0@${digest}`),
     )
     expectRoutes(counts, ['oidc', 'sts', 'iam'])
     expectNoRegistryToken(result)

@@ -72,6 +72,7 @@ describe('defaults of a minimal run', () => {
       gitops: { owner: 'acme', repo: 'backend' },
       branch: 'deploy/backend',
       token: 'ghs_secret',
+      sourceToken: '',
       dryRun: false,
       templates: { commitMessage: 'Deploy {name} {version}', title: 'Deploy {name} {version}', body: '' },
       labels: [],

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals'
 import { formatDuration, parseDuration } from '../../src/util/duration.js'
-import { readVerifySettings } from '../../src/verify/settings.js'
+import { readVerifyInputs, readVerifySettings } from '../../src/verify/settings.js'
 import { pollPolicy } from '../../src/verify/wait.js'
 import { smokePolicy } from '../../src/verify/smoke.js'
 
@@ -15,6 +15,7 @@ const INPUTS = [
   'on-failure',
   'environment',
   'source-token',
+  'verify-commit-status',
 ]
 
 function setInputs(inputs: Record<string, string>): void {
@@ -77,9 +78,12 @@ describe('readVerifySettings', () => {
       environment: 'production',
     })
     expect(readVerifySettings('push')).toEqual({
-      server: 'https://argocd.example.com',
-      applications: [{ name: 'backend' }, { name: 'worker', namespace: 'team-a' }],
-      auth: { kind: 'token', token: 'argocd-secret-token-1234' },
+      argocd: {
+        server: 'https://argocd.example.com',
+        applications: [{ name: 'backend' }, { name: 'worker', namespace: 'team-a' }],
+        auth: { kind: 'token', token: 'argocd-secret-token-1234' },
+      },
+      commitStatuses: [],
       timeoutMs: 90_000,
       smokeTestUrls: ['https://backend.example.com/healthz', 'https://backend.example.com/ready'],
       smokeTestTimeoutMs: 120_000,
@@ -113,8 +117,42 @@ describe('readVerifySettings', () => {
     expect(() => readVerifySettings('pr')).toThrow(/^Input 'argocd-server': verification in `mode: pr` needs `merge`/)
   })
 
+  test('commit statuses alone verify; with Argo CD both are kept', () => {
+    setInputs({
+      'verify-commit-status': 'continuous-delivery/backend\nkustomization/apps/*, continuous-delivery/backend',
+      'source-token': 'ghs_x',
+    })
+    const alone = readVerifySettings('push')
+    expect(alone?.argocd).toBeUndefined()
+    expect(alone?.commitStatuses).toEqual(['continuous-delivery/backend', 'kustomization/apps/*'])
+    setInputs({ ...base, 'verify-commit-status': 'continuous-delivery/backend' })
+    expect(readVerifySettings('verify')?.argocd?.server).toBe('https://argocd.example.com')
+  })
+
+  test.each([
+    [{ 'verify-commit-status': '*' }, 'push', /^Input 'verify-commit-status': "\*" is not a commit status context/],
+    [
+      { 'verify-commit-status': 'ci/x' },
+      'pr',
+      /^Input 'verify-commit-status': verification in `mode: pr` needs `merge`/,
+    ],
+    [{ 'argocd-token': 'x-token-123456' }, 'push', /^Input 'argocd-token': only applies to verification with Argo CD/],
+    [{}, 'verify', /^Input 'mode': `verify` needs something to wait for/],
+  ])('%j in mode %s is refused', (inputs, mode, message) => {
+    setInputs(inputs)
+    expect(() => readVerifySettings(mode as 'push')).toThrow(message)
+  })
+
+  test('mode pr with environment and no verification queues the deployment; push still refuses it', () => {
+    setInputs({ environment: 'production', 'source-token': 'ghs_source_token_123' })
+    expect(readVerifyInputs('pr')).toEqual({
+      queuedDeployment: { environment: 'production', sourceToken: 'ghs_source_token_123' },
+    })
+    expect(() => readVerifyInputs('push')).toThrow(/^Input 'environment': only applies to verification/)
+  })
+
   test('OIDC instead of a token', () => {
     setInputs({ ...base, 'argocd-token': '', 'argocd-oidc-audience': 'argocd' })
-    expect(readVerifySettings('push')?.auth).toEqual({ kind: 'oidc', audience: 'argocd' })
+    expect(readVerifySettings('push')?.argocd?.auth).toEqual({ kind: 'oidc', audience: 'argocd' })
   })
 })

@@ -13,13 +13,10 @@ import {
   require_src
 } from "./chunk-debug-src-browser.js";
 import "./chunk-registry-errors.js";
-import "./chunk-secrets.js";
 import {
-  createGitHubClient
-} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
-import {
+  createGitHubClient,
   gitHubMessage
-} from "./chunk-gitops-github-error.js";
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import {
   formatReference,
   shortDigest
@@ -27,10 +24,10 @@ import {
 import {
   proxyFor
 } from "./chunk-net-proxy.js";
-import "./chunk-net-budget.js";
 import {
   statusOf
-} from "./chunk-net-retry.js";
+} from "./chunk-net-budget.js";
+import "./chunk-secrets.js";
 import {
   InputError,
   errorMessage

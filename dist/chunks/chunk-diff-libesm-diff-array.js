@@ -424,6 +424,23 @@ var Diff = class {
   }
 };
 
+// node_modules/diff/libesm/diff/array.js
+var ArrayDiff = class extends Diff {
+  tokenize(value) {
+    return value.slice();
+  }
+  join(value) {
+    return value;
+  }
+  removeEmpty(value) {
+    return value;
+  }
+};
+var arrayDiff = new ArrayDiff();
+function diffArrays(oldArr, newArr, options) {
+  return arrayDiff.diff(oldArr, newArr, options);
+}
+
 // node_modules/diff/libesm/diff/line.js
 var LineDiff = class extends Diff {
   constructor() {
@@ -590,26 +607,7 @@ function splitLines(text2) {
   return result;
 }
 
-// node_modules/diff/libesm/diff/array.js
-var ArrayDiff = class extends Diff {
-  tokenize(value) {
-    return value.slice();
-  }
-  join(value) {
-    return value;
-  }
-  removeEmpty(value) {
-    return value;
-  }
-};
-var arrayDiff = new ArrayDiff();
-function diffArrays(oldArr, newArr, options) {
-  return arrayDiff.diff(oldArr, newArr, options);
-}
-
 export {
-  diffArrays,
-  structuredPatch,
   utf8Length,
   code,
   text,
@@ -620,5 +618,7 @@ export {
   changeList,
   pullRequestBody,
   factsTable,
-  sourceLinks
+  sourceLinks,
+  diffArrays,
+  structuredPatch
 };

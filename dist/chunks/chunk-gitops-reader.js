@@ -6,13 +6,13 @@ import {
   isRefConflict,
   isReferenceAlreadyExists,
   writeAccessHint
-} from "./chunk-gitops-github-error.js";
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import {
   eachLimited
 } from "./chunk-util-pool.js";
 import {
   statusOf
-} from "./chunk-net-retry.js";
+} from "./chunk-net-budget.js";
 import {
   errorMessage
 } from "./chunk-errors.js";
@@ -289,6 +289,50 @@ var GitOpsRepository = class extends RepositoryReader {
     const request = { ...this.where, basehead: `${base}...${head}`, per_page: 1 };
     const { data } = await this.client.request("GET /repos/{owner}/{repo}/compare/{basehead}", request);
     return data.status === "ahead" || data.status === "identical";
+  }
+  /** A commit's message and parents (`git/commits`: `contents: read`). */
+  async readCommit(sha) {
+    try {
+      const { data } = await this.client.rest.git.getCommit({ ...this.where, commit_sha: sha });
+      return { sha: data.sha, message: data.message, parents: data.parents.map((parent) => parent.sha) };
+    } catch (error) {
+      throw apiError(
+        `Could not read commit ${sha}`,
+        this.fullName,
+        error,
+        writeAccessHint(this.fullName, statusOf(error), false)
+      );
+    }
+  }
+  /** The files `sha` changed against `parent` (compare), with the status of each (`modified`, `added`, …). */
+  async changedFiles(parent, sha) {
+    const { data } = await this.client.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+      ...this.where,
+      basehead: `${parent}...${sha}`,
+      per_page: 1
+    });
+    return (data.files ?? []).map((file) => ({ path: file.filename, status: file.status }));
+  }
+  /**
+   * The newest status of each context on `ref` (a sha, or a branch: its head), and the commit it
+   * resolved to: one call (`statuses: read`). Argo CD Notifications and Flux report deploys here.
+   */
+  async combinedStatus(ref) {
+    const response = await this.client.request("GET /repos/{owner}/{repo}/commits/{+ref}/status", {
+      ...this.where,
+      ref: encodePath(ref),
+      per_page: 100
+    });
+    const data = response.data;
+    return {
+      sha: data.sha,
+      statuses: data.statuses.map((status) => ({
+        context: status.context,
+        state: status.state,
+        description: status.description,
+        targetUrl: status.target_url
+      }))
+    };
   }
   /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
   async createTree(baseTree, files) {

@@ -8,10 +8,6 @@ import {
   where
 } from "./chunk-registry-errors.js";
 import {
-  maskSecret,
-  scrubSecrets
-} from "./chunk-secrets.js";
-import {
   isDigest,
   isHttpsOrLoopback,
   isLoopbackHost,
@@ -22,16 +18,18 @@ import {
 } from "./chunk-net-proxy.js";
 import {
   BLOB_UPLOAD,
-  REGISTRY_REQUEST
-} from "./chunk-net-budget.js";
-import {
+  REGISTRY_REQUEST,
   isTransientStatus,
   networkErrorCode,
   parseRetryAfter,
   retry,
   statusOf,
   transientFailure
-} from "./chunk-net-retry.js";
+} from "./chunk-net-budget.js";
+import {
+  maskSecret,
+  scrubSecrets
+} from "./chunk-secrets.js";
 import {
   info
 } from "./chunk-actions-core-lib-command.js";

@@ -1,13 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  maskSecret
-} from "./chunk-secrets.js";
-import {
-  GOOGLE_TOKEN
+  GOOGLE_TOKEN,
+  retry
 } from "./chunk-net-budget.js";
 import {
-  retry
-} from "./chunk-net-retry.js";
+  maskSecret
+} from "./chunk-secrets.js";
 import {
   InputError
 } from "./chunk-errors.js";

@@ -4,13 +4,13 @@ import {
   role
 } from "./chunk-registry-errors.js";
 import {
-  maskSecret
-} from "./chunk-secrets.js";
-import {
   isDigest,
   normalizedRepository,
   parseImageReference
 } from "./chunk-image-reference.js";
+import {
+  maskSecret
+} from "./chunk-secrets.js";
 import {
   exec,
   getExecOutput,

@@ -93,7 +93,7 @@ function truncateUtf8(text, maxBytes) {
 }
 
 // src/writeback/facts.ts
-function deploymentFacts(settings, gitops, base, change, image, publish) {
+function deploymentFacts(settings, gitops, base, change, image, publish, sourceSha) {
   return {
     image,
     registry: settings.image.registry,
@@ -107,7 +107,8 @@ function deploymentFacts(settings, gitops, base, change, image, publish) {
     source: {
       serverUrl: settings.run.serverUrl,
       repository: settings.run.repository,
-      sha: settings.run.sha,
+      // The commit the GitOps commit names (a pull request's head rather than its merge preview).
+      sha: sourceSha ?? settings.run.sha,
       runId: settings.run.runId
     },
     ...publish !== void 0 && { publish }

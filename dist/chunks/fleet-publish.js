@@ -11,9 +11,6 @@ import {
   sha256
 } from "./chunk-net-node-proxy.js";
 import {
-  formatBytes
-} from "./chunk-util-bytes.js";
-import {
   inspectLocalImage,
   pushWithDocker
 } from "./chunk-registry-docker.js";
@@ -21,7 +18,9 @@ import {
   RegistryError,
   where
 } from "./chunk-registry-errors.js";
-import "./chunk-secrets.js";
+import {
+  formatBytes
+} from "./chunk-util-bytes.js";
 import {
   eachLimited
 } from "./chunk-util-pool.js";
@@ -32,7 +31,7 @@ import {
 } from "./chunk-image-reference.js";
 import "./chunk-net-proxy.js";
 import "./chunk-net-budget.js";
-import "./chunk-net-retry.js";
+import "./chunk-secrets.js";
 import {
   InputError
 } from "./chunk-errors.js";

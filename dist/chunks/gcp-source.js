@@ -14,22 +14,20 @@ import {
   requestIdToken
 } from "./chunk-oidc.js";
 import {
-  maskSecret,
-  scrubSecrets
-} from "./chunk-secrets.js";
-import {
   proxiedFetch
 } from "./chunk-net-proxy.js";
 import {
-  GOOGLE_TOKEN
-} from "./chunk-net-budget.js";
-import {
+  GOOGLE_TOKEN,
   isTransientStatus,
   networkErrorCode,
   parseRetryAfter,
   retry,
   statusOf
-} from "./chunk-net-retry.js";
+} from "./chunk-net-budget.js";
+import {
+  maskSecret,
+  scrubSecrets
+} from "./chunk-secrets.js";
 import {
   InputError,
   errorMessage

@@ -1,5 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  checkGoogleCloud,
+  parseWorkloadIdentityProvider,
+  validateServiceAccountEmail
+} from "./chunk-gcp-preflight.js";
+import {
   parseSignerWorkflow
 } from "./chunk-attest-signer.js";
 import {
@@ -13,23 +18,17 @@ import {
   splitManifestsInput,
   validateManifestPatterns
 } from "./chunk-picomatch-index.js";
+import "./chunk-oidc.js";
 import {
   durationInput
 } from "./chunk-util-duration.js";
 import {
-  checkGoogleCloud,
-  parseWorkloadIdentityProvider,
-  validateServiceAccountEmail
-} from "./chunk-gcp-preflight.js";
-import "./chunk-oidc.js";
-import {
-  maskSecret
-} from "./chunk-secrets.js";
-import {
   isHttpsOrLoopback
 } from "./chunk-image-reference.js";
 import "./chunk-net-budget.js";
-import "./chunk-net-retry.js";
+import {
+  maskSecret
+} from "./chunk-secrets.js";
 import {
   InputError,
   errorMessage
@@ -47,8 +46,19 @@ import * as path2 from "node:path";
 // src/verify/settings.ts
 var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 var NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-var VERIFY_ONLY = ["argocd-application", "argocd-token", "argocd-oidc-audience", "smoke-test-url", "environment"];
+var ARGOCD_ONLY = ["argocd-application", "argocd-token", "argocd-oidc-audience"];
+var VERIFY_ONLY = ["smoke-test-url"];
 function readVerifyInputs(mode) {
+  const environment = getInput("environment").trim();
+  const sourceToken = getInput("source-token").trim();
+  const verifies = getInput("argocd-server").trim() !== "" || getInput("verify-commit-status").trim() !== "";
+  if (mode === "pr" && !verifies && environment !== "") {
+    maskSecret(sourceToken);
+    if (sourceToken === "") {
+      throw new InputError("source-token", "is empty; the GitHub deployment for `environment` needs a token.");
+    }
+    return { queuedDeployment: { environment, sourceToken } };
+  }
   const verify = readVerifySettings(mode);
   return verify === void 0 ? {} : { verify };
 }
@@ -58,22 +68,70 @@ function readVerifySettings(mode) {
   const sourceToken = getInput("source-token").trim();
   maskSecret(sourceToken);
   const serverInput = getInput("argocd-server").trim();
+  const commitStatuses = readCommitStatuses();
   if (serverInput === "") {
-    const stray = VERIFY_ONLY.find((name) => getInput(name).trim() !== "");
+    const stray = ARGOCD_ONLY.find((name) => getInput(name).trim() !== "");
     if (stray !== void 0) {
       throw new InputError(stray, "only applies to verification with Argo CD: set `argocd-server` as well.");
     }
+  }
+  if (serverInput === "" && commitStatuses.length === 0) {
+    if (mode === "verify") {
+      throw new InputError(
+        "mode",
+        "`verify` needs something to wait for: set `argocd-server` and `argocd-application`, or `verify-commit-status`."
+      );
+    }
+    const stray = [...VERIFY_ONLY, "environment"].find((name) => getInput(name).trim() !== "");
+    if (stray !== void 0) {
+      throw new InputError(
+        stray,
+        "only applies to verification: set `argocd-server` or `verify-commit-status` as well."
+      );
+    }
     if ((getInput("on-failure").trim() || "fail") !== "fail") {
-      throw new InputError("on-failure", "only applies to verification with Argo CD: set `argocd-server` as well.");
+      throw new InputError(
+        "on-failure",
+        "only applies to verification: set `argocd-server` or `verify-commit-status` as well."
+      );
     }
     return void 0;
   }
-  if (mode !== "push") {
+  if (mode === "pr") {
+    const input = serverInput !== "" ? "argocd-server" : "verify-commit-status";
     throw new InputError(
-      "argocd-server",
-      "verification needs `mode: push`: with `mode: pr` nothing is deployed until someone merges the pull request. Use `mode: push`, or remove the Argo CD inputs."
+      input,
+      "verification needs `mode: push` (or `mode: verify` in the GitOps repository once the pull request is merged): with `mode: pr` nothing is deployed until someone merges the pull request. Use `mode: push`, or remove the verification inputs."
     );
   }
+  const environment = getInput("environment").trim();
+  if (environment !== "" && sourceToken === "") {
+    throw new InputError("source-token", "is empty; the GitHub deployment for `environment` needs a token.");
+  }
+  return {
+    ...serverInput !== "" && { argocd: readArgoCd(serverInput, token) },
+    commitStatuses,
+    timeoutMs: durationInput2("verify-timeout", "10m"),
+    smokeTestUrls: readSmokeTests(),
+    smokeTestTimeoutMs: durationInput2("smoke-test-timeout", "2m"),
+    onFailure: onFailure(),
+    ...environment !== "" && { environment },
+    sourceToken
+  };
+}
+function readCommitStatuses() {
+  const items = getInput("verify-commit-status").split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
+  for (const item of items) {
+    if (item.replace(/\*/g, "").trim() === "") {
+      throw new InputError(
+        "verify-commit-status",
+        `"${item}" is not a commit status context: use the context a controller posts, e.g. \`continuous-delivery/backend\` or \`kustomization/apps/*\` (\`*\` matches any characters; at least one other character).`
+      );
+    }
+  }
+  return [...new Set(items)];
+}
+function readArgoCd(serverInput, token) {
   const server = serverUrl(serverInput);
   const applications = readApplications();
   const audience = getInput("argocd-oidc-audience").trim();
@@ -86,21 +144,7 @@ function readVerifySettings(mode) {
       "is empty. Pass an Argo CD project-role token or API key from a secret (`argocd-token: ${{ secrets.ARGOCD_TOKEN }}`), or set `argocd-oidc-audience` for an Argo CD that accepts GitHub OIDC tokens."
     );
   }
-  const environment = getInput("environment").trim();
-  if (environment !== "" && sourceToken === "") {
-    throw new InputError("source-token", "is empty; the GitHub deployment for `environment` needs a token.");
-  }
-  return {
-    server,
-    applications,
-    auth: token !== "" ? { kind: "token", token } : { kind: "oidc", audience },
-    timeoutMs: durationInput2("verify-timeout", "10m"),
-    smokeTestUrls: readSmokeTests(),
-    smokeTestTimeoutMs: durationInput2("smoke-test-timeout", "2m"),
-    onFailure: onFailure(),
-    ...environment !== "" && { environment },
-    sourceToken
-  };
+  return { server, applications, auth: token !== "" ? { kind: "token", token } : { kind: "oidc", audience } };
 }
 function serverUrl(value) {
   let parsed;
@@ -239,6 +283,59 @@ function readTrustedRoot(workspace) {
 }
 
 // src/settings.ts
+var DEPLOY_ONLY = [
+  "image",
+  "manifests",
+  "fields",
+  "container",
+  "branch",
+  "labels",
+  "body",
+  "workload-identity-provider",
+  "service-account",
+  "audience",
+  "attestation-signer",
+  "attestation-repository",
+  "attestation-trusted-root"
+];
+function readMode() {
+  return oneOf("mode", ["pr", "push", "verify"], "pr");
+}
+async function readVerifyModeSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
+  const token = getInput("token");
+  maskSecret(token);
+  if (!token) {
+    throw new InputError("token", "is empty. Pass a token that can read the GitOps repository (`statuses: read` too).");
+  }
+  const stray = DEPLOY_ONLY.find((name) => getInput(name).trim() !== "");
+  if (stray !== void 0) {
+    throw new InputError(
+      stray,
+      "does not apply to `mode: verify`, which verifies a GitOps commit that is already there."
+    );
+  }
+  if (bool("dry-run")) throw new InputError("dry-run", "does not apply to `mode: verify`, which writes nothing.");
+  const revision = getInput("revision").trim().toLowerCase();
+  if (revision !== "" && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) {
+    throw new InputError(
+      "revision",
+      `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`
+    );
+  }
+  const gitopsInput = getInput("gitops-repository").trim();
+  if (gitopsInput !== "") gitopsRepository(gitopsInput);
+  const base = branchInput("base");
+  const { verify } = readVerifyInputs("verify");
+  const run2 = runContext(await loadContext(), env);
+  return {
+    gitops: gitopsRepository(gitopsInput || run2.repository),
+    ...base !== void 0 && { base },
+    ...revision !== "" && { revision },
+    token,
+    run: run2,
+    verify
+  };
+}
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY2 = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 async function readSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
@@ -250,6 +347,8 @@ async function readSettings(env = process.env, loadContext = async () => (await 
       "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
     );
   }
+  const sourceToken = getInput("source-token").trim();
+  maskSecret(sourceToken);
   const images = parseImageList(getInput("image"));
   const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
@@ -288,6 +387,7 @@ async function readSettings(env = process.env, loadContext = async () => (await 
     ...base !== void 0 && { base },
     branch,
     token,
+    sourceToken,
     gcp,
     run: run2,
     ...rest,
@@ -431,6 +531,10 @@ function parse(input, parser) {
 // src/main.ts
 async function run() {
   try {
+    if (readMode() === "verify") {
+      const { verifyRevision } = await import("./verify-revision.js");
+      return await verifyRevision(await readVerifyModeSettings());
+    }
     const settings = await readSettings();
     const { openGitOps } = await import("./writeback-gitops.js");
     const { readManifestTarget } = await import("./writeback-read.js");
@@ -438,7 +542,7 @@ async function run() {
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
     const verifier = settings.verify && await phase(
-      "Check Argo CD",
+      settings.verify.argocd ? "Check Argo CD" : "Prepare the verification",
       async () => (await import("./verify-index.js")).checkArgoCd(settings, target, gitops.repository)
     );
     const { inspectImages, publishImages } = await import("./fleet-publish.js");
@@ -461,6 +565,13 @@ async function run() {
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       () => writeBack(gitops, settings, target, digests)
     );
+    const { queuedDeployment } = settings;
+    if (queuedDeployment !== void 0 && !settings.dryRun) {
+      await phase(
+        "Queue the GitHub deployment",
+        async () => (await import("./verify-queued.js")).queueDeployment({ ...settings, queuedDeployment }, outcome)
+      );
+    }
     const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
     const { setOutputs } = await import("./outputs.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));

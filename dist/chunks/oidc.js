@@ -5,9 +5,8 @@ import {
   missingIdTokenError,
   requestIdToken
 } from "./chunk-oidc.js";
-import "./chunk-secrets.js";
 import "./chunk-net-budget.js";
-import "./chunk-net-retry.js";
+import "./chunk-secrets.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
 import "./chunk-esbuild-runtime.js";

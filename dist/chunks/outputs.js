@@ -50,12 +50,20 @@ async function setOutputs(settings, gitops, images, outcome) {
     info(`${name}: ${value}`);
   }
   const sum = (key) => images.reduce((total, image) => total + image[key], 0);
-  const facts = deploymentFacts(settings, gitops, outcome.base, outcome.change, values, {
-    pushed: images.some((image) => image.pushed),
-    blobsUploaded: sum("blobsUploaded"),
-    blobsPresent: sum("blobsPresent"),
-    bytesUploaded: sum("bytesUploaded")
-  });
+  const facts = deploymentFacts(
+    settings,
+    gitops,
+    outcome.base,
+    outcome.change,
+    values,
+    {
+      pushed: images.some((image) => image.pushed),
+      blobsUploaded: sum("blobsUploaded"),
+      blobsPresent: sum("blobsPresent"),
+      bytesUploaded: sum("bytesUploaded")
+    },
+    outcome.source?.sha
+  );
   await writeJobSummary({
     facts,
     mode: settings.mode,

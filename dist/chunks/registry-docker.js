@@ -6,8 +6,8 @@ import {
   removeDockerConfig
 } from "./chunk-registry-docker.js";
 import "./chunk-registry-errors.js";
-import "./chunk-secrets.js";
 import "./chunk-image-reference.js";
+import "./chunk-secrets.js";
 import "./chunk-actions-core-lib-command.js";
 import "./chunk-esbuild-runtime.js";
 export {

@@ -1,18 +1,16 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  createGitHubClient
-} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
-import {
   GitOpsRepository
 } from "./chunk-gitops-reader.js";
-import "./chunk-gitops-github-error.js";
+import {
+  createGitHubClient
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import "./chunk-util-pool.js";
 import {
   normalizedRepository
 } from "./chunk-image-reference.js";
 import "./chunk-net-proxy.js";
 import "./chunk-net-budget.js";
-import "./chunk-net-retry.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
 import "./chunk-actions-github-lib-context.js";

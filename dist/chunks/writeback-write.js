@@ -16,8 +16,11 @@ import {
 import "./chunk-picomatch-index.js";
 import {
   DEFAULT_DELAY_MS,
+  formatAuthor,
   policy,
-  pushToBase
+  pushToBase,
+  splitMessage,
+  withReferenceTrailers
 } from "./chunk-gitops-writer.js";
 import {
   pullRequestBody
@@ -25,13 +28,16 @@ import {
 import {
   gitBlobSha
 } from "./chunk-gitops-reader.js";
-import "./chunk-gitops-github-error.js";
+import {
+  createGitHubClient
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import "./chunk-util-pool.js";
 import "./chunk-image-reference.js";
+import "./chunk-net-proxy.js";
 import {
   retry,
   statusOf
-} from "./chunk-net-retry.js";
+} from "./chunk-net-budget.js";
 import {
   InputError,
   errorMessage
@@ -39,6 +45,8 @@ import {
 import {
   info
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-actions-github-lib-context.js";
+import "./chunk-undici-index.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/gitops/pull-request.ts
@@ -148,6 +156,51 @@ function settle(options, fresh, call) {
   });
 }
 
+// src/provenance/source.ts
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review"]);
+async function readSourceCommit(context, client) {
+  const repoUrl = context.repository === "" ? void 0 : `${context.serverUrl}/${context.repository}`;
+  const payload = context.payload;
+  const isPullRequest = PULL_REQUEST_EVENTS.has(context.eventName);
+  const headSha = isPullRequest ? str(payload?.pull_request?.head?.sha) : void 0;
+  const sha = headSha ?? (context.sha || void 0);
+  const base = { ...repoUrl !== void 0 && { repoUrl }, ...sha !== void 0 && { sha } };
+  if (sha === void 0) return base;
+  const head = payload?.head_commit;
+  if (!isPullRequest && head != null && str(head.id) === sha) return { ...base, ...describe(head) };
+  if (client === void 0 || context.repository === "") return base;
+  const [owner, repo] = context.repository.split("/");
+  try {
+    const { data } = await client().request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+      owner,
+      repo,
+      commit_sha: sha
+    });
+    return {
+      ...base,
+      ...describe({ message: data.message, timestamp: data.author?.date, author: data.author ?? {} })
+    };
+  } catch (error) {
+    info(
+      `Could not read commit ${sha.slice(0, 7)} of ${context.repository} (${errorMessage(error)}); the GitOps commit names it by repository and sha only. Give \`source-token\` \`contents: read\` there for the rest.`
+    );
+    return base;
+  }
+}
+function describe(commit) {
+  const message = str(commit.message);
+  const author = formatAuthor(str(commit.author?.name), str(commit.author?.email));
+  const date = str(commit.timestamp);
+  return {
+    ...author !== void 0 && { author },
+    ...message !== void 0 && splitMessage(message),
+    ...date !== void 0 && !Number.isNaN(Date.parse(date)) && { date }
+  };
+}
+function str(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+
 // src/writeback/write.ts
 function pinAll(files, selectors, pinned) {
   let current = files;
@@ -195,7 +248,6 @@ async function writeBack(gitops, settings, target, digests) {
       throw new InputError(input, errorMessage(error));
     }
   };
-  const message = render("commit-message", settings.templates.commitMessage);
   const base = target.base;
   if (settings.dryRun) {
     const change = await prepare(target.snapshot);
@@ -205,6 +257,11 @@ async function writeBack(gitops, settings, target, digests) {
     );
     return { base, change, written: false };
   }
+  const source = await readSourceCommit(
+    settings.run,
+    () => createGitHubClient(settings.sourceToken, settings.run.apiUrl)
+  );
+  const message = withReferenceTrailers(render("commit-message", settings.templates.commitMessage), source);
   if (settings.mode === "push") {
     const outcome2 = await pushToBase(gitops.repository, {
       base,
@@ -213,7 +270,7 @@ async function writeBack(gitops, settings, target, digests) {
       prepare,
       timeoutMs: settings.pushTimeoutMs
     });
-    return written(base, outcome2);
+    return written(base, outcome2, source);
   }
   const title = render("title", settings.templates.title);
   const intro = render("body", settings.templates.body);
@@ -227,14 +284,15 @@ async function writeBack(gitops, settings, target, digests) {
       ...new Set(settings.labels.flatMap((label) => all.map((v) => render("labels", renderTemplate(label, v)))))
     ],
     prepare,
-    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro)
+    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values, void 0, source.sha), intro)
   });
-  return written(base, outcome);
+  return written(base, outcome, source);
 }
-function written(base, outcome) {
+function written(base, outcome, source) {
   logChange(outcome.prepared);
   return {
     base,
+    source,
     change: outcome.prepared,
     written: outcome.commitSha !== void 0,
     ...outcome.commitSha !== void 0 && { commitSha: outcome.commitSha },

@@ -33,6 +33,17 @@ export interface MovedHead {
 const COMPARE_FILES_LIMIT = 300
 const COMPARE_COMMITS_PAGE = 250
 
+/** A commit's statuses, newest per context, as the combined status lists them. */
+export interface CombinedStatus {
+  readonly sha: string
+  readonly statuses: readonly {
+    readonly context: string
+    readonly state: string
+    readonly description: string | null
+    readonly targetUrl: string | null
+  }[]
+}
+
 export interface FileUpdate {
   readonly path: string
   readonly content: string
@@ -52,6 +63,7 @@ export interface PullRequest {
 }
 
 type PullData = ResponseData<GitHubClient['rest']['pulls']['get']>
+type StatusData = ResponseData<GitHubClient['rest']['repos']['getCombinedStatusForRef']>
 type CompareData = ResponseData<GitHubClient['rest']['repos']['compareCommitsWithBasehead']>
 
 export class GitOpsRepository extends RepositoryReader {
@@ -106,6 +118,53 @@ export class GitOpsRepository extends RepositoryReader {
     const request = { ...this.where, basehead: `${base}...${head}`, per_page: 1 }
     const { data } = await this.client.request('GET /repos/{owner}/{repo}/compare/{basehead}', request)
     return data.status === 'ahead' || data.status === 'identical'
+  }
+
+  /** A commit's message and parents (`git/commits`: `contents: read`). */
+  async readCommit(sha: string): Promise<{ sha: string; message: string; parents: string[] }> {
+    try {
+      const { data } = await this.client.rest.git.getCommit({ ...this.where, commit_sha: sha })
+      return { sha: data.sha, message: data.message, parents: data.parents.map((parent) => parent.sha) }
+    } catch (error) {
+      throw apiError(
+        `Could not read commit ${sha}`,
+        this.fullName,
+        error,
+        writeAccessHint(this.fullName, statusOf(error), false),
+      )
+    }
+  }
+
+  /** The files `sha` changed against `parent` (compare), with the status of each (`modified`, `added`, …). */
+  async changedFiles(parent: string, sha: string): Promise<{ path: string; status: string }[]> {
+    const { data } = await this.client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      ...this.where,
+      basehead: `${parent}...${sha}`,
+      per_page: 1,
+    })
+    return (data.files ?? []).map((file) => ({ path: file.filename, status: file.status }))
+  }
+
+  /**
+   * The newest status of each context on `ref` (a sha, or a branch: its head), and the commit it
+   * resolved to: one call (`statuses: read`). Argo CD Notifications and Flux report deploys here.
+   */
+  async combinedStatus(ref: string): Promise<CombinedStatus> {
+    const response = await this.client.request('GET /repos/{owner}/{repo}/commits/{+ref}/status', {
+      ...this.where,
+      ref: encodePath(ref),
+      per_page: 100,
+    })
+    const data = response.data as StatusData
+    return {
+      sha: data.sha,
+      statuses: data.statuses.map((status) => ({
+        context: status.context,
+        state: status.state,
+        description: status.description,
+        targetUrl: status.target_url,
+      })),
+    }
   }
 
   /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */

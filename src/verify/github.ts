@@ -13,7 +13,7 @@ export interface DeploymentRequest {
   readonly description: string
 }
 
-export type DeploymentState = 'in_progress' | 'success' | 'failure'
+export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure'
 
 /** A GitHub deployment whose status follows the verification; failures only warn. */
 export class GitHubDeployment {
@@ -57,7 +57,42 @@ export class GitHubDeployment {
     }
   }
 
-  async setState(state: DeploymentState, description: string, environmentUrl?: string): Promise<void> {
+  /**
+   * The newest deployment of `sha` to `environment` (the one a deploy run queued for a pull request),
+   * or a new one: a verification that comes later continues it instead of adding a second.
+   */
+  static async continueOrCreate(
+    client: GitHubClient,
+    request: DeploymentRequest,
+    logUrl: string,
+  ): Promise<GitHubDeployment | undefined> {
+    const [owner, repo] = request.repository.split('/') as [string, string]
+    try {
+      const { data } = await client.request('GET /repos/{owner}/{repo}/deployments', {
+        owner,
+        repo,
+        sha: request.sha,
+        environment: request.environment,
+        per_page: 1,
+      })
+      const found = data[0]
+      if (found !== undefined) {
+        core.info(
+          `Continuing GitHub deployment ${found.id} of ${request.sha.slice(0, 7)} to "${request.environment}" in ${request.repository}`,
+        )
+        return new GitHubDeployment(client, owner, repo, Number(found.id), logUrl)
+      }
+    } catch (error) {
+      core.warning(
+        `Could not list the GitHub deployments of ${request.repository}: ${errorMessage(error)}. ` +
+          'Pass a token that reaches that repository with `deployments: write` in `source-token`.',
+      )
+      return undefined
+    }
+    return GitHubDeployment.create(client, request, logUrl)
+  }
+
+  async setState(state: DeploymentState, description: string, environmentUrl?: string, logUrl?: string): Promise<void> {
     try {
       await this.client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
         owner: this.owner,
@@ -65,7 +100,7 @@ export class GitHubDeployment {
         deployment_id: this.id,
         state,
         description: description.slice(0, 140),
-        ...(this.logUrl !== '' && { log_url: this.logUrl }),
+        ...((logUrl ?? this.logUrl) !== '' && { log_url: logUrl ?? this.logUrl }),
         ...(environmentUrl !== undefined && { environment_url: environmentUrl }),
       })
     } catch (error) {

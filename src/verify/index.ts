@@ -1,14 +1,17 @@
-// Verification with Argo CD, as the phases of main.ts see it: `checkArgoCd` before anything is
-// pushed; `verify` after the commit (GitHub deployment, wait, smoke tests, revert); `reportVerification`
-// at the end (outputs, job summary, and the failure). Plain data in and out.
+// Verification (Argo CD and/or commit statuses), as the phases of main.ts see it: `checkArgoCd`
+// before anything is pushed; `Verifier.run` after the commit (GitHub deployment, wait, smoke tests,
+// revert); `reportVerification` at the end (outputs, job summary, and the failure). `mode: verify`
+// (revision.ts) drives the same Verifier for a commit that is already there. Plain data in and out.
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { createGitHubClient } from '../gitops/client.js'
 import type { GitOpsRepository } from '../gitops/repository.js'
 import { pinnedReference } from '../image/reference.js'
+import { type SourceCommit, withReferenceTrailers } from '../provenance/trailers.js'
 import { type Clock, systemClock } from '../net/retry.js'
-import type { Settings } from '../settings.js'
+import type { RunContext, Settings } from '../settings.js'
 import { ArgoCdClient } from './argocd.js'
+import { waitForAll } from './all.js'
 import { formatDuration } from '../util/duration.js'
 import { GitHubDeployment } from './github.js'
 import { type CheckedApplication, type GitOpsTarget, checkApplications } from './preflight.js'
@@ -19,6 +22,7 @@ import type { WrittenFile } from './revert-plan.js'
 import type { VerifySettings } from './settings.js'
 import { smokeFailure, smokeTests } from './smoke.js'
 import { short } from './state.js'
+import { type SeenStatus, waitForCommitStatuses } from './status-wait.js'
 import { type TimelineEntry, type WaitResult, waitForDeploy } from './wait.js'
 
 /** A revert waits at least this long for Argo CD, whatever is left of verify-timeout. */
@@ -35,7 +39,18 @@ export interface DeployedChange {
   /** The pinned reference(s), one per line when the run deployed several images. */
   readonly pinnedImage: string
   readonly digest: string
+  /** The source commit the deploy names; a revert commit names it too. */
+  readonly source?: SourceCommit
 }
+
+/** Argo CD, once the pre-flight read its applications. */
+export interface ArgoCdWait {
+  readonly client: ArgoCdClient
+  readonly applications: readonly CheckedApplication[]
+}
+
+/** Where a verification's GitHub deployment lives; `open` creates or finds it. */
+export type OpenDeployment = (change: DeployedChange) => Promise<GitHubDeployment | undefined>
 
 export interface VerificationResult extends VerificationReport {
   readonly health: string
@@ -46,14 +61,17 @@ export interface VerificationResult extends VerificationReport {
 
 export class Verifier {
   constructor(
-    private readonly settings: Settings,
+    private readonly settings: { readonly images?: Settings['images']; readonly run: RunContext },
     private readonly verify: VerifySettings,
-    /** The run's GitOps repository (its client): compare calls and the revert. */
+    /** The run's GitOps repository (its client): compare and status calls, and the revert. */
     private readonly repository: GitOpsRepository,
-    private readonly client: ArgoCdClient,
-    private readonly applications: readonly CheckedApplication[],
+    private readonly argo: ArgoCdWait | undefined,
     private readonly clock: Clock = systemClock,
   ) {}
+
+  private get applications(): readonly CheckedApplication[] {
+    return this.argo?.applications ?? []
+  }
 
   /** The write-back's outcome as verification needs it. */
   change(
@@ -61,6 +79,7 @@ export class Verifier {
       readonly base: string
       readonly commitSha?: string
       readonly change: { readonly plan: { readonly files: readonly WrittenFile[] } }
+      readonly source?: SourceCommit
     },
     target: { readonly snapshot: { readonly commitSha: string } },
     digests: readonly string[],
@@ -70,8 +89,9 @@ export class Verifier {
       committed: outcome.commitSha !== undefined,
       base: outcome.base,
       written: outcome.change.plan.files.filter((file) => file.before !== file.after),
-      pinnedImage: this.settings.images.map((image, i) => pinnedReference(image, digests[i]!)).join('\n'),
+      pinnedImage: (this.settings.images ?? []).map((image, i) => pinnedReference(image, digests[i]!)).join('\n'),
       digest: digests.join('\n'),
+      ...(outcome.source !== undefined && { source: outcome.source }),
     }
   }
 
@@ -82,22 +102,19 @@ export class Verifier {
 
   /**
    * After the commit: deployment, wait, smoke tests, and the revert when asked (one commit on the
-   * base, or `reverter`: through a pull request). Never throws for a failed deploy.
+   * base, or `reverter`: through a pull request). Never throws for a failed deploy. `openDeployment`
+   * replaces the default (a new deployment for GITHUB_SHA).
    */
-  async run(change: DeployedChange, reverter?: Reverter): Promise<VerificationResult> {
+  async run(change: DeployedChange, openDeployment?: OpenDeployment, reverter?: Reverter): Promise<VerificationResult> {
     const { verify, clock } = this
     const started = clock.now()
     const deadline = started + verify.timeoutMs
     const timeline: TimelineEntry[] = []
-    const deps = {
-      client: this.client,
-      clock,
-      timeline,
-      contains: (base: string, head: string) => this.repository.contains(base, head),
-    }
+    const statuses: SeenStatus[] = []
 
-    const deployment = await this.startDeployment(change)
-    const wait = await waitForDeploy(deps, this.applications, change.revision, verify.timeoutMs)
+    const deployment = await (openDeployment ?? ((c) => this.startDeployment(c)))(change)
+    await deployment?.setState('in_progress', `Waiting for ${short(change.revision)} to be deployed`)
+    const wait = await this.waitForDeploy(change.revision, change.base, verify.timeoutMs, timeline, statuses)
     let failure = wait.ok ? undefined : wait.failure
     const smoke = wait.ok ? await smokeTests(verify.smokeTestUrls, verify.smokeTestTimeoutMs, clock) : []
     const failedSmoke = smoke.find((result) => !result.ok)
@@ -109,7 +126,7 @@ export class Verifier {
       const reverted = await this.revert(
         change,
         failure,
-        deps,
+        timeline,
         Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now()),
         reverter ?? ((base, written, message) => revertChange(this.repository, base, written, message)),
       )
@@ -119,7 +136,7 @@ export class Verifier {
     const verified = failure === undefined
     await deployment?.setState(
       verified ? 'success' : 'failure',
-      verified ? `Synced and Healthy at ${short(change.revision)}` : 'Verification failed',
+      verified ? `Deployed at ${short(change.revision)}` : 'Verification failed',
       ...(verified && verify.smokeTestUrls[0] !== undefined ? [verify.smokeTestUrls[0]] : []),
     )
     return {
@@ -131,6 +148,7 @@ export class Verifier {
         uiUrl: app.uiUrl,
       })),
       timeline,
+      commitStatuses: statuses,
       unhealthy: wait.unhealthy,
       smoke,
       ...(revert !== undefined && { revert }),
@@ -141,6 +159,39 @@ export class Verifier {
     }
   }
 
+  /** Argo CD and the commit statuses, side by side: both must pass, and the first failure ends both. */
+  private waitForDeploy(
+    revision: string,
+    base: string,
+    timeoutMs: number,
+    timeline: TimelineEntry[],
+    statuses: SeenStatus[],
+  ): Promise<WaitResult> {
+    const { argo, verify, repository } = this
+    const contains = (older: string, newer: string) => repository.contains(older, newer)
+    const waits: ((clock: Clock) => Promise<WaitResult>)[] = []
+    if (argo !== undefined) {
+      waits.push((clock) =>
+        waitForDeploy({ client: argo.client, clock, timeline, contains }, argo.applications, revision, timeoutMs),
+      )
+    }
+    if (verify.commitStatuses.length > 0) {
+      waits.push(async (clock) => {
+        const combinedStatus = (ref: string) => repository.combinedStatus(ref)
+        const result = await waitForCommitStatuses(
+          { combinedStatus, contains, clock },
+          verify.commitStatuses,
+          revision,
+          base,
+          timeoutMs,
+        )
+        statuses.splice(0, statuses.length, ...result.statuses)
+        return result
+      })
+    }
+    return waitForAll(waits, this.clock)
+  }
+
   private async startDeployment(change: DeployedChange): Promise<GitHubDeployment | undefined> {
     const { settings, verify } = this
     if (verify.environment === undefined) return undefined
@@ -149,34 +200,42 @@ export class Verifier {
       createGitHubClient(verify.sourceToken, run.apiUrl),
       {
         repository: run.repository,
-        sha: run.sha,
+        sha: change.source?.sha ?? run.sha,
         environment: verify.environment,
         payload: { image: change.pinnedImage, digest: change.digest, gitops_commit: change.revision },
         description: `Deploy ${change.pinnedImage}`.slice(0, 140),
       },
       run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`,
     )
-    await deployment?.setState('in_progress', `Waiting for Argo CD to deploy ${short(change.revision)}`)
     return deployment
   }
 
   private async revert(
     change: DeployedChange,
     failure: string,
-    deps: Parameters<typeof waitForDeploy>[0],
+    timeline: TimelineEntry[],
     timeoutMs: number,
     reverter: Reverter,
   ): Promise<NonNullable<VerificationReport['revert']> & { health: string }> {
     const { settings } = this
     if (!change.committed || change.written.length === 0) {
-      core.warning('on-failure: revert: this run committed nothing, so there is nothing to revert.')
+      core.warning(
+        change.committed
+          ? `on-failure: revert: ${short(change.revision)} changed no image pin, so there is nothing to revert.`
+          : 'on-failure: revert: this run committed nothing, so there is nothing to revert.',
+      )
       return { restored: [], leftAlone: [], health: 'Unknown' }
     }
     const { repository } = this
-    const message = `Revert ${change.pinnedImage}\n\nArgo CD verification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
+    const what = change.pinnedImage === '' ? `the image pins of ${short(change.revision)}` : change.pinnedImage
+    const message = `Revert ${what}\n\nVerification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
     let outcome
     try {
-      outcome = await reverter(change.base, change.written, message.slice(0, 2000))
+      outcome = await reverter(
+        change.base,
+        change.written,
+        withReferenceTrailers(message.slice(0, 2000), change.source ?? {}),
+      )
     } catch (error) {
       return {
         restored: [],
@@ -188,8 +247,8 @@ export class Verifier {
     const { restored, leftAlone } = outcome.plan
     if (outcome.commitSha === undefined) return { restored, leftAlone, health: 'Unknown' }
     const commitUrl = `${settings.run.serverUrl}/${repository.fullName}/commit/${outcome.commitSha}`
-    core.info(`Reverted in ${outcome.commitSha}; waiting up to ${formatDuration(timeoutMs)} for Argo CD to deploy it`)
-    const wait: WaitResult = await waitForDeploy(deps, this.applications, outcome.commitSha, timeoutMs)
+    core.info(`Reverted in ${outcome.commitSha}; waiting up to ${formatDuration(timeoutMs)} for it to be deployed`)
+    const wait: WaitResult = await this.waitForDeploy(outcome.commitSha, change.base, timeoutMs, timeline, [])
     return {
       commitSha: outcome.commitSha,
       commitUrl,
@@ -211,18 +270,26 @@ export async function checkArgoCd(
 ): Promise<Verifier | undefined> {
   const verify = settings.verify
   if (verify === undefined) return undefined
-  const client = new ArgoCdClient(verify.server, verify.auth)
-  const gitopsTarget: GitOpsTarget = {
+  const argo = await checkArgoCdApplications(verify, {
     repository: repository.fullName,
     base: target.base,
     baseIsDefault: settings.base === undefined,
     serverUrl: settings.run.serverUrl,
     files: target.files.map((file) => file.path),
-  }
-  const applications = await checkApplications(client, verify, gitopsTarget)
-  if (settings.dryRun)
+  })
+  if (settings.dryRun && argo !== undefined)
     core.info('Dry run: Argo CD is reachable and deploys the GitOps branch; nothing will be waited for.')
-  return new Verifier(settings, verify, repository, client, applications)
+  return new Verifier(settings, verify, repository, argo)
+}
+
+/** The pre-flight read of the Argo CD applications, when `argocd-server` is set. */
+export async function checkArgoCdApplications(
+  verify: VerifySettings,
+  target: GitOpsTarget,
+): Promise<ArgoCdWait | undefined> {
+  if (verify.argocd === undefined) return undefined
+  const client = new ArgoCdClient(verify.argocd.server, verify.argocd.auth)
+  return { client, applications: await checkApplications(client, verify.argocd, target) }
 }
 
 /** Step outputs and the job summary section; throws the failure last, so everything is reported first. */
@@ -255,7 +322,9 @@ function failureMessage(result: VerificationResult): string {
           ? `; left alone: ${revert.leftAlone.map((item) => item.description).join('; ')}`
           : '') +
         (revert.verified
-          ? '; Argo CD is Synced and Healthy at the revert.'
+          ? result.applications.length > 0
+            ? '; Argo CD is Synced and Healthy at the revert.'
+            : '; the revert is deployed.'
           : `; the revert did not deploy cleanly: ${revert.failure ?? ''}`)
   return `Verification failed: ${result.failure ?? 'unknown reason'}. ${did}`
 }

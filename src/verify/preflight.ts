@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { type Application, type ApplicationSource, sourcesOf } from './application.js'
 import { type ArgoCdClient, ArgoCdError } from './argocd.js'
-import type { ArgoApplicationRef, VerifySettings } from './settings.js'
+import type { ArgoApplicationRef, ArgoCdSettings } from './settings.js'
 
 /** What the run writes to, in plain data. */
 export interface GitOpsTarget {
@@ -37,7 +37,7 @@ export class PreflightError extends Error {
 
 export async function checkApplications(
   client: ArgoCdClient,
-  settings: VerifySettings,
+  settings: ArgoCdSettings,
   target: GitOpsTarget,
 ): Promise<CheckedApplication[]> {
   const checked: CheckedApplication[] = []
@@ -69,7 +69,7 @@ export function label(ref: ArgoApplicationRef): string {
 }
 
 /** Why the application could not be read, and what to change. */
-function readFailure(ref: ArgoApplicationRef, settings: VerifySettings, error: unknown): string {
+function readFailure(ref: ArgoApplicationRef, settings: ArgoCdSettings, error: unknown): string {
   const status = error instanceof ArgoCdError ? error.status : undefined
   const what = `Argo CD application ${label(ref)} at ${settings.server}`
   const credential =

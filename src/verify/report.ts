@@ -3,6 +3,7 @@
 import { cell, code, link, text } from '../report/markdown.js'
 import type { RevertItem } from './revert-plan.js'
 import type { SmokeResult } from './smoke.js'
+import type { SeenStatus } from './status-wait.js'
 import { short } from './state.js'
 import type { TimelineEntry } from './wait.js'
 
@@ -12,6 +13,8 @@ export interface VerificationReport {
   readonly failure?: string
   readonly applications: readonly { readonly name: string; readonly uiUrl: string }[]
   readonly timeline: readonly TimelineEntry[]
+  /** The `verify-commit-status` contexts as last seen (empty without them). */
+  readonly commitStatuses?: readonly SeenStatus[]
   readonly unhealthy: readonly string[]
   readonly smoke: readonly SmokeResult[]
   readonly revert?: {
@@ -29,13 +32,29 @@ export interface VerificationReport {
 const MAX_TIMELINE_ROWS = 50
 
 export function verificationMarkdown(report: VerificationReport): string {
-  const sections: string[] = ['### Argo CD verification']
+  const argo = report.applications.length > 0
+  const sections: string[] = [argo ? '### Argo CD verification' : '### Deployment verification']
   sections.push(
     report.verified
-      ? `✅ Synced and Healthy at ${code(short(report.revision))}.`
+      ? `✅ ${argo ? 'Synced and Healthy' : 'Deployed'} at ${code(short(report.revision))}.`
       : `❌ ${text(report.failure ?? 'Verification failed.')}`,
   )
-  sections.push(report.applications.map((app) => `- Application ${link(code(app.name), app.uiUrl)}`).join('\n'))
+  if (argo) {
+    sections.push(report.applications.map((app) => `- Application ${link(code(app.name), app.uiUrl)}`).join('\n'))
+  }
+  const statuses = report.commitStatuses ?? []
+  if (statuses.length > 0) {
+    sections.push(
+      [
+        '| Commit status | State | Commit | Description |',
+        '| --- | --- | --- | --- |',
+        ...statuses.map(
+          (status) =>
+            `| ${status.targetUrl ? link(code(status.context), status.targetUrl) : code(status.context)} | ${cell(text(status.state))} | ${code(short(status.sha))} | ${cell(text(status.description ?? ''))} |`,
+        ),
+      ].join('\n'),
+    )
+  }
   if (report.timeline.length > 0) {
     const rows = report.timeline.slice(-MAX_TIMELINE_ROWS).map((entry) => {
       const { sync, revision, health, operation } = entry.snapshot
@@ -75,7 +94,8 @@ export function verificationMarkdown(report: VerificationReport): string {
     }
     lines.push(...revert.restored.map((item) => `- restored ${text(item.description)}`))
     lines.push(...revert.leftAlone.map((item) => `- left alone ${text(item.description)}`))
-    if (revert.verified === true) lines.push('Argo CD is Synced and Healthy at the revert.')
+    if (revert.verified === true)
+      lines.push(argo ? 'Argo CD is Synced and Healthy at the revert.' : 'The revert is deployed.')
     if (revert.failure !== undefined) lines.push(`The revert did not deploy cleanly: ${text(revert.failure)}`)
     sections.push(`**Revert**\n\n${lines.join('\n')}`)
   }

@@ -1,5 +1,5 @@
-// The verification inputs (Argo CD, smoke tests, revert, GitHub deployment), read and checked
-// up front like every other input, so a typo fails the run before anything is pushed.
+// The verification inputs (Argo CD, commit statuses, smoke tests, revert, GitHub deployment), read
+// and checked up front like every other input, so a typo fails the run before anything is pushed.
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
 import { isHttpsOrLoopback } from '../image/reference.js'
@@ -15,11 +15,18 @@ export interface ArgoApplicationRef {
 export type ArgoAuth =
   { readonly kind: 'token'; readonly token: string } | { readonly kind: 'oidc'; readonly audience: string }
 
-export interface VerifySettings {
+export interface ArgoCdSettings {
   /** Without a trailing slash; may carry a path prefix. */
   readonly server: string
   readonly applications: readonly ArgoApplicationRef[]
   readonly auth: ArgoAuth
+}
+
+export interface VerifySettings {
+  /** Undefined when `argocd-server` is empty: commit statuses alone verify. */
+  readonly argocd?: ArgoCdSettings
+  /** `verify-commit-status`: context patterns (`*` matches any characters); empty: none. */
+  readonly commitStatuses: readonly string[]
   readonly timeoutMs: number
   readonly smokeTestUrls: readonly string[]
   readonly smokeTestTimeoutMs: number
@@ -32,17 +39,40 @@ export interface VerifySettings {
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 
-const VERIFY_ONLY = ['argocd-application', 'argocd-token', 'argocd-oidc-audience', 'smoke-test-url', 'environment']
+const ARGOCD_ONLY = ['argocd-application', 'argocd-token', 'argocd-oidc-audience']
+const VERIFY_ONLY = ['smoke-test-url']
 
-/** `{ verify }` for the Settings object; empty when `argocd-server` is empty (no verification). */
-export function readVerifyInputs(mode: 'pr' | 'push', merging = false): { verify?: VerifySettings } {
+/**
+ * `{ verify }` for the Settings object (empty without `argocd-server` and `verify-commit-status`),
+ * and in `mode: pr` the `environment` whose deployment waits for the pull request to merge.
+ * `merging`: pr mode with `merge`, which deploys the merge commit, so verification applies to it.
+ */
+export function readVerifyInputs(
+  mode: 'pr' | 'push' | 'verify',
+  merging = false,
+): {
+  verify?: VerifySettings
+  queuedDeployment?: { environment: string; sourceToken: string }
+} {
+  const environment = core.getInput('environment').trim()
+  const sourceToken = core.getInput('source-token').trim()
+  const verifies = core.getInput('argocd-server').trim() !== '' || core.getInput('verify-commit-status').trim() !== ''
+  if (mode === 'pr' && !verifies && environment !== '') {
+    maskSecret(sourceToken)
+    if (sourceToken === '') {
+      throw new InputError('source-token', 'is empty; the GitHub deployment for `environment` needs a token.')
+    }
+    return { queuedDeployment: { environment, sourceToken } }
+  }
   const verify = readVerifySettings(mode, merging)
   return verify === undefined ? {} : { verify }
 }
 
-/** The verification settings, or undefined when `argocd-server` is empty (no verification). */
-/** `merging`: pr mode with `merge`, which deploys the merge commit, so verification applies to it. */
-export function readVerifySettings(mode: 'pr' | 'push', merging = false): VerifySettings | undefined {
+/**
+ * The verification settings, or undefined when neither `argocd-server` nor `verify-commit-status` is set.
+ * `merging`: pr mode with `merge`, which deploys the merge commit, so verification applies to it.
+ */
+export function readVerifySettings(mode: 'pr' | 'push' | 'verify', merging = false): VerifySettings | undefined {
   const token = core.getInput('argocd-token').trim()
   // Masked before anything else can print them.
   maskSecret(token)
@@ -50,24 +80,79 @@ export function readVerifySettings(mode: 'pr' | 'push', merging = false): Verify
   maskSecret(sourceToken)
 
   const serverInput = core.getInput('argocd-server').trim()
+  const commitStatuses = readCommitStatuses()
   if (serverInput === '') {
-    const stray = VERIFY_ONLY.find((name) => core.getInput(name).trim() !== '')
+    const stray = ARGOCD_ONLY.find((name) => core.getInput(name).trim() !== '')
     if (stray !== undefined) {
       throw new InputError(stray, 'only applies to verification with Argo CD: set `argocd-server` as well.')
     }
+  }
+  if (serverInput === '' && commitStatuses.length === 0) {
+    if (mode === 'verify') {
+      throw new InputError(
+        'mode',
+        '`verify` needs something to wait for: set `argocd-server` and `argocd-application`, or `verify-commit-status`.',
+      )
+    }
+    const stray = [...VERIFY_ONLY, 'environment'].find((name) => core.getInput(name).trim() !== '')
+    if (stray !== undefined) {
+      throw new InputError(
+        stray,
+        'only applies to verification: set `argocd-server` or `verify-commit-status` as well.',
+      )
+    }
     if ((core.getInput('on-failure').trim() || 'fail') !== 'fail') {
-      throw new InputError('on-failure', 'only applies to verification with Argo CD: set `argocd-server` as well.')
+      throw new InputError(
+        'on-failure',
+        'only applies to verification: set `argocd-server` or `verify-commit-status` as well.',
+      )
     }
     return undefined
   }
-  if (mode !== 'push' && !merging) {
+  if (mode === 'pr' && !merging) {
+    const input = serverInput !== '' ? 'argocd-server' : 'verify-commit-status'
     throw new InputError(
-      'argocd-server',
-      'verification in `mode: pr` needs `merge` (e.g. `merge: squash`): without it nothing is deployed until someone merges the pull request. ' +
-        'Set `merge` so the action merges and verifies the merge commit, verify in a later run with `mode: verify` once the pull request is merged, ' +
-        'use `mode: push`, or remove the Argo CD inputs.',
+      input,
+      'verification in `mode: pr` needs `merge` (e.g. `merge: squash`: the action merges the pull request and verifies the merge commit), ' +
+        'or `mode: verify` in the GitOps repository once the pull request is merged: with `mode: pr` alone nothing is deployed until someone merges it. ' +
+        'Set `merge`, use `mode: push`, or remove the verification inputs.',
     )
   }
+  const environment = core.getInput('environment').trim()
+  if (environment !== '' && sourceToken === '') {
+    throw new InputError('source-token', 'is empty; the GitHub deployment for `environment` needs a token.')
+  }
+  return {
+    ...(serverInput !== '' && { argocd: readArgoCd(serverInput, token) }),
+    commitStatuses,
+    timeoutMs: durationInput('verify-timeout', '10m'),
+    smokeTestUrls: readSmokeTests(),
+    smokeTestTimeoutMs: durationInput('smoke-test-timeout', '2m'),
+    onFailure: onFailure(),
+    ...(environment !== '' && { environment }),
+    sourceToken,
+  }
+}
+
+function readCommitStatuses(): string[] {
+  const items = core
+    .getInput('verify-commit-status')
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  for (const item of items) {
+    if (item.replace(/\*/g, '').trim() === '') {
+      throw new InputError(
+        'verify-commit-status',
+        `"${item}" is not a commit status context: use the context a controller posts, e.g. \`continuous-delivery/backend\` ` +
+          'or `kustomization/apps/*` (`*` matches any characters; at least one other character).',
+      )
+    }
+  }
+  return [...new Set(items)]
+}
+
+function readArgoCd(serverInput: string, token: string): ArgoCdSettings {
   const server = serverUrl(serverInput)
   const applications = readApplications()
   const audience = core.getInput('argocd-oidc-audience').trim()
@@ -81,21 +166,7 @@ export function readVerifySettings(mode: 'pr' | 'push', merging = false): Verify
         'or set `argocd-oidc-audience` for an Argo CD that accepts GitHub OIDC tokens.',
     )
   }
-  const environment = core.getInput('environment').trim()
-  if (environment !== '' && sourceToken === '') {
-    throw new InputError('source-token', 'is empty; the GitHub deployment for `environment` needs a token.')
-  }
-  return {
-    server,
-    applications,
-    auth: token !== '' ? { kind: 'token', token } : { kind: 'oidc', audience },
-    timeoutMs: durationInput('verify-timeout', '10m'),
-    smokeTestUrls: readSmokeTests(),
-    smokeTestTimeoutMs: durationInput('smoke-test-timeout', '2m'),
-    onFailure: onFailure(),
-    ...(environment !== '' && { environment }),
-    sourceToken,
-  }
+  return { server, applications, auth: token !== '' ? { kind: 'token', token } : { kind: 'oidc', audience } }
 }
 
 function serverUrl(value: string): string {

@@ -22,6 +22,7 @@ export function deploymentFacts(
   change: PinnedChange,
   image: DeploymentFacts['image'],
   publish?: DeploymentFacts['publish'],
+  sourceSha?: string,
 ): DeploymentFacts {
   return {
     image,
@@ -38,7 +39,8 @@ export function deploymentFacts(
     source: {
       serverUrl: settings.run.serverUrl,
       repository: settings.run.repository,
-      sha: settings.run.sha,
+      // The commit the GitOps commit names (a pull request's head rather than its merge preview).
+      sha: sourceSha ?? settings.run.sha,
       runId: settings.run.runId,
     },
     ...(publish !== undefined && { publish }),

@@ -11,6 +11,9 @@ import { pullRequestBody } from '../report/pull-request.js'
 import { renderTemplate, templateValues } from '../report/templates.js'
 import type { Settings } from '../settings.js'
 import { InputError, errorMessage } from '../errors.js'
+import { createGitHubClient } from '../gitops/client.js'
+import { readSourceCommit } from '../provenance/source.js'
+import { type SourceCommit, withReferenceTrailers } from '../provenance/trailers.js'
 import { type PinnedChange, deploymentFacts } from './facts.js'
 import type { GitOps } from './gitops.js'
 import { type ManifestRead, type ManifestTarget, rereadManifests } from './read.js'
@@ -26,6 +29,8 @@ export interface WriteBackOutcome {
   readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
   /** `merge`: the pull request was merged, and `commitSha` is the commit that landed on the base. */
   readonly merged?: boolean
+  /** The source commit the GitOps commit names in its reference trailers (none in a dry run). */
+  readonly source?: SourceCommit
 }
 
 /** Pins each image in turn: the next image's pin works on the previous one's result. */
@@ -84,17 +89,20 @@ export async function writeBack(
       throw new InputError(input, errorMessage(error))
     }
   }
-  const message = render('commit-message', settings.templates.commitMessage)
   const base = target.base
-
   if (settings.dryRun) {
     const change = await prepare(target.snapshot)
     logChange(change)
     core.info(
       `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}${settings.merge ? ` and merge it (${settings.merge.method}) once GitHub allows it` : ''}`}; nothing was written.`,
     )
-    return { base, commitMessage: message, change, written: false }
+    return { base, commitMessage: render('commit-message', settings.templates.commitMessage), change, written: false }
   }
+
+  const source = await readSourceCommit(settings.run, () =>
+    createGitHubClient(settings.sourceToken, settings.run.apiUrl),
+  )
+  const message = withReferenceTrailers(render('commit-message', settings.templates.commitMessage), source)
 
   if (settings.mode === 'push') {
     const outcome = await pushToBase(gitops.repository, {
@@ -104,7 +112,7 @@ export async function writeBack(
       prepare,
       timeoutMs: settings.pushTimeoutMs,
     })
-    return written(base, message, outcome)
+    return written(base, message, outcome, source)
   }
 
   const title = render('title', settings.templates.title)
@@ -119,17 +127,24 @@ export async function writeBack(
       ...new Set(settings.labels.flatMap((label) => all.map((v) => render('labels', renderTemplate(label, v))))),
     ],
     prepare,
-    body: (change) => pullRequestBody(deploymentFacts(settings, gitops, base, change, values), intro),
+    body: (change) =>
+      pullRequestBody(deploymentFacts(settings, gitops, base, change, values, undefined, source.sha), intro),
   })
-  return written(base, message, outcome)
+  return written(base, message, outcome, source)
 }
 
 /** What the writer did (push or pull request), logged and told as the run's outcome. */
-function written(base: string, commitMessage: string, outcome: PullRequestOutcome<PinnedChange>): WriteBackOutcome {
+function written(
+  base: string,
+  commitMessage: string,
+  outcome: PullRequestOutcome<PinnedChange>,
+  source: SourceCommit,
+): WriteBackOutcome {
   logChange(outcome.prepared)
   return {
     base,
     commitMessage,
+    source,
     change: outcome.prepared,
     written: outcome.commitSha !== undefined,
     ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }),

@@ -20,6 +20,7 @@ import {
   renderResources,
   resourceHealth,
 } from './health.js'
+import { type Reporter, reportedStatus } from './reporters.js'
 
 export interface StandInApplication {
   readonly name: string
@@ -47,6 +48,13 @@ export interface ArgoCdStandInOptions {
   readonly rolloutMs?: number
   /** Images (substrings of the reference, e.g. a digest) whose pods crash-loop. */
   readonly crashingImages?: readonly string[]
+  /**
+   * Reconcile on a timer this often, without anyone asking the API, as a real controller does
+   * (Git is still polled every `pollIntervalMs`). Default: only when asked.
+   */
+  readonly reconcileEveryMs?: number
+  /** Post commit statuses to the GitHub stand-in as these do (with `reconcileEveryMs`). See reporters.ts. */
+  readonly reporters?: readonly Reporter[]
 }
 
 export interface ArgoRequest {
@@ -75,6 +83,9 @@ export interface ArgoCdStandIn {
   injectFault(status: number, times?: number): void
   /** Awaited before each application request is handled; returns a function that removes the hook. */
   onBeforeRequest(hook: (request: { path: string; query: string }) => Promise<void> | void): () => void
+  /** Stops the timed reconciliation (and its statuses) until `resume()`. */
+  pause(): void
+  resume(): void
   close(): Promise<void>
 }
 
@@ -397,6 +408,62 @@ export async function startArgoCd(options: ArgoCdStandInOptions): Promise<ArgoCd
     return { ...base, status: 200, staleHealth: stale, health }
   }
 
+  // The timed controller: reconciles every application and posts what the reporters would.
+  const posted = new Map<string, string>()
+  let argoUrl = ''
+  let paused = false
+  let ticking = false
+  const report = async (app: AppState, now: number): Promise<void> => {
+    const op = app.operation
+    if (op === undefined || (options.reporters ?? []).length === 0) return
+    const fresh = op.phase === 'Succeeded' && app.staleView === undefined
+    const view = fresh ? liveView(app, now) : undefined
+    const state = {
+      app: app.spec.name,
+      revision: op.revision,
+      phase: op.phase,
+      operationMessage: op.message,
+      ...(view !== undefined && { health: view.health }),
+      ...(view !== undefined && {
+        healthMessage: view.resources.find((r) => r.health !== undefined && r.health.status !== 'Healthy')?.health
+          ?.message,
+      }),
+    }
+    for (const reporter of options.reporters ?? []) {
+      const status = reportedStatus(reporter, state, argoUrl)
+      if (status === undefined) continue
+      const key = `${reporter}/${app.namespace}/${app.spec.name}`
+      const said = `${op.revision} ${status.state} ${status.description}`
+      if (posted.get(key) === said) continue
+      posted.set(key, said)
+      await github.setStatus(op.revision, {
+        state: status.state,
+        context: status.context,
+        description: status.description,
+        ...(status.targetUrl !== undefined && { targetUrl: status.targetUrl }),
+        poster: reporter === 'flux' ? 'fluxcdbot' : 'argocd-notifications[bot]',
+      })
+    }
+  }
+  const tick = async (): Promise<void> => {
+    if (paused || ticking || argoUrl === '') return
+    ticking = true
+    try {
+      for (const app of apps) {
+        await advance(app, Date.now(), false)
+        await report(app, Date.now())
+      }
+    } finally {
+      ticking = false
+    }
+  }
+  const timer =
+    options.reconcileEveryMs === undefined
+      ? undefined
+      : setInterval(() => {
+          tick().catch((error: unknown) => console.error(`Argo CD stand-in: reconcile failed: ${String(error)}`))
+        }, options.reconcileEveryMs)
+
   const server = http.createServer((req, res) => {
     req.resume()
     handle(req, res)
@@ -408,8 +475,10 @@ export async function startArgoCd(options: ArgoCdStandInOptions): Promise<ArgoCd
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  argoUrl = url
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     token: Object.keys(tokens).find((key) => tokens[key] === '*') ?? DEFAULT_TOKEN,
     requests,
     healthyAt,
@@ -422,8 +491,15 @@ export async function startArgoCd(options: ArgoCdStandInOptions): Promise<ArgoCd
       hooks.add(hook)
       return () => void hooks.delete(hook)
     },
+    pause: () => {
+      paused = true
+    },
+    resume: () => {
+      paused = false
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        if (timer !== undefined) clearInterval(timer)
         server.close(() => resolve())
         server.closeAllConnections()
       }),

@@ -312,10 +312,15 @@ export class MergeModel {
     }
     const tree = await this.mergeTree(baseSha, headSha)
     if (method === 'squash') {
-      // GitHub's default squash message: the title with the number, then each commit's message.
+      // GitHub's default squash message: the title with the number, then the body of the one commit
+      // (or each commit's message as a list).
       const own = (await this.git.text(['rev-list', '--reverse', `${baseSha}..${headSha}`])).split('\n').filter(Boolean)
-      const bodies = await Promise.all(own.map(async (sha) => `* ${(await this.git.parseCommit(sha)).message.trim()}`))
-      const text = `${title ?? `${pr.title} (#${pr.number})`}\n\n${message ?? bodies.join('\n\n')}`
+      const messages = await Promise.all(own.map(async (sha) => (await this.git.parseCommit(sha)).message.trim()))
+      const details =
+        messages.length === 1
+          ? messages[0]!.split('\n').slice(1).join('\n').replace(/^\n+/, '')
+          : messages.map((text) => `* ${text}`).join('\n\n')
+      const text = `${title ?? `${pr.title} (#${pr.number})`}\n\n${message ?? details}`
       return this.signed({ tree, parents: [baseSha], message: text, author: merger, committer })
     }
     const text = `${title ?? `Merge pull request #${pr.number} from ${this.model.site.owner}/${pr.head}`}\n\n${message ?? pr.title}`

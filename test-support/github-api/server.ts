@@ -21,7 +21,7 @@ import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { type FakeCommitStatus, type StatusInput, StatusesModel, isStatusOperation } from './statuses.js'
 import { AttestationsModel, isAttestationOperation } from './attestations.js'
 import { errorBody, type Site } from './shapes.js'
-import { type BranchProtection, MergeModel, type MergeSettings, type StatusSource } from './merges.js'
+import { type BranchProtection, type MergeMethod, MergeModel, type MergeSettings, type StatusSource } from './merges.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
 export { OpenApiValidator } from './openapi.js'
@@ -149,10 +149,17 @@ export interface FakeGitHub {
   pulls(): FakePullRequest[]
   /** Repository labels by name. */
   labels(): string[]
+  /** Deployments and their statuses, of every repository (the store behind the deployments endpoints). */
+  readonly deploymentsModel: DeploymentsModel
   /** Commit statuses of the repository (the store behind the statuses endpoints; `onStatus` to react). */
   readonly statusesModel: StatusesModel
   /** Posts a commit status on a full sha as `POST /statuses/{sha}` would (a CI system, Argo CD Notifications, Flux). */
   setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus>
+  /**
+   * A person merges pull request `number` with GitHub's merge button (the merge model's checks and
+   * commits, as `release-manager`). Returns the base branch's new head.
+   */
+  mergePullByPerson(number: number, method?: MergeMethod): Promise<string>
   /** Runs git (argument array, no shell) on the bare repository; returns stdout. */
   git(args: string[], input?: string): Promise<string>
   /** The repository's merge settings (methods allowed, auto-merge); change them in place or with setMergeSettings. */
@@ -630,6 +637,22 @@ class FakeGitHubServer implements FakeGitHub {
 
   setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus> {
     return this.statusesModel.post(sha, status)
+  }
+
+  async mergePullByPerson(number: number, method: MergeMethod = 'merge'): Promise<string> {
+    const person = { login: 'release-manager', id: 5_100_000, type: 'User' as const }
+    const fail = (status: number, message: string) => new Error(`#${number} not merged (${status}): ${message}`)
+    const { sha } = await this.mergeModel.merge(
+      this.pull(number),
+      method,
+      undefined,
+      undefined,
+      undefined,
+      person,
+      'person',
+      fail,
+    )
+    return sha
   }
 
   async git(args: string[], input?: string): Promise<string> {
