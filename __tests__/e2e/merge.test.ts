@@ -4,6 +4,7 @@
 // at the merge commit and the revert through a pull request of its own; and `mode: push` into a
 // protected branch.
 import { afterEach, describe, expect, test } from '@jest/globals'
+import { parseReferenceTrailers } from '../../src/provenance/trailers.js'
 import type { FakePullRequest, StatusInput } from '../../test-support/github-api/server.js'
 import { stack, argo, DEPLOYMENT, deploy, registryWrites, useVerifyStand } from './verify-support.js'
 
@@ -75,6 +76,8 @@ describe('getting the pull request merged', () => {
       new RegExp(`^Deploy backend 5\\.0\\.0 \\(#${merge.number}\\)\\n\\nDeploy backend 5\\.0\\.0`),
     )
     expect(head!.verified).toBe(true)
+    // It ends with the Argo CD reference trailers of the source commit, as the pull request's commit does.
+    expect(parseReferenceTrailers(head!.message).sha).toBe('0123456789abcdef0123456789abcdef01234567')
   })
 
   test('auto-merge allowed but nothing required: GitHub refuses to arm in clean status, merged directly', async () => {
