@@ -119,6 +119,7 @@ const DEPLOY_ONLY = [
   'attestation-signer',
   'attestation-repository',
   'attestation-trusted-root',
+  'merge',
 ]
 
 export function readMode(): Mode | 'verify' {

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as path from 'node:path'
 import { InputError } from '../../src/errors.js'
-import { list, readSettings } from '../../src/settings.js'
+import { list, readSettings, readVerifyModeSettings } from '../../src/settings.js'
 import { githubContext } from '../../test-support/github-context.js'
 
 const WORKSPACE = path.resolve('/work/space')
@@ -265,6 +265,14 @@ describe('merge and merge-timeout', () => {
     )
     expect((await freshError({ 'merge-timeout': '10m' })).message).toMatch(
       /^Input 'merge-timeout': only applies with `merge`/,
+    )
+  })
+
+  test('mode: verify refuses merge: it merges nothing', async () => {
+    clean()
+    Object.assign(process.env, { INPUT_MODE: 'verify', INPUT_TOKEN: 'ghs_secret', INPUT_MERGE: 'squash' })
+    await expect(readVerifyModeSettings({ ...RUN_ENV }, () => Promise.resolve(githubContext(RUN_ENV)))).rejects.toThrow(
+      "Input 'merge': does not apply to `mode: verify`",
     )
   })
 
