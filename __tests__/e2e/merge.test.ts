@@ -96,12 +96,20 @@ describe('getting the pull request merged', () => {
   test('auto-merge not allowed: a notice naming the setting, then merged directly once GitHub reports it mergeable', async () => {
     stack.github.protectBranch('main', { requiredStatusChecks: ['ci'] })
     stopCi = ci(() => CI_PASSED)
-    const { result } = await deploy('5.2.0', PR_INPUTS)
+    const { result } = await deploy('5.2.0', { ...PR_INPUTS, environment: 'production' })
     expect(result.errors).toEqual([])
     expect(result.stdout.match(/::notice::Auto-merge is not allowed in acme\/gitops/g)).toHaveLength(1)
-    expect(stack.github.merges.at(-1)).toMatchObject({ via: 'rest' })
+    const merge = stack.github.merges.at(-1)!
+    expect(merge).toMatchObject({ via: 'rest' })
+    expect(result.outputs['commit-sha']).toBe(merge.sha)
     expect(result.outputs['commit-sha']).toBe(await stack.github.headSha('main'))
     expect(result.outputs.verified).toBe('true')
+    // `environment` works as in push mode: the GitHub deployment names the merge commit.
+    const deployment = stack.github.deploymentsModel.deployments.find(
+      (d) => String(d.id) === result.outputs['deployment-id'],
+    )
+    expect(deployment?.payload).toMatchObject({ gitops_commit: merge.sha })
+    expect(deployment?.statuses.map((status) => status.state)).toEqual(['in_progress', 'success'])
   })
 
   test('a method the repository does not allow fails before anything is written, naming the setting', async () => {
