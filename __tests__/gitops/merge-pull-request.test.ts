@@ -177,6 +177,30 @@ describe('what ends the wait', () => {
     await expect(landPullRequest(api, options())).rejects.toThrow(/^Auto-merge of pull request #7 was disabled/)
   })
 
+  test('right after the push GitHub may still show the previous head: waits for the head the action wrote', async () => {
+    const old = 'o'.repeat(40)
+    const armed = pull({ autoMerge: 'squash' })
+    const { api, calls } = scripted([
+      pull({ headSha: old }),
+      pull({ headSha: old }),
+      pull(),
+      armed,
+      pull({ state: 'closed', merged: true, mergeCommitSha: MERGED }),
+    ])
+    const opts = options({ head: HEAD })
+    expect(await landPullRequest(api, opts)).toMatchObject({ sha: MERGED })
+    expect(calls.slice(0, 4)).toEqual(['pull', 'pull', 'pull', 'enable squash a'])
+    expect(opts.clock.slept.slice(0, 2)).toEqual([1000, 1000])
+  })
+
+  test('a head the action did not write, before arming: not armed, not merged', async () => {
+    const { api, calls } = scripted([pull({ headSha: 'b'.repeat(40) })])
+    await expect(landPullRequest(api, options({ head: HEAD }))).rejects.toThrow(
+      /^Someone else pushed to the branch of pull request #7 \(head b{40}, the action wrote a{40}\)/,
+    )
+    expect(calls.filter((call) => call !== 'pull')).toEqual([])
+  })
+
   test('a push by someone else is not merged', async () => {
     const { api } = scripted([pull(), pull({ headSha: 'b'.repeat(40), autoMerge: 'squash' })])
     await expect(landPullRequest(api, options())).rejects.toThrow(

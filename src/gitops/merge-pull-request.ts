@@ -10,6 +10,8 @@ import type { HeadCheck, MergeApi, MergeCommitMessage, MergeMethod, PullStatus, 
 
 export interface LandOptions {
   readonly number: number
+  /** The head this run wrote (undefined when it found its change already there): the only head it merges. */
+  readonly head?: string
   readonly method: MergeMethod
   readonly timeoutMs: number
   /** Whether the repository allows auto-merge (pre-flight read). */
@@ -40,6 +42,10 @@ export class MergeFailure extends Error {
     this.name = 'MergeFailure'
   }
 }
+
+/** Right after a push, GitHub can still show the previous head for a moment: polls until it shows ours. */
+const HEAD_SETTLE_POLLS = 5
+const HEAD_SETTLE_MS = 1_000
 
 /** Polls back off from 2 s to 15 s, and never beyond a twentieth of the timeout (at least 1 s). */
 export function mergePollPolicy(timeoutMs: number): RetryPolicy {
@@ -73,7 +79,20 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
   }
 
   let pull = await poll()
-  let head = pull.headSha
+  let head = options.head ?? pull.headSha
+  /** Waits until GitHub shows the head the action wrote; another head is someone else's push. */
+  const settleHead = async (): Promise<void> => {
+    for (let i = 0; i < HEAD_SETTLE_POLLS && pull.headSha !== head && pull.state === 'open'; i++) {
+      await clock.sleep(HEAD_SETTLE_MS)
+      pull = await poll()
+    }
+    if (pull.headSha !== head && pull.state === 'open') throw someoneElsePushed()
+  }
+  const someoneElsePushed = () =>
+    new MergeFailure(
+      `Someone else pushed to the branch of pull request #${number} (head ${pull.headSha}, the action wrote ${head}): ` +
+        `not merging what the action did not write. ${pull.url}`,
+    )
   let armed = false
   let noticed = false
   let lastState = pull.mergeableState
@@ -135,6 +154,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
 
   if (pull.merged && pull.mergeCommitSha !== undefined) return landed(pull.mergeCommitSha, 'direct merge')
   if (pull.state === 'closed') return closed()
+  await settleHead()
   const first = await arm()
   if (first !== undefined) return first
 
@@ -160,12 +180,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
           `it will not merge by itself. ${pull.url}`,
       )
     }
-    if (pull.headSha !== head) {
-      throw new MergeFailure(
-        `Someone else pushed to the branch of pull request #${number} (head ${pull.headSha}, the action wrote ${head}): ` +
-          `not merging what the action did not write. ${pull.url}`,
-      )
-    }
+    if (pull.headSha !== head) throw someoneElsePushed()
     switch (pull.mergeableState) {
       case 'dirty':
       case 'behind': {
@@ -174,8 +189,8 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
         )
         rebuilds++
         head = await options.rebuild()
-        calls++
-        pull = await api.pull(number)
+        pull = await poll()
+        await settleHead()
         if (pull.merged && pull.mergeCommitSha !== undefined)
           return landed(pull.mergeCommitSha, armed ? 'auto-merge' : 'direct merge')
         if (pull.state === 'closed') return closed()

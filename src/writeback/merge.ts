@@ -121,6 +121,7 @@ export async function landWriteBack(
   core.setOutput('pull-request-url', pullRequest.url)
   const landed = await landPullRequest(gitops.merges, {
     number: pullRequest.number,
+    ...(outcome.commitSha !== undefined && { head: outcome.commitSha }),
     method: merging.merge.method,
     timeoutMs: merging.merge.timeoutMs,
     autoMergeAllowed: merging.repository.autoMergeAllowed,
@@ -182,6 +183,7 @@ export async function revertThroughPullRequest(
   core.info(`Revert pull request #${pullRequest.number}: ${pullRequest.url}`)
   const landed = await landPullRequest(gitops.merges, {
     number: pullRequest.number,
+    ...(outcome.commitSha !== undefined && { head: outcome.commitSha }),
     method: merging.merge.method,
     timeoutMs: merging.merge.timeoutMs,
     autoMergeAllowed: merging.repository.autoMergeAllowed,
