@@ -13,6 +13,9 @@ export class InputError extends Error {
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
   if (typeof error === 'string') return error
+  // Errors of another realm (Node internals seen from a VM context) are Errors all the same.
+  const message = (error as { message?: unknown } | null)?.message
+  if (typeof message === 'string' && message !== '') return message
   try {
     return JSON.stringify(error) ?? String(error)
   } catch {

@@ -2,10 +2,12 @@
 // checked before the first side effect: inputs, the GitOps manifests and the image
 // source; only then is anything pushed or committed.
 import * as core from '@actions/core'
+import { handleCancellation, letFinish, settleWriteOutputs, throwIfCancelled } from './cancel.js'
 import { errorMessage } from './errors.js'
 import { readMode, readSettings, readVerifyModeSettings } from './settings.js'
 
 export async function run(): Promise<void> {
+  handleCancellation()
   try {
     if (readMode() === 'verify') {
       // A GitOps commit that is already there: no image, registry, Google Cloud or write-back.
@@ -19,6 +21,9 @@ export async function run(): Promise<void> {
     const { writeBack } = await import('./writeback/write.js')
     const gitops = openGitOps(settings)
     const target = await phase('Read the GitOps manifests', () => readManifestTarget(gitops, settings))
+    await phase('Check that this is no rollback', async () =>
+      (await import('./rollback/guard.js')).checkRollback(settings, gitops.repository, gitops.selectors, target),
+    )
     // Where the change may go: a protected base (push mode), the merge method (`merge`).
     const merge =
       settings.merge !== undefined || target.snapshot.protected === true
@@ -53,7 +58,8 @@ export async function run(): Promise<void> {
     const digests = images.map((image) => image.digest)
     const written = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
-      () => writeBack(gitops, settings, target, digests),
+      // A cancelled job lets a write on its way land, and reports it.
+      () => letFinish(writeBack(gitops, settings, target, digests).then(settleWriteOutputs)),
     )
     const { outcome, reverter } =
       merge && merging && !settings.dryRun
@@ -80,5 +86,6 @@ export async function run(): Promise<void> {
 }
 
 function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  throwIfCancelled()
   return core.group(name, work)
 }

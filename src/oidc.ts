@@ -56,7 +56,8 @@ export async function requestIdToken(audience: string, options: IdTokenOptions =
 
   return retry(
     async () => {
-      const response = await proxiedFetch(url, {
+      const { fetchSameOrigin } = await import('./net/same-origin.js')
+      const response = await fetchSameOrigin(proxiedFetch, url, {
         headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
         signal: AbortSignal.timeout(30_000),
       })

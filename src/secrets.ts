@@ -29,3 +29,18 @@ export function scrubSecrets(text: string): string {
   }
   return result
 }
+
+// Credentials a server may echo back that were never masked as such: the Basic header the
+// registry's token endpoint received, a bearer in a proxy's error page, a GitHub token quoted
+// in an API error.
+const ECHOED_CREDENTIALS: readonly [RegExp, string][] = [
+  [/\b(Basic|Bearer)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1$2***'],
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, '***'],
+]
+
+/** `scrubSecrets`, and credentials of well-known shapes that were never masked. */
+export function scrubCredentials(text: string): string {
+  let result = scrubSecrets(text)
+  for (const [pattern, replacement] of ECHOED_CREDENTIALS) result = result.replace(pattern, replacement)
+  return result
+}

@@ -68,9 +68,14 @@ export interface Settings {
   readonly base?: string
   readonly branch: string
   readonly token: string
-  /** `source-token`: reads the source commit for the reference trailers (and the GitHub deployment). */
+  /**
+   * `source-token`: reads the workflow's repository (the source commit for the reference trailers,
+   * the compare of the rollback guard) and keeps its GitHub deployment.
+   */
   readonly sourceToken: string
   readonly dryRun: boolean
+  /** `allow-rollback`: deploy a commit older than the deployed one on purpose. */
+  readonly allowRollback: boolean
   readonly templates: MessageTemplates
   readonly labels: readonly string[]
   /** How long push mode keeps retrying while others move the base (`push-timeout`). */
@@ -165,6 +170,13 @@ export async function readVerifyModeSettings(
   }
 }
 
+/** An input holding a token: masked before anything can print it. */
+function secretInput(name: string): string {
+  const value = core.getInput(name).trim()
+  maskSecret(value)
+  return value
+}
+
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
@@ -186,8 +198,7 @@ export async function readSettings(
     )
   }
 
-  const sourceToken = core.getInput('source-token').trim()
-  maskSecret(sourceToken)
+  const sourceToken = secretInput('source-token')
 
   const images = parseImageList(core.getInput('image'))
   const image = images[0]!
@@ -235,6 +246,7 @@ export async function readSettings(
     branch,
     token,
     sourceToken,
+    allowRollback: bool('allow-rollback'),
     gcp,
     run,
     ...rest,

@@ -1,7 +1,7 @@
 // Runs the bundled action the way a GitHub runner does: inputs as INPUT_* variables
 // (with action.yml's defaults filled in), GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE
 // files, and then the post step with the saved state as STATE_* variables.
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
@@ -49,6 +49,8 @@ export interface RunOptions {
   readonly skipPost?: boolean
   /** Called with each stdout line as it arrives, e.g. to show the phases live. */
   readonly onLine?: (line: string, step: 'main' | 'post') => void
+  /** Called with each step's process as it starts, e.g. to cancel it as the runner does (SIGINT). */
+  readonly onSpawn?: (child: ChildProcess, step: 'main' | 'post') => void
 }
 
 interface ActionDefinition {
@@ -111,7 +113,12 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       ...options.env,
     }
     const node = options.node ?? process.execPath
-    const main = await step(node, { ...baseEnv, ...inputs }, (line) => options.onLine?.(line, 'main'))
+    const main = await step(
+      node,
+      { ...baseEnv, ...inputs },
+      (line) => options.onLine?.(line, 'main'),
+      (child) => options.onSpawn?.(child, 'main'),
+    )
     const state = parseCommandFile(await readFile(files.state, 'utf8'))
     const post = options.skipPost
       ? { exitCode: 0, stdout: '', stderr: '' }
@@ -123,6 +130,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
             ...Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value])),
           },
           (line) => options.onLine?.(line, 'post'),
+          (child) => options.onSpawn?.(child, 'post'),
         )
     return {
       ...main,
@@ -149,9 +157,15 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
 }
 
-function step(node: string, env: Record<string, string>, onLine: (line: string) => void): Promise<StepResult> {
+function step(
+  node: string,
+  env: Record<string, string>,
+  onLine: (line: string) => void,
+  onSpawn: (child: ChildProcess) => void,
+): Promise<StepResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(node, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    onSpawn(child)
     let stdout = ''
     let stderr = ''
     let pending = ''

@@ -74,6 +74,7 @@ describe('defaults of a minimal run', () => {
       token: 'ghs_secret',
       sourceToken: '',
       dryRun: false,
+      allowRollback: false,
       templates: { commitMessage: 'Deploy {name} {version}', title: 'Deploy {name} {version}', body: '' },
       labels: [],
       gcp: {

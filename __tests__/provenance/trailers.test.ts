@@ -4,10 +4,11 @@ import { describe, expect, test } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import fc from 'fast-check'
 import {
-  type SourceCommit,
   formatAuthor,
+  namesRepository,
   parseReferenceTrailers,
   referenceTrailers,
+  type SourceCommit,
   splitMessage,
   withReferenceTrailers,
 } from '../../src/provenance/trailers.js'
@@ -137,6 +138,25 @@ describe('reference trailers', () => {
       ),
       { numRuns: 40 },
     )
+  })
+})
+
+describe('reading a deployed commit (the rollback guard)', () => {
+  const SHA = 'a'.repeat(40)
+
+  test('sha and repository URL of a CRLF message; a sha that is no commit id is no reference', () => {
+    expect(
+      parseReferenceTrailers(
+        `Deploy\r\n\r\nArgocd-reference-commit-repourl: https://github.com/acme/api\r\nArgocd-reference-commit-sha: ${SHA}\r\n`,
+      ),
+    ).toEqual({ repoUrl: 'https://github.com/acme/api', sha: SHA })
+    expect(parseReferenceTrailers('Deploy\n\nArgocd-reference-commit-sha: main').sha).toBeUndefined()
+  })
+
+  test('namesRepository compares https and .git forms, case-insensitively', () => {
+    expect(namesRepository('https://github.com/Acme/API.git', 'https://github.com', 'acme/api')).toBe(true)
+    expect(namesRepository('git@github.com:acme/api.git', 'https://github.com', 'acme/api')).toBe(true)
+    expect(namesRepository('https://github.com/acme/other', 'https://github.com', 'acme/api')).toBe(false)
   })
 })
 

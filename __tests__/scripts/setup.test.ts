@@ -223,7 +223,8 @@ describe('Node 24 throughout', () => {
     }
     const runtime = (parse(read('action.yml')) as { runs: { using: string } }).runs.using
     expect(runtime).toBe('node24')
-    expect(pkg.engines.node).toBe('>=24')
+    // 24.15: the Sigstore libraries of the provenance gate (@sigstore/* 5, tuf-js 5) need it.
+    expect(pkg.engines.node).toBe('>=24.15.0')
     expect(read('scripts/build.mjs')).toMatch(/target: 'node24'/)
   })
 
@@ -233,7 +234,7 @@ describe('Node 24 throughout', () => {
     const lock = JSON.parse(read('package-lock.json')) as {
       packages: Record<string, { engines?: { node?: string } | string[] }>
     }
-    const oldest = '24.0.0'
+    const oldest = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node.replace(/^>=/, '')
     const refusing = Object.entries(lock.packages)
       .filter(([, entry]) => !Array.isArray(entry.engines) && entry.engines?.node !== undefined)
       .filter(([, entry]) => !semver.satisfies(oldest, (entry.engines as { node: string }).node))

@@ -94,6 +94,15 @@ describe('evaluate', () => {
     expect(evaluate(later, target([[LATER, false]])).kind).toBe('waiting')
   })
 
+  test('a branch name as the revision proves nothing, whatever the compare API says', () => {
+    const branch = app({ revision: 'main', operationRevision: 'main' })
+    expect(evaluate(branch, target([['main', true]]))).toEqual({
+      kind: 'waiting',
+      reason: 'Argo CD reports revision "main", which is not a commit SHA and proves nothing about aaaaaaa',
+    })
+    expect(evaluate(app({ revision: 'A'.repeat(40) }), target()).kind).toBe('waiting')
+  })
+
   test('a failed operation of an older revision does not fail ours', () => {
     const application = app({ sync: 'OutOfSync', revision: OURS, phase: 'Failed', operationRevision: OLDER })
     expect(evaluate(application, target([[OLDER, false]])).kind).toBe('waiting')

@@ -92,10 +92,35 @@ describe('waitForDeploy', () => {
     expect(clock.slept).toEqual([])
   })
 
-  test('a rejected token ends the wait at once', async () => {
+  test('a rejected token after the commit is "unknown": polled until the deadline, never "failed"', async () => {
     const clock = fakeClock(Date.parse('2026-01-01T10:00:00Z'))
-    const client = scripted([() => new ArgoCdError('HTTP 401: invalid session', 401)], clock)
+    const client = scripted([() => new ArgoCdError('HTTP 401: invalid session', 401, undefined, 'rejected')], clock)
+    const result = await waitForDeploy(deps(client, clock), applications, OURS, 60_000)
+    expect(result.ok).toBe(false)
+    expect(result.unknown).toMatch(/^the Argo CD token was rejected after the deploy \(HTTP 401/)
+    expect(result.failure).toMatch(/could not verify the deploy: "backend": the Argo CD token was rejected/)
+    expect(clock.now() - Date.parse('2026-01-01T10:00:00Z')).toBe(60_000)
+  })
+
+  test('a readable answer after unreadable ones decides as usual', async () => {
+    const clock = fakeClock(Date.parse('2026-01-01T10:00:00Z'))
+    const client = scripted(
+      [
+        () => new ArgoCdError('not JSON', undefined, undefined, 'not-json'),
+        () => new ArgoCdError('HTTP 403: permission denied', 403, undefined, 'denied'),
+        synced('Degraded', true),
+      ],
+      clock,
+    )
     const result = await waitForDeploy(deps(client, clock), applications, OURS, 600_000)
-    expect(result.failure).toMatch(/could not read Argo CD application "backend": HTTP 401/)
+    expect(result.unknown).toBeUndefined()
+    expect(result.failure).toMatch(/health is Degraded/)
+  })
+
+  test('an answer the verdict trips over is unknown, not a TypeError', async () => {
+    const clock = fakeClock(Date.parse('2026-01-01T10:00:00Z'))
+    const weird = { status: { conditions: { type: 'SyncError' } } } as unknown as Application
+    const result = await waitForDeploy(deps(scripted([() => weird], clock), clock), applications, OURS, 10_000)
+    expect(result.unknown).toMatch(/could not make sense of Argo CD's answer/)
   })
 })

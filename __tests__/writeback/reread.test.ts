@@ -23,7 +23,7 @@ function gitopsAt(now: Record<string, string>) {
     fullName: 'acme/gitops',
     listTree: () => {
       asked.push('listTree')
-      return Promise.resolve({ paths: Object.keys(now), blobs: new Map(), truncated: false })
+      return Promise.resolve({ paths: Object.keys(now), blobs: new Map(), modes: new Map(), truncated: false })
     },
     readFiles: (_: Snapshot, paths: readonly string[]) => {
       asked.push(`readFiles ${paths.join(',')}`)

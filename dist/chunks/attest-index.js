@@ -14,20 +14,17 @@ import {
 } from "./chunk-debug-src-browser.js";
 import "./chunk-registry-errors.js";
 import {
+  formatReference,
+  shortDigest
+} from "./chunk-image-reference.js";
+import "./chunk-secrets.js";
+import {
   createGitHubClient,
   gitHubMessage
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import {
-  formatReference,
-  shortDigest
-} from "./chunk-image-reference.js";
-import {
-  proxyFor
-} from "./chunk-net-proxy.js";
-import {
   statusOf
 } from "./chunk-net-budget.js";
-import "./chunk-secrets.js";
 import {
   InputError,
   errorMessage
@@ -40,6 +37,9 @@ import {
 } from "./chunk-actions-core-lib-command.js";
 import "./chunk-actions-github-lib-context.js";
 import "./chunk-undici-index.js";
+import {
+  proxyFor
+} from "./chunk-net-proxy.js";
 import {
   __commonJS,
   __require,

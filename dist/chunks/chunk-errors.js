@@ -12,6 +12,8 @@ var InputError = class extends Error {
 function errorMessage(error) {
   if (error instanceof Error) return error.message;
   if (typeof error === "string") return error;
+  const message = error?.message;
+  if (typeof message === "string" && message !== "") return message;
   try {
     return JSON.stringify(error) ?? String(error);
   } catch {

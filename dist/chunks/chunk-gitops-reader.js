@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  eachLimited
+} from "./chunk-util-pool.js";
+import {
   apiError,
   gitHubMessage,
   isPullRequestAlreadyExists,
@@ -8,16 +11,14 @@ import {
   writeAccessHint
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import {
-  eachLimited
-} from "./chunk-util-pool.js";
-import {
   statusOf
 } from "./chunk-net-budget.js";
 import {
   errorMessage
 } from "./chunk-errors.js";
 import {
-  debug
+  debug,
+  info
 } from "./chunk-actions-core-lib-command.js";
 
 // src/gitops/reader.ts
@@ -124,7 +125,28 @@ var RepositoryReader = class {
       `${this.fullName}@${snapshot.branch} has too many files for GitHub to list in one call. List the manifest files explicitly in the \`manifests\` input instead of directories or globs.`
     );
   }
-  /** Every file at the snapshot with its blob sha, in one call; `truncated` when GitHub could not list them all. */
+  /** The newest commits (at most `max`) reachable from `commitSha` that changed `path`, newest first. */
+  async commitsChanging(commitSha, path, max) {
+    try {
+      const { data } = await this.client.request("GET /repos/{owner}/{repo}/commits", {
+        ...this.where,
+        sha: commitSha,
+        path,
+        per_page: max
+      });
+      return data.map((commit) => ({
+        sha: commit.sha,
+        message: commit.commit.message,
+        date: commit.commit.committer?.date ?? ""
+      }));
+    } catch (error) {
+      throw apiError(`Could not list the commits that changed ${path}`, this.fullName, error);
+    }
+  }
+  /**
+   * Every file at the snapshot with its blob sha and Git mode (100644, 100755, or 120000 for a
+   * symbolic link), in one call; `truncated` when GitHub could not list them all.
+   */
   async listTree(snapshot) {
     let data;
     try {
@@ -138,12 +160,14 @@ var RepositoryReader = class {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error);
     }
     const blobs = /* @__PURE__ */ new Map();
+    const modes = /* @__PURE__ */ new Map();
     for (const entry of data.tree) {
       if (entry.type === "blob" && typeof entry.path === "string" && typeof entry.sha === "string") {
         blobs.set(entry.path, entry.sha);
+        modes.set(entry.path, entry.mode ?? "100644");
       }
     }
-    return { paths: [...blobs.keys()], blobs, truncated: data.truncated };
+    return { paths: [...blobs.keys()], blobs, modes, truncated: data.truncated };
   }
   /**
    * The exact text of each file at the snapshot's commit, in the order asked (BOM and CRLF kept). Files
@@ -190,22 +214,42 @@ var RepositoryReader = class {
   }
   async readFile(snapshot, path) {
     const where = `${path} at ${snapshot.branch} (${snapshot.commitSha.slice(0, 7)})`;
-    let response;
-    try {
-      response = await this.client.request("GET /repos/{owner}/{repo}/contents/{+path}", {
-        ...this.where,
-        path: encodePath(path),
-        ref: snapshot.commitSha,
-        headers: { accept: "application/vnd.github.raw" },
-        // The body is decoded here, not by fetch: Response.text() would drop a byte-order mark.
-        request: { parseSuccessResponseBody: false }
-      });
-    } catch (error) {
-      const hint = statusOf(error) === 404 ? `Check the \`manifests\` input: paths are relative to the root of ${this.fullName}` : writeAccessHint(this.fullName, statusOf(error), false);
-      throw apiError(`Could not read ${where}`, this.fullName, error, hint);
+    const request = `GET /repos/${this.fullName}/contents/${encodePath(path)}`;
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.client.request("GET /repos/{owner}/{repo}/contents/{+path}", {
+          ...this.where,
+          path: encodePath(path),
+          ref: snapshot.commitSha,
+          headers: { accept: "application/vnd.github.raw" },
+          // The body is decoded here, not by fetch: Response.text() would drop a byte-order mark.
+          request: { parseSuccessResponseBody: false }
+        });
+      } catch (error) {
+        const hint = statusOf(error) === 404 ? `Check the \`manifests\` input: paths are relative to the root of ${this.fullName}` : writeAccessHint(this.fullName, statusOf(error), false);
+        throw apiError(`Could not read ${where}`, this.fullName, error, hint);
+      }
+      let bytes;
+      try {
+        bytes = await readBody(response.data);
+      } catch (error) {
+        if (attempt < BODY_READ_ATTEMPTS) {
+          info(`${request}: the answer could not be read (${errorMessage(error)}); asking again`);
+          continue;
+        }
+        throw new Error(
+          `Could not read ${where} in ${this.fullName}: ${request} answered, but its body could not be read: ${errorMessage(error)}`,
+          {
+            cause: error
+          }
+        );
+      }
+      return this.decodeFile(path, where, snapshot, response.headers, bytes);
     }
-    const bytes = await readBody(response.data);
-    const contentType = String(response.headers["content-type"] ?? "");
+  }
+  decodeFile(path, where, snapshot, headers, bytes) {
+    const contentType = String(headers["content-type"] ?? "");
     if (contentType.startsWith("application/json") && isDirectoryListing(bytes)) {
       throw new Error(
         `${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`
@@ -218,6 +262,7 @@ var RepositoryReader = class {
     }
   }
 };
+var BODY_READ_ATTEMPTS = 3;
 async function readBody(data) {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -334,7 +379,7 @@ var GitOpsRepository = class extends RepositoryReader {
       }))
     };
   }
-  /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
+  /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file), modes kept. */
   async createTree(baseTree, files) {
     try {
       const { data } = await this.client.rest.git.createTree({
@@ -342,7 +387,8 @@ var GitOpsRepository = class extends RepositoryReader {
         base_tree: baseTree,
         tree: files.map((file) => ({
           path: file.path,
-          mode: "100644",
+          // An executable file stays executable; anything else is written as a regular file.
+          mode: file.mode === "100755" ? "100755" : "100644",
           type: "blob",
           content: file.content
         }))

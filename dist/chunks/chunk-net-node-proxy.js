@@ -14,25 +14,27 @@ import {
   shortDigest
 } from "./chunk-image-reference.js";
 import {
-  proxyFor
-} from "./chunk-net-proxy.js";
+  maskSecret,
+  scrubSecrets
+} from "./chunk-secrets.js";
 import {
   BLOB_UPLOAD,
   REGISTRY_REQUEST,
+  answerTimeout,
   isTransientStatus,
   networkErrorCode,
   parseRetryAfter,
   retry,
   statusOf,
+  systemClock,
   transientFailure
 } from "./chunk-net-budget.js";
 import {
-  maskSecret,
-  scrubSecrets
-} from "./chunk-secrets.js";
-import {
   info
 } from "./chunk-actions-core-lib-command.js";
+import {
+  proxyFor
+} from "./chunk-net-proxy.js";
 
 // src/registry/media-types.ts
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -287,6 +289,7 @@ var NetworkError = class extends Error {
 };
 var DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024;
 var DEFAULT_TIMEOUT_MS = 12e4;
+var DEFAULT_ANSWER_TIMEOUT_MS = 3e4;
 function send(request) {
   const { url, method } = request;
   let route;
@@ -299,11 +302,14 @@ function send(request) {
   const headers = { ...route.options.headers, ...request.headers };
   if (body !== void 0) headers["content-length"] = String(body.length);
   const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     let settled = false;
+    let answerTimer;
     const fail = (error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(answerTimer);
       req.destroy();
       reject(asNetworkError(error, method, url));
     };
@@ -316,6 +322,18 @@ function send(request) {
       );
     });
     req.on("error", fail);
+    req.on("finish", () => {
+      answerTimer = setTimeout(() => {
+        fail(
+          Object.assign(
+            new Error(`no complete answer within ${Number((answerTimeoutMs / 1e3).toFixed(1))} s of the request`),
+            {
+              code: "ETIMEDOUT"
+            }
+          )
+        );
+      }, answerTimeoutMs);
+    });
     req.on("response", (res) => {
       const pieces = [];
       let received = 0;
@@ -332,6 +350,7 @@ function send(request) {
       res.on("end", () => {
         if (settled) return;
         settled = true;
+        clearTimeout(answerTimer);
         if (!req.writableFinished) req.destroy();
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces) });
       });
@@ -546,12 +565,20 @@ var Authenticator = class {
   async sendWithRetry(url, headers, operation) {
     const { target, clock } = this.options;
     const policy = this.options.retry;
+    const now = () => (clock ?? systemClock).now();
+    const deadline = now() + (policy.deadlineMs ?? Infinity);
     try {
       return await retry(
         async () => {
           let response;
           try {
-            response = await send({ method: "GET", url, headers, maxResponseBytes: 1024 * 1024 });
+            response = await send({
+              method: "GET",
+              url,
+              headers,
+              maxResponseBytes: 1024 * 1024,
+              answerTimeoutMs: answerTimeout(deadline, now())
+            });
           } catch (error) {
             const message = scrubSecrets(`${where(target)}: ${operation} failed: ${error.message}`);
             throw new RegistryError(message, void 0, { cause: error });
@@ -583,7 +610,9 @@ var TransientAnswer = class extends RegistryError {
   response;
 };
 function basic(accessToken) {
-  return `Basic ${Buffer.from(`${OAUTH_USER}:${accessToken}`).toString("base64")}`;
+  const encoded = Buffer.from(`${OAUTH_USER}:${accessToken}`).toString("base64");
+  maskSecret(encoded);
+  return `Basic ${encoded}`;
 }
 function tokenErrorDetail(body) {
   try {
@@ -640,6 +669,7 @@ var RegistryClient = class {
   }
   /** The manifest a tag or digest names, or undefined when the registry does not have it. */
   async resolve(reference) {
+    if (!isDigest(reference)) return this.resolveTag(reference);
     const response = await this.request({
       name: `HEAD manifest ${reference}`,
       method: "HEAD",
@@ -653,7 +683,7 @@ var RegistryClient = class {
     const mediaType = baseMediaType(header(response, "content-type"));
     const size = Number(header(response, "content-length"));
     if (digest !== void 0 && isDigest(digest) && mediaType && Number.isSafeInteger(size)) {
-      if (isDigest(reference) && digest !== reference) {
+      if (digest !== reference) {
         throw new RegistryError(`${where(this.target)}: HEAD manifest ${reference} answered with digest ${digest}.`);
       }
       return { digest, mediaType, size };
@@ -661,16 +691,42 @@ var RegistryClient = class {
     const manifest = await this.getManifest(reference);
     return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
   }
+  /**
+   * A tag's digest is the hash of the manifest bytes the tag serves, not what the registry's
+   * `Docker-Content-Digest` says: a registry (or whatever answers in its place) that names
+   * another digest, or serves bytes it does not hold under their digest, is refused.
+   */
+  async resolveTag(tag) {
+    const manifest = await this.fetchManifest(tag, [200, 404]);
+    if (manifest === void 0) return void 0;
+    const { digest, reported } = manifest;
+    if (reported !== void 0 && reported !== digest) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} was answered with Docker-Content-Digest ${reported}, but the manifest's bytes hash to ${digest}. The registry's answer cannot be trusted; nothing was written.`
+      );
+    }
+    const held = await this.resolve(digest);
+    if (held === void 0) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} serves manifest ${digest}, but the registry has no manifest with that digest. The registry's answer cannot be trusted; nothing was written.`
+      );
+    }
+    return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+  }
   async getManifest(reference) {
+    return await this.fetchManifest(reference, [200]);
+  }
+  async fetchManifest(reference, ok) {
     const response = await this.request({
       name: `GET manifest ${reference}`,
       method: "GET",
       url: this.url(`manifests/${reference}`),
       headers: { accept: MANIFEST_ACCEPT },
-      ok: [200],
+      ok,
       retry: true,
       maxResponseBytes: 4 * MIB
     });
+    if (response.status === 404) return void 0;
     const bytes = response.body;
     const digest = sha256(bytes);
     if (isDigest(reference) && digest !== reference) {
@@ -679,10 +735,12 @@ var RegistryClient = class {
       );
     }
     const mediaType = baseMediaType(header(response, "content-type"));
+    const reported = header(response, "docker-content-digest");
     return {
       bytes,
       digest,
-      mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? ""
+      mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? "",
+      ...reported !== void 0 && { reported }
     };
   }
   async hasBlob(digest) {
@@ -804,7 +862,9 @@ var RegistryClient = class {
   /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
   request(op) {
     if (!op.retry) return this.exchange(op);
-    return retry(() => this.exchange(op), {
+    const clock = this.clock ?? systemClock;
+    const deadline = clock.now() + (this.requestPolicy.deadlineMs ?? Infinity);
+    return retry(() => this.exchange(op, answerTimeout(deadline, clock.now())), {
       policy: this.requestPolicy,
       onRetry: ({ attempt, reason }) => info(
         `${where(this.target)}: ${op.name}: ${reason}, retrying (attempt ${attempt + 1} of ${this.requestPolicy.attempts})`
@@ -813,7 +873,7 @@ var RegistryClient = class {
     });
   }
   /** One try: the response if its status is in `op.ok`, else a RegistryError with the status. */
-  async exchange(op) {
+  async exchange(op, answerTimeoutMs) {
     let url = op.url;
     let redirects = 0;
     let reauthenticated = false;
@@ -828,7 +888,8 @@ var RegistryClient = class {
           url,
           headers,
           ...op.body !== void 0 && { body: op.body },
-          ...op.maxResponseBytes !== void 0 && { maxResponseBytes: op.maxResponseBytes }
+          ...op.maxResponseBytes !== void 0 && { maxResponseBytes: op.maxResponseBytes },
+          ...answerTimeoutMs !== void 0 && { answerTimeoutMs }
         });
       } catch (error) {
         const message = scrubSecrets(`${where(this.target)}: ${op.name} failed: ${error.message}`);

@@ -1,8 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  proxiedFetch
-} from "./chunk-net-proxy.js";
-import {
   GITHUB_RATE_LIMIT_RETRIES,
   GITHUB_REQUEST,
   GITHUB_REQUEST_TIMEOUT_MS,
@@ -22,6 +19,9 @@ import {
   RequestError,
   getOctokit
 } from "./chunk-actions-github-lib-context.js";
+import {
+  proxiedFetch
+} from "./chunk-net-proxy.js";
 import {
   __commonJS,
   __toESM
@@ -1741,6 +1741,14 @@ function attemptLog(octokit) {
     try {
       return await request(options);
     } catch (error) {
+      if (error instanceof TypeError && /disturbed or locked/i.test(error.message)) {
+        info(`${requestLine(octokit, options)} failed: ${error.message}`);
+        throw Object.assign(new Error(`${requestLine(octokit, options)}: ${error.message}`), {
+          status: 500,
+          request: options,
+          cause: error
+        });
+      }
       const { status, response } = error;
       if (response === void 0) {
         info(`${requestLine(octokit, options)} failed: ${oneLine(networkReason(error))}`);

@@ -1,11 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  maskSecret
+} from "./chunk-secrets.js";
+import {
   GOOGLE_TOKEN,
   retry
 } from "./chunk-net-budget.js";
-import {
-  maskSecret
-} from "./chunk-secrets.js";
 import {
   InputError
 } from "./chunk-errors.js";
@@ -39,7 +39,8 @@ async function requestIdToken(audience, options = {}) {
   const { proxiedFetch } = await import("./net-proxy.js");
   return retry(
     async () => {
-      const response = await proxiedFetch(url, {
+      const { fetchSameOrigin } = await import("./net-same-origin.js");
+      const response = await fetchSameOrigin(proxiedFetch, url, {
         headers: { authorization: `Bearer ${requestToken}`, accept: "application/json" },
         signal: AbortSignal.timeout(3e4)
       });

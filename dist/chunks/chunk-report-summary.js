@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  formatBytes
+} from "./chunk-util-bytes.js";
+import {
   changeList,
   code,
   diffSections,
@@ -10,9 +13,6 @@ import {
   url,
   utf8Length
 } from "./chunk-diff-libesm-diff-array.js";
-import {
-  formatBytes
-} from "./chunk-util-bytes.js";
 import {
   errorMessage
 } from "./chunk-errors.js";

@@ -21,8 +21,18 @@ function scrubSecrets(text) {
   }
   return result;
 }
+var ECHOED_CREDENTIALS = [
+  [/\b(Basic|Bearer)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1$2***"],
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g, "***"]
+];
+function scrubCredentials(text) {
+  let result = scrubSecrets(text);
+  for (const [pattern, replacement] of ECHOED_CREDENTIALS) result = result.replace(pattern, replacement);
+  return result;
+}
 
 export {
   maskSecret,
-  scrubSecrets
+  scrubSecrets,
+  scrubCredentials
 };

@@ -4,10 +4,12 @@ import {
 } from "./chunk-errors.js";
 import {
   info,
+  saveState,
   warning
 } from "./chunk-actions-core-lib-command.js";
 
 // src/verify/github.ts
+var OPEN_DEPLOYMENT_STATE = "open-deployment";
 var GitHubDeployment = class _GitHubDeployment {
   constructor(client, owner, repo, id, logUrl) {
     this.client = client;
@@ -39,7 +41,12 @@ var GitHubDeployment = class _GitHubDeployment {
       info(
         `Created GitHub deployment ${data.id} for environment "${request.environment}" in ${request.repository}`
       );
-      return new _GitHubDeployment(client, owner, repo, Number(data.id), logUrl);
+      const deployment = new _GitHubDeployment(client, owner, repo, Number(data.id), logUrl);
+      saveState(
+        OPEN_DEPLOYMENT_STATE,
+        JSON.stringify({ repository: request.repository, id: deployment.id, logUrl })
+      );
+      return deployment;
     } catch (error) {
       warning(
         `Could not create a GitHub deployment for environment "${request.environment}" in ${request.repository}: ${errorMessage(error)}. Give the job \`permissions: deployments: write\` (or pass a token that has it in \`source-token\`).`
@@ -66,7 +73,12 @@ var GitHubDeployment = class _GitHubDeployment {
         info(
           `Continuing GitHub deployment ${found.id} of ${request.sha.slice(0, 7)} to "${request.environment}" in ${request.repository}`
         );
-        return new _GitHubDeployment(client, owner, repo, Number(found.id), logUrl);
+        const deployment = new _GitHubDeployment(client, owner, repo, Number(found.id), logUrl);
+        saveState(
+          OPEN_DEPLOYMENT_STATE,
+          JSON.stringify({ repository: request.repository, id: deployment.id, logUrl })
+        );
+        return deployment;
       }
     } catch (error) {
       warning(
@@ -76,7 +88,21 @@ var GitHubDeployment = class _GitHubDeployment {
     }
     return _GitHubDeployment.create(client, request, logUrl);
   }
+  /** A deployment the main step left open, from the state it saved (see `create`). */
+  static reopen(client, saved) {
+    let parsed;
+    try {
+      parsed = JSON.parse(saved);
+    } catch {
+      return void 0;
+    }
+    const { repository, id, logUrl } = parsed;
+    if (typeof repository !== "string" || typeof id !== "number" || typeof logUrl !== "string") return void 0;
+    const [owner, repo] = repository.split("/");
+    return new _GitHubDeployment(client, owner, repo, id, logUrl);
+  }
   async setState(state, description, environmentUrl, logUrl) {
+    if (state !== "in_progress") saveState(OPEN_DEPLOYMENT_STATE, "");
     try {
       await this.client.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
         owner: this.owner,
@@ -94,5 +120,6 @@ var GitHubDeployment = class _GitHubDeployment {
 };
 
 export {
+  OPEN_DEPLOYMENT_STATE,
   GitHubDeployment
 };

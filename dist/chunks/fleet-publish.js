@@ -11,6 +11,12 @@ import {
   sha256
 } from "./chunk-net-node-proxy.js";
 import {
+  formatBytes
+} from "./chunk-util-bytes.js";
+import {
+  eachLimited
+} from "./chunk-util-pool.js";
+import {
   inspectLocalImage,
   pushWithDocker
 } from "./chunk-registry-docker.js";
@@ -19,19 +25,12 @@ import {
   where
 } from "./chunk-registry-errors.js";
 import {
-  formatBytes
-} from "./chunk-util-bytes.js";
-import {
-  eachLimited
-} from "./chunk-util-pool.js";
-import {
   formatReference,
   normalizedRepository,
   shortDigest
 } from "./chunk-image-reference.js";
-import "./chunk-net-proxy.js";
-import "./chunk-net-budget.js";
 import "./chunk-secrets.js";
+import "./chunk-net-budget.js";
 import {
   InputError
 } from "./chunk-errors.js";
@@ -39,6 +38,7 @@ import {
   info,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-net-proxy.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/registry/layout-store.ts

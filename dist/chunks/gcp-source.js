@@ -8,26 +8,28 @@ import {
   stsAudience
 } from "./chunk-gcp-preflight.js";
 import {
+  CrossOriginRedirect,
+  fetchSameOrigin
+} from "./chunk-net-same-origin.js";
+import {
   IdTokenError,
   canRequestIdToken,
   missingIdTokenError,
   requestIdToken
 } from "./chunk-oidc.js";
 import {
-  proxiedFetch
-} from "./chunk-net-proxy.js";
+  maskSecret,
+  scrubSecrets
+} from "./chunk-secrets.js";
 import {
   GOOGLE_TOKEN,
   isTransientStatus,
   networkErrorCode,
   parseRetryAfter,
   retry,
-  statusOf
+  statusOf,
+  systemClock
 } from "./chunk-net-budget.js";
-import {
-  maskSecret,
-  scrubSecrets
-} from "./chunk-secrets.js";
 import {
   InputError,
   errorMessage
@@ -35,6 +37,9 @@ import {
 import {
   info
 } from "./chunk-actions-core-lib-command.js";
+import {
+  proxiedFetch
+} from "./chunk-net-proxy.js";
 import {
   __commonJS,
   __require,
@@ -11081,9 +11086,18 @@ var GoogleCloudAuthError = class extends Error {
     this.name = "GoogleCloudAuthError";
   }
 };
+function causeOf(error, type) {
+  for (let current = error, depth = 0; current instanceof Object && depth < 5; depth++) {
+    if (current instanceof type) return current;
+    current = current.cause;
+  }
+  return void 0;
+}
 function explainFailure(error, context) {
   if (error instanceof GoogleCloudAuthError || error instanceof InputError) return error;
   const what = context.what ?? "Google Cloud authentication";
+  const redirect = causeOf(error, CrossOriginRedirect);
+  if (redirect !== void 0) return new GoogleCloudAuthError(`${what} failed: ${redirect.message}`);
   const failure = httpFailure(error);
   if (!failure) return new GoogleCloudAuthError(`${what} failed: ${errorMessage(error)}`);
   const endpoint = sameUrl(failure.url.split("?")[0] ?? failure.url);
@@ -11282,11 +11296,13 @@ function retryingFetch(options = {}) {
     const url = new URL(input instanceof Request ? input.url : input.toString());
     const body = init?.body;
     const replayable = body === void 0 || body === null || typeof body === "string" || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+    const clock = options.clock ?? systemClock;
+    const deadline = clock.now() + (GOOGLE_TOKEN.deadlineMs ?? Infinity);
     try {
       return await retry(
         async () => {
-          const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-          const response = await send(input, {
+          const signal = AbortSignal.timeout(Math.max(1e3, Math.min(REQUEST_TIMEOUT_MS, deadline - clock.now())));
+          const response = await fetchSameOrigin(send, input, {
             ...init,
             signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal
           });

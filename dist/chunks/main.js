@@ -7,6 +7,10 @@ import {
 import {
   parseSignerWorkflow
 } from "./chunk-attest-signer.js";
+import "./chunk-oidc.js";
+import {
+  durationInput
+} from "./chunk-util-duration.js";
 import {
   defaultBranch,
   parseImageList,
@@ -14,21 +18,25 @@ import {
   templateValues
 } from "./chunk-fleet-images.js";
 import {
-  parseFieldTargets,
+  handleCancellation,
+  letFinish,
+  settleWriteOutputs,
+  throwIfCancelled
+} from "./chunk-cancel.js";
+import {
   splitManifestsInput,
   validateManifestPatterns
 } from "./chunk-picomatch-index.js";
-import "./chunk-oidc.js";
 import {
-  durationInput
-} from "./chunk-util-duration.js";
+  parseFieldTargets
+} from "./chunk-yaml-dist-compose-compose-collection.js";
 import {
   isHttpsOrLoopback
 } from "./chunk-image-reference.js";
-import "./chunk-net-budget.js";
 import {
   maskSecret
 } from "./chunk-secrets.js";
+import "./chunk-net-budget.js";
 import {
   InputError,
   errorMessage
@@ -336,6 +344,11 @@ async function readVerifyModeSettings(env = process.env, loadContext = async () 
     verify
   };
 }
+function secretInput(name) {
+  const value = getInput(name).trim();
+  maskSecret(value);
+  return value;
+}
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY2 = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 async function readSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
@@ -347,8 +360,7 @@ async function readSettings(env = process.env, loadContext = async () => (await 
       "is empty. Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
     );
   }
-  const sourceToken = getInput("source-token").trim();
-  maskSecret(sourceToken);
+  const sourceToken = secretInput("source-token");
   const images = parseImageList(getInput("image"));
   const image = images[0];
   const example = templateValues(image, EXAMPLE_DIGEST);
@@ -388,6 +400,7 @@ async function readSettings(env = process.env, loadContext = async () => (await 
     branch,
     token,
     sourceToken,
+    allowRollback: bool("allow-rollback"),
     gcp,
     run: run2,
     ...rest,
@@ -530,6 +543,7 @@ function parse(input, parser) {
 
 // src/main.ts
 async function run() {
+  handleCancellation();
   try {
     if (readMode() === "verify") {
       const { verifyRevision } = await import("./verify-revision.js");
@@ -541,6 +555,10 @@ async function run() {
     const { writeBack } = await import("./writeback-write.js");
     const gitops = openGitOps(settings);
     const target = await phase("Read the GitOps manifests", () => readManifestTarget(gitops, settings));
+    await phase(
+      "Check that this is no rollback",
+      async () => (await import("./rollback-guard.js")).checkRollback(settings, gitops.repository, gitops.selectors, target)
+    );
     const verifier = settings.verify && await phase(
       settings.verify.argocd ? "Check Argo CD" : "Prepare the verification",
       async () => (await import("./verify-index.js")).checkArgoCd(settings, target, gitops.repository)
@@ -563,7 +581,8 @@ async function run() {
     const digests = images.map((image) => image.digest);
     const outcome = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
-      () => writeBack(gitops, settings, target, digests)
+      // A cancelled job lets a write on its way land, and reports it.
+      () => letFinish(writeBack(gitops, settings, target, digests).then(settleWriteOutputs))
     );
     const { queuedDeployment } = settings;
     if (queuedDeployment !== void 0 && !settings.dryRun) {
@@ -581,6 +600,7 @@ async function run() {
   }
 }
 function phase(name, work) {
+  throwIfCancelled();
   return group(name, work);
 }
 export {

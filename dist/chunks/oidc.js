@@ -5,8 +5,8 @@ import {
   missingIdTokenError,
   requestIdToken
 } from "./chunk-oidc.js";
-import "./chunk-net-budget.js";
 import "./chunk-secrets.js";
+import "./chunk-net-budget.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
 import "./chunk-esbuild-runtime.js";

@@ -5,7 +5,6 @@ import {
 import {
   createGitHubClient
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
-import "./chunk-net-proxy.js";
 import "./chunk-net-budget.js";
 import "./chunk-errors.js";
 import {
@@ -13,6 +12,7 @@ import {
 } from "./chunk-actions-core-lib-command.js";
 import "./chunk-actions-github-lib-context.js";
 import "./chunk-undici-index.js";
+import "./chunk-net-proxy.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/verify/queued.ts

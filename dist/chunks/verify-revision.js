@@ -4,31 +4,32 @@ import {
   checkArgoCdApplications,
   short,
   splitLines
-} from "./chunk-verify-all.js";
-import {
-  GitHubDeployment
-} from "./chunk-verify-github.js";
+} from "./chunk-net-capped-body.js";
 import "./chunk-report-summary.js";
 import "./chunk-util-duration.js";
-import {
-  namesSource,
-  parseReferenceTrailers
-} from "./chunk-gitops-writer.js";
+import "./chunk-util-bytes.js";
+import "./chunk-gitops-writer.js";
 import {
   diffArrays
 } from "./chunk-diff-libesm-diff-array.js";
+import "./chunk-cancel.js";
+import {
+  namesSource,
+  parseReferenceTrailers
+} from "./chunk-provenance-trailers.js";
 import {
   GitOpsRepository
 } from "./chunk-gitops-reader.js";
+import "./chunk-util-pool.js";
+import "./chunk-image-reference.js";
+import "./chunk-secrets.js";
+import {
+  GitHubDeployment
+} from "./chunk-verify-github.js";
 import {
   createGitHubClient
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
-import "./chunk-util-bytes.js";
-import "./chunk-util-pool.js";
-import "./chunk-image-reference.js";
-import "./chunk-net-proxy.js";
 import "./chunk-net-budget.js";
-import "./chunk-secrets.js";
 import "./chunk-errors.js";
 import {
   group,
@@ -38,6 +39,7 @@ import {
 } from "./chunk-actions-core-lib-command.js";
 import "./chunk-actions-github-lib-context.js";
 import "./chunk-undici-index.js";
+import "./chunk-net-proxy.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/verify/revision-pins.ts

@@ -2,19 +2,19 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   GitOpsRepository
 } from "./chunk-gitops-reader.js";
-import {
-  createGitHubClient
-} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import "./chunk-util-pool.js";
 import {
   normalizedRepository
 } from "./chunk-image-reference.js";
-import "./chunk-net-proxy.js";
+import {
+  createGitHubClient
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import "./chunk-net-budget.js";
 import "./chunk-errors.js";
 import "./chunk-actions-core-lib-command.js";
 import "./chunk-actions-github-lib-context.js";
 import "./chunk-undici-index.js";
+import "./chunk-net-proxy.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/writeback/gitops.ts

@@ -10,30 +10,35 @@ import {
   templateValues
 } from "./chunk-fleet-images.js";
 import {
-  planPins,
-  rereadManifests
-} from "./chunk-manifests-gotemplate.js";
-import "./chunk-picomatch-index.js";
-import {
   DEFAULT_DELAY_MS,
-  formatAuthor,
   policy,
-  pushToBase,
-  splitMessage,
-  withReferenceTrailers
+  pushToBase
 } from "./chunk-gitops-writer.js";
 import {
   pullRequestBody
 } from "./chunk-diff-libesm-diff-array.js";
+import "./chunk-cancel.js";
+import {
+  formatAuthor,
+  splitMessage,
+  withReferenceTrailers
+} from "./chunk-provenance-trailers.js";
 import {
   gitBlobSha
 } from "./chunk-gitops-reader.js";
+import "./chunk-util-pool.js";
+import {
+  rereadManifests
+} from "./chunk-manifests-gotemplate.js";
+import "./chunk-picomatch-index.js";
+import {
+  planPins
+} from "./chunk-manifests-json6902.js";
+import "./chunk-yaml-dist-compose-compose-collection.js";
+import "./chunk-image-reference.js";
 import {
   createGitHubClient
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
-import "./chunk-util-pool.js";
-import "./chunk-image-reference.js";
-import "./chunk-net-proxy.js";
 import {
   retry,
   statusOf
@@ -47,6 +52,7 @@ import {
 } from "./chunk-actions-core-lib-command.js";
 import "./chunk-actions-github-lib-context.js";
 import "./chunk-undici-index.js";
+import "./chunk-net-proxy.js";
 import "./chunk-esbuild-runtime.js";
 
 // src/gitops/pull-request.ts
@@ -237,7 +243,10 @@ async function writeBack(gitops, settings, target, digests) {
     );
     return {
       plan,
-      files: plan.files.filter((file) => file.before !== file.after).map((file) => ({ path: file.path, content: file.after })),
+      files: plan.files.filter((file) => file.before !== file.after).map((file) => {
+        const mode = known.files.find((read) => read.path === file.path)?.mode;
+        return { path: file.path, content: file.after, ...mode !== void 0 && { mode } };
+      }),
       changedFilesPerImage: perImage
     };
   };

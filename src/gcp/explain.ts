@@ -1,6 +1,7 @@
 // Turns a failed token exchange (GitHub OIDC, STS, IAM Credentials) into one message that says
 // what to fix. Pure: it reads what gaxios / google-auth-library errors carry and the names of
 // the exchange, and never holds a token (every message goes through scrubSecrets).
+import { CrossOriginRedirect } from '../net/same-origin.js'
 import { InputError, errorMessage } from '../errors.js'
 import { IdTokenError, canRequestIdToken, missingIdTokenError } from '../oidc.js'
 import { isTransientStatus, networkErrorCode, statusOf } from '../net/retry.js'
@@ -34,10 +35,21 @@ interface HttpFailure {
   readonly code?: string
 }
 
+function causeOf<T>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let current = error, depth = 0; current instanceof Object && depth < 5; depth++) {
+    if (current instanceof type) return current
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 /** Turns a failed exchange into a GoogleCloudAuthError that says what to fix. */
 export function explainFailure(error: unknown, context: ExchangeContext): Error {
   if (error instanceof GoogleCloudAuthError || error instanceof InputError) return error
   const what = context.what ?? 'Google Cloud authentication'
+  // gaxios wraps what fetch threw: a refused redirect is the whole story, not "could not reach".
+  const redirect = causeOf(error, CrossOriginRedirect)
+  if (redirect !== undefined) return new GoogleCloudAuthError(`${what} failed: ${redirect.message}`)
   const failure = httpFailure(error)
   if (!failure) return new GoogleCloudAuthError(`${what} failed: ${errorMessage(error)}`)
 

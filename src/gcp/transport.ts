@@ -7,7 +7,8 @@ import * as core from '@actions/core'
 import { gaxios } from 'google-auth-library'
 import { GOOGLE_TOKEN } from '../net/budget.js'
 import { proxiedFetch } from '../net/proxy.js'
-import { type Clock, isTransientStatus, parseRetryAfter, retry } from '../net/retry.js'
+import { fetchSameOrigin } from '../net/same-origin.js'
+import { type Clock, isTransientStatus, parseRetryAfter, retry, systemClock } from '../net/retry.js'
 import { maskSecret } from '../secrets.js'
 
 /** One try of a Google request may take this long before it counts as a timeout (and is retried). */
@@ -107,11 +108,15 @@ export function retryingFetch(options: TransportOptions = {}): typeof fetch {
       body instanceof URLSearchParams ||
       body instanceof ArrayBuffer ||
       ArrayBuffer.isView(body)
+    const clock = options.clock ?? systemClock
+    const deadline = clock.now() + (GOOGLE_TOKEN.deadlineMs ?? Infinity)
     try {
       return await retry(
         async () => {
-          const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-          const response = await send(input, {
+          // Each try within its own limit, and never past the policy's: the answer included.
+          const signal = AbortSignal.timeout(Math.max(1_000, Math.min(REQUEST_TIMEOUT_MS, deadline - clock.now())))
+          // The body may be the GitHub OIDC JWT (STS) or carry a token: never to another origin.
+          const response = await fetchSameOrigin(send, input, {
             ...init,
             signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
           })

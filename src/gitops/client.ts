@@ -81,6 +81,16 @@ function attemptLog(octokit: Pick<GitHubClient, 'hook' | 'request'>) {
     try {
       return await request(options)
     } catch (error) {
+      // undici refusing to read an answer's body twice: the request is fine, its answer was lost.
+      // Shaped like Octokit's network failures (status 500, no response) so plugin-retry tries again.
+      if (error instanceof TypeError && /disturbed or locked/i.test(error.message)) {
+        core.info(`${requestLine(octokit, options)} failed: ${error.message}`)
+        throw Object.assign(new Error(`${requestLine(octokit, options)}: ${error.message}`), {
+          status: 500,
+          request: options,
+          cause: error,
+        })
+      }
       const { status, response } = error as ErrorShape
       if (response === undefined) {
         // No answer at all: the message is the network error (ECONNRESET, …), not a body.

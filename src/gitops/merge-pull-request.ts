@@ -4,6 +4,7 @@
 // merge timeout passes. A conflict with a new base is resolved by rebuilding the branch (the
 // action owns it) and arming again.
 import * as core from '@actions/core'
+import { letFinish, throwIfCancelled } from '../cancel.js'
 import { type Clock, type RetryPolicy, systemClock } from '../net/retry.js'
 import { formatDuration } from '../util/duration.js'
 import type { HeadCheck, MergeApi, MergeCommitMessage, MergeMethod, PullStatus, Refusal } from './merge-api.js'
@@ -103,6 +104,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
 
   /** Arms auto-merge or enqueues; merges directly when GitHub says there is nothing to wait for. */
   const arm = async (): Promise<Landed | undefined> => {
+    throwIfCancelled()
     if (options.mergeQueue) {
       calls++
       const queued = await api.enqueue(pull.nodeId, head)
@@ -143,8 +145,10 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
 
   /** A direct merge at the head we wrote; a refusal (not mergeable yet, head moved) keeps the wait going. */
   const direct = async (): Promise<Landed | undefined> => {
+    throwIfCancelled()
     calls++
-    const result = await api.merge(number, head, method, options.message(pull))
+    // A cancelled job lets a merge on its way land, and reports it.
+    const result = await letFinish(api.merge(number, head, method, options.message(pull)))
     if ('sha' in result) return landed(result.sha, 'direct merge')
     core.info(`GitHub did not merge pull request #${number} yet: ${result.refused}`)
     if (isMethodRefusal(result))
@@ -188,6 +192,7 @@ export async function landPullRequest(api: MergeApi, options: LandOptions): Prom
           `Pull request #${number} ${pull.mergeableState === 'dirty' ? 'conflicts with' : 'is behind'} the base branch; rebuilding it on the new base`,
         )
         rebuilds++
+        throwIfCancelled()
         head = await options.rebuild()
         pull = await poll()
         await settleHead()

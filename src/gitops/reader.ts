@@ -170,8 +170,39 @@ export class RepositoryReader {
     )
   }
 
-  /** Every file at the snapshot with its blob sha, in one call; `truncated` when GitHub could not list them all. */
-  async listTree(snapshot: Snapshot): Promise<{ paths: string[]; blobs: Map<string, string>; truncated: boolean }> {
+  /** The newest commits (at most `max`) reachable from `commitSha` that changed `path`, newest first. */
+  async commitsChanging(
+    commitSha: string,
+    path: string,
+    max: number,
+  ): Promise<{ readonly sha: string; readonly message: string; readonly date: string }[]> {
+    try {
+      const { data } = await this.client.request('GET /repos/{owner}/{repo}/commits', {
+        ...this.where,
+        sha: commitSha,
+        path,
+        per_page: max,
+      })
+      return data.map((commit) => ({
+        sha: commit.sha,
+        message: commit.commit.message,
+        date: commit.commit.committer?.date ?? '',
+      }))
+    } catch (error) {
+      throw apiError(`Could not list the commits that changed ${path}`, this.fullName, error)
+    }
+  }
+
+  /**
+   * Every file at the snapshot with its blob sha and Git mode (100644, 100755, or 120000 for a
+   * symbolic link), in one call; `truncated` when GitHub could not list them all.
+   */
+  async listTree(snapshot: Snapshot): Promise<{
+    paths: string[]
+    blobs: Map<string, string>
+    modes: ReadonlyMap<string, string>
+    truncated: boolean
+  }> {
     let data: ResponseData<GitHubClient['rest']['git']['getTree']>
     try {
       ;({ data } = await this.client.rest.git.getTree({
@@ -183,12 +214,14 @@ export class RepositoryReader {
       throw apiError(`Could not list the files of ${snapshot.branch}`, this.fullName, error)
     }
     const blobs = new Map<string, string>()
+    const modes = new Map<string, string>()
     for (const entry of data.tree) {
       if (entry.type === 'blob' && typeof entry.path === 'string' && typeof entry.sha === 'string') {
         blobs.set(entry.path, entry.sha)
+        modes.set(entry.path, entry.mode ?? '100644')
       }
     }
-    return { paths: [...blobs.keys()], blobs, truncated: data.truncated }
+    return { paths: [...blobs.keys()], blobs, modes, truncated: data.truncated }
   }
 
   /**
@@ -248,25 +281,54 @@ export class RepositoryReader {
 
   private async readFile(snapshot: Snapshot, path: string): Promise<string> {
     const where = `${path} at ${snapshot.branch} (${snapshot.commitSha.slice(0, 7)})`
-    let response
-    try {
-      response = await this.client.request('GET /repos/{owner}/{repo}/contents/{+path}', {
-        ...this.where,
-        path: encodePath(path),
-        ref: snapshot.commitSha,
-        headers: { accept: 'application/vnd.github.raw' },
-        // The body is decoded here, not by fetch: Response.text() would drop a byte-order mark.
-        request: { parseSuccessResponseBody: false },
-      })
-    } catch (error) {
-      const hint =
-        statusOf(error) === 404
-          ? `Check the \`manifests\` input: paths are relative to the root of ${this.fullName}`
-          : writeAccessHint(this.fullName, statusOf(error), false)
-      throw apiError(`Could not read ${where}`, this.fullName, error, hint)
+    const request = `GET /repos/${this.fullName}/contents/${encodePath(path)}`
+    for (let attempt = 1; ; attempt++) {
+      let response
+      try {
+        response = await this.client.request('GET /repos/{owner}/{repo}/contents/{+path}', {
+          ...this.where,
+          path: encodePath(path),
+          ref: snapshot.commitSha,
+          headers: { accept: 'application/vnd.github.raw' },
+          // The body is decoded here, not by fetch: Response.text() would drop a byte-order mark.
+          request: { parseSuccessResponseBody: false },
+        })
+      } catch (error) {
+        const hint =
+          statusOf(error) === 404
+            ? `Check the \`manifests\` input: paths are relative to the root of ${this.fullName}`
+            : writeAccessHint(this.fullName, statusOf(error), false)
+        throw apiError(`Could not read ${where}`, this.fullName, error, hint)
+      }
+      let bytes: Uint8Array
+      try {
+        bytes = await readBody(response.data as unknown)
+      } catch (error) {
+        // The body was lost on the way (a reset, or undici's "Response body object should not be
+        // disturbed or locked"): the request is read again; a last failure names it.
+        if (attempt < BODY_READ_ATTEMPTS) {
+          core.info(`${request}: the answer could not be read (${errorMessage(error)}); asking again`)
+          continue
+        }
+        throw new Error(
+          `Could not read ${where} in ${this.fullName}: ${request} answered, but its body could not be read: ${errorMessage(error)}`,
+          {
+            cause: error,
+          },
+        )
+      }
+      return this.decodeFile(path, where, snapshot, response.headers, bytes)
     }
-    const bytes = await readBody(response.data as unknown)
-    const contentType = String(response.headers['content-type'] ?? '')
+  }
+
+  private decodeFile(
+    path: string,
+    where: string,
+    snapshot: Snapshot,
+    headers: { readonly 'content-type'?: string | number | undefined },
+    bytes: Uint8Array,
+  ): string {
+    const contentType = String(headers['content-type'] ?? '')
     if (contentType.startsWith('application/json') && isDirectoryListing(bytes)) {
       throw new Error(
         `${path} is a directory in ${this.fullName}@${snapshot.branch}; the \`manifests\` input names it as a file. End it with "/" to select the manifests below it.`,
@@ -279,6 +341,9 @@ export class RepositoryReader {
     }
   }
 }
+
+/** Tries of one raw file read whose answer arrived but whose body could not be read. */
+const BODY_READ_ATTEMPTS = 3
 
 async function readBody(data: unknown): Promise<Uint8Array> {
   if (data instanceof Uint8Array) return data

@@ -47,6 +47,8 @@ export interface CombinedStatus {
 export interface FileUpdate {
   readonly path: string
   readonly content: string
+  /** The file's Git mode as read; an executable (100755) stays executable. Default 100644. */
+  readonly mode?: string
 }
 
 /** The outcome of one compare-and-swap commit: the new commit, or the branch was not at the expected head. */
@@ -167,7 +169,7 @@ export class GitOpsRepository extends RepositoryReader {
     }
   }
 
-  /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file). */
+  /** A tree on top of `baseTree` with `files` replaced (contents inline: no blob per file), modes kept. */
   async createTree(baseTree: string, files: readonly FileUpdate[]): Promise<string> {
     try {
       const { data } = await this.client.rest.git.createTree({
@@ -175,7 +177,8 @@ export class GitOpsRepository extends RepositoryReader {
         base_tree: baseTree,
         tree: files.map((file) => ({
           path: file.path,
-          mode: '100644' as const,
+          // An executable file stays executable; anything else is written as a regular file.
+          mode: file.mode === '100755' ? ('100755' as const) : ('100644' as const),
           type: 'blob' as const,
           content: file.content,
         })),

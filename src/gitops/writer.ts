@@ -2,6 +2,7 @@
 // pull-request.ts writes pr mode). Generic over what changed: the caller's `prepare` computes the
 // files from a snapshot, and is called again on top of a newer base when another workflow pushed first.
 import * as core from '@actions/core'
+import { throwIfCancelled } from '../cancel.js'
 import { type Clock, type RetryDecision, type RetryPolicy, retry, statusOf, systemClock } from '../net/retry.js'
 import {
   type FileChange,
@@ -184,8 +185,11 @@ export async function pushToBase<T extends Prepared>(
     }
     prepared = await options.prepare(snapshot, moved)
     if (prepared.files.length === 0) return { prepared, attempts: n }
+    // A cancelled job starts no write; one already sent is found above on the next attempt.
+    throwIfCancelled()
     lastWriteAt = clock.now()
-    if (strategy === 'graphql') {
+    // createCommitOnBranch writes every file as 100644: an executable one goes through the Git Data API.
+    if (strategy === 'graphql' && prepared.files.every((file) => (file.mode ?? '100644') === '100644')) {
       sent.push({ parent: snapshot.commitSha, files: prepared.files })
       const result = await repo.commitOnBranch(base, snapshot.commitSha, message, prepared.files)
       if (result === 'stale') throw new BaseMoved(base)

@@ -10,6 +10,7 @@ import {
 } from './pin.js'
 import type { ContainerSelector, ImageChange, ImageSite, SeenContainer } from './pin.js'
 import { type FieldTarget, findFieldSites, pinFields } from './fields.js'
+import { type PatchImageSite, findPatchImages, pinPatchImages } from './json6902.js'
 import { type KustomizeImageEntry, findKustomizeImages, isKustomizationPath, pinKustomization } from './kustomize.js'
 import { parseImageReference } from '../image/reference.js'
 
@@ -18,6 +19,8 @@ export interface ManifestFile {
   readonly content: string
   /** Read only because the `fields` input names it: its containers are not pinned. */
   readonly fieldsOnly?: boolean
+  /** Its Git mode (100755 for an executable), kept when it is written. */
+  readonly mode?: string
 }
 
 /** What to pin: containers with the image, kustomize `images:` entries for it, and the `fields` input. */
@@ -42,19 +45,23 @@ const MAX_LISTED_IMAGES = 5
 export function planPins(files: readonly ManifestFile[], selector: PinSelector, pinned: string): PinPlan {
   const reference = parseImageReference(pinned)
   const pin = { ...(reference.tag !== undefined && { tag: reference.tag }), digest: reference.digest! }
-  const planned = inspectAll(files, selector).map(({ path, content, sites, kustomize, fields }) => {
+  const planned = inspectAll(files, selector).map(({ path, content, sites, kustomize, patches, fields }) => {
     // Each step re-reads what the previous one wrote, so their offsets never disagree.
     const containers = rewriteImages(content, path, sites, pinned)
     const entries = kustomize.length === 0 ? [] : findKustomizeImages(containers.content, path, selector.repository)
     const images = pinKustomization(containers.content, path, entries, pin)
+    const patched =
+      patches.length === 0
+        ? { content: images.content, changes: [] }
+        : pinPatchImages(images.content, findPatchImages(images.content, path, selector.repository), pinned)
     const targets = fields.map((site) => site.target)
-    const values = pinFields(images.content, findFieldSites(images.content, targets), pinned)
+    const values = pinFields(patched.content, findFieldSites(patched.content, targets), pinned)
     return {
       path,
       before: content,
       after: values.content,
-      changes: [...containers.changes, ...images.changes, ...values.changes],
-      sites: sites.length + kustomize.length + fields.length,
+      changes: [...containers.changes, ...images.changes, ...patched.changes, ...values.changes],
+      sites: sites.length + kustomize.length + patches.length + fields.length,
     }
   })
   return {
@@ -68,11 +75,18 @@ export function planPins(files: readonly ManifestFile[], selector: PinSelector, 
 export function checkManifests(
   files: readonly ManifestFile[],
   selector: PinSelector,
-): { path: string; sites: ImageSite[]; kustomize: KustomizeImageEntry[]; fields: number }[] {
-  return inspectAll(files, selector).map(({ path, sites, kustomize, fields }) => ({
+): {
+  path: string
+  sites: ImageSite[]
+  kustomize: KustomizeImageEntry[]
+  patches: PatchImageSite[]
+  fields: number
+}[] {
+  return inspectAll(files, selector).map(({ path, sites, kustomize, patches, fields }) => ({
     path,
     sites,
     kustomize,
+    patches,
     fields: fields.length,
   }))
 }
@@ -83,6 +97,8 @@ interface Inspected {
   readonly sites: ImageSite[]
   readonly containers: SeenContainer[]
   readonly kustomize: KustomizeImageEntry[]
+  /** JSON6902 patch operations that set the image (a patch file, or a kustomization's inline patches). */
+  readonly patches: PatchImageSite[]
   readonly fields: ReturnType<typeof findFieldSites>
 }
 
@@ -98,9 +114,14 @@ function inspectAll(files: readonly ManifestFile[], selector: PinSelector): Insp
       content,
       targets.filter((target) => target.file === path),
     )
-    return { path, content, ...containers, kustomize, fields }
+    const patches = fieldsOnly ? [] : findPatchImages(content, path, selector.repository)
+    return { path, content, ...containers, kustomize, patches, fields }
   })
-  if (inspected.every((file) => file.sites.length + file.kustomize.length + file.fields.length === 0))
+  if (
+    inspected.every(
+      (file) => file.sites.length + file.kustomize.length + file.patches.length + file.fields.length === 0,
+    )
+  )
     throw noMatchError(inspected, selector)
   return inspected
 }
@@ -114,6 +135,9 @@ function renamesError(entry: KustomizeImageEntry): ManifestError {
   )
 }
 
+/** No selected file has what the image would pin: about the selection, not about any one file. */
+export class NoMatchError extends ManifestError {}
+
 function noMatchError(files: readonly Inspected[], selector: ContainerSelector): ManifestError {
   const paths = files.map((file) => file.path)
   const wanted = `image ${selector.repository}${selector.container === undefined ? '' : ` named "${selector.container}"`}`
@@ -122,7 +146,7 @@ function noMatchError(files: readonly Inspected[], selector: ContainerSelector):
     `Check that the 'image' input names the same registry host and path as the manifests` +
     (selector.container === undefined ? '' : ` and that 'container' is the container's name`) +
     `, and that 'manifests' selects the right files.`
-  return new ManifestError(paths.join(', '), undefined, '', message)
+  return new NoMatchError(paths.join(', '), undefined, '', message)
 }
 
 function seenHint(files: readonly Inspected[], selector: ContainerSelector): string {

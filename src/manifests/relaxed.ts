@@ -1,7 +1,9 @@
 // go-yaml (kubectl, kustomize, Argo CD) accepts a quoted scalar whose continuation lines are indented
 // less than its key, e.g. an annotation written as 'first line\n  continued'; the yaml library refuses
 // it. For parsing only, such scalars get their line breaks turned into spaces: same length, so every
-// offset still points into the original text, which is what gets edited. Pure.
+// offset still points into the original text, which is what gets edited. Likewise a carriage return
+// not followed by a line feed, which go-yaml reads as a line break and the yaml library as text:
+// it is parsed as a line feed. Pure.
 
 const MAX_ROUNDS = 8
 /** How far above a reported error the opening quote is looked for. */
@@ -28,7 +30,7 @@ export function parseRelaxed<T extends { errors: readonly { code: string; pos: [
   content: string,
   parse: (text: string) => T[],
 ): { documents: T[]; text: string } {
-  let text = content
+  let text = content.includes('\r') ? content.replace(/\r(?!\n)/g, '\n') : content
   let documents = parse(text)
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const offsets = documents.flatMap((document) =>

@@ -3,8 +3,13 @@
 // throttling plugins configured from the same numbers. A policy ends at whichever comes first:
 // its attempts or its deadline (counted from the first try, so waits never stretch a phase
 // beyond it). Phases run one after another, so the worst case of a run is about their sum:
-//   Google token (GitHub OIDC, STS, IAM Credentials): ≤ 4 tries within 60 s, per token.
-//   Registry request (token, GET /v2/, HEAD, POST, PUT of a manifest): ≤ 5 tries within 2 min.
+//   Google token (GitHub OIDC, STS, IAM Credentials): ≤ 4 tries within 60 s, per token, each try
+//     abandoned after 30 s, answer included, and never running past the 60 s.
+//   Argo CD request: ≤ 3 tries within 30 s, each abandoned after 30 s or at that deadline, answer
+//     included; the wait polls within verify-timeout. Smoke test: each try within smoke-test-timeout (≤ 30 s).
+//   Registry request (token, GET /v2/, HEAD, POST, PUT of a manifest): ≤ 5 tries within 2 min,
+//     each try abandoned when its whole answer has not arrived REGISTRY_ANSWER_TIMEOUT_MS after
+//     the request was sent (a server dripping bytes counts) and never running past the 2 min.
 //   Blob upload: ≤ 5 tries of the whole upload (each with its own registry requests above);
 //     no deadline, since the time a layer takes grows with its size, not with failures.
 //   GitHub API request (octokit's plugins, src/gitops/client.ts): ≤ 4 tries, waiting n² × 0.5 s
@@ -36,6 +41,14 @@ export const REGISTRY_REQUEST: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 10_000,
   maxRetryAfterMs: 30_000,
+}
+
+/** A registry answer (headers and body) must be complete this long after its request was sent. */
+export const REGISTRY_ANSWER_TIMEOUT_MS = 30_000
+
+/** How long one try may wait for its answer: the usual limit, but never past the policy's deadline. */
+export function answerTimeout(deadline: number, now: number): number {
+  return Math.max(1_000, Math.min(REGISTRY_ANSWER_TIMEOUT_MS, deadline - now))
 }
 
 export const BLOB_UPLOAD: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 30_000 }

@@ -65,7 +65,10 @@ export function withReferenceTrailers(message: string, source: SourceCommit): st
  * and only values that are well-formed (an unparsable body or a malformed sha is dropped, not guessed).
  */
 export function parseReferenceTrailers(message: string): SourceCommit {
-  const paragraphs = message.replace(/\s+$/, '').split(/\n[ \t]*\n/)
+  const paragraphs = message
+    .replace(/\r\n?/g, '\n')
+    .replace(/\s+$/, '')
+    .split(/\n[ \t]*\n/)
   if (paragraphs.length < 2) return {}
   const found: Record<string, string> = {}
   for (const line of paragraphs.at(-1)!.split('\n')) {
@@ -80,6 +83,19 @@ export function parseReferenceTrailers(message: string): SourceCommit {
     if (parsed !== undefined) found[entry[0]] = parsed
   }
   return found as SourceCommit
+}
+
+/** Whether a trailer's repository URL names `owner/name` on `serverUrl` (https or .git forms alike). */
+export function namesRepository(repoUrl: string, serverUrl: string, repository: string): boolean {
+  const normal = (url: string) =>
+    url
+      .trim()
+      .toLowerCase()
+      .replace(/^git@([^:]+):/, 'https://$1/')
+      .replace(/^[a-z+]+:\/\//, '')
+      .replace(/\.git$/, '')
+      .replace(/\/+$/, '')
+  return normal(repoUrl) === normal(`${serverUrl}/${repository}`)
 }
 
 /** Whether the message names a source commit (repository and sha), enough to find its deployment. */

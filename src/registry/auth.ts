@@ -7,7 +7,8 @@ import { registryChallenge } from './challenge.js'
 import { type Access, RegistryError, type RegistryTarget, remedy, registryErrorDetail, where } from './errors.js'
 import { type HttpResponse, header, send } from './http.js'
 import { isHttpsOrLoopback } from '../image/reference.js'
-import { type Clock, type RetryPolicy, isTransientStatus, parseRetryAfter, retry } from '../net/retry.js'
+import { answerTimeout } from '../net/budget.js'
+import { type Clock, type RetryPolicy, isTransientStatus, parseRetryAfter, retry, systemClock } from '../net/retry.js'
 import { maskSecret, scrubSecrets } from '../secrets.js'
 import { mayReceiveCredentials } from './trust.js'
 
@@ -215,12 +216,20 @@ export class Authenticator {
   private async sendWithRetry(url: URL, headers: Record<string, string>, operation: string): Promise<HttpResponse> {
     const { target, clock } = this.options
     const policy = this.options.retry
+    const now = () => (clock ?? systemClock).now()
+    const deadline = now() + (policy.deadlineMs ?? Infinity)
     try {
       return await retry(
         async () => {
           let response: HttpResponse
           try {
-            response = await send({ method: 'GET', url, headers, maxResponseBytes: 1024 * 1024 })
+            response = await send({
+              method: 'GET',
+              url,
+              headers,
+              maxResponseBytes: 1024 * 1024,
+              answerTimeoutMs: answerTimeout(deadline, now()),
+            })
           } catch (error) {
             const message = scrubSecrets(`${where(target)}: ${operation} failed: ${(error as Error).message}`)
             throw new RegistryError(message, undefined, { cause: error })
@@ -257,7 +266,10 @@ class TransientAnswer extends RegistryError {
 }
 
 function basic(accessToken: string): string {
-  return `Basic ${Buffer.from(`${OAUTH_USER}:${accessToken}`).toString('base64')}`
+  const encoded = Buffer.from(`${OAUTH_USER}:${accessToken}`).toString('base64')
+  // A token endpoint that echoes the header it got would otherwise show the token, encoded.
+  maskSecret(encoded)
+  return `Basic ${encoded}`
 }
 
 /** Token servers answer errors in OAuth (`error_description`) or OCI (`errors[]`) form. */

@@ -8,7 +8,7 @@ import { Authenticator, type RegistryCredentials } from './auth.js'
 import { type Access, RegistryError, type RegistryTarget, UnauthorizedError, statusFailure, where } from './errors.js'
 import { type HttpResponse, type StreamBody, header, send } from './http.js'
 import { MANIFEST_ACCEPT, baseMediaType, mediaTypeOf } from './media-types.js'
-import { BLOB_UPLOAD, REGISTRY_REQUEST } from '../net/budget.js'
+import { BLOB_UPLOAD, REGISTRY_REQUEST, answerTimeout } from '../net/budget.js'
 import {
   type Clock,
   type RetryPolicy,
@@ -16,6 +16,7 @@ import {
   parseRetryAfter,
   retry,
   statusOf,
+  systemClock,
   transientFailure,
 } from '../net/retry.js'
 import { isDigest, isLoopbackHost, shortDigest } from '../image/reference.js'
@@ -102,6 +103,7 @@ export class RegistryClient {
 
   /** The manifest a tag or digest names, or undefined when the registry does not have it. */
   async resolve(reference: string): Promise<ManifestDescriptor | undefined> {
+    if (!isDigest(reference)) return this.resolveTag(reference)
     const response = await this.request({
       name: `HEAD manifest ${reference}`,
       method: 'HEAD',
@@ -115,7 +117,7 @@ export class RegistryClient {
     const mediaType = baseMediaType(header(response, 'content-type'))
     const size = Number(header(response, 'content-length'))
     if (digest !== undefined && isDigest(digest) && mediaType && Number.isSafeInteger(size)) {
-      if (isDigest(reference) && digest !== reference) {
+      if (digest !== reference) {
         throw new RegistryError(`${where(this.target)}: HEAD manifest ${reference} answered with digest ${digest}.`)
       }
       return { digest, mediaType, size }
@@ -125,16 +127,47 @@ export class RegistryClient {
     return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length }
   }
 
+  /**
+   * A tag's digest is the hash of the manifest bytes the tag serves, not what the registry's
+   * `Docker-Content-Digest` says: a registry (or whatever answers in its place) that names
+   * another digest, or serves bytes it does not hold under their digest, is refused.
+   */
+  private async resolveTag(tag: string): Promise<ManifestDescriptor | undefined> {
+    const manifest = await this.fetchManifest(tag, [200, 404])
+    if (manifest === undefined) return undefined
+    const { digest, reported } = manifest
+    if (reported !== undefined && reported !== digest) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} was answered with Docker-Content-Digest ${reported}, but the manifest's bytes hash to ${digest}. The registry's answer cannot be trusted; nothing was written.`,
+      )
+    }
+    const held = await this.resolve(digest)
+    if (held === undefined) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} serves manifest ${digest}, but the registry has no manifest with that digest. The registry's answer cannot be trusted; nothing was written.`,
+      )
+    }
+    return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length }
+  }
+
   async getManifest(reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
+    return (await this.fetchManifest(reference, [200]))!
+  }
+
+  private async fetchManifest(
+    reference: string,
+    ok: readonly number[],
+  ): Promise<{ bytes: Buffer; mediaType: string; digest: string; reported?: string } | undefined> {
     const response = await this.request({
       name: `GET manifest ${reference}`,
       method: 'GET',
       url: this.url(`manifests/${reference}`),
       headers: { accept: MANIFEST_ACCEPT },
-      ok: [200],
+      ok,
       retry: true,
       maxResponseBytes: 4 * MIB,
     })
+    if (response.status === 404) return undefined
     const bytes = response.body
     const digest = sha256(bytes)
     if (isDigest(reference) && digest !== reference) {
@@ -143,10 +176,12 @@ export class RegistryClient {
       )
     }
     const mediaType = baseMediaType(header(response, 'content-type'))
+    const reported = header(response, 'docker-content-digest')
     return {
       bytes,
       digest,
       mediaType: mediaType && mediaType !== 'application/json' ? mediaType : (mediaTypeOf(bytes) ?? mediaType ?? ''),
+      ...(reported !== undefined && { reported }),
     }
   }
 
@@ -276,7 +311,9 @@ export class RegistryClient {
   /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
   private request(op: Operation): Promise<HttpResponse> {
     if (!op.retry) return this.exchange(op)
-    return retry(() => this.exchange(op), {
+    const clock = this.clock ?? systemClock
+    const deadline = clock.now() + (this.requestPolicy.deadlineMs ?? Infinity)
+    return retry(() => this.exchange(op, answerTimeout(deadline, clock.now())), {
       policy: this.requestPolicy,
       onRetry: ({ attempt, reason }) =>
         core.info(
@@ -287,7 +324,7 @@ export class RegistryClient {
   }
 
   /** One try: the response if its status is in `op.ok`, else a RegistryError with the status. */
-  private async exchange(op: Operation): Promise<HttpResponse> {
+  private async exchange(op: Operation, answerTimeoutMs?: number): Promise<HttpResponse> {
     let url = op.url
     let redirects = 0
     let reauthenticated = false
@@ -304,6 +341,7 @@ export class RegistryClient {
           headers,
           ...(op.body !== undefined && { body: op.body }),
           ...(op.maxResponseBytes !== undefined && { maxResponseBytes: op.maxResponseBytes }),
+          ...(answerTimeoutMs !== undefined && { answerTimeoutMs }),
         })
       } catch (error) {
         const message = scrubSecrets(`${where(this.target)}: ${op.name} failed: ${(error as Error).message}`)

@@ -17,7 +17,13 @@ export interface HttpRequest {
   readonly body?: Buffer | StreamBody
   /** Larger response bodies fail the request: nothing we read legitimately is big. */
   readonly maxResponseBytes?: number
+  /** Idle time (no bytes either way) after which the request is abandoned. */
   readonly timeoutMs?: number
+  /**
+   * Time, from the end of the request body, for the whole answer to arrive: a server that drips
+   * its headers or body a byte at a time is never idle, but is abandoned after this.
+   */
+  readonly answerTimeoutMs?: number
 }
 
 export interface HttpResponse {
@@ -40,6 +46,7 @@ export class NetworkError extends Error {
 
 const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
 const DEFAULT_TIMEOUT_MS = 120_000
+const DEFAULT_ANSWER_TIMEOUT_MS = 30_000
 
 export function send(request: HttpRequest): Promise<HttpResponse> {
   const { url, method } = request
@@ -56,11 +63,14 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
   if (body !== undefined) headers['content-length'] = String(body.length)
   const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
 
+  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false
+    let answerTimer: NodeJS.Timeout | undefined
     const fail = (error: unknown): void => {
       if (settled) return
       settled = true
+      clearTimeout(answerTimer)
       req.destroy()
       reject(asNetworkError(error, method, url))
     }
@@ -74,6 +84,18 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
       )
     })
     req.on('error', fail)
+    req.on('finish', () => {
+      answerTimer = setTimeout(() => {
+        fail(
+          Object.assign(
+            new Error(`no complete answer within ${Number((answerTimeoutMs / 1000).toFixed(1))} s of the request`),
+            {
+              code: 'ETIMEDOUT',
+            },
+          ),
+        )
+      }, answerTimeoutMs)
+    })
     req.on('response', (res) => {
       const pieces: Buffer[] = []
       let received = 0
@@ -90,6 +112,7 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
       res.on('end', () => {
         if (settled) return
         settled = true
+        clearTimeout(answerTimer)
         // A server that answered before reading the whole body (an early 4xx) leaves the
         // socket mid-request: it cannot be reused.
         if (!req.writableFinished) req.destroy()

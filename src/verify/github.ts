@@ -13,7 +13,10 @@ export interface DeploymentRequest {
   readonly description: string
 }
 
-export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure'
+/** Saved state: the deployment the post step must close, empty once it has its last status. */
+export const OPEN_DEPLOYMENT_STATE = 'open-deployment'
+
+export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error'
 
 /** A GitHub deployment whose status follows the verification; failures only warn. */
 export class GitHubDeployment {
@@ -47,7 +50,13 @@ export class GitHubDeployment {
       core.info(
         `Created GitHub deployment ${data.id} for environment "${request.environment}" in ${request.repository}`,
       )
-      return new GitHubDeployment(client, owner, repo, Number(data.id), logUrl)
+      const deployment = new GitHubDeployment(client, owner, repo, Number(data.id), logUrl)
+      // Until its last status, the post step closes it should the job end first (cancelled, killed).
+      core.saveState(
+        OPEN_DEPLOYMENT_STATE,
+        JSON.stringify({ repository: request.repository, id: deployment.id, logUrl }),
+      )
+      return deployment
     } catch (error) {
       core.warning(
         `Could not create a GitHub deployment for environment "${request.environment}" in ${request.repository}: ${errorMessage(error)}. ` +
@@ -80,7 +89,12 @@ export class GitHubDeployment {
         core.info(
           `Continuing GitHub deployment ${found.id} of ${request.sha.slice(0, 7)} to "${request.environment}" in ${request.repository}`,
         )
-        return new GitHubDeployment(client, owner, repo, Number(found.id), logUrl)
+        const deployment = new GitHubDeployment(client, owner, repo, Number(found.id), logUrl)
+        core.saveState(
+          OPEN_DEPLOYMENT_STATE,
+          JSON.stringify({ repository: request.repository, id: deployment.id, logUrl }),
+        )
+        return deployment
       }
     } catch (error) {
       core.warning(
@@ -92,7 +106,23 @@ export class GitHubDeployment {
     return GitHubDeployment.create(client, request, logUrl)
   }
 
+  /** A deployment the main step left open, from the state it saved (see `create`). */
+  static reopen(client: GitHubClient, saved: string): GitHubDeployment | undefined {
+    let parsed: { repository?: unknown; id?: unknown; logUrl?: unknown }
+    try {
+      parsed = JSON.parse(saved) as typeof parsed
+    } catch {
+      return undefined
+    }
+    const { repository, id, logUrl } = parsed
+    if (typeof repository !== 'string' || typeof id !== 'number' || typeof logUrl !== 'string') return undefined
+    const [owner, repo] = repository.split('/') as [string, string]
+    return new GitHubDeployment(client, owner, repo, id, logUrl)
+  }
+
   async setState(state: DeploymentState, description: string, environmentUrl?: string, logUrl?: string): Promise<void> {
+    // A queued deployment waits for a later verify run, not for this job's post step.
+    if (state !== 'in_progress') core.saveState(OPEN_DEPLOYMENT_STATE, '')
     try {
       await this.client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
         owner: this.owner,

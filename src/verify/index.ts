@@ -3,6 +3,7 @@
 // revert); `reportVerification` at the end (outputs, job summary, and the failure). `mode: verify`
 // (revision.ts) drives the same Verifier for a commit that is already there. Plain data in and out.
 import * as core from '@actions/core'
+import { letFinish, settleOutput } from '../cancel.js'
 import { errorMessage } from '../errors.js'
 import { createGitHubClient } from '../gitops/client.js'
 import type { GitOpsRepository } from '../gitops/repository.js'
@@ -57,6 +58,8 @@ export interface VerificationResult extends VerificationReport {
   readonly syncedRevision?: string
   readonly revertedCommitSha?: string
   readonly deploymentId?: number
+  /** Why the outcome is unknown (Argo CD could not be read after the commit): nothing is reverted then. */
+  readonly unknown?: string
 }
 
 export class Verifier {
@@ -113,6 +116,29 @@ export class Verifier {
     const statuses: SeenStatus[] = []
 
     const deployment = await (openDeployment ?? ((c) => this.startDeployment(c)))(change)
+    if (deployment !== undefined) settleOutput('deployment-id', String(deployment.id))
+    try {
+      return await this.verifyDeployment(change, deployment, deadline, timeline, statuses, reverter)
+    } catch (error) {
+      // Whatever broke, the deployment does not stay in_progress and the failure says where it happened.
+      const reason = errorMessage(error)
+      await deployment?.setState('error', `Verification stopped: ${reason}`)
+      throw new Error(
+        `Verification could not finish after the commit ${short(change.revision)} (an unexpected error: ${reason}); nothing was reverted.`,
+        { cause: error },
+      )
+    }
+  }
+
+  private async verifyDeployment(
+    change: DeployedChange,
+    deployment: GitHubDeployment | undefined,
+    deadline: number,
+    timeline: TimelineEntry[],
+    statuses: SeenStatus[],
+    reverter: Reverter | undefined,
+  ): Promise<VerificationResult> {
+    const { verify, clock } = this
     await deployment?.setState('in_progress', `Waiting for ${short(change.revision)} to be deployed`)
     const wait = await this.waitForDeploy(change.revision, change.base, verify.timeoutMs, timeline, statuses)
     let failure = wait.ok ? undefined : wait.failure
@@ -122,7 +148,8 @@ export class Verifier {
 
     let revert: VerificationReport['revert']
     let health = wait.health
-    if (failure !== undefined && verify.onFailure === 'revert') {
+    // Only a deploy Argo CD, a commit status or a smoke test reported failed is reverted; "cannot read" is not a failure.
+    if (failure !== undefined && wait.unknown === undefined && verify.onFailure === 'revert') {
       const reverted = await this.revert(
         change,
         failure,
@@ -135,8 +162,12 @@ export class Verifier {
     }
     const verified = failure === undefined
     await deployment?.setState(
-      verified ? 'success' : 'failure',
-      verified ? `Deployed at ${short(change.revision)}` : 'Verification failed',
+      verified ? 'success' : wait.unknown !== undefined ? 'error' : 'failure',
+      verified
+        ? `Deployed at ${short(change.revision)}`
+        : wait.unknown !== undefined
+          ? 'Could not read the deploy status after the commit'
+          : 'Verification failed',
       ...(verified && verify.smokeTestUrls[0] !== undefined ? [verify.smokeTestUrls[0]] : []),
     )
     return {
@@ -156,6 +187,7 @@ export class Verifier {
       ...(wait.syncedRevision !== undefined && { syncedRevision: wait.syncedRevision }),
       ...(revert?.commitSha !== undefined && { revertedCommitSha: revert.commitSha }),
       ...(deployment !== undefined && { deploymentId: deployment.id }),
+      ...(wait.unknown !== undefined && { unknown: wait.unknown }),
     }
   }
 
@@ -231,10 +263,14 @@ export class Verifier {
     const message = `Revert ${what}\n\nVerification failed: ${failure}\n\nThis reverts the image pins of commit ${change.revision}.`
     let outcome
     try {
-      outcome = await reverter(
-        change.base,
-        change.written,
-        withReferenceTrailers(message.slice(0, 2000), change.source ?? {}),
+      // A cancelled job lets the revert on its way land, and reports it.
+      outcome = await letFinish(
+        reverter(change.base, change.written, withReferenceTrailers(message.slice(0, 2000), change.source ?? {})).then(
+          (reverted) => {
+            if (reverted.commitSha !== undefined) settleOutput('reverted-commit-sha', reverted.commitSha)
+            return reverted
+          },
+        ),
       )
     } catch (error) {
       return {
@@ -311,6 +347,8 @@ async function reportVerification(result: VerificationResult): Promise<void> {
 
 function failureMessage(result: VerificationResult): string {
   const revert = result.revert
+  if (result.unknown !== undefined)
+    return `Verification failed: ${result.failure ?? result.unknown}; nothing was reverted.`
   if (revert === undefined) return `Verification failed: ${result.failure ?? 'unknown reason'}`
   const did =
     revert.commitSha === undefined

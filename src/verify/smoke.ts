@@ -3,6 +3,7 @@
 // status and the beginning of the body.
 import * as core from '@actions/core'
 import { errorMessage, noAnswerReason } from '../errors.js'
+import { readHead } from '../net/capped-body.js'
 import { proxiedFetch } from '../net/proxy.js'
 import { type Clock, type RetryPolicy, retry } from '../net/retry.js'
 import { formatDuration } from '../util/duration.js'
@@ -42,8 +43,13 @@ export async function smokeTest(url: string, timeoutMs: number, clock: Clock): P
           last = `no answer (${noAnswerReason(error)})`
           throw new SmokeFailure(last)
         }
-        const body = await response.text().catch(() => '')
-        last = `HTTP ${response.status}${body.trim() === '' ? '' : `: ${snippet(body)}`}`
+        // Only the beginning is ever shown: the rest is not downloaded, however large.
+        const head = await readHead(response, SNIPPET_BYTES).catch(() => ({
+          bytes: new Uint8Array(),
+          truncated: false,
+        }))
+        const body = snippet(head.bytes, head.truncated)
+        last = `HTTP ${response.status}${body === '' ? '' : `: ${body}`}`
         if (response.status < 200 || response.status > 299) throw new SmokeFailure(last)
       },
       {
@@ -77,15 +83,15 @@ export function smokeFailure(result: SmokeResult, timeoutMs: number): string {
   return `smoke test ${result.url} did not answer 2xx within ${formatDuration(timeoutMs)} (${result.attempts} ${result.attempts === 1 ? 'try' : 'tries'}); last answer: ${result.last}`
 }
 
-/** The first 200 bytes of a body, on one line. */
-function snippet(body: string): string {
-  const bytes = Buffer.from(body, 'utf8')
-  const head =
-    bytes.length > 200
-      ? `${bytes
-          .subarray(0, 200)
-          .toString('utf8')
-          .replace(/\uFFFD$/, '')}…`
-      : body
-  return head.replace(/\s+/g, ' ').trim()
+const SNIPPET_BYTES = 200
+
+/** The first bytes of a body, on one line; `…` when there was more. */
+function snippet(bytes: Uint8Array, truncated: boolean): string {
+  const text = Buffer.from(bytes)
+    .toString('utf8')
+    // A multi-byte character cut at the end.
+    .replace(/\uFFFD$/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return text === '' ? '' : `${text}${truncated ? '…' : ''}`
 }

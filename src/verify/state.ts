@@ -56,7 +56,8 @@ export function evaluate(app: Application, target: Target): Verdict {
 
   const revision = syncRevision(app, target.sourceIndex)
   const ours = (value: string | undefined): boolean | undefined => {
-    if (value === undefined || value === '') return false
+    // Only a commit SHA names what Argo CD deployed: a branch name ("main") moves and proves nothing.
+    if (value === undefined || !isCommitSha(value)) return false
     if (value === target.revision) return true
     return target.contains.get(value)
   }
@@ -77,6 +78,12 @@ export function evaluate(app: Application, target: Target): Verdict {
   const syncIsOurs = ours(revision)
   if (syncIsOurs === undefined) return { kind: 'compare', revision: revision! }
   if (!syncIsOurs) {
+    if (revision !== undefined && revision !== '' && !isCommitSha(revision)) {
+      return {
+        kind: 'waiting',
+        reason: `Argo CD reports revision "${revision}", which is not a commit SHA and proves nothing about ${short(target.revision)}`,
+      }
+    }
     return {
       kind: 'waiting',
       reason: `Argo CD is at ${revision ? short(revision) : 'no revision yet'} (${status.sync?.status ?? 'Unknown'}), not yet at ${short(target.revision)}`,
@@ -147,6 +154,11 @@ function time(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const parsed = Date.parse(value)
   return Number.isNaN(parsed) ? undefined : parsed
+}
+
+/** A full Git commit SHA (SHA-1, or SHA-256 for repositories that use it). */
+export function isCommitSha(value: string): boolean {
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value)
 }
 
 export function short(revision: string): string {

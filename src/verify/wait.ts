@@ -3,9 +3,9 @@
 // at its next poll, every ~3 minutes) and the polls back off, capped by a share of the timeout.
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
-import { type Clock, type RetryPolicy, nextDelay, transientFailure } from '../net/retry.js'
+import { type Clock, type RetryPolicy, nextDelay } from '../net/retry.js'
 import type { Application } from './application.js'
-import type { ArgoCdClient } from './argocd.js'
+import { type ArgoCdClient, ArgoCdError } from './argocd.js'
 import { formatDuration } from '../util/duration.js'
 import { type CheckedApplication, label } from './preflight.js'
 import { type Snapshot, evaluate, short, snapshot, unhealthyResources } from './state.js'
@@ -25,6 +25,11 @@ export interface WaitResult {
   readonly syncedRevision?: string
   readonly health: string
   readonly unhealthy: readonly string[]
+  /**
+   * Set when the wait ended without an answer that says anything about the deploy (Argo CD
+   * rejected the token, answered something else…): the deploy did not fail, it is unknown.
+   */
+  readonly unknown?: string
 }
 
 export interface WaitDependencies {
@@ -53,7 +58,7 @@ export async function waitForDeploy(
   const deadline = startedAt + timeoutMs
   const policy = pollPolicy(timeoutMs)
   const contains = new Map<string, boolean>()
-  const last = new Map<CheckedApplication, { app?: Application; reason: string }>()
+  const last = new Map<CheckedApplication, Seen>()
   const done = new Map<CheckedApplication, string>()
   core.info(`Waiting up to ${formatDuration(timeoutMs)} for Argo CD to deploy ${short(revision)}`)
 
@@ -64,27 +69,37 @@ export async function waitForDeploy(
       try {
         app = await client.getApplication(checked.ref, true)
       } catch (error) {
-        if (!transientFailure(error).retry) {
-          return failed(`could not read Argo CD application ${label(checked.ref)}: ${errorMessage(error)}`, last)
-        }
-        core.info(`Argo CD did not answer for ${label(checked.ref)} (${errorMessage(error)}); polling on`)
-        last.set(checked, { ...last.get(checked), reason: `Argo CD did not answer: ${errorMessage(error)}` })
+        // After the commit, an answer we cannot read is no verdict: keep asking until the deadline.
+        const reason = cannotRead(error)
+        core.info(`Could not read Argo CD application ${label(checked.ref)} (${errorMessage(error)}); polling on`)
+        last.set(checked, { ...last.get(checked), reason, unknown: true })
         continue
       }
       record(deps, checked, app)
-      let verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt })
+      let verdict: ReturnType<typeof evaluate>
       try {
+        verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt })
         while (verdict.kind === 'compare') {
-          contains.set(verdict.revision, await deps.contains(revision, verdict.revision))
+          const other = verdict.revision
+          try {
+            contains.set(other, await deps.contains(revision, other))
+          } catch (error) {
+            // The compare API failed (after its own retries): ask again at the next poll.
+            const reason = `could not compare ${short(revision)} with ${short(other)} on GitHub: ${errorMessage(error)}`
+            core.info(reason)
+            last.set(checked, { app, reason, unknown: true })
+            break
+          }
           verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt })
         }
       } catch (error) {
-        // The compare API failed (after its own retries): ask again at the next poll.
-        const reason = `could not compare ${short(revision)} with ${short(verdict.kind === 'compare' ? verdict.revision : '')} on GitHub: ${errorMessage(error)}`
+        // A check that readApplication let through and the verdict still tripped on: unknown, not failed.
+        const reason = `could not make sense of Argo CD's answer (${errorMessage(error)})`
         core.info(reason)
-        last.set(checked, { app, reason })
+        last.set(checked, { app, reason, unknown: true })
         continue
       }
+      if (verdict.kind === 'compare') continue
       if (verdict.kind === 'failed') {
         last.set(checked, { app, reason: verdict.reason })
         const unhealthy = unhealthyResources(app)
@@ -117,6 +132,32 @@ export async function waitForDeploy(
   }
 }
 
+/** The last thing learnt of an application; `unknown`: that was no answer we could read. */
+interface Seen {
+  readonly app?: Application
+  readonly reason: string
+  readonly unknown?: boolean
+}
+
+/** Why an answer (after the client's own retries) says nothing about the deploy. */
+function cannotRead(error: unknown): string {
+  const detail = errorMessage(error)
+  switch (error instanceof ArgoCdError ? error.unreadable : undefined) {
+    case 'rejected':
+      return `the Argo CD token was rejected after the deploy (${detail})`
+    case 'denied':
+      return `Argo CD denied reading the application after the deploy (${detail})`
+    case 'missing':
+      return `Argo CD no longer finds the application (${detail})`
+    case 'not-json':
+    case 'malformed':
+    case 'too-large':
+      return `Argo CD's answer could not be read (${detail})`
+    default:
+      return `Argo CD did not answer (${detail})`
+  }
+}
+
 function record(deps: WaitDependencies, checked: CheckedApplication, app: Application): void {
   const current = snapshot(app, checked.sourceIndex)
   const name = `${checked.ref.namespace ? `${checked.ref.namespace}/` : ''}${checked.ref.name}`
@@ -129,10 +170,18 @@ function record(deps: WaitDependencies, checked: CheckedApplication, app: Applic
   )
 }
 
-function failed(
-  headline: string,
-  last: ReadonlyMap<CheckedApplication, { app?: Application; reason: string }>,
-): WaitResult {
+function failed(headline: string, last: ReadonlyMap<CheckedApplication, Seen>): WaitResult {
+  const unknown = [...last].find(([, seen]) => seen.unknown === true)
+  if (unknown !== undefined) {
+    const [checked, { reason }] = unknown
+    return {
+      ok: false,
+      unknown: reason,
+      failure: `could not verify the deploy: ${label(checked.ref)}: ${reason}`,
+      health: 'Unknown',
+      unhealthy: [],
+    }
+  }
   const states: string[] = []
   const unhealthy: string[] = []
   let health = 'Unknown'

@@ -2,6 +2,7 @@
 // pull request merged once GitHub allows it (rebuilt on a new base when it conflicts), and the revert
 // of a failed deploy written and merged through a pull request of its own.
 import * as core from '@actions/core'
+import { settleOutput } from '../cancel.js'
 import { InputError } from '../errors.js'
 import { PROTECTED_BRANCH_ADVICE } from '../gitops/github-error.js'
 import type { MergeCommitMessage, MergeMethod, PullStatus, RepositoryMergeSettings } from '../gitops/merge-api.js'
@@ -210,6 +211,8 @@ export async function mergeWriteBack(
 ): Promise<{ outcome: WriteBackOutcome; reverter: Reverter }> {
   const rewrite = async () => writeBack(gitops, settings, await readManifestTarget(gitops, settings), digests)
   const { outcome } = await landWriteBack(gitops, settings, merging, written, rewrite)
+  // The commit that landed on the base is what a cancelled job reports from here on.
+  if (outcome.commitSha !== undefined) settleOutput('commit-sha', outcome.commitSha)
   return {
     outcome,
     reverter: (base, files, message) => revertThroughPullRequest(gitops, settings, merging, base, files, message),

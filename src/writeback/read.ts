@@ -2,14 +2,15 @@
 // `fields` input names, the kustomizations outside the selection that would override a pin, and
 // the files to read again when the base moved under the run.
 import * as core from '@actions/core'
+import { posix } from 'node:path'
 import type { Snapshot } from '../gitops/repository.js'
 import type { MovedBase } from '../gitops/writer.js'
 import { formatReference } from '../image/reference.js'
 import { isGoTemplate, templateAdvice } from '../manifests/gotemplate.js'
+import { findPatchImages } from '../manifests/json6902.js'
 import { findKustomizeImages, isKustomizationPath } from '../manifests/kustomize.js'
 import { isExplicitFileList, selectManifests } from '../manifests/patterns.js'
-import { ManifestError } from '../manifests/pin.js'
-import { type ManifestFile, type PinSelector, checkManifests } from '../manifests/plan.js'
+import { type ManifestFile, NoMatchError, type PinSelector, checkManifests } from '../manifests/plan.js'
 import type { Settings } from '../settings.js'
 import { InputError, errorMessage } from '../errors.js'
 import type { GitOps } from './gitops.js'
@@ -50,12 +51,13 @@ function checkEveryImage(files: readonly ManifestFile[], gitops: GitOps, setting
   const several = gitops.selectors.length > 1
   for (const [i, selector] of gitops.selectors.entries()) {
     try {
-      for (const { path, sites, kustomize, fields } of checkManifests(files, selector)) {
+      for (const { path, sites, kustomize, patches, fields } of checkManifests(files, selector)) {
         const found = [
           ...(sites.length > 0 ? [plural(sites.length, 'matching container')] : []),
           ...(kustomize.length > 0
             ? [plural(kustomize.length, 'kustomize images entry', 'kustomize images entries')]
             : []),
+          ...(patches.length > 0 ? [plural(patches.length, 'JSON6902 patch operation')] : []),
           ...(fields > 0 ? [plural(fields, 'field')] : []),
         ]
         if (!several || found.length > 0) {
@@ -63,7 +65,8 @@ function checkEveryImage(files: readonly ManifestFile[], gitops: GitOps, setting
         }
       }
     } catch (error) {
-      if (!several || !(error instanceof ManifestError)) throw error
+      // A file that cannot be read is reported as itself, not as images that match nothing.
+      if (!several || !(error instanceof NoMatchError)) throw error
       unmatched.push(`${formatReference(settings.images[i]!)} (${error.message})`)
     }
   }
@@ -97,6 +100,7 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
       excluded,
     } = selectManifests(settings.manifests, repository.completePaths(snapshot, tree), where))
   }
+  selected = await followLinks(gitops, snapshot, selected, tree.modes, where)
   const inSelection = new Set(selected)
   const present = new Set(tree.paths)
   const fieldFiles = [...new Set(settings.fields.map((field) => field.file))].filter((file) => !inSelection.has(file))
@@ -132,7 +136,8 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
       skipped.push(path)
       continue
     }
-    files.push({ path, content })
+    const mode = tree.modes.get(path)
+    files.push({ path, content, ...(mode !== undefined && mode !== '100644' && { mode }) })
   }
   if (skipped.length > 0) {
     core.notice(
@@ -146,6 +151,46 @@ async function readManifests(gitops: GitOps, settings: Settings, snapshot: Snaps
   return { files, considered: new Set([...selected, ...fieldFiles]) }
 }
 
+const SYMLINK = '120000'
+const MAX_LINK_HOPS = 8
+
+/**
+ * The selection with each symbolic link replaced by the file it points to, within the repository
+ * (Argo CD renders the link as its target: pinning the link's own text would change nothing it
+ * deploys). A link out of the repository, to a directory or to nothing is refused by name.
+ */
+async function followLinks(
+  gitops: GitOps,
+  snapshot: Snapshot,
+  selected: readonly string[],
+  modes: ReadonlyMap<string, string>,
+  where: string,
+): Promise<string[]> {
+  if (!selected.some((path) => modes.get(path) === SYMLINK)) return [...selected]
+  const result: string[] = []
+  for (const path of selected) {
+    let current = path
+    for (let hop = 0; modes.get(current) === SYMLINK; hop++) {
+      const [link] = await gitops.repository.readFiles(snapshot, [current])
+      const target = posix.normalize(posix.join(posix.dirname(current), link!.content.trim()))
+      const refuse = (why: string): InputError =>
+        new InputError(
+          'manifests',
+          `${path} is a symbolic link${current === path ? '' : ` (through ${current})`} to ${link!.content.trim()}, ${why}; select the file it should point to instead, or exclude the link ("!${path}").`,
+        )
+      if (hop >= MAX_LINK_HOPS) throw refuse(`a chain of more than ${MAX_LINK_HOPS} links`)
+      if (target === '..' || target.startsWith('../') || posix.isAbsolute(target))
+        throw refuse('outside the repository')
+      if (!modes.has(target)) throw refuse(`which is not a file in ${where}`)
+      current = target
+    }
+    if (current !== path) core.info(`${path} is a symbolic link: pinning the file it points to, ${current}`)
+    // Two links to one file, or a link and its target both selected: the file is pinned once.
+    if (!result.includes(current)) result.push(current)
+  }
+  return result
+}
+
 /** An `images:` entry for the image in a kustomization outside the selection would override the pin. */
 function checkOverlays(overlays: readonly string[], texts: ReadonlyMap<string, string>, selector: PinSelector): void {
   for (const path of overlays) {
@@ -155,6 +200,15 @@ function checkOverlays(overlays: readonly string[], texts: ReadonlyMap<string, s
     } catch (error) {
       core.warning(`Could not check ${path} for kustomize images entries that override the pin: ${errorMessage(error)}`)
       continue
+    }
+    const [patch] = findPatchImages(texts.get(path)!, path, selector.repository)
+    if (patch !== undefined) {
+      throw new InputError(
+        'manifests',
+        `${path}:${patch.line} has a JSON6902 patch operation that sets ${patch.path} to "${patch.image}", which overrides the image wherever that kustomization is rendered, ` +
+          'but the file is not selected, so the pin would not reach what Argo CD deploys from it. ' +
+          `Select it too (add "${path}" to manifests), or exclude it on purpose ("!${path}").`,
+      )
     }
     const [entry] = entries
     if (entry === undefined) continue

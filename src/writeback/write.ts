@@ -78,7 +78,10 @@ export async function writeBack(
       plan,
       files: plan.files
         .filter((file) => file.before !== file.after)
-        .map((file) => ({ path: file.path, content: file.after })),
+        .map((file) => {
+          const mode = known.files.find((read) => read.path === file.path)?.mode
+          return { path: file.path, content: file.after, ...(mode !== undefined && { mode }) }
+        }),
       changedFilesPerImage: perImage,
     }
   }

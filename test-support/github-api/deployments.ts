@@ -215,7 +215,9 @@ export class DeploymentsModel {
     const head = headRef === undefined ? undefined : await this.model.resolveCommitish(headRef)
     if (base === undefined || head === undefined) throw new ApiError(404, 'Not Found')
     const git = this.model.git
-    const mergeBase = (await git.text(['merge-base', base, head])).trim()
+    // GitHub answers unrelated histories with 404 and this message.
+    const mergeBase = (await git.text(['merge-base', base, head]).catch(() => '')).trim()
+    if (mergeBase === '') throw new ApiError(404, `No common ancestor between ${baseRef} and ${headRef}.`)
     const count = async (range: string): Promise<number> =>
       Number((await git.text(['rev-list', '--count', range])).trim())
     const shas = (await git.text(['rev-list', '--reverse', `${base}..${head}`])).split('\n').filter((s) => s !== '')

@@ -398,6 +398,17 @@ export class GitRepo {
     return (await this.run(['check-ref-format', fullRef])).code === 0
   }
 
+  /** Up to `max` commits reachable from `rev` that changed `path` (any commit without one), newest first. */
+  async logPath(rev: string, path: string | undefined, max: number): Promise<ParsedCommit[] | undefined> {
+    const result = await this.run(['rev-list', `--max-count=${max}`, rev, '--', ...(path ? [path] : [])])
+    if (result.code !== 0) return undefined
+    const shas = result.stdout
+      .toString('utf8')
+      .split('\n')
+      .filter((s) => s !== '')
+    return Promise.all(shas.map((sha) => this.parseCommit(sha)))
+  }
+
   /** Commits reachable from `rev`, newest first. */
   async log(rev: string): Promise<ParsedCommit[]> {
     const out = await this.text(['rev-list', rev])

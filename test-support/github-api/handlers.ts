@@ -177,6 +177,8 @@ export class RepoModel {
         return { status: 200, json: shape.repository(this.site, this.pushedAt) }
       case 'repos/get-branch':
         return this.getBranch(req.params.branch)
+      case 'repos/list-commits':
+        return this.listCommits(req.query)
       case 'repos/get-content':
         return this.getContent(req)
       case 'git/get-ref':
@@ -224,6 +226,16 @@ export class RepoModel {
       default:
         throw new ApiError(404, 'Not Found')
     }
+  }
+
+  /** GET /repos/{owner}/{repo}/commits: `sha` (a branch or commit), `path` and `per_page`; the first page only. */
+  private async listCommits(query: URLSearchParams): Promise<Reply> {
+    const rev = query.get('sha') || `refs/heads/${this.site.defaultBranch}`
+    const perPage = Math.max(1, Math.min(100, Number(query.get('per_page') ?? 30) || 30))
+    const commits = await this.git.logPath(rev, query.get('path') ?? undefined, perPage)
+    if (commits === undefined) throw new ApiError(404, `No commit found for SHA: ${rev}`)
+    const json = commits.map((commit) => shape.repoCommit(this.site, commit, this.verification(commit), this.accounts))
+    return { status: 200, json }
   }
 
   // ---- branches and refs -------------------------------------------------------------------

@@ -16,6 +16,7 @@ import addFormatsModule from 'ajv-formats'
 export const IMPLEMENTED_OPERATIONS = [
   'repos/get',
   'repos/get-branch',
+  'repos/list-commits',
   'repos/get-content',
   'git/get-ref',
   'git/list-matching-refs',

@@ -1,16 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  GitHubDeployment
-} from "./chunk-verify-github.js";
-import {
   appendJobSummary
 } from "./chunk-report-summary.js";
 import {
   formatDuration
 } from "./chunk-util-duration.js";
 import {
-  pushToBase,
-  withReferenceTrailers
+  pushToBase
 } from "./chunk-gitops-writer.js";
 import {
   cell,
@@ -20,14 +16,25 @@ import {
   text
 } from "./chunk-diff-libesm-diff-array.js";
 import {
-  createGitHubClient
-} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
+  letFinish,
+  settleOutput
+} from "./chunk-cancel.js";
+import {
+  withReferenceTrailers
+} from "./chunk-provenance-trailers.js";
 import {
   pinnedReference
 } from "./chunk-image-reference.js";
 import {
-  proxiedFetch
-} from "./chunk-net-proxy.js";
+  maskSecret,
+  scrubSecrets
+} from "./chunk-secrets.js";
+import {
+  GitHubDeployment
+} from "./chunk-verify-github.js";
+import {
+  createGitHubClient
+} from "./chunk-octokit-plugin-retry-dist-bundle-index.js";
 import {
   nextDelay,
   parseRetryAfter,
@@ -37,10 +44,6 @@ import {
   transientFailure
 } from "./chunk-net-budget.js";
 import {
-  maskSecret,
-  scrubSecrets
-} from "./chunk-secrets.js";
-import {
   errorMessage,
   noAnswerReason
 } from "./chunk-errors.js";
@@ -49,20 +52,149 @@ import {
   setOutput,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import {
+  proxiedFetch
+} from "./chunk-net-proxy.js";
+
+// src/net/capped-body.ts
+var BodyTooLarge = class extends Error {
+  constructor(limit) {
+    super(`the answer is larger than ${formatBytes(limit)}`);
+    this.limit = limit;
+    this.name = "BodyTooLarge";
+  }
+  limit;
+};
+async function readTextCapped(response, maxBytes) {
+  const reader = response.body?.getReader();
+  if (reader === void 0) return "";
+  const decoder = new TextDecoder();
+  const parts = [];
+  let length = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) return parts.join("") + decoder.decode();
+      length += value.length;
+      if (length > maxBytes) throw new BodyTooLarge(maxBytes);
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+  } finally {
+    await reader.cancel().catch(() => void 0);
+  }
+}
+async function readHead(response, maxBytes) {
+  const reader = response.body?.getReader();
+  if (reader === void 0) return { bytes: new Uint8Array(), truncated: false };
+  const pieces = [];
+  let length = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) return { bytes: concat(pieces, length), truncated: false };
+      const room = maxBytes - length;
+      if (value.length >= room) {
+        pieces.push(value.subarray(0, room));
+        length += room;
+        const more = value.length > room || !await reader.read().then((next) => next.done);
+        return { bytes: concat(pieces, length), truncated: more };
+      }
+      pieces.push(value);
+      length += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => void 0);
+  }
+}
+function concat(pieces, length) {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.length;
+  }
+  return bytes;
+}
+function formatBytes(bytes) {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
+}
+
+// src/verify/answer.ts
+var REVISIONS = { revision: "string", revisions: ["list", "string"] };
+var SOURCE = { repoURL: "string", path: "string", targetRevision: "string", chart: "string" };
+var HEALTH = { status: "string", message: "string" };
+var APPLICATION = {
+  metadata: { name: "string", namespace: "string" },
+  spec: { project: "string", source: SOURCE, sources: ["list", SOURCE], syncPolicy: { automated: "boolean-ish" } },
+  status: {
+    sync: { status: "string", ...REVISIONS },
+    health: HEALTH,
+    operationState: {
+      phase: "string",
+      message: "string",
+      startedAt: "string",
+      finishedAt: "string",
+      operation: { sync: REVISIONS },
+      syncResult: REVISIONS
+    },
+    reconciledAt: "string",
+    conditions: ["list", { type: "string", message: "string" }],
+    resources: [
+      "list",
+      { group: "string", kind: "string", namespace: "string", name: "string", status: "string", health: HEALTH }
+    ]
+  }
+};
+var MalformedAnswer = class extends Error {
+  constructor(field) {
+    super(`${field} is not what Argo CD sends`);
+    this.field = field;
+    this.name = "MalformedAnswer";
+  }
+  field;
+};
+function readApplication(json) {
+  if (!isObject(json)) throw new MalformedAnswer(json === null ? "the body (null)" : "the body");
+  check(json, APPLICATION, "");
+  return json;
+}
+function check(value, shape, path) {
+  if (value === void 0 || value === null) return;
+  if (shape === "string") {
+    if (typeof value !== "string") throw new MalformedAnswer(path);
+  } else if (shape === "boolean-ish") {
+    if (typeof value !== "object" && typeof value !== "boolean") throw new MalformedAnswer(path);
+  } else if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) throw new MalformedAnswer(path);
+    value.forEach((item2, i) => check(item2, shape[1], `${path}[${i}]`));
+  } else {
+    if (!isObject(value)) throw new MalformedAnswer(path);
+    for (const [field, inner] of Object.entries(shape)) {
+      check(value[field], inner, path === "" ? field : `${path}.${field}`);
+    }
+  }
+}
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 // src/verify/argocd.ts
 var ARGOCD_REQUEST = { attempts: 3, deadlineMs: 3e4, baseDelayMs: 500, maxDelayMs: 4e3 };
 var REQUEST_TIMEOUT_MS = 3e4;
+var MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 var ArgoCdError = class extends Error {
-  constructor(message, status, retryAfterMs) {
+  constructor(message, status, retryAfterMs, unreadable) {
     super(message);
     this.status = status;
     this.retryAfterMs = retryAfterMs;
+    this.unreadable = unreadable;
     this.name = "ArgoCdError";
   }
   status;
   retryAfterMs;
+  unreadable;
 };
+var UNREADABLE_STATUS = { 401: "rejected", 403: "denied", 404: "missing" };
 var ArgoCdClient = class {
   constructor(server, auth) {
     this.server = server;
@@ -80,38 +212,75 @@ var ArgoCdClient = class {
     const url = new URL(`${this.server}/api/v1/applications/${encodeURIComponent(app.name)}`);
     if (app.namespace !== void 0) url.searchParams.set("appNamespace", app.namespace);
     if (refresh) url.searchParams.set("refresh", "normal");
-    return retry(() => this.getJson(url), {
-      policy: ARGOCD_REQUEST,
-      classify: transientFailure
-    });
+    const deadline = Date.now() + ARGOCD_REQUEST.deadlineMs;
+    const json = await retry(
+      () => this.getJson(url, Math.max(1e3, Math.min(REQUEST_TIMEOUT_MS, deadline - Date.now()))),
+      { policy: ARGOCD_REQUEST, classify: transientFailure }
+    );
+    try {
+      return readApplication(json);
+    } catch (error) {
+      if (!(error instanceof MalformedAnswer)) throw error;
+      throw new ArgoCdError(
+        `${this.server} answered ${url.pathname} with JSON that is not an Argo CD application: ${errorMessage(error)}`,
+        void 0,
+        void 0,
+        "malformed"
+      );
+    }
   }
-  async getJson(url, renewed = false) {
+  async getJson(url, timeoutMs, renewed = false) {
     const token = await this.token();
     let response;
     try {
       response = await proxiedFetch(url, {
         headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+        signal: AbortSignal.timeout(timeoutMs)
       });
     } catch (error) {
       throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(noAnswerReason(error))})`), {
         cause: error
       });
     }
-    const text2 = await response.text();
+    let text2;
+    try {
+      text2 = await readTextCapped(response, MAX_ANSWER_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        throw new ArgoCdError(
+          `${this.server} answered ${url.pathname} with ${error.message}`,
+          void 0,
+          void 0,
+          "too-large"
+        );
+      }
+      throw Object.assign(new ArgoCdError(`no answer from ${this.server} (${scrubSecrets(noAnswerReason(error))})`), {
+        cause: error
+      });
+    }
     if (response.ok) {
       try {
         return JSON.parse(text2);
       } catch {
-        throw new ArgoCdError(`${this.server} answered ${url.pathname} with something that is not JSON: is it Argo CD?`);
+        throw new ArgoCdError(
+          `${this.server} answered ${url.pathname} with something that is not JSON: is it Argo CD?`,
+          void 0,
+          void 0,
+          "not-json"
+        );
       }
     }
     if (response.status === 401 && this.auth.kind === "oidc" && !renewed) {
       this.bearer = void 0;
-      return this.getJson(url, true);
+      return this.getJson(url, timeoutMs, true);
     }
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-    throw new ArgoCdError(`HTTP ${response.status}: ${scrubSecrets(argoMessage(text2))}`, response.status, retryAfterMs);
+    throw new ArgoCdError(
+      `HTTP ${response.status}: ${scrubSecrets(argoMessage(text2))}`,
+      response.status,
+      retryAfterMs,
+      UNREADABLE_STATUS[response.status]
+    );
   }
   async token() {
     if (this.auth.kind === "token") return this.auth.token;
@@ -308,7 +477,7 @@ function evaluate(app, target) {
   }
   const revision = syncRevision(app, target.sourceIndex);
   const ours = (value) => {
-    if (value === void 0 || value === "") return false;
+    if (value === void 0 || !isCommitSha(value)) return false;
     if (value === target.revision) return true;
     return target.contains.get(value);
   };
@@ -325,6 +494,12 @@ function evaluate(app, target) {
   const syncIsOurs = ours(revision);
   if (syncIsOurs === void 0) return { kind: "compare", revision };
   if (!syncIsOurs) {
+    if (revision !== void 0 && revision !== "" && !isCommitSha(revision)) {
+      return {
+        kind: "waiting",
+        reason: `Argo CD reports revision "${revision}", which is not a commit SHA and proves nothing about ${short(target.revision)}`
+      };
+    }
     return {
       kind: "waiting",
       reason: `Argo CD is at ${revision ? short(revision) : "no revision yet"} (${status.sync?.status ?? "Unknown"}), not yet at ${short(target.revision)}`
@@ -376,6 +551,9 @@ function time(value) {
   if (value === void 0) return void 0;
   const parsed = Date.parse(value);
   return Number.isNaN(parsed) ? void 0 : parsed;
+}
+function isCommitSha(value) {
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value);
 }
 function short(revision) {
   return /^[0-9a-f]{40,64}$/.test(revision) ? revision.slice(0, 7) : revision;
@@ -614,8 +792,12 @@ async function smokeTest(url, timeoutMs, clock) {
           last = `no answer (${noAnswerReason(error)})`;
           throw new SmokeFailure(last);
         }
-        const body = await response.text().catch(() => "");
-        last = `HTTP ${response.status}${body.trim() === "" ? "" : `: ${snippet(body)}`}`;
+        const head = await readHead(response, SNIPPET_BYTES).catch(() => ({
+          bytes: new Uint8Array(),
+          truncated: false
+        }));
+        const body = snippet(head.bytes, head.truncated);
+        last = `HTTP ${response.status}${body === "" ? "" : `: ${body}`}`;
         if (response.status < 200 || response.status > 299) throw new SmokeFailure(last);
       },
       {
@@ -644,10 +826,10 @@ async function smokeTests(urls, timeoutMs, clock) {
 function smokeFailure(result, timeoutMs) {
   return `smoke test ${result.url} did not answer 2xx within ${formatDuration(timeoutMs)} (${result.attempts} ${result.attempts === 1 ? "try" : "tries"}); last answer: ${result.last}`;
 }
-function snippet(body) {
-  const bytes = Buffer.from(body, "utf8");
-  const head = bytes.length > 200 ? `${bytes.subarray(0, 200).toString("utf8").replace(/\uFFFD$/, "")}\u2026` : body;
-  return head.replace(/\s+/g, " ").trim();
+var SNIPPET_BYTES = 200;
+function snippet(bytes, truncated) {
+  const text2 = Buffer.from(bytes).toString("utf8").replace(/\uFFFD$/, "").replace(/\s+/g, " ").trim();
+  return text2 === "" ? "" : `${text2}${truncated ? "\u2026" : ""}`;
 }
 
 // src/verify/commit-status.ts
@@ -731,26 +913,34 @@ async function waitForDeploy(deps, applications, revision, timeoutMs) {
       try {
         app = await client.getApplication(checked.ref, true);
       } catch (error) {
-        if (!transientFailure(error).retry) {
-          return failed(`could not read Argo CD application ${label(checked.ref)}: ${errorMessage(error)}`, last);
-        }
-        info(`Argo CD did not answer for ${label(checked.ref)} (${errorMessage(error)}); polling on`);
-        last.set(checked, { ...last.get(checked), reason: `Argo CD did not answer: ${errorMessage(error)}` });
+        const reason = cannotRead(error);
+        info(`Could not read Argo CD application ${label(checked.ref)} (${errorMessage(error)}); polling on`);
+        last.set(checked, { ...last.get(checked), reason, unknown: true });
         continue;
       }
       record(deps, checked, app);
-      let verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt });
+      let verdict;
       try {
+        verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt });
         while (verdict.kind === "compare") {
-          contains.set(verdict.revision, await deps.contains(revision, verdict.revision));
+          const other = verdict.revision;
+          try {
+            contains.set(other, await deps.contains(revision, other));
+          } catch (error) {
+            const reason = `could not compare ${short(revision)} with ${short(other)} on GitHub: ${errorMessage(error)}`;
+            info(reason);
+            last.set(checked, { app, reason, unknown: true });
+            break;
+          }
           verdict = evaluate(app, { revision, sourceIndex: checked.sourceIndex, contains, startedAt });
         }
       } catch (error) {
-        const reason = `could not compare ${short(revision)} with ${short(verdict.kind === "compare" ? verdict.revision : "")} on GitHub: ${errorMessage(error)}`;
+        const reason = `could not make sense of Argo CD's answer (${errorMessage(error)})`;
         info(reason);
-        last.set(checked, { app, reason });
+        last.set(checked, { app, reason, unknown: true });
         continue;
       }
+      if (verdict.kind === "compare") continue;
       if (verdict.kind === "failed") {
         last.set(checked, { app, reason: verdict.reason });
         const unhealthy = unhealthyResources(app);
@@ -781,6 +971,23 @@ async function waitForDeploy(deps, applications, revision, timeoutMs) {
     await clock.sleep(Math.min(delay, remaining));
   }
 }
+function cannotRead(error) {
+  const detail = errorMessage(error);
+  switch (error instanceof ArgoCdError ? error.unreadable : void 0) {
+    case "rejected":
+      return `the Argo CD token was rejected after the deploy (${detail})`;
+    case "denied":
+      return `Argo CD denied reading the application after the deploy (${detail})`;
+    case "missing":
+      return `Argo CD no longer finds the application (${detail})`;
+    case "not-json":
+    case "malformed":
+    case "too-large":
+      return `Argo CD's answer could not be read (${detail})`;
+    default:
+      return `Argo CD did not answer (${detail})`;
+  }
+}
 function record(deps, checked, app) {
   const current = snapshot(app, checked.sourceIndex);
   const name = `${checked.ref.namespace ? `${checked.ref.namespace}/` : ""}${checked.ref.name}`;
@@ -792,6 +999,17 @@ function record(deps, checked, app) {
   );
 }
 function failed(headline, last) {
+  const unknown = [...last].find(([, seen]) => seen.unknown === true);
+  if (unknown !== void 0) {
+    const [checked, { reason }] = unknown;
+    return {
+      ok: false,
+      unknown: reason,
+      failure: `could not verify the deploy: ${label(checked.ref)}: ${reason}`,
+      health: "Unknown",
+      unhealthy: []
+    };
+  }
   const states = [];
   const unhealthy = [];
   let health = "Unknown";
@@ -923,6 +1141,20 @@ var Verifier = class {
     const timeline = [];
     const statuses = [];
     const deployment = await (openDeployment ?? ((c) => this.startDeployment(c)))(change);
+    if (deployment !== void 0) settleOutput("deployment-id", String(deployment.id));
+    try {
+      return await this.verifyDeployment(change, deployment, deadline, timeline, statuses);
+    } catch (error) {
+      const reason = errorMessage(error);
+      await deployment?.setState("error", `Verification stopped: ${reason}`);
+      throw new Error(
+        `Verification could not finish after the commit ${short(change.revision)} (an unexpected error: ${reason}); nothing was reverted.`,
+        { cause: error }
+      );
+    }
+  }
+  async verifyDeployment(change, deployment, deadline, timeline, statuses) {
+    const { verify, clock } = this;
     await deployment?.setState("in_progress", `Waiting for ${short(change.revision)} to be deployed`);
     const wait = await this.waitForDeploy(change.revision, change.base, verify.timeoutMs, timeline, statuses);
     let failure = wait.ok ? void 0 : wait.failure;
@@ -931,7 +1163,7 @@ var Verifier = class {
     if (failedSmoke !== void 0) failure = smokeFailure(failedSmoke, verify.smokeTestTimeoutMs);
     let revert;
     let health = wait.health;
-    if (failure !== void 0 && verify.onFailure === "revert") {
+    if (failure !== void 0 && wait.unknown === void 0 && verify.onFailure === "revert") {
       const reverted = await this.revert(
         change,
         failure,
@@ -943,8 +1175,8 @@ var Verifier = class {
     }
     const verified = failure === void 0;
     await deployment?.setState(
-      verified ? "success" : "failure",
-      verified ? `Deployed at ${short(change.revision)}` : "Verification failed",
+      verified ? "success" : wait.unknown !== void 0 ? "error" : "failure",
+      verified ? `Deployed at ${short(change.revision)}` : wait.unknown !== void 0 ? "Could not read the deploy status after the commit" : "Verification failed",
       ...verified && verify.smokeTestUrls[0] !== void 0 ? [verify.smokeTestUrls[0]] : []
     );
     return {
@@ -963,7 +1195,8 @@ var Verifier = class {
       health,
       ...wait.syncedRevision !== void 0 && { syncedRevision: wait.syncedRevision },
       ...revert?.commitSha !== void 0 && { revertedCommitSha: revert.commitSha },
-      ...deployment !== void 0 && { deploymentId: deployment.id }
+      ...deployment !== void 0 && { deploymentId: deployment.id },
+      ...wait.unknown !== void 0 && { unknown: wait.unknown }
     };
   }
   /** Argo CD and the commit statuses, side by side: both must pass, and the first failure ends both. */
@@ -1026,11 +1259,16 @@ Verification failed: ${failure}
 This reverts the image pins of commit ${change.revision}.`;
     let outcome;
     try {
-      outcome = await revertChange(
-        repository,
-        change.base,
-        change.written,
-        withReferenceTrailers(message.slice(0, 2e3), change.source ?? {})
+      outcome = await letFinish(
+        revertChange(
+          repository,
+          change.base,
+          change.written,
+          withReferenceTrailers(message.slice(0, 2e3), change.source ?? {})
+        ).then((reverted) => {
+          if (reverted.commitSha !== void 0) settleOutput("reverted-commit-sha", reverted.commitSha);
+          return reverted;
+        })
       );
     } catch (error) {
       return {
@@ -1092,6 +1330,8 @@ async function reportVerification(result) {
 }
 function failureMessage(result) {
   const revert = result.revert;
+  if (result.unknown !== void 0)
+    return `Verification failed: ${result.failure ?? result.unknown}; nothing was reverted.`;
   if (revert === void 0) return `Verification failed: ${result.failure ?? "unknown reason"}`;
   const did = revert.commitSha === void 0 ? revert.failure !== void 0 ? `The revert failed: ${revert.failure}` : `Nothing was reverted${revert.leftAlone.length > 0 ? ` (changed since: ${revert.leftAlone.map((item2) => item2.description).join("; ")})` : ""}.` : `Reverted in ${revert.commitSha}` + (revert.leftAlone.length > 0 ? `; left alone: ${revert.leftAlone.map((item2) => item2.description).join("; ")}` : "") + (revert.verified ? result.applications.length > 0 ? "; Argo CD is Synced and Healthy at the revert." : "; the revert is deployed." : `; the revert did not deploy cleanly: ${revert.failure ?? ""}`);
   return `Verification failed: ${result.failure ?? "unknown reason"}. ${did}`;
