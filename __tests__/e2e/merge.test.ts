@@ -80,6 +80,23 @@ describe('getting the pull request merged', () => {
     expect(parseReferenceTrailers(head!.message).sha).toBe('0123456789abcdef0123456789abcdef01234567')
   })
 
+  test('a required review: armed, and merged by GitHub once a reviewer approves', async () => {
+    stack.github.protectBranch('main', { requiredApprovingReviews: 1, requiredStatusChecks: ['ci'] })
+    stack.github.setMergeSettings({ allowAutoMerge: true })
+    stopCi = ci((pull) => {
+      if (pull.autoMerge === undefined) return undefined
+      // A person reviews the armed pull request while CI runs.
+      stack.github.approvePullRequest(pull.number)
+      return CI_PASSED
+    })
+    const { result } = await deploy('5.0.1', PR_INPUTS)
+    expect(result.errors).toEqual([])
+    const merge = stack.github.merges.at(-1)!
+    expect(merge.via).toBe('auto-merge')
+    expect(result.outputs['commit-sha']).toBe(merge.sha)
+    expect(result.outputs.verified).toBe('true')
+  })
+
   test('auto-merge allowed but nothing required: GitHub refuses to arm in clean status, merged directly', async () => {
     stack.github.setMergeSettings({ allowAutoMerge: true })
     const { result } = await deploy('5.1.0', PR_INPUTS)
