@@ -77,19 +77,28 @@ describe('a run of an older commit than the deployed one', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs['commit-sha']).toMatch(/^[0-9a-f]{40}$/)
     expect(result.log).toContain('Rolling back on purpose (allow-rollback: true)')
+    // The action's own commit names its source, so the next run compares with `older`.
+    const [commit] = await stack.github.commits('main')
+    expect(commit!.message).toContain(`Argocd-reference-commit-sha: ${older}`)
   }, 60_000)
 })
 
 describe('runs that are no rollback', () => {
-  test('the deployed commit itself (a re-run) and a newer one proceed', async () => {
-    const rerun = await runAt(newer)
+  test('the deployed commit itself (a re-run) and newer ones proceed; then the older one is refused again', async () => {
+    // `older` is deployed since the rollback above, by the action's own commit and its trailers.
+    const rerun = await runAt(older)
     expect(rerun.errors).toEqual([])
-    expect(rerun.log).toContain(`${newer} is already deployed (a re-run)`)
+    expect(rerun.log).toContain(`${older} is already deployed (a re-run)`)
+    const forward = await runAt(newer)
+    expect(forward.errors).toEqual([])
     const newest = await stack.github.seed({ 'src/app.txt': 'v3\n' }, { branch: 'source' })
     const later = await runAt(newest)
     expect(later.errors).toEqual([])
     expect(later.outputs['commit-sha']).toMatch(/^[0-9a-f]{40}$/)
-  }, 60_000)
+    const late = await runAt(newer)
+    expect(late.exitCode).toBe(1)
+    expect(late.errors[0]).toContain(`this run's commit ${newer} is older than ${newest}, which is deployed`)
+  }, 120_000)
 
   test('unrelated histories proceed with a notice', async () => {
     const result = await runAt(unrelated)

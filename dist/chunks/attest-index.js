@@ -8,7 +8,7 @@ import {
   acceptsGoogleCredentials,
   isIndexType,
   platformName
-} from "./chunk-net-node-proxy.js";
+} from "./chunk-registry-auth.js";
 import {
   require_src
 } from "./chunk-debug-src-browser.js";
@@ -18,6 +18,7 @@ import {
   shortDigest
 } from "./chunk-image-reference.js";
 import "./chunk-secrets.js";
+import "./chunk-net-undici-proxy.js";
 import {
   createGitHubClient,
   gitHubMessage

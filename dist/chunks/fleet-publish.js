@@ -9,7 +9,7 @@ import {
   mediaTypeOf,
   platformName,
   sha256
-} from "./chunk-net-node-proxy.js";
+} from "./chunk-registry-auth.js";
 import {
   formatBytes
 } from "./chunk-util-bytes.js";
@@ -30,6 +30,7 @@ import {
   shortDigest
 } from "./chunk-image-reference.js";
 import "./chunk-secrets.js";
+import "./chunk-net-undici-proxy.js";
 import "./chunk-net-budget.js";
 import {
   InputError
@@ -38,6 +39,7 @@ import {
   info,
   warning
 } from "./chunk-actions-core-lib-command.js";
+import "./chunk-undici-index.js";
 import "./chunk-net-proxy.js";
 import "./chunk-esbuild-runtime.js";
 

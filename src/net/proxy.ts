@@ -1,8 +1,14 @@
 // Outgoing HTTP honours the runner's proxy settings, as the official actions do:
 // HTTPS_PROXY / HTTP_PROXY (either case) unless NO_PROXY matches the host. `proxyFor` is the
-// one place that decides; the transports (fetch for GitHub, Google and Argo CD; node:http for
-// the registry, src/net/node-proxy.ts) ask it, so they all agree on NO_PROXY. Loopback hosts
-// are not exempt by themselves (unlike some clients): NO_PROXY says so when it should.
+// one place that decides; every transport asks it (fetch for GitHub, Google and Argo CD; undici's
+// request for the registry, src/registry/http.ts), and both go through undici's ProxyAgent
+// (src/net/undici-proxy.ts), so they all agree.
+//
+// NO_PROXY is parsed here rather than by undici's EnvHttpProxyAgent because their rules differ
+// where users notice: runners (@actions/http-client) let `github.com` also exempt `api.github.com`,
+// undici only the host itself; undici reads the variables once per agent, tests and runs change
+// them. Loopback hosts are not exempt by themselves (unlike @actions/http-client): NO_PROXY says so
+// when it should, which lets the tests send loopback stand-ins through a real proxy.
 import { isIP } from 'node:net'
 
 type Env = Readonly<Record<string, string | undefined>>

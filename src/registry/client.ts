@@ -1,27 +1,18 @@
-// A client for one repository of an OCI distribution registry: resolve tags, check and upload
-// blobs, read and write manifests. Authentication is in auth.ts, transport in http.ts; this
-// module owns the request loop (auth retry, backoff, redirects) and the upload protocol. It is
-// over 300 lines because both share one state (origin, token, policies) that a split would only
-// pass around.
+// A client for one repository of an OCI distribution registry, the protocol part: resolve tags
+// (trusting only digests it can check), check and upload blobs (monolithic or chunked), read and
+// write manifests. How an operation reaches the registry (token, retries, redirects, deadlines)
+// is transport.ts; the bytes on the wire, http.ts.
 import * as core from '@actions/core'
-import { Authenticator, type RegistryCredentials } from './auth.js'
-import { type Access, RegistryError, type RegistryTarget, UnauthorizedError, statusFailure, where } from './errors.js'
-import { type HttpResponse, type StreamBody, header, send } from './http.js'
+import type { RegistryCredentials } from './auth.js'
+import { ChunkReader } from './chunk-reader.js'
+import { type Access, RegistryError, type RegistryTarget, UnauthorizedError, where } from './errors.js'
+import { type HttpResponse, header } from './http.js'
 import { MANIFEST_ACCEPT, baseMediaType, mediaTypeOf } from './media-types.js'
-import { BLOB_UPLOAD, REGISTRY_REQUEST, answerTimeout } from '../net/budget.js'
-import {
-  type Clock,
-  type RetryPolicy,
-  isTransientStatus,
-  parseRetryAfter,
-  retry,
-  statusOf,
-  systemClock,
-  transientFailure,
-} from '../net/retry.js'
-import { isDigest, isLoopbackHost, shortDigest } from '../image/reference.js'
+import { RegistryTransport } from './transport.js'
+import { BLOB_UPLOAD, REGISTRY_REQUEST } from '../net/budget.js'
+import { type Clock, type RetryPolicy, retry, statusOf, transientFailure } from '../net/retry.js'
+import { isDigest, shortDigest } from '../image/reference.js'
 import { sha256 } from '../util/digest.js'
-import { scrubSecrets } from '../secrets.js'
 
 export type { RegistryCredentials } from './auth.js'
 
@@ -48,66 +39,40 @@ export interface RegistryClientOptions {
   readonly chunkSize?: number
 }
 
-interface Operation {
-  /** Says what was being done, for errors and logs: `HEAD manifest v1`. */
-  readonly name: string
-  readonly method: string
-  readonly url: URL
-  readonly headers?: Readonly<Record<string, string>>
-  readonly body?: Buffer | StreamBody
-  /** Statuses handed back to the caller; any other status throws. */
-  readonly ok: readonly number[]
-  /** False for one-shot stream bodies: failures throw for the caller to restart the upload. */
-  readonly retry: boolean
-  readonly maxResponseBytes?: number
-}
-
 const MIB = 1024 * 1024
-const MAX_REDIRECTS = 5
 /** Consecutive 401s an upload restarts on before the error is final. */
 const MAX_REAUTH_RESTARTS = 2
 
 export class RegistryClient {
   readonly target: RegistryTarget
-  private readonly origin: URL
-  private readonly auth: Authenticator
-  private readonly requestPolicy: RetryPolicy
+  private readonly transport: RegistryTransport
   private readonly uploadPolicy: RetryPolicy
   private readonly clock: Clock | undefined
-  private readonly access: Access
-  private readonly hasCredentials: boolean
   private readonly monolithicLimit: number
   private readonly chunkSize: number
 
   constructor(options: RegistryClientOptions) {
     this.target = { registry: options.registry, repository: options.repository }
-    // Plain HTTP only to this machine: credentials and tokens must not cross a network in clear text.
-    const scheme = isLoopbackHost(options.registry) ? 'http' : 'https'
-    this.origin = new URL(`${scheme}://${apiHost(options.registry)}`)
-    this.requestPolicy = { ...REGISTRY_REQUEST, ...options.retry }
-    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: undefined }
-    this.clock = options.clock
-    this.access = options.access ?? 'push'
-    this.hasCredentials = options.credentials !== undefined
-    this.monolithicLimit = options.monolithicLimit ?? 16 * MIB
-    this.chunkSize = Math.max(1, options.chunkSize ?? 64 * MIB)
-    this.auth = new Authenticator({
+    this.transport = new RegistryTransport({
       target: this.target,
-      origin: this.origin,
-      access: this.access,
       ...(options.credentials !== undefined && { credentials: options.credentials }),
-      retry: this.requestPolicy,
+      access: options.access ?? 'push',
+      requestPolicy: { ...REGISTRY_REQUEST, ...options.retry },
       ...(options.clock !== undefined && { clock: options.clock }),
     })
+    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: undefined }
+    this.clock = options.clock
+    this.monolithicLimit = options.monolithicLimit ?? 16 * MIB
+    this.chunkSize = Math.max(1, options.chunkSize ?? 64 * MIB)
   }
 
   /** The manifest a tag or digest names, or undefined when the registry does not have it. */
   async resolve(reference: string): Promise<ManifestDescriptor | undefined> {
     if (!isDigest(reference)) return this.resolveTag(reference)
-    const response = await this.request({
+    const response = await this.transport.request({
       name: `HEAD manifest ${reference}`,
       method: 'HEAD',
-      url: this.url(`manifests/${reference}`),
+      url: this.transport.url(`manifests/${reference}`),
       headers: { accept: MANIFEST_ACCEPT },
       ok: [200, 404],
       retry: true,
@@ -158,10 +123,10 @@ export class RegistryClient {
     reference: string,
     ok: readonly number[],
   ): Promise<{ bytes: Buffer; mediaType: string; digest: string; reported?: string } | undefined> {
-    const response = await this.request({
+    const response = await this.transport.request({
       name: `GET manifest ${reference}`,
       method: 'GET',
-      url: this.url(`manifests/${reference}`),
+      url: this.transport.url(`manifests/${reference}`),
       headers: { accept: MANIFEST_ACCEPT },
       ok,
       retry: true,
@@ -186,10 +151,10 @@ export class RegistryClient {
   }
 
   async hasBlob(digest: string): Promise<boolean> {
-    const response = await this.request({
+    const response = await this.transport.request({
       name: `HEAD blob ${shortDigest(digest)}`,
       method: 'HEAD',
-      url: this.url(`blobs/${digest}`),
+      url: this.transport.url(`blobs/${digest}`),
       ok: [200, 404],
       retry: true,
     })
@@ -224,10 +189,10 @@ export class RegistryClient {
 
   /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
   async putManifest(reference: string, mediaType: string, bytes: Buffer): Promise<string> {
-    const response = await this.request({
+    const response = await this.transport.request({
       name: `PUT manifest ${reference}`,
       method: 'PUT',
-      url: this.url(`manifests/${reference}`),
+      url: this.transport.url(`manifests/${reference}`),
       headers: { 'content-type': mediaType },
       body: bytes,
       ok: [201, 200],
@@ -245,20 +210,20 @@ export class RegistryClient {
 
   private async uploadOnce(digest: string, size: number, open: () => AsyncIterable<Buffer | string>): Promise<void> {
     const short = shortDigest(digest)
-    const started = await this.request({
+    const started = await this.transport.request({
       name: `start upload of blob ${short}`,
       method: 'POST',
-      url: this.url('blobs/uploads/'),
+      url: this.transport.url('blobs/uploads/'),
       ok: [202],
       retry: true,
     })
-    let location = this.location(started, `start upload of blob ${short}`)
+    let location = this.transport.location(started, `start upload of blob ${short}`)
     const source = open()
     const reader = new ChunkReader(source[Symbol.asyncIterator]())
     let completed: HttpResponse
     try {
       if (size < this.monolithicLimit) {
-        completed = await this.request({
+        completed = await this.transport.request({
           name: `upload of blob ${short}`,
           method: 'PUT',
           url: withDigest(location, digest),
@@ -271,7 +236,7 @@ export class RegistryClient {
         for (let offset = 0; offset < size;) {
           const length = Math.min(this.chunkSize, size - offset)
           const name = `upload of blob ${short} (bytes ${offset}-${offset + length - 1} of ${size})`
-          const response = await this.request({
+          const response = await this.transport.request({
             name,
             method: 'PATCH',
             url: location,
@@ -288,9 +253,9 @@ export class RegistryClient {
           if (range && Number(range[1]) !== offset - 1) {
             throw new RegistryError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416)
           }
-          location = this.location(response, name)
+          location = this.transport.location(response, name)
         }
-        completed = await this.request({
+        completed = await this.transport.request({
           name: `completion of blob ${short}`,
           method: 'PUT',
           url: withDigest(location, digest),
@@ -307,137 +272,10 @@ export class RegistryClient {
       throw new RegistryError(`${where(this.target)}: blob ${digest} was stored as ${stored}.`)
     }
   }
-
-  /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
-  private request(op: Operation): Promise<HttpResponse> {
-    if (!op.retry) return this.exchange(op)
-    const clock = this.clock ?? systemClock
-    const deadline = clock.now() + (this.requestPolicy.deadlineMs ?? Infinity)
-    return retry(() => this.exchange(op, answerTimeout(deadline, clock.now())), {
-      policy: this.requestPolicy,
-      onRetry: ({ attempt, reason }) =>
-        core.info(
-          `${where(this.target)}: ${op.name}: ${reason}, retrying (attempt ${attempt + 1} of ${this.requestPolicy.attempts})`,
-        ),
-      ...(this.clock !== undefined && { clock: this.clock }),
-    })
-  }
-
-  /** One try: the response if its status is in `op.ok`, else a RegistryError with the status. */
-  private async exchange(op: Operation, answerTimeoutMs?: number): Promise<HttpResponse> {
-    let url = op.url
-    let redirects = 0
-    let reauthenticated = false
-    for (;;) {
-      // Credentials go only to the registry itself, never to a storage host it redirects to.
-      const authorization = url.origin === this.origin.origin ? await this.auth.authorization() : undefined
-      const headers: Record<string, string> = { ...op.headers }
-      if (authorization !== undefined) headers.authorization = authorization
-      let response: HttpResponse
-      try {
-        response = await send({
-          method: op.method,
-          url,
-          headers,
-          ...(op.body !== undefined && { body: op.body }),
-          ...(op.maxResponseBytes !== undefined && { maxResponseBytes: op.maxResponseBytes }),
-          ...(answerTimeoutMs !== undefined && { answerTimeoutMs }),
-        })
-      } catch (error) {
-        const message = scrubSecrets(`${where(this.target)}: ${op.name} failed: ${(error as Error).message}`)
-        throw new RegistryError(message, undefined, { cause: error })
-      }
-
-      const { status } = response
-      if (status === 401 && !reauthenticated && this.auth.rejected(response, authorization)) {
-        reauthenticated = true
-        if (op.retry) continue
-        throw new UnauthorizedError(this.failure(op, response))
-      }
-      if ((op.method === 'GET' || op.method === 'HEAD') && isRedirect(status) && redirects < MAX_REDIRECTS) {
-        const location = header(response, 'location')
-        if (location !== undefined) {
-          url = new URL(location, url)
-          redirects++
-          continue
-        }
-      }
-      if (op.ok.includes(status)) return response
-      const retryAfterMs = isTransientStatus(status) ? parseRetryAfter(header(response, 'retry-after')) : undefined
-      throw new RegistryError(this.failure(op, response), status, { retryAfterMs })
-    }
-  }
-
-  private failure(op: Operation, response: HttpResponse): string {
-    // Name the role the whole job needs: a push that fails on a HEAD still needs writer.
-    return scrubSecrets(
-      statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials),
-    )
-  }
-
-  private url(path: string): URL {
-    return new URL(`/v2/${this.target.repository}/${path}`, this.origin)
-  }
-
-  private location(response: HttpResponse, operation: string): URL {
-    const location = header(response, 'location')
-    if (location === undefined) {
-      throw new RegistryError(
-        `${where(this.target)}: ${operation} answered HTTP ${response.status} without a Location header.`,
-      )
-    }
-    const url = new URL(location, this.origin)
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host))) {
-      throw new RegistryError(
-        `${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`,
-      )
-    }
-    return url
-  }
-}
-
-/** Splits one stream into consecutive request bodies without copying or buffering more than one read. */
-class ChunkReader {
-  private pending: Buffer | undefined
-
-  constructor(private readonly iterator: AsyncIterator<Buffer | string>) {}
-
-  async *take(length: number): AsyncGenerator<Buffer> {
-    let remaining = length
-    while (remaining > 0) {
-      let piece = this.pending
-      this.pending = undefined
-      if (piece === undefined) {
-        const next = await this.iterator.next()
-        if (next.done) throw new Error(`the blob's source ended ${remaining} bytes before its declared size`)
-        piece = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value)
-      }
-      if (piece.length > remaining) {
-        this.pending = piece.subarray(remaining)
-        piece = piece.subarray(0, remaining)
-      }
-      remaining -= piece.length
-      yield piece
-    }
-  }
-
-  close(): void {
-    // Ending the iterator destroys the underlying file stream.
-    void this.iterator.return?.().catch(() => undefined)
-  }
-}
-
-function isRedirect(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308
 }
 
 function withDigest(location: URL, digest: string): URL {
   const url = new URL(location)
   url.searchParams.set('digest', digest)
   return url
-}
-
-/** Docker Hub's API lives on another host than its name. */
-function apiHost(registry: string): string {
-  return registry === 'docker.io' ? 'registry-1.docker.io' : registry
 }

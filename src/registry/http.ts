@@ -1,8 +1,14 @@
-// One HTTP exchange over node:http/https with keep-alive sockets. Request bodies are either a
-// small Buffer or an async sequence of chunks written with back-pressure, so a layer of any size
-// passes through in 64 KiB pieces; response bodies are small (manifests, errors, tokens) and capped.
-import type * as http from 'node:http'
-import { type Route, routeFor } from '../net/node-proxy.js'
+// One HTTP exchange with the registry over undici, the HTTP stack every other client of the
+// action uses: keep-alive connections (a push makes hundreds of small requests to one host),
+// directly or through the runner's proxy as src/net/proxy.ts decides. Request bodies are a small
+// Buffer or an async sequence of chunks that undici writes with back-pressure, so a layer of any
+// size passes through in 64 KiB pieces; response bodies are small (manifests, errors, tokens) and
+// capped while they stream in.
+import type { IncomingHttpHeaders } from 'node:http'
+import { type Readable, getDefaultHighWaterMark } from 'node:stream'
+import { Agent, type Dispatcher, request as undiciRequest } from 'undici'
+import { proxyFor } from '../net/proxy.js'
+import { proxyDispatcher } from '../net/undici-proxy.js'
 import { networkErrorCode } from '../net/retry.js'
 
 export interface StreamBody {
@@ -28,7 +34,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly status: number
-  readonly headers: http.IncomingHttpHeaders
+  readonly headers: IncomingHttpHeaders
   readonly body: Buffer
 }
 
@@ -47,112 +53,103 @@ export class NetworkError extends Error {
 const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
 const DEFAULT_TIMEOUT_MS = 120_000
 const DEFAULT_ANSWER_TIMEOUT_MS = 30_000
+/** Parallel connections per registry host, as the layer uploads of a push need. */
+const CONNECTIONS = 16
 
-export function send(request: HttpRequest): Promise<HttpResponse> {
+let direct: Agent | undefined
+
+/** Directly, or through the proxy `proxyFor` names (absolute-form for http, CONNECT for https). */
+function dispatcherFor(url: URL): Dispatcher {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`unsupported URL scheme ${url.protocol}`)
+  const proxy = proxyFor(url)
+  return proxy === undefined ? (direct ??= new Agent({ connections: CONNECTIONS })) : proxyDispatcher(proxy)
+}
+
+/** Thrown inside `send` when the answer is over its size or time limit. */
+class Abandoned extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message)
+  }
+}
+
+export async function send(request: HttpRequest): Promise<HttpResponse> {
   const { url, method } = request
-  // Directly or through the runner's proxy, with keep-alive sockets either way: a push makes
-  // hundreds of small requests to one host.
-  let route: Route
-  try {
-    route = routeFor(url)
-  } catch (error) {
-    return Promise.reject(error as Error)
+  const idleMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS
+  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
+  const controller = new AbortController()
+  let answerTimer: NodeJS.Timeout | undefined
+  // The answer's clock starts once the whole request body is out (at once without a body).
+  const startAnswerClock = (): void => {
+    answerTimer ??= setTimeout(() => {
+      const seconds = Number((answerTimeoutMs / 1000).toFixed(1))
+      controller.abort(new Abandoned(`no complete answer within ${seconds} s of the request`, 'ETIMEDOUT'))
+    }, answerTimeoutMs)
   }
   const body = request.body
-  const headers: Record<string, string> = { ...(route.options.headers as Record<string, string>), ...request.headers }
-  if (body !== undefined) headers['content-length'] = String(body.length)
-  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
-
-  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS
-  return new Promise<HttpResponse>((resolve, reject) => {
-    let settled = false
-    let answerTimer: NodeJS.Timeout | undefined
-    const fail = (error: unknown): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(answerTimer)
-      req.destroy()
-      reject(asNetworkError(error, method, url))
+  try {
+    const headers: Record<string, string> = { ...request.headers }
+    if (body !== undefined) headers['content-length'] = String(body.length)
+    if (body === undefined || Buffer.isBuffer(body)) startAnswerClock()
+    const response = await undiciRequest(url, {
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      ...(body !== undefined && {
+        // undici writes an async iterable as it comes (its types list only Readable).
+        body: Buffer.isBuffer(body)
+          ? body
+          : (streamed(body, startAnswerClock, controller.signal) as unknown as Readable),
+      }),
+      dispatcher: dispatcherFor(url),
+      signal: controller.signal,
+      headersTimeout: idleMs,
+      bodyTimeout: idleMs,
+    })
+    // A server may answer before it has read the whole body (an early 4xx).
+    startAnswerClock()
+    const pieces: Buffer[] = []
+    let received = 0
+    for await (const piece of response.body as AsyncIterable<Buffer>) {
+      received += piece.length
+      if (received > limit) {
+        controller.abort(new Abandoned(`response body larger than ${limit} bytes`))
+        throw new Abandoned(`response body larger than ${limit} bytes`)
+      }
+      pieces.push(piece)
     }
-
-    const req = route.transport.request({ ...route.options, method, headers })
-    req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-      fail(
-        Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`), {
-          code: 'ETIMEDOUT',
-        }),
-      )
-    })
-    req.on('error', fail)
-    req.on('finish', () => {
-      answerTimer = setTimeout(() => {
-        fail(
-          Object.assign(
-            new Error(`no complete answer within ${Number((answerTimeoutMs / 1000).toFixed(1))} s of the request`),
-            {
-              code: 'ETIMEDOUT',
-            },
-          ),
-        )
-      }, answerTimeoutMs)
-    })
-    req.on('response', (res) => {
-      const pieces: Buffer[] = []
-      let received = 0
-      res.on('data', (piece: Buffer) => {
-        received += piece.length
-        if (received > limit) {
-          fail(new Error(`response body larger than ${limit} bytes`))
-          res.destroy()
-          return
-        }
-        pieces.push(piece)
-      })
-      res.on('error', fail)
-      res.on('end', () => {
-        if (settled) return
-        settled = true
-        clearTimeout(answerTimer)
-        // A server that answered before reading the whole body (an early 4xx) leaves the
-        // socket mid-request: it cannot be reused.
-        if (!req.writableFinished) req.destroy()
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces) })
-      })
-    })
-
-    if (body === undefined) {
-      req.end()
-    } else if (Buffer.isBuffer(body)) {
-      req.end(body)
-    } else {
-      writeChunks(req, body).catch(fail)
+    return {
+      status: response.statusCode,
+      headers: response.headers as IncomingHttpHeaders,
+      body: Buffer.concat(pieces),
     }
-  })
+  } catch (error) {
+    throw asNetworkError(controller.signal.aborted ? (controller.signal.reason as unknown) : error, method, url)
+  } finally {
+    clearTimeout(answerTimer)
+  }
 }
 
-async function writeChunks(req: http.ClientRequest, body: StreamBody): Promise<void> {
+/**
+ * The chunks as undici writes them, checked against the declared length. Sources reuse one buffer
+ * (file-chunks.ts), which is safe only once the chunk is out of the socket's buffer: undici asks
+ * for the next chunk right away when the socket took one below its high-water mark, and after
+ * 'drain' (the bytes handed to the kernel) otherwise. So a chunk that small is copied; a larger
+ * one, every chunk of a layer, is written from the source's buffer.
+ */
+async function* streamed(body: StreamBody, finished: () => void, signal: AbortSignal): AsyncGenerator<Buffer> {
+  const highWaterMark = getDefaultHighWaterMark(false)
   let sent = 0
   for await (const chunk of body.chunks) {
-    if (req.destroyed || req.writableEnded) return
+    if (signal.aborted) return
     sent += chunk.length
     if (sent > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`)
-    // Written out before the next chunk is read: sources reuse their buffer (file-chunks.ts).
-    await written(req, chunk)
+    yield chunk.length <= highWaterMark ? Buffer.from(chunk) : chunk
   }
   if (sent !== body.length) throw new Error(`request body ended after ${sent} of ${body.length} bytes`)
-  if (!req.destroyed) req.end()
-}
-
-function written(req: http.ClientRequest, chunk: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      req.off('close', done)
-      resolve()
-    }
-    // A closed request never calls back; the response/error handler reports why.
-    req.once('close', done)
-    req.write(chunk, () => done())
-  })
+  finished()
 }
 
 function asNetworkError(error: unknown, method: string, url: URL): Error {
@@ -162,14 +159,14 @@ function asNetworkError(error: unknown, method: string, url: URL): Error {
     return new Error(String(error))
   const code = (error as NodeJS.ErrnoException).code
   const message = (error as Error).message
-  if (networkErrorCode(error) !== undefined || /socket hang up/i.test(message)) {
+  if (networkErrorCode(error) !== undefined || /socket hang up|other side closed/i.test(message)) {
     // The path is enough to say what failed; query strings of upload URLs carry opaque state.
     return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? 'ECONNRESET', { cause: error })
   }
   return error as Error
 }
 
-/** One header value: Node joins repeated headers except `set-cookie`, so strings suffice. */
+/** One header value: repeated headers come as a list except where joined; the first counts. */
 export function header(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name.toLowerCase()]
   return Array.isArray(value) ? value[0] : value

@@ -18,6 +18,9 @@ import {
   scrubSecrets
 } from "./chunk-secrets.js";
 import {
+  proxyDispatcher
+} from "./chunk-net-undici-proxy.js";
+import {
   BLOB_UPLOAD,
   REGISTRY_REQUEST,
   answerTimeout,
@@ -33,8 +36,14 @@ import {
   info
 } from "./chunk-actions-core-lib-command.js";
 import {
+  require_undici
+} from "./chunk-undici-index.js";
+import {
   proxyFor
 } from "./chunk-net-proxy.js";
+import {
+  __toESM
+} from "./chunk-esbuild-runtime.js";
 
 // src/registry/media-types.ts
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -77,6 +86,144 @@ function acceptsGoogleCredentials(host) {
 }
 function mayReceiveCredentials(realmHost, registryHost) {
   return hostname(realmHost) === hostname(registryHost) || acceptsGoogleCredentials(realmHost);
+}
+
+// src/registry/chunk-reader.ts
+var ChunkReader = class {
+  constructor(iterator) {
+    this.iterator = iterator;
+  }
+  iterator;
+  pending;
+  async *take(length) {
+    let remaining = length;
+    while (remaining > 0) {
+      let piece = this.pending;
+      this.pending = void 0;
+      if (piece === void 0) {
+        const next = await this.iterator.next();
+        if (next.done) throw new Error(`the blob's source ended ${remaining} bytes before its declared size`);
+        piece = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+      if (piece.length > remaining) {
+        this.pending = piece.subarray(remaining);
+        piece = piece.subarray(0, remaining);
+      }
+      remaining -= piece.length;
+      yield piece;
+    }
+  }
+  close() {
+    void this.iterator.return?.().catch(() => void 0);
+  }
+};
+
+// src/registry/http.ts
+var import_undici = __toESM(require_undici(), 1);
+import { getDefaultHighWaterMark } from "node:stream";
+var NetworkError = class extends Error {
+  constructor(message, code, options) {
+    super(message, options);
+    this.code = code;
+    this.name = "NetworkError";
+  }
+  code;
+};
+var DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024;
+var DEFAULT_TIMEOUT_MS = 12e4;
+var DEFAULT_ANSWER_TIMEOUT_MS = 3e4;
+var CONNECTIONS = 16;
+var direct;
+function dispatcherFor(url) {
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`unsupported URL scheme ${url.protocol}`);
+  const proxy = proxyFor(url);
+  return proxy === void 0 ? direct ??= new import_undici.Agent({ connections: CONNECTIONS }) : proxyDispatcher(proxy);
+}
+var Abandoned = class extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+  code;
+};
+async function send(request) {
+  const { url, method } = request;
+  const idleMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+  const controller = new AbortController();
+  let answerTimer;
+  const startAnswerClock = () => {
+    answerTimer ??= setTimeout(() => {
+      const seconds = Number((answerTimeoutMs / 1e3).toFixed(1));
+      controller.abort(new Abandoned(`no complete answer within ${seconds} s of the request`, "ETIMEDOUT"));
+    }, answerTimeoutMs);
+  };
+  const body = request.body;
+  try {
+    const headers = { ...request.headers };
+    if (body !== void 0) headers["content-length"] = String(body.length);
+    if (body === void 0 || Buffer.isBuffer(body)) startAnswerClock();
+    const response = await (0, import_undici.request)(url, {
+      method,
+      headers,
+      ...body !== void 0 && {
+        // undici writes an async iterable as it comes (its types list only Readable).
+        body: Buffer.isBuffer(body) ? body : streamed(body, startAnswerClock, controller.signal)
+      },
+      dispatcher: dispatcherFor(url),
+      signal: controller.signal,
+      headersTimeout: idleMs,
+      bodyTimeout: idleMs
+    });
+    startAnswerClock();
+    const pieces = [];
+    let received = 0;
+    for await (const piece of response.body) {
+      received += piece.length;
+      if (received > limit) {
+        controller.abort(new Abandoned(`response body larger than ${limit} bytes`));
+        throw new Abandoned(`response body larger than ${limit} bytes`);
+      }
+      pieces.push(piece);
+    }
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: Buffer.concat(pieces)
+    };
+  } catch (error) {
+    throw asNetworkError(controller.signal.aborted ? controller.signal.reason : error, method, url);
+  } finally {
+    clearTimeout(answerTimer);
+  }
+}
+async function* streamed(body, finished, signal) {
+  const highWaterMark = getDefaultHighWaterMark(false);
+  let sent = 0;
+  for await (const chunk of body.chunks) {
+    if (signal.aborted) return;
+    sent += chunk.length;
+    if (sent > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`);
+    yield chunk.length <= highWaterMark ? Buffer.from(chunk) : chunk;
+  }
+  if (sent !== body.length) throw new Error(`request body ended after ${sent} of ${body.length} bytes`);
+  finished();
+}
+function asNetworkError(error, method, url) {
+  if (error instanceof NetworkError) return error;
+  if (typeof error !== "object" || error === null || typeof error.message !== "string")
+    return new Error(String(error));
+  const code = error.code;
+  const message = error.message;
+  if (networkErrorCode(error) !== void 0 || /socket hang up|other side closed/i.test(message)) {
+    return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? "ECONNRESET", { cause: error });
+  }
+  return error;
+}
+function header(response, name) {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 // src/registry/challenge.ts
@@ -160,245 +307,6 @@ function registryChallenge(header2) {
   const basic2 = challenges.find((c) => c.scheme === "basic");
   if (basic2) return { kind: "basic", ...basic2.params.realm !== void 0 && { realm: basic2.params.realm } };
   return void 0;
-}
-
-// src/net/node-proxy.ts
-import * as http from "node:http";
-import * as https from "node:https";
-import * as tls from "node:tls";
-var KEEP_ALIVE = { keepAlive: true, maxSockets: 16 };
-var CONNECT_TIMEOUT_MS = 3e4;
-var direct = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) };
-var viaProxy = /* @__PURE__ */ new Map();
-function routeFor(url, env = process.env) {
-  const secure = url.protocol === "https:";
-  if (!secure && url.protocol !== "http:") throw new Error(`unsupported URL scheme ${url.protocol}`);
-  const target = { hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port || (secure ? 443 : 80) };
-  const path = `${url.pathname}${url.search}`;
-  const proxy = proxyFor(url, env);
-  if (proxy === void 0) {
-    return {
-      transport: secure ? https : http,
-      options: { ...target, path, agent: secure ? direct.https : direct.http }
-    };
-  }
-  const credentials = proxyAuthorization(proxy);
-  if (secure) {
-    return { transport: https, options: { ...target, path, servername: servername(url), agent: tunnel(proxy) } };
-  }
-  return {
-    transport: proxy.protocol === "https:" ? https : http,
-    options: {
-      hostname: proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: proxy.port || (proxy.protocol === "https:" ? 443 : 80),
-      path: url.href.replace(/#.*$/, ""),
-      // Host stays the origin's: the request is for it, the proxy only forwards it.
-      headers: { host: url.host, ...credentials !== void 0 && { "proxy-authorization": credentials } },
-      agent: forwarder(proxy)
-    }
-  };
-}
-function forwarder(proxy) {
-  const key = `forward ${proxy.href}`;
-  let agent = viaProxy.get(key);
-  if (agent === void 0) {
-    agent = proxy.protocol === "https:" ? new https.Agent(KEEP_ALIVE) : new http.Agent(KEEP_ALIVE);
-    viaProxy.set(key, agent);
-  }
-  return agent;
-}
-function tunnel(proxy) {
-  const key = `tunnel ${proxy.href}`;
-  let agent = viaProxy.get(key);
-  if (agent === void 0) {
-    agent = new TunnelAgent(proxy, KEEP_ALIVE);
-    viaProxy.set(key, agent);
-  }
-  return agent;
-}
-var TunnelAgent = class extends https.Agent {
-  constructor(proxy, options) {
-    super(options);
-    this.proxy = proxy;
-  }
-  proxy;
-  createConnection(options, callback) {
-    const authority = `${bracketed(options.host ?? "localhost")}:${options.port ?? 443}`;
-    const credentials = proxyAuthorization(this.proxy);
-    const connect2 = (this.proxy.protocol === "https:" ? https : http).request({
-      hostname: this.proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: this.proxy.port || (this.proxy.protocol === "https:" ? 443 : 80),
-      method: "CONNECT",
-      path: authority,
-      headers: { host: authority, ...credentials !== void 0 && { "proxy-authorization": credentials } },
-      agent: false
-    });
-    let done = false;
-    const finish = (error, socket) => {
-      if (done) return;
-      done = true;
-      callback(error, socket);
-    };
-    connect2.setTimeout(
-      CONNECT_TIMEOUT_MS,
-      () => connect2.destroy(
-        Object.assign(
-          new Error(`the proxy did not answer CONNECT ${authority} within ${CONNECT_TIMEOUT_MS / 1e3} s`),
-          {
-            code: "ETIMEDOUT"
-          }
-        )
-      )
-    );
-    connect2.once("error", (error) => finish(error));
-    connect2.once("connect", (response, socket) => {
-      connect2.setTimeout(0);
-      if (response.statusCode !== 200) {
-        socket.destroy();
-        finish(new Error(`the proxy ${this.proxy.host} answered HTTP ${response.statusCode} to CONNECT ${authority}`));
-        return;
-      }
-      finish(null, tls.connect({ ...options, socket }));
-    });
-    connect2.end();
-    return void 0;
-  }
-};
-function proxyAuthorization(proxy) {
-  if (proxy.username === "") return void 0;
-  const user = decodeURIComponent(proxy.username);
-  const password = decodeURIComponent(proxy.password);
-  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-}
-function bracketed(host) {
-  return host.includes(":") ? `[${host}]` : host;
-}
-function servername(url) {
-  const host = url.hostname;
-  return /^[\d.]+$/.test(host) || host.startsWith("[") ? void 0 : host;
-}
-
-// src/registry/http.ts
-var NetworkError = class extends Error {
-  constructor(message, code, options) {
-    super(message, options);
-    this.code = code;
-    this.name = "NetworkError";
-  }
-  code;
-};
-var DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024;
-var DEFAULT_TIMEOUT_MS = 12e4;
-var DEFAULT_ANSWER_TIMEOUT_MS = 3e4;
-function send(request) {
-  const { url, method } = request;
-  let route;
-  try {
-    route = routeFor(url);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  const body = request.body;
-  const headers = { ...route.options.headers, ...request.headers };
-  if (body !== void 0) headers["content-length"] = String(body.length);
-  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
-  const answerTimeoutMs = request.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let answerTimer;
-    const fail = (error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(answerTimer);
-      req.destroy();
-      reject(asNetworkError(error, method, url));
-    };
-    const req = route.transport.request({ ...route.options, method, headers });
-    req.setTimeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-      fail(
-        Object.assign(new Error(`no response within ${(request.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1e3} s`), {
-          code: "ETIMEDOUT"
-        })
-      );
-    });
-    req.on("error", fail);
-    req.on("finish", () => {
-      answerTimer = setTimeout(() => {
-        fail(
-          Object.assign(
-            new Error(`no complete answer within ${Number((answerTimeoutMs / 1e3).toFixed(1))} s of the request`),
-            {
-              code: "ETIMEDOUT"
-            }
-          )
-        );
-      }, answerTimeoutMs);
-    });
-    req.on("response", (res) => {
-      const pieces = [];
-      let received = 0;
-      res.on("data", (piece) => {
-        received += piece.length;
-        if (received > limit) {
-          fail(new Error(`response body larger than ${limit} bytes`));
-          res.destroy();
-          return;
-        }
-        pieces.push(piece);
-      });
-      res.on("error", fail);
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(answerTimer);
-        if (!req.writableFinished) req.destroy();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces) });
-      });
-    });
-    if (body === void 0) {
-      req.end();
-    } else if (Buffer.isBuffer(body)) {
-      req.end(body);
-    } else {
-      writeChunks(req, body).catch(fail);
-    }
-  });
-}
-async function writeChunks(req, body) {
-  let sent = 0;
-  for await (const chunk of body.chunks) {
-    if (req.destroyed || req.writableEnded) return;
-    sent += chunk.length;
-    if (sent > body.length) throw new Error(`request body longer than the declared ${body.length} bytes`);
-    await written(req, chunk);
-  }
-  if (sent !== body.length) throw new Error(`request body ended after ${sent} of ${body.length} bytes`);
-  if (!req.destroyed) req.end();
-}
-function written(req, chunk) {
-  return new Promise((resolve) => {
-    const done = () => {
-      req.off("close", done);
-      resolve();
-    };
-    req.once("close", done);
-    req.write(chunk, () => done());
-  });
-}
-function asNetworkError(error, method, url) {
-  if (error instanceof NetworkError) return error;
-  if (typeof error !== "object" || error === null || typeof error.message !== "string")
-    return new Error(String(error));
-  const code = error.code;
-  const message = error.message;
-  if (networkErrorCode(error) !== void 0 || /socket hang up/i.test(message)) {
-    return new NetworkError(`${method} ${url.host}${url.pathname}: ${message}`, code ?? "ECONNRESET", { cause: error });
-  }
-  return error;
-}
-function header(response, name) {
-  const value = response.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 // src/registry/auth.ts
@@ -626,38 +534,24 @@ function tokenErrorDetail(body) {
   return registryErrorDetail(body).text;
 }
 
-// src/util/digest.ts
-import { createHash } from "node:crypto";
-function sha256(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-
-// src/registry/client.ts
-var MIB = 1024 * 1024;
+// src/registry/transport.ts
 var MAX_REDIRECTS = 5;
-var MAX_REAUTH_RESTARTS = 2;
-var RegistryClient = class {
+var RegistryTransport = class {
   target;
   origin;
   auth;
   requestPolicy;
-  uploadPolicy;
   clock;
   access;
   hasCredentials;
-  monolithicLimit;
-  chunkSize;
   constructor(options) {
-    this.target = { registry: options.registry, repository: options.repository };
-    const scheme = isLoopbackHost(options.registry) ? "http" : "https";
-    this.origin = new URL(`${scheme}://${apiHost(options.registry)}`);
-    this.requestPolicy = { ...REGISTRY_REQUEST, ...options.retry };
-    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: void 0 };
+    this.target = options.target;
+    const scheme = isLoopbackHost(options.target.registry) ? "http" : "https";
+    this.origin = new URL(`${scheme}://${apiHost(options.target.registry)}`);
+    this.requestPolicy = options.requestPolicy;
     this.clock = options.clock;
-    this.access = options.access ?? "push";
+    this.access = options.access;
     this.hasCredentials = options.credentials !== void 0;
-    this.monolithicLimit = options.monolithicLimit ?? 16 * MIB;
-    this.chunkSize = Math.max(1, options.chunkSize ?? 64 * MIB);
     this.auth = new Authenticator({
       target: this.target,
       origin: this.origin,
@@ -666,198 +560,6 @@ var RegistryClient = class {
       retry: this.requestPolicy,
       ...options.clock !== void 0 && { clock: options.clock }
     });
-  }
-  /** The manifest a tag or digest names, or undefined when the registry does not have it. */
-  async resolve(reference) {
-    if (!isDigest(reference)) return this.resolveTag(reference);
-    const response = await this.request({
-      name: `HEAD manifest ${reference}`,
-      method: "HEAD",
-      url: this.url(`manifests/${reference}`),
-      headers: { accept: MANIFEST_ACCEPT },
-      ok: [200, 404],
-      retry: true
-    });
-    if (response.status === 404) return void 0;
-    const digest = header(response, "docker-content-digest");
-    const mediaType = baseMediaType(header(response, "content-type"));
-    const size = Number(header(response, "content-length"));
-    if (digest !== void 0 && isDigest(digest) && mediaType && Number.isSafeInteger(size)) {
-      if (digest !== reference) {
-        throw new RegistryError(`${where(this.target)}: HEAD manifest ${reference} answered with digest ${digest}.`);
-      }
-      return { digest, mediaType, size };
-    }
-    const manifest = await this.getManifest(reference);
-    return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
-  }
-  /**
-   * A tag's digest is the hash of the manifest bytes the tag serves, not what the registry's
-   * `Docker-Content-Digest` says: a registry (or whatever answers in its place) that names
-   * another digest, or serves bytes it does not hold under their digest, is refused.
-   */
-  async resolveTag(tag) {
-    const manifest = await this.fetchManifest(tag, [200, 404]);
-    if (manifest === void 0) return void 0;
-    const { digest, reported } = manifest;
-    if (reported !== void 0 && reported !== digest) {
-      throw new RegistryError(
-        `${where(this.target)}: tag ${tag} was answered with Docker-Content-Digest ${reported}, but the manifest's bytes hash to ${digest}. The registry's answer cannot be trusted; nothing was written.`
-      );
-    }
-    const held = await this.resolve(digest);
-    if (held === void 0) {
-      throw new RegistryError(
-        `${where(this.target)}: tag ${tag} serves manifest ${digest}, but the registry has no manifest with that digest. The registry's answer cannot be trusted; nothing was written.`
-      );
-    }
-    return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
-  }
-  async getManifest(reference) {
-    return await this.fetchManifest(reference, [200]);
-  }
-  async fetchManifest(reference, ok) {
-    const response = await this.request({
-      name: `GET manifest ${reference}`,
-      method: "GET",
-      url: this.url(`manifests/${reference}`),
-      headers: { accept: MANIFEST_ACCEPT },
-      ok,
-      retry: true,
-      maxResponseBytes: 4 * MIB
-    });
-    if (response.status === 404) return void 0;
-    const bytes = response.body;
-    const digest = sha256(bytes);
-    if (isDigest(reference) && digest !== reference) {
-      throw new RegistryError(
-        `${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`
-      );
-    }
-    const mediaType = baseMediaType(header(response, "content-type"));
-    const reported = header(response, "docker-content-digest");
-    return {
-      bytes,
-      digest,
-      mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? "",
-      ...reported !== void 0 && { reported }
-    };
-  }
-  async hasBlob(digest) {
-    const response = await this.request({
-      name: `HEAD blob ${shortDigest(digest)}`,
-      method: "HEAD",
-      url: this.url(`blobs/${digest}`),
-      ok: [200, 404],
-      retry: true
-    });
-    return response.status === 200;
-  }
-  /**
-   * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
-   * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
-   * Chunks are written out before the next is read, so the source may reuse its buffer.
-   */
-  async uploadBlob(digest, size, open) {
-    let reauths = 0;
-    await retry(() => this.uploadOnce(digest, size, open), {
-      policy: this.uploadPolicy,
-      classify: (error) => {
-        if (error instanceof UnauthorizedError) {
-          return ++reauths <= MAX_REAUTH_RESTARTS ? { retry: true, reason: "token rejected" } : { retry: false };
-        }
-        if (statusOf(error) === 416) return { retry: true, reason: "upload session out of step" };
-        return transientFailure(error);
-      },
-      onRetry: ({ attempt, error }) => info(
-        `${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.uploadPolicy.attempts}).`
-      ),
-      ...this.clock !== void 0 && { clock: this.clock }
-    });
-  }
-  /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
-  async putManifest(reference, mediaType, bytes) {
-    const response = await this.request({
-      name: `PUT manifest ${reference}`,
-      method: "PUT",
-      url: this.url(`manifests/${reference}`),
-      headers: { "content-type": mediaType },
-      body: bytes,
-      ok: [201, 200],
-      retry: true
-    });
-    const expected = sha256(bytes);
-    const reported = header(response, "docker-content-digest") ?? expected;
-    if (reported !== expected) {
-      throw new RegistryError(
-        `${where(this.target)}: PUT manifest ${reference} stored digest ${reported}, but the manifest's bytes hash to ${expected}; the registry changed the manifest.`
-      );
-    }
-    return reported;
-  }
-  async uploadOnce(digest, size, open) {
-    const short = shortDigest(digest);
-    const started = await this.request({
-      name: `start upload of blob ${short}`,
-      method: "POST",
-      url: this.url("blobs/uploads/"),
-      ok: [202],
-      retry: true
-    });
-    let location = this.location(started, `start upload of blob ${short}`);
-    const source = open();
-    const reader = new ChunkReader(source[Symbol.asyncIterator]());
-    let completed;
-    try {
-      if (size < this.monolithicLimit) {
-        completed = await this.request({
-          name: `upload of blob ${short}`,
-          method: "PUT",
-          url: withDigest(location, digest),
-          headers: { "content-type": "application/octet-stream" },
-          body: { length: size, chunks: reader.take(size) },
-          ok: [201],
-          retry: false
-        });
-      } else {
-        for (let offset = 0; offset < size; ) {
-          const length = Math.min(this.chunkSize, size - offset);
-          const name = `upload of blob ${short} (bytes ${offset}-${offset + length - 1} of ${size})`;
-          const response = await this.request({
-            name,
-            method: "PATCH",
-            url: location,
-            headers: {
-              "content-type": "application/octet-stream",
-              "content-range": `${offset}-${offset + length - 1}`
-            },
-            body: { length, chunks: reader.take(length) },
-            ok: [202],
-            retry: false
-          });
-          offset += length;
-          const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, "range") ?? "");
-          if (range && Number(range[1]) !== offset - 1) {
-            throw new RegistryError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416);
-          }
-          location = this.location(response, name);
-        }
-        completed = await this.request({
-          name: `completion of blob ${short}`,
-          method: "PUT",
-          url: withDigest(location, digest),
-          body: Buffer.alloc(0),
-          ok: [201],
-          retry: false
-        });
-      }
-    } finally {
-      reader.close();
-    }
-    const stored = header(completed, "docker-content-digest");
-    if (stored !== void 0 && stored !== digest) {
-      throw new RegistryError(`${where(this.target)}: blob ${digest} was stored as ${stored}.`);
-    }
   }
   /** One operation with authentication and redirects, retried under REGISTRY_REQUEST where the body allows. */
   request(op) {
@@ -919,9 +621,11 @@ var RegistryClient = class {
       statusFailure(this.target, op.name, response.status, response.body, this.access, this.hasCredentials)
     );
   }
+  /** `/v2/REPOSITORY/path` on the registry. */
   url(path) {
     return new URL(`/v2/${this.target.repository}/${path}`, this.origin);
   }
+  /** The Location of an upload answer, on the registry or a storage host, https unless loopback. */
   location(response, operation) {
     const location = header(response, "location");
     if (location === void 0) {
@@ -930,7 +634,7 @@ var RegistryClient = class {
       );
     }
     const url = new URL(location, this.origin);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.host))) {
+    if (!isHttpsOrLoopback(url)) {
       throw new RegistryError(
         `${where(this.target)}: ${operation} sent the upload to a plain-http location (${url.host}); refusing.`
       );
@@ -938,54 +642,250 @@ var RegistryClient = class {
     return url;
   }
 };
-var ChunkReader = class {
-  constructor(iterator) {
-    this.iterator = iterator;
-  }
-  iterator;
-  pending;
-  async *take(length) {
-    let remaining = length;
-    while (remaining > 0) {
-      let piece = this.pending;
-      this.pending = void 0;
-      if (piece === void 0) {
-        const next = await this.iterator.next();
-        if (next.done) throw new Error(`the blob's source ended ${remaining} bytes before its declared size`);
-        piece = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-      }
-      if (piece.length > remaining) {
-        this.pending = piece.subarray(remaining);
-        piece = piece.subarray(0, remaining);
-      }
-      remaining -= piece.length;
-      yield piece;
-    }
-  }
-  close() {
-    void this.iterator.return?.().catch(() => void 0);
-  }
-};
 function isRedirect(status) {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-function withDigest(location, digest) {
-  const url = new URL(location);
-  url.searchParams.set("digest", digest);
-  return url;
 }
 function apiHost(registry) {
   return registry === "docker.io" ? "registry-1.docker.io" : registry;
 }
 
+// src/util/digest.ts
+import { createHash } from "node:crypto";
+function sha256(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+// src/registry/client.ts
+var MIB = 1024 * 1024;
+var MAX_REAUTH_RESTARTS = 2;
+var RegistryClient = class {
+  target;
+  transport;
+  uploadPolicy;
+  clock;
+  monolithicLimit;
+  chunkSize;
+  constructor(options) {
+    this.target = { registry: options.registry, repository: options.repository };
+    this.transport = new RegistryTransport({
+      target: this.target,
+      ...options.credentials !== void 0 && { credentials: options.credentials },
+      access: options.access ?? "push",
+      requestPolicy: { ...REGISTRY_REQUEST, ...options.retry },
+      ...options.clock !== void 0 && { clock: options.clock }
+    });
+    this.uploadPolicy = { ...BLOB_UPLOAD, ...options.retry, deadlineMs: void 0 };
+    this.clock = options.clock;
+    this.monolithicLimit = options.monolithicLimit ?? 16 * MIB;
+    this.chunkSize = Math.max(1, options.chunkSize ?? 64 * MIB);
+  }
+  /** The manifest a tag or digest names, or undefined when the registry does not have it. */
+  async resolve(reference) {
+    if (!isDigest(reference)) return this.resolveTag(reference);
+    const response = await this.transport.request({
+      name: `HEAD manifest ${reference}`,
+      method: "HEAD",
+      url: this.transport.url(`manifests/${reference}`),
+      headers: { accept: MANIFEST_ACCEPT },
+      ok: [200, 404],
+      retry: true
+    });
+    if (response.status === 404) return void 0;
+    const digest = header(response, "docker-content-digest");
+    const mediaType = baseMediaType(header(response, "content-type"));
+    const size = Number(header(response, "content-length"));
+    if (digest !== void 0 && isDigest(digest) && mediaType && Number.isSafeInteger(size)) {
+      if (digest !== reference) {
+        throw new RegistryError(`${where(this.target)}: HEAD manifest ${reference} answered with digest ${digest}.`);
+      }
+      return { digest, mediaType, size };
+    }
+    const manifest = await this.getManifest(reference);
+    return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+  }
+  /**
+   * A tag's digest is the hash of the manifest bytes the tag serves, not what the registry's
+   * `Docker-Content-Digest` says: a registry (or whatever answers in its place) that names
+   * another digest, or serves bytes it does not hold under their digest, is refused.
+   */
+  async resolveTag(tag) {
+    const manifest = await this.fetchManifest(tag, [200, 404]);
+    if (manifest === void 0) return void 0;
+    const { digest, reported } = manifest;
+    if (reported !== void 0 && reported !== digest) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} was answered with Docker-Content-Digest ${reported}, but the manifest's bytes hash to ${digest}. The registry's answer cannot be trusted; nothing was written.`
+      );
+    }
+    const held = await this.resolve(digest);
+    if (held === void 0) {
+      throw new RegistryError(
+        `${where(this.target)}: tag ${tag} serves manifest ${digest}, but the registry has no manifest with that digest. The registry's answer cannot be trusted; nothing was written.`
+      );
+    }
+    return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+  }
+  async getManifest(reference) {
+    return await this.fetchManifest(reference, [200]);
+  }
+  async fetchManifest(reference, ok) {
+    const response = await this.transport.request({
+      name: `GET manifest ${reference}`,
+      method: "GET",
+      url: this.transport.url(`manifests/${reference}`),
+      headers: { accept: MANIFEST_ACCEPT },
+      ok,
+      retry: true,
+      maxResponseBytes: 4 * MIB
+    });
+    if (response.status === 404) return void 0;
+    const bytes = response.body;
+    const digest = sha256(bytes);
+    if (isDigest(reference) && digest !== reference) {
+      throw new RegistryError(
+        `${where(this.target)}: GET manifest ${reference} returned bytes whose digest is ${digest}.`
+      );
+    }
+    const mediaType = baseMediaType(header(response, "content-type"));
+    const reported = header(response, "docker-content-digest");
+    return {
+      bytes,
+      digest,
+      mediaType: mediaType && mediaType !== "application/json" ? mediaType : mediaTypeOf(bytes) ?? mediaType ?? "",
+      ...reported !== void 0 && { reported }
+    };
+  }
+  async hasBlob(digest) {
+    const response = await this.transport.request({
+      name: `HEAD blob ${shortDigest(digest)}`,
+      method: "HEAD",
+      url: this.transport.url(`blobs/${digest}`),
+      ok: [200, 404],
+      retry: true
+    });
+    return response.status === 200;
+  }
+  /**
+   * Streams one blob into the registry. Any failure restarts the whole upload with a fresh
+   * stream from `open()`: an upload session that failed half-way cannot be trusted to resume.
+   * Chunks are written out before the next is read, so the source may reuse its buffer.
+   */
+  async uploadBlob(digest, size, open) {
+    let reauths = 0;
+    await retry(() => this.uploadOnce(digest, size, open), {
+      policy: this.uploadPolicy,
+      classify: (error) => {
+        if (error instanceof UnauthorizedError) {
+          return ++reauths <= MAX_REAUTH_RESTARTS ? { retry: true, reason: "token rejected" } : { retry: false };
+        }
+        if (statusOf(error) === 416) return { retry: true, reason: "upload session out of step" };
+        return transientFailure(error);
+      },
+      onRetry: ({ attempt, error }) => info(
+        `${error.message.replace(/\.?$/, ".")} Restarting the upload of blob ${shortDigest(digest)} (attempt ${attempt + 1} of ${this.uploadPolicy.attempts}).`
+      ),
+      ...this.clock !== void 0 && { clock: this.clock }
+    });
+  }
+  /** PUTs manifest bytes unchanged; returns the digest, which must be the hash of those bytes. */
+  async putManifest(reference, mediaType, bytes) {
+    const response = await this.transport.request({
+      name: `PUT manifest ${reference}`,
+      method: "PUT",
+      url: this.transport.url(`manifests/${reference}`),
+      headers: { "content-type": mediaType },
+      body: bytes,
+      ok: [201, 200],
+      retry: true
+    });
+    const expected = sha256(bytes);
+    const reported = header(response, "docker-content-digest") ?? expected;
+    if (reported !== expected) {
+      throw new RegistryError(
+        `${where(this.target)}: PUT manifest ${reference} stored digest ${reported}, but the manifest's bytes hash to ${expected}; the registry changed the manifest.`
+      );
+    }
+    return reported;
+  }
+  async uploadOnce(digest, size, open) {
+    const short = shortDigest(digest);
+    const started = await this.transport.request({
+      name: `start upload of blob ${short}`,
+      method: "POST",
+      url: this.transport.url("blobs/uploads/"),
+      ok: [202],
+      retry: true
+    });
+    let location = this.transport.location(started, `start upload of blob ${short}`);
+    const source = open();
+    const reader = new ChunkReader(source[Symbol.asyncIterator]());
+    let completed;
+    try {
+      if (size < this.monolithicLimit) {
+        completed = await this.transport.request({
+          name: `upload of blob ${short}`,
+          method: "PUT",
+          url: withDigest(location, digest),
+          headers: { "content-type": "application/octet-stream" },
+          body: { length: size, chunks: reader.take(size) },
+          ok: [201],
+          retry: false
+        });
+      } else {
+        for (let offset = 0; offset < size; ) {
+          const length = Math.min(this.chunkSize, size - offset);
+          const name = `upload of blob ${short} (bytes ${offset}-${offset + length - 1} of ${size})`;
+          const response = await this.transport.request({
+            name,
+            method: "PATCH",
+            url: location,
+            headers: {
+              "content-type": "application/octet-stream",
+              "content-range": `${offset}-${offset + length - 1}`
+            },
+            body: { length, chunks: reader.take(length) },
+            ok: [202],
+            retry: false
+          });
+          offset += length;
+          const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, "range") ?? "");
+          if (range && Number(range[1]) !== offset - 1) {
+            throw new RegistryError(`${where(this.target)}: ${name}: the registry holds bytes 0-${range[1]}.`, 416);
+          }
+          location = this.transport.location(response, name);
+        }
+        completed = await this.transport.request({
+          name: `completion of blob ${short}`,
+          method: "PUT",
+          url: withDigest(location, digest),
+          body: Buffer.alloc(0),
+          ok: [201],
+          retry: false
+        });
+      }
+    } finally {
+      reader.close();
+    }
+    const stored = header(completed, "docker-content-digest");
+    if (stored !== void 0 && stored !== digest) {
+      throw new RegistryError(`${where(this.target)}: blob ${digest} was stored as ${stored}.`);
+    }
+  }
+};
+function withDigest(location, digest) {
+  const url = new URL(location);
+  url.searchParams.set("digest", digest);
+  return url;
+}
+
 export {
-  acceptsGoogleCredentials,
   OCI_INDEX,
   OCI_MANIFEST,
   isIndexType,
   isManifestType,
   mediaTypeOf,
   platformName,
+  acceptsGoogleCredentials,
   sha256,
   RegistryClient
 };
