@@ -32,7 +32,7 @@ async function openPull(file = 'app.yaml', content = `v${++branchNumber}\n`) {
 
 /** Polls the pull request until GitHub has computed its mergeability. */
 async function settled(number: number) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 1000; i++) {
     const { data } = await octokit.pulls.get({ ...where(), pull_number: number })
     if (data.mergeable !== null || data.state === 'closed') return data
     await new Promise((resolve) => setTimeout(resolve, 10))
@@ -41,7 +41,7 @@ async function settled(number: number) {
 }
 
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (await condition()) return
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
@@ -73,10 +73,12 @@ afterEach(() => {
 
 describe('mergeability', () => {
   test('null first, while GitHub computes it in the background; then clean', async () => {
+    gh.pauseMergeability()
     const pull = await openPull()
     const { data: first } = await octokit.pulls.get({ ...where(), pull_number: pull.number })
     expect(first.mergeable).toBeNull()
     expect(first.mergeable_state).toBe('unknown')
+    gh.resumeMergeability()
     const later = await settled(pull.number)
     expect(later.mergeable).toBe(true)
     expect(later.mergeable_state).toBe('clean')

@@ -91,6 +91,8 @@ export class MergeModel {
   private readonly computed = new Map<number, Computed>()
   private readonly computing = new Map<number, Promise<void>>()
   private engineScheduled = false
+  /** While set, background mergeability jobs wait for it (a test control: `pauseMergeability`). */
+  private paused: { promise: Promise<void>; resume: () => void } | undefined
   private nextQueueId = 1
   private closed = false
 
@@ -106,6 +108,20 @@ export class MergeModel {
 
   close(): void {
     this.closed = true
+    this.resumeMergeability()
+  }
+
+  /** Holds every background mergeability job until `resumeMergeability` (tests see `mergeable: null` for sure). */
+  pauseMergeability(): void {
+    if (this.paused !== undefined) return
+    let resume!: () => void
+    const promise = new Promise<void>((resolve) => (resume = resolve))
+    this.paused = { promise, resume }
+  }
+
+  resumeMergeability(): void {
+    this.paused?.resume()
+    this.paused = undefined
   }
 
   /** The latest status of each context on `sha`. */
@@ -210,6 +226,7 @@ export class MergeModel {
     if (this.computing.has(pr.number)) return
     const job = (async () => {
       await sleep(this.options.mergeabilityDelayMs ?? 200)
+      await this.paused?.promise
       if (this.closed) return
       this.computed.set(pr.number, await this.compute(headSha, baseSha))
     })()

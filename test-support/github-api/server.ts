@@ -167,6 +167,9 @@ export interface FakeGitHub {
   setMergeSettings(settings: Partial<MergeSettings>): void
   /** Branch protection of `branch` (required status checks, reviews, merge queue); undefined removes it. */
   protectBranch(branch: string, protection: BranchProtection | undefined): void
+  /** Holds GitHub's background mergeability jobs (pull requests read `mergeable: null`) until resumed. */
+  pauseMergeability(): void
+  resumeMergeability(): void
   /** A person closes the pull request without merging it. */
   closePullRequest(number: number, by: string): void
   /** Approving reviews on the pull request. */
@@ -620,6 +623,14 @@ class FakeGitHubServer implements FakeGitHub {
     pr.updatedAt = at
     pr.closedBy = { login: by, id: 5_000_000 + by.length, type: 'User' }
     delete pr.autoMerge
+  }
+
+  pauseMergeability(): void {
+    this.mergeModel.pauseMergeability()
+  }
+
+  resumeMergeability(): void {
+    this.mergeModel.resumeMergeability()
   }
 
   approvePullRequest(number: number, approvals = 1): void {
