@@ -7,6 +7,7 @@ import { BUNDLE, runAction } from '../test-support/action-runner.js'
 import { startStack } from '../test-support/stack.js'
 import { availableParallelism, loadavg } from 'node:os'
 import { benchFleet, formatFleet } from './fleet.js'
+import { benchMerge } from './merge.js'
 import { benchPins } from './pins.js'
 import { benchActionRss, benchPush } from './push.js'
 import { benchRewrite } from './rewrite.js'
@@ -122,6 +123,18 @@ async function main(): Promise<void> {
     `  Healthy in the stand-in → action exit: ${round(verify.healthyToExitMs / 1000, 2)} s (target < one poll interval, ${verify.pollCapMs / 1000} s)`,
   )
   console.log(`  Argo CD API calls: ${verify.argoCalls}`)
+
+  const merge = await benchMerge()
+  console.log(
+    'Pull request that deploys (mode: pr, merge: squash, Argo CD verification; protected main, one required check):',
+  )
+  console.log(`  GitHub API calls, check passes at once: ${merge.firstRunCalls}`)
+  console.log(
+    `  GitHub API calls per minute while waiting ${round(merge.waitMs / 1000, 0)} s for the check: ${round(merge.waitingCallsPerMinute, 1)}`,
+  )
+  console.log(
+    `  GitHub's merge → the action sees it: ${round(merge.mergeToSeenMs / 1000, 2)} s; → action exit (Argo CD verification included): ${round(merge.mergeToExitMs / 1000, 2)} s (target < one poll interval, ${merge.pollCapMs / 1000} s)`,
+  )
 
   const statuses = await benchStatuses()
   console.log(

@@ -24,6 +24,16 @@ export async function run(): Promise<void> {
     await phase('Check that this is no rollback', async () =>
       (await import('./rollback/guard.js')).checkRollback(settings, gitops.repository, gitops.selectors, target),
     )
+    // Where the change may go: a protected base (push mode), the merge method (`merge`).
+    const merge =
+      settings.merge !== undefined || target.snapshot.protected === true
+        ? await import('./writeback/merge.js')
+        : undefined
+    const merging =
+      merge &&
+      (await phase('Check branch protection and merge settings', () =>
+        merge.checkBranchWrites(gitops, settings, target),
+      ))
     const verifier =
       settings.verify &&
       (await phase(settings.verify.argocd ? 'Check Argo CD' : 'Prepare the verification', async () =>
@@ -46,11 +56,15 @@ export async function run(): Promise<void> {
         (await import('./attest/index.js')).verifyProvenance(settings, images, credentials),
       )
     const digests = images.map((image) => image.digest)
-    const outcome = await phase(
+    const written = await phase(
       settings.dryRun ? 'Compute the change (dry run)' : 'Write back to the GitOps repository',
       // A cancelled job lets a write on its way land, and reports it.
       () => letFinish(writeBack(gitops, settings, target, digests).then(settleWriteOutputs)),
     )
+    const { outcome, reverter } =
+      merge && merging && !settings.dryRun
+        ? await phase('Merge the pull request', () => merge.mergeWriteBack(gitops, settings, merging, written, digests))
+        : { outcome: written, reverter: undefined }
     const { queuedDeployment } = settings
     if (queuedDeployment !== undefined && !settings.dryRun) {
       await phase('Queue the GitHub deployment', async () =>
@@ -59,7 +73,9 @@ export async function run(): Promise<void> {
     }
     const verification =
       verifier && !settings.dryRun
-        ? await phase('Verify the deployment', () => verifier.run(verifier.change(outcome, target, digests)))
+        ? await phase('Verify the deployment', () =>
+            verifier.run(verifier.change(outcome, target, digests), undefined, reverter),
+          )
         : undefined
     const { setOutputs } = await import('./outputs.js')
     await phase('Report', () => setOutputs(settings, gitops, images, outcome))

@@ -69,5 +69,6 @@ export async function setOutputs(
       commitUrl: `${settings.run.serverUrl}/${gitops.repository.fullName}/commit/${outcome.commitSha}`,
     }),
     ...(outcome.pullRequest !== undefined && { pullRequest: outcome.pullRequest }),
+    ...(outcome.merged === true && { merged: true }),
   })
 }

@@ -15,6 +15,7 @@ import { defaultBranch, parseImageList } from './fleet/images.js'
 import { type TemplateValues, renderTemplate, templateValues } from './report/templates.js'
 import { type VerifySettings, readVerifyInputs } from './verify/settings.js'
 import { type AttestationSettings, readAttestationInputs } from './attest/settings.js'
+import type { MergeMethod } from './gitops/merge-api.js'
 
 export type Mode = 'pr' | 'push'
 
@@ -86,6 +87,13 @@ export interface Settings {
   readonly queuedDeployment?: { readonly environment: string; readonly sourceToken: string }
   /** The build-provenance gate; undefined when `attestation-signer` is empty. */
   readonly attestation?: AttestationSettings
+  /** pr mode: get the pull request merged with this method and wait (`merge`, `merge-timeout`). */
+  readonly merge?: MergeSettings
+}
+
+export interface MergeSettings {
+  readonly method: MergeMethod
+  readonly timeoutMs: number
 }
 
 /** `mode: verify`: a GitOps commit that is already there, verified without image, registry or Google Cloud. */
@@ -115,6 +123,7 @@ const DEPLOY_ONLY = [
   'attestation-signer',
   'attestation-repository',
   'attestation-trusted-root',
+  'merge',
 ]
 
 export function readMode(): Mode | 'verify' {
@@ -197,6 +206,7 @@ export async function readSettings(
 
   const gcp = readGcp()
   for (const each of images) checkGoogleCloud(gcp, each, env)
+  const merge = readMerge(mode)
   const rest = {
     manifests: parse('manifests', () => validateManifestPatterns(splitManifestsInput(required('manifests')))),
     fields: readFields(images),
@@ -204,7 +214,8 @@ export async function readSettings(
     templates: readTemplates(example),
     labels: readLabels(example),
     pushTimeoutMs: durationInput('push-timeout', core.getInput('push-timeout'), '5m', 6 * 3_600_000),
-    ...readVerifyInputs(mode),
+    ...readVerifyInputs(mode, merge !== undefined),
+    ...(merge !== undefined && { merge }),
   }
 
   const run = runContext(await loadContext(), env)
@@ -225,6 +236,32 @@ export async function readSettings(
     ...rest,
     ...readAttestationInputs(run),
   }
+}
+
+const DEFAULT_MERGE_TIMEOUT = '30m'
+
+function readMerge(mode: Mode): MergeSettings | undefined {
+  const method = core.getInput('merge').trim()
+  if (method !== '' && method !== 'merge' && method !== 'squash' && method !== 'rebase') {
+    throw new InputError('merge', `"${method}" is not one of "merge", "squash", "rebase" (or empty: a person merges).`)
+  }
+  const timeout = core.getInput('merge-timeout').trim()
+  if (method === '') {
+    if (timeout !== '' && timeout !== DEFAULT_MERGE_TIMEOUT) {
+      throw new InputError(
+        'merge-timeout',
+        'only applies with `merge`: set `merge: squash` (or `merge`, `rebase`) as well.',
+      )
+    }
+    return undefined
+  }
+  if (mode !== 'pr') {
+    throw new InputError(
+      'merge',
+      `only applies to \`mode: pr\` (the action merges the pull request it opened); \`mode: ${mode}\` commits straight to the base branch. Use \`mode: pr\`, or remove \`merge\`.`,
+    )
+  }
+  return { method, timeoutMs: durationInput('merge-timeout', timeout, DEFAULT_MERGE_TIMEOUT) }
 }
 
 function readFields(images: readonly ImageReference[]): FieldTarget[] {

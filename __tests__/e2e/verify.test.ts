@@ -169,7 +169,7 @@ describe('refused before anything is pushed or committed', () => {
   test('mode: pr with Argo CD inputs is an input error', async () => {
     const { result } = await deploy('9.1.0', { mode: 'pr' })
     expect(result.exitCode).toBe(1)
-    expect(result.errors[0]).toMatch(/^Input 'argocd-server': verification needs `mode: push`/)
+    expect(result.errors[0]).toMatch(/^Input 'argocd-server': verification in `mode: pr` needs `merge`/)
   })
 
   test('dry-run runs only the pre-flight check', async () => {

@@ -319,17 +319,21 @@ describe('push mode', () => {
     expect((error as Error).message).toContain("default GITHUB_TOKEN only reaches the workflow's own repository")
     expect((error as Error).message).not.toContain('pull-requests')
   })
-  test('a protected base branch points to pr mode', async () => {
+  test('a protected base branch points to pr mode with merge', async () => {
     const base = await freshBase()
-    gh.injectFault({
-      method: 'PATCH',
-      path: /\/git\/refs\//,
-      status: 422,
-      body: { message: `Protected branch update failed for refs/heads/${base}.` },
-    })
-    await expect(runPush(base, NEW)).rejects.toThrow(
-      /Could not update refs\/heads\/env\/test-\d+ in acme\/gitops: Protected branch update failed .*\(HTTP 422\)\. .*use `mode: pr`/,
-    )
+    gh.protectBranch(base, { requirePullRequest: true })
+    const before = await gh.headSha(base)
+    try {
+      await expect(runPush(base, NEW)).rejects.toThrow(
+        /Could not update refs\/heads\/env\/test-\d+ in acme\/gitops: Protected branch update failed .*\(HTTP 422\)\. The branch is protected .*nothing was written.*\n {2}with:\n {4}mode: pr\n {4}merge: squash$/s,
+      )
+      await expect(runPush(base, NEW, { strategy: 'graphql' })).rejects.toThrow(
+        /Could not commit to env\/test-\d+ in acme\/gitops: .*protected branch 'env\/test-\d+' check failed.*The branch is protected/s,
+      )
+      expect(await gh.headSha(base)).toBe(before)
+    } finally {
+      gh.protectBranch(base, undefined)
+    }
   })
 })
 

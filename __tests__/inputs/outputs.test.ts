@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
+import type { MergeApi } from '../../src/gitops/merge-api.js'
 import type { GitOpsRepository } from '../../src/gitops/repository.js'
 import { planPins } from '../../src/manifests/plan.js'
 import { setOutputs } from '../../src/outputs.js'
@@ -58,7 +59,8 @@ function gitops(defaultBranch = 'main'): GitOps {
     defaultBranch: () => Promise.resolve(defaultBranch),
     snapshot: () => Promise.reject(new Error('no snapshot expected')),
   } as unknown as GitOpsRepository
-  return { repository, selector: { repository: IMAGE }, selectors: [{ repository: IMAGE }] }
+  const merges = {} as unknown as MergeApi
+  return { repository, merges, selector: { repository: IMAGE }, selectors: [{ repository: IMAGE }] }
 }
 
 function change(pinned = `${IMAGE}:1.2.3@${DIGEST}`): PinnedChange {
@@ -100,6 +102,7 @@ describe('setOutputs', () => {
 
     await setOutputs(s, gitops(), [published], {
       base: 'main',
+      commitMessage: 'Deploy',
       change: change(),
       written: true,
       commitSha: 'c0ffee',
@@ -137,7 +140,12 @@ describe('setOutputs', () => {
     const unchanged = change(`${IMAGE}:1.0.0`)
     expect(unchanged.files).toEqual([])
 
-    await setOutputs(s, gitops(), [published], { base: 'main', change: unchanged, written: false })
+    await setOutputs(s, gitops(), [published], {
+      base: 'main',
+      commitMessage: 'Deploy',
+      change: unchanged,
+      written: false,
+    })
 
     expect(parseOutputFile(await readFile(output, 'utf8'))).toMatchObject({
       changed: 'false',

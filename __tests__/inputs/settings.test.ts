@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as path from 'node:path'
 import { InputError } from '../../src/errors.js'
-import { readSettings } from '../../src/settings.js'
+import { readSettings, readVerifyModeSettings } from '../../src/settings.js'
 import { list } from '../../src/util/inputs.js'
 import { githubContext } from '../../test-support/github-context.js'
 
@@ -231,5 +231,59 @@ describe('each error names its input and the fix', () => {
 
   test('the token never appears in an error message', async () => {
     expect((await errorOf({ token: 'ghs_never_shown', image: '' })).message).not.toContain('ghs_never_shown')
+  })
+})
+
+describe('merge and merge-timeout', () => {
+  // Each call starts from no inputs, as a fresh step does.
+  const clean = () => {
+    for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
+  }
+  const fresh = (inputs: Record<string, string>) => (clean(), settingsWith(inputs))
+  const freshError = (inputs: Record<string, string>) => (clean(), errorOf(inputs))
+  const ARGO = { 'argocd-server': 'https://argocd.example', 'argocd-application': 'backend', 'argocd-token': 't' }
+
+  test('empty by default: a person merges; the default merge-timeout is accepted', async () => {
+    expect((await fresh({ 'merge-timeout': '30m' })).merge).toBeUndefined()
+  })
+
+  test('a method with its timeout, in pr mode', async () => {
+    expect((await fresh({ merge: 'squash', 'merge-timeout': '20m' })).merge).toEqual({
+      method: 'squash',
+      timeoutMs: 20 * 60_000,
+    })
+    expect((await fresh({ merge: 'rebase' })).merge).toEqual({ method: 'rebase', timeoutMs: 30 * 60_000 })
+  })
+
+  test('an unknown method, push mode, a bad or stray timeout are input errors', async () => {
+    expect((await freshError({ merge: 'fast-forward' })).message).toBe(
+      `Input 'merge': "fast-forward" is not one of "merge", "squash", "rebase" (or empty: a person merges).`,
+    )
+    expect((await freshError({ merge: 'squash', mode: 'push' })).message).toMatch(
+      /^Input 'merge': only applies to `mode: pr`/,
+    )
+    expect((await freshError({ merge: 'squash', 'merge-timeout': 'soon' })).message).toMatch(
+      /^Input 'merge-timeout': "soon" is not a duration/,
+    )
+    expect((await freshError({ 'merge-timeout': '10m' })).message).toMatch(
+      /^Input 'merge-timeout': only applies with `merge`/,
+    )
+  })
+
+  test('mode: verify refuses merge: it merges nothing', async () => {
+    clean()
+    Object.assign(process.env, { INPUT_MODE: 'verify', INPUT_TOKEN: 'ghs_secret', INPUT_MERGE: 'squash' })
+    await expect(readVerifyModeSettings({ ...RUN_ENV }, () => Promise.resolve(githubContext(RUN_ENV)))).rejects.toThrow(
+      "Input 'merge': does not apply to `mode: verify`",
+    )
+  })
+
+  test('verification in pr mode needs merge, and the error says so', async () => {
+    expect((await freshError(ARGO)).message).toMatch(
+      /^Input 'argocd-server': verification in `mode: pr` needs `merge`.*`mode: verify`/,
+    )
+    const settings = await fresh({ ...ARGO, merge: 'squash', 'on-failure': 'revert' })
+    expect(settings.verify?.onFailure).toBe('revert')
+    expect(settings.merge?.method).toBe('squash')
   })
 })

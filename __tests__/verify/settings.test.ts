@@ -114,7 +114,7 @@ describe('readVerifySettings', () => {
 
   test('mode: pr with Argo CD inputs is an input error', () => {
     setInputs(base)
-    expect(() => readVerifySettings('pr')).toThrow(/^Input 'argocd-server': verification needs `mode: push`/)
+    expect(() => readVerifySettings('pr')).toThrow(/^Input 'argocd-server': verification in `mode: pr` needs `merge`/)
   })
 
   test('commit statuses alone verify; with Argo CD both are kept', () => {
@@ -131,7 +131,11 @@ describe('readVerifySettings', () => {
 
   test.each([
     [{ 'verify-commit-status': '*' }, 'push', /^Input 'verify-commit-status': "\*" is not a commit status context/],
-    [{ 'verify-commit-status': 'ci/x' }, 'pr', /^Input 'verify-commit-status': verification needs `mode: push`/],
+    [
+      { 'verify-commit-status': 'ci/x' },
+      'pr',
+      /^Input 'verify-commit-status': verification in `mode: pr` needs `merge`/,
+    ],
     [{ 'argocd-token': 'x-token-123456' }, 'push', /^Input 'argocd-token': only applies to verification with Argo CD/],
     [{}, 'verify', /^Input 'mode': `verify` needs something to wait for/],
   ])('%j in mode %s is refused', (inputs, mode, message) => {

@@ -84,7 +84,12 @@ var RepositoryReader = class {
         `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`
       );
     }
-    return { branch: head.branch, commitSha: head.commitSha, treeSha: head.treeSha };
+    return {
+      branch: head.branch,
+      commitSha: head.commitSha,
+      treeSha: head.treeSha,
+      ...head.protected === true && { protected: true }
+    };
   }
   /** The head of `branch` with its parents, or undefined when there is no such branch. */
   async findBranch(branch) {
@@ -111,7 +116,8 @@ var RepositoryReader = class {
       commitSha: data.commit.sha,
       treeSha: data.commit.commit.tree.sha,
       parents: data.commit.parents.map((parent) => parent.sha),
-      message: data.commit.commit.message
+      message: data.commit.commit.message,
+      ...data.protected && { protected: true }
     };
   }
   /** Every file path at the snapshot, in one call (only needed for directories and globs). */

@@ -3,15 +3,14 @@ import {
   appendJobSummary
 } from "./chunk-report-summary.js";
 import {
+  revertChange
+} from "./chunk-verify-revert-plan.js";
+import {
   formatDuration
 } from "./chunk-util-duration.js";
 import {
-  pushToBase
-} from "./chunk-gitops-writer.js";
-import {
   cell,
   code,
-  diffArrays,
   link,
   text
 } from "./chunk-diff-libesm-diff-array.js";
@@ -166,7 +165,7 @@ function check(value, shape, path) {
     if (typeof value !== "object" && typeof value !== "boolean") throw new MalformedAnswer(path);
   } else if (Array.isArray(shape)) {
     if (!Array.isArray(value)) throw new MalformedAnswer(path);
-    value.forEach((item2, i) => check(item2, shape[1], `${path}[${i}]`));
+    value.forEach((item, i) => check(item, shape[1], `${path}[${i}]`));
   } else {
     if (!isObject(value)) throw new MalformedAnswer(path);
     for (const [field, inner] of Object.entries(shape)) {
@@ -614,12 +613,13 @@ ${report.smoke.map(
     const lines = [];
     if (revert.commitSha !== void 0) {
       const sha = code(revert.commitSha.slice(0, 7));
-      lines.push(`Reverted in ${revert.commitUrl ? link(sha, revert.commitUrl) : sha}.`);
+      const through = revert.pullRequestUrl !== void 0 ? ` through ${link("the revert pull request", revert.pullRequestUrl)}` : "";
+      lines.push(`Reverted in ${revert.commitUrl ? link(sha, revert.commitUrl) : sha}${through}.`);
     } else {
       lines.push("Nothing was reverted.");
     }
-    lines.push(...revert.restored.map((item2) => `- restored ${text(item2.description)}`));
-    lines.push(...revert.leftAlone.map((item2) => `- left alone ${text(item2.description)}`));
+    lines.push(...revert.restored.map((item) => `- restored ${text(item.description)}`));
+    lines.push(...revert.leftAlone.map((item) => `- left alone ${text(item.description)}`));
     if (revert.verified === true)
       lines.push(argo ? "Argo CD is Synced and Healthy at the revert." : "The revert is deployed.");
     if (revert.failure !== void 0) lines.push(`The revert did not deploy cleanly: ${text(revert.failure)}`);
@@ -628,142 +628,6 @@ ${report.smoke.map(
 ${lines.join("\n")}`);
   }
   return sections.join("\n\n") + "\n";
-}
-
-// src/verify/revert-plan.ts
-function planRevert(written, current) {
-  const files = [];
-  const restored = [];
-  const leftAlone = [];
-  for (const file of written) {
-    const edits = lineEdits(file.before, file.after);
-    const now = current.get(file.path);
-    if (now === void 0) {
-      leftAlone.push(...edits.map((edit) => item(file, edit, "the file was deleted since")));
-      continue;
-    }
-    if (now === file.after) {
-      files.push({ path: file.path, content: file.before });
-      restored.push(...edits.map((edit) => item(file, edit)));
-      continue;
-    }
-    const lines = splitLines(now);
-    const map = lineMap(splitLines(file.after), lines);
-    const replacements = [];
-    for (const edit of edits) {
-      const at = locate(edit, map);
-      if (at === void 0) {
-        leftAlone.push(item(file, edit, "changed since this run wrote it"));
-        continue;
-      }
-      replacements.push({ at, remove: edit.afterLines.length, insert: edit.beforeLines });
-      restored.push(item(file, edit));
-    }
-    if (replacements.length === 0) continue;
-    for (const { at, remove, insert } of replacements.sort((a, b) => b.at - a.at)) lines.splice(at, remove, ...insert);
-    const content = lines.join("");
-    if (content !== now) files.push({ path: file.path, content });
-  }
-  return { files, restored, leftAlone };
-}
-function splitLines(text2) {
-  return text2 === "" ? [] : text2.split(/(?<=\n)/);
-}
-function lineEdits(before, after) {
-  const edits = [];
-  let beforeIndex = 0;
-  let afterIndex = 0;
-  let removed = [];
-  let added = [];
-  const flush = () => {
-    if (removed.length === 0 && added.length === 0) return;
-    const beforeStart = beforeIndex - removed.length;
-    const afterStart = afterIndex - added.length;
-    if (removed.length === added.length) {
-      removed.forEach(
-        (line, i) => edits.push({
-          beforeStart: beforeStart + i,
-          beforeLines: [line],
-          afterStart: afterStart + i,
-          afterLines: [added[i]]
-        })
-      );
-    } else {
-      edits.push({ beforeStart, beforeLines: removed, afterStart, afterLines: added });
-    }
-    removed = [];
-    added = [];
-  };
-  for (const part of diffArrays(splitLines(before), splitLines(after))) {
-    if (part.removed) {
-      removed.push(...part.value);
-      beforeIndex += part.value.length;
-    } else if (part.added) {
-      added.push(...part.value);
-      afterIndex += part.value.length;
-    } else {
-      flush();
-      beforeIndex += part.value.length;
-      afterIndex += part.value.length;
-    }
-  }
-  flush();
-  return edits;
-}
-function lineMap(from, to) {
-  const map = new Array(from.length).fill(void 0);
-  let fromIndex = 0;
-  let toIndex = 0;
-  for (const part of diffArrays([...from], [...to])) {
-    if (part.removed) fromIndex += part.value.length;
-    else if (part.added) toIndex += part.value.length;
-    else for (let i = 0; i < part.value.length; i++) map[fromIndex++] = toIndex++;
-  }
-  return map;
-}
-function locate(edit, map) {
-  if (edit.afterLines.length === 0) {
-    if (edit.afterStart > 0) {
-      const previous = map[edit.afterStart - 1];
-      return previous === void 0 ? void 0 : previous + 1;
-    }
-    return map[0] ?? (map.length === 0 ? 0 : void 0);
-  }
-  const first = map[edit.afterStart];
-  if (first === void 0) return void 0;
-  for (let i = 1; i < edit.afterLines.length; i++) if (map[edit.afterStart + i] !== first + i) return void 0;
-  return first;
-}
-function item(file, edit, why) {
-  const first = edit.beforeStart + 1;
-  const last = edit.beforeStart + Math.max(1, edit.beforeLines.length);
-  const record2 = file.changes.find((change) => change.line >= first && change.line <= last);
-  const what = record2 === void 0 ? `${file.path}:${first}` : `${file.path}:${record2.line}${record2.container ? ` container "${record2.container}"` : ""}${record2.workload ? ` in ${record2.kind ?? "workload"} "${record2.workload}"` : ""} (${record2.to} \u2192 ${record2.from})`;
-  return { path: file.path, line: record2?.line ?? first, description: why === void 0 ? what : `${what}: ${why}` };
-}
-
-// src/verify/revert.ts
-async function revertChange(repository, base, written, message) {
-  const prepare = async (snapshot2) => {
-    const current = /* @__PURE__ */ new Map();
-    for (const file of written) current.set(file.path, await readIfPresent(repository, snapshot2, file.path));
-    return planRevert(written, current);
-  };
-  const initial = await repository.snapshot(base);
-  const outcome = await pushToBase(repository, { base, initial, message, prepare });
-  const plan = outcome.prepared;
-  for (const item2 of plan.restored) info(`Revert: restored ${item2.description}`);
-  for (const item2 of plan.leftAlone) warning(`Revert: left alone ${item2.description}`);
-  return { plan, ...outcome.commitSha !== void 0 && { commitSha: outcome.commitSha } };
-}
-async function readIfPresent(repository, snapshot2, path) {
-  try {
-    const [file] = await repository.readFiles(snapshot2, [path]);
-    return file?.content;
-  } catch (error) {
-    if (statusOf(error) === 404 || statusOf(error.cause) === 404) return void 0;
-    throw error;
-  }
 }
 
 // src/verify/smoke.ts
@@ -1131,10 +995,11 @@ var Verifier = class {
     return reportVerification(result);
   }
   /**
-   * After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a
-   * failed deploy. `openDeployment` replaces the default (a new deployment for GITHUB_SHA).
+   * After the commit: deployment, wait, smoke tests, and the revert when asked (one commit on the
+   * base, or `reverter`: through a pull request). Never throws for a failed deploy. `openDeployment`
+   * replaces the default (a new deployment for GITHUB_SHA).
    */
-  async run(change, openDeployment) {
+  async run(change, openDeployment, reverter) {
     const { verify, clock } = this;
     const started = clock.now();
     const deadline = started + verify.timeoutMs;
@@ -1143,7 +1008,7 @@ var Verifier = class {
     const deployment = await (openDeployment ?? ((c) => this.startDeployment(c)))(change);
     if (deployment !== void 0) settleOutput("deployment-id", String(deployment.id));
     try {
-      return await this.verifyDeployment(change, deployment, deadline, timeline, statuses);
+      return await this.verifyDeployment(change, deployment, deadline, timeline, statuses, reverter);
     } catch (error) {
       const reason = errorMessage(error);
       await deployment?.setState("error", `Verification stopped: ${reason}`);
@@ -1153,7 +1018,7 @@ var Verifier = class {
       );
     }
   }
-  async verifyDeployment(change, deployment, deadline, timeline, statuses) {
+  async verifyDeployment(change, deployment, deadline, timeline, statuses, reverter) {
     const { verify, clock } = this;
     await deployment?.setState("in_progress", `Waiting for ${short(change.revision)} to be deployed`);
     const wait = await this.waitForDeploy(change.revision, change.base, verify.timeoutMs, timeline, statuses);
@@ -1168,7 +1033,8 @@ var Verifier = class {
         change,
         failure,
         timeline,
-        Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now())
+        Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now()),
+        reverter ?? ((base, written, message) => revertChange(this.repository, base, written, message))
       );
       if (reverted.verified !== void 0) health = reverted.health;
       revert = reverted;
@@ -1239,7 +1105,7 @@ var Verifier = class {
     });
     return deployment;
   }
-  async revert(change, failure, timeline, timeoutMs) {
+  async revert(change, failure, timeline, timeoutMs, reverter) {
     const { settings } = this;
     if (!change.committed || change.written.length === 0) {
       warning(
@@ -1257,21 +1123,18 @@ This reverts the image pins of commit ${change.revision}.`;
     let outcome;
     try {
       outcome = await letFinish(
-        revertChange(
-          repository,
-          change.base,
-          change.written,
-          withReferenceTrailers(message.slice(0, 2e3), change.source ?? {})
-        ).then((reverted) => {
-          if (reverted.commitSha !== void 0) settleOutput("reverted-commit-sha", reverted.commitSha);
-          return reverted;
-        })
+        reverter(change.base, change.written, withReferenceTrailers(message.slice(0, 2e3), change.source ?? {})).then(
+          (reverted) => {
+            if (reverted.commitSha !== void 0) settleOutput("reverted-commit-sha", reverted.commitSha);
+            return reverted;
+          }
+        )
       );
     } catch (error) {
       return {
         restored: [],
         leftAlone: [],
-        failure: `the revert commit failed: ${errorMessage(error)}`,
+        failure: `the revert failed: ${errorMessage(error)}`,
         health: "Unknown"
       };
     }
@@ -1283,6 +1146,7 @@ This reverts the image pins of commit ${change.revision}.`;
     return {
       commitSha: outcome.commitSha,
       commitUrl,
+      ...outcome.pullRequestUrl !== void 0 && { pullRequestUrl: outcome.pullRequestUrl },
       restored,
       leftAlone,
       verified: wait.ok,
@@ -1330,13 +1194,12 @@ function failureMessage(result) {
   if (result.unknown !== void 0)
     return `Verification failed: ${result.failure ?? result.unknown}; nothing was reverted.`;
   if (revert === void 0) return `Verification failed: ${result.failure ?? "unknown reason"}`;
-  const did = revert.commitSha === void 0 ? revert.failure !== void 0 ? `The revert failed: ${revert.failure}` : `Nothing was reverted${revert.leftAlone.length > 0 ? ` (changed since: ${revert.leftAlone.map((item2) => item2.description).join("; ")})` : ""}.` : `Reverted in ${revert.commitSha}` + (revert.leftAlone.length > 0 ? `; left alone: ${revert.leftAlone.map((item2) => item2.description).join("; ")}` : "") + (revert.verified ? result.applications.length > 0 ? "; Argo CD is Synced and Healthy at the revert." : "; the revert is deployed." : `; the revert did not deploy cleanly: ${revert.failure ?? ""}`);
+  const did = revert.commitSha === void 0 ? revert.failure !== void 0 ? `The revert failed: ${revert.failure}` : `Nothing was reverted${revert.leftAlone.length > 0 ? ` (changed since: ${revert.leftAlone.map((item) => item.description).join("; ")})` : ""}.` : `Reverted in ${revert.commitSha}${revert.pullRequestUrl !== void 0 ? ` (revert pull request ${revert.pullRequestUrl})` : ""}` + (revert.leftAlone.length > 0 ? `; left alone: ${revert.leftAlone.map((item) => item.description).join("; ")}` : "") + (revert.verified ? result.applications.length > 0 ? "; Argo CD is Synced and Healthy at the revert." : "; the revert is deployed." : `; the revert did not deploy cleanly: ${revert.failure ?? ""}`);
   return `Verification failed: ${result.failure ?? "unknown reason"}. ${did}`;
 }
 
 export {
   short,
-  splitLines,
   Verifier,
   checkArgoCd,
   checkArgoCdApplications

@@ -1700,13 +1700,17 @@ function apiError(what, fullName, error, hint) {
   });
 }
 function writeAccessHint(fullName, status, pullRequests, message = "") {
-  if (/protected branch|rule violations?/i.test(message)) {
-    return "The branch is protected (branch protection or a ruleset): use `mode: pr`, or let the token bypass the protection";
-  }
+  if (isProtectedBranchRefusal(message)) return PROTECTED_BRANCH_ADVICE;
   if (status === 401) return "GitHub rejected the token (expired or revoked); pass a valid token in the `token` input";
   if (status !== 403 && status !== 404) return void 0;
   const permissions = pullRequests ? "`contents: write` and `pull-requests: write`" : "`contents: write`";
   return `The token needs ${permissions} on ${fullName}. The default GITHUB_TOKEN only reaches the workflow's own repository; for another repository pass a GitHub App installation token or a fine-grained token in the \`token\` input`;
+}
+var PROTECTED_BRANCH_ADVICE = "The branch is protected (branch protection or a ruleset) and takes changes only through pull requests; nothing was written. Deploy through a pull request that the action merges as soon as GitHub allows it, and verifies after the merge:\n  with:\n    mode: pr\n    merge: squash";
+function isProtectedBranchRefusal(message) {
+  return /protected branch|rule violations?|changes must be made through a pull request|required status checks? .*(is|are) expected/i.test(
+    message
+  );
 }
 function isRefConflict(error) {
   return statusOf(error) === 422 && /not a fast.?forward|reference cannot be updated/i.test(gitHubMessage(error));
@@ -1812,6 +1816,7 @@ export {
   gitHubMessage,
   apiError,
   writeAccessHint,
+  PROTECTED_BRANCH_ADVICE,
   isRefConflict,
   isReferenceAlreadyExists,
   isPullRequestAlreadyExists,

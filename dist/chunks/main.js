@@ -80,7 +80,7 @@ var NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 var NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 var ARGOCD_ONLY = ["argocd-application", "argocd-token", "argocd-oidc-audience"];
 var VERIFY_ONLY = ["smoke-test-url"];
-function readVerifyInputs(mode) {
+function readVerifyInputs(mode, merging = false) {
   const environment = getInput("environment").trim();
   const sourceToken = getInput("source-token").trim();
   const verifies = getInput("argocd-server").trim() !== "" || getInput("verify-commit-status").trim() !== "";
@@ -91,10 +91,10 @@ function readVerifyInputs(mode) {
     }
     return { queuedDeployment: { environment, sourceToken } };
   }
-  const verify = readVerifySettings(mode);
+  const verify = readVerifySettings(mode, merging);
   return verify === void 0 ? {} : { verify };
 }
-function readVerifySettings(mode) {
+function readVerifySettings(mode, merging = false) {
   const token = getInput("argocd-token").trim();
   maskSecret(token);
   const sourceToken = getInput("source-token").trim();
@@ -129,11 +129,11 @@ function readVerifySettings(mode) {
     }
     return void 0;
   }
-  if (mode === "pr") {
+  if (mode === "pr" && !merging) {
     const input = serverInput !== "" ? "argocd-server" : "verify-commit-status";
     throw new InputError(
       input,
-      "verification needs `mode: push` (or `mode: verify` in the GitOps repository once the pull request is merged): with `mode: pr` nothing is deployed until someone merges the pull request. Use `mode: push`, or remove the verification inputs."
+      "verification in `mode: pr` needs `merge` (e.g. `merge: squash`: the action merges the pull request and verifies the merge commit), or `mode: verify` in the GitOps repository once the pull request is merged: with `mode: pr` alone nothing is deployed until someone merges it. Set `merge`, use `mode: push`, or remove the verification inputs."
     );
   }
   const environment = getInput("environment").trim();
@@ -320,7 +320,8 @@ var DEPLOY_ONLY = [
   "audience",
   "attestation-signer",
   "attestation-repository",
-  "attestation-trusted-root"
+  "attestation-trusted-root",
+  "merge"
 ];
 function readMode() {
   return oneOf("mode", ["pr", "push", "verify"], "pr");
@@ -382,6 +383,7 @@ async function readSettings(env = process.env, loadContext = async () => (await 
   const branch = branchInput("branch") ?? defaultBranch(images);
   const gcp = readGcp();
   for (const each of images) checkGoogleCloud(gcp, each, env);
+  const merge = readMerge(mode);
   const rest = {
     manifests: parse("manifests", () => validateManifestPatterns(splitManifestsInput(required("manifests")))),
     fields: readFields(images),
@@ -389,7 +391,8 @@ async function readSettings(env = process.env, loadContext = async () => (await 
     templates: readTemplates(example),
     labels: readLabels(example),
     pushTimeoutMs: durationInput("push-timeout", getInput("push-timeout"), "5m", 6 * 36e5),
-    ...readVerifyInputs(mode)
+    ...readVerifyInputs(mode, merge !== void 0),
+    ...merge !== void 0 && { merge }
   };
   const run2 = runContext(await loadContext(), env);
   return {
@@ -409,6 +412,30 @@ async function readSettings(env = process.env, loadContext = async () => (await 
     ...rest,
     ...readAttestationInputs(run2)
   };
+}
+var DEFAULT_MERGE_TIMEOUT = "30m";
+function readMerge(mode) {
+  const method = getInput("merge").trim();
+  if (method !== "" && method !== "merge" && method !== "squash" && method !== "rebase") {
+    throw new InputError("merge", `"${method}" is not one of "merge", "squash", "rebase" (or empty: a person merges).`);
+  }
+  const timeout = getInput("merge-timeout").trim();
+  if (method === "") {
+    if (timeout !== "" && timeout !== DEFAULT_MERGE_TIMEOUT) {
+      throw new InputError(
+        "merge-timeout",
+        "only applies with `merge`: set `merge: squash` (or `merge`, `rebase`) as well."
+      );
+    }
+    return void 0;
+  }
+  if (mode !== "pr") {
+    throw new InputError(
+      "merge",
+      `only applies to \`mode: pr\` (the action merges the pull request it opened); \`mode: ${mode}\` commits straight to the base branch. Use \`mode: pr\`, or remove \`merge\`.`
+    );
+  }
+  return { method, timeoutMs: durationInput("merge-timeout", timeout, DEFAULT_MERGE_TIMEOUT) };
 }
 function readFields(images) {
   const fields = parse("fields", () => parseFieldTargets(getInput("fields"), images[0].tag !== void 0));
@@ -551,6 +578,11 @@ async function run() {
       "Check that this is no rollback",
       async () => (await import("./rollback-guard.js")).checkRollback(settings, gitops.repository, gitops.selectors, target)
     );
+    const merge = settings.merge !== void 0 || target.snapshot.protected === true ? await import("./writeback-merge.js") : void 0;
+    const merging = merge && await phase(
+      "Check branch protection and merge settings",
+      () => merge.checkBranchWrites(gitops, settings, target)
+    );
     const verifier = settings.verify && await phase(
       settings.verify.argocd ? "Check Argo CD" : "Prepare the verification",
       async () => (await import("./verify-index.js")).checkArgoCd(settings, target, gitops.repository)
@@ -571,11 +603,12 @@ async function run() {
         async () => (await import("./attest-index.js")).verifyProvenance(settings, images, credentials)
       );
     const digests = images.map((image) => image.digest);
-    const outcome = await phase(
+    const written = await phase(
       settings.dryRun ? "Compute the change (dry run)" : "Write back to the GitOps repository",
       // A cancelled job lets a write on its way land, and reports it.
       () => letFinish(writeBack(gitops, settings, target, digests).then(settleWriteOutputs))
     );
+    const { outcome, reverter } = merge && merging && !settings.dryRun ? await phase("Merge the pull request", () => merge.mergeWriteBack(gitops, settings, merging, written, digests)) : { outcome: written, reverter: void 0 };
     const { queuedDeployment } = settings;
     if (queuedDeployment !== void 0 && !settings.dryRun) {
       await phase(
@@ -583,7 +616,10 @@ async function run() {
         async () => (await import("./verify-queued.js")).queueDeployment({ ...settings, queuedDeployment }, outcome)
       );
     }
-    const verification = verifier && !settings.dryRun ? await phase("Verify the deployment", () => verifier.run(verifier.change(outcome, target, digests))) : void 0;
+    const verification = verifier && !settings.dryRun ? await phase(
+      "Verify the deployment",
+      () => verifier.run(verifier.change(outcome, target, digests), void 0, reverter)
+    ) : void 0;
     const { setOutputs } = await import("./outputs.js");
     await phase("Report", () => setOutputs(settings, gitops, images, outcome));
     if (verifier && verification) await verifier.report(verification);

@@ -72,7 +72,8 @@ async function setOutputs(settings, gitops, images, outcome) {
     ...outcome.commitSha !== void 0 && {
       commitUrl: `${settings.run.serverUrl}/${gitops.repository.fullName}/commit/${outcome.commitSha}`
     },
-    ...outcome.pullRequest !== void 0 && { pullRequest: outcome.pullRequest }
+    ...outcome.pullRequest !== void 0 && { pullRequest: outcome.pullRequest },
+    ...outcome.merged === true && { merged: true }
   });
 }
 export {

@@ -2,10 +2,12 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   Verifier,
   checkArgoCdApplications,
-  short,
-  splitLines
+  short
 } from "./chunk-net-capped-body.js";
 import "./chunk-report-summary.js";
+import {
+  splitLines
+} from "./chunk-verify-revert-plan.js";
 import "./chunk-util-duration.js";
 import "./chunk-util-bytes.js";
 import "./chunk-gitops-writer.js";

@@ -78,15 +78,26 @@ export function writeAccessHint(
   pullRequests: boolean,
   message = '',
 ): string | undefined {
-  if (/protected branch|rule violations?/i.test(message)) {
-    return 'The branch is protected (branch protection or a ruleset): use `mode: pr`, or let the token bypass the protection'
-  }
+  if (isProtectedBranchRefusal(message)) return PROTECTED_BRANCH_ADVICE
   if (status === 401) return 'GitHub rejected the token (expired or revoked); pass a valid token in the `token` input'
   if (status !== 403 && status !== 404) return undefined
   const permissions = pullRequests ? '`contents: write` and `pull-requests: write`' : '`contents: write`'
   return (
     `The token needs ${permissions} on ${fullName}. The default GITHUB_TOKEN only reaches the workflow's own repository; ` +
     'for another repository pass a GitHub App installation token or a fine-grained token in the `token` input'
+  )
+}
+
+/** What to do about a base branch that refuses direct writes: a pull request the action merges. */
+export const PROTECTED_BRANCH_ADVICE =
+  'The branch is protected (branch protection or a ruleset) and takes changes only through pull requests; nothing was written. ' +
+  'Deploy through a pull request that the action merges as soon as GitHub allows it, and verifies after the merge:\n' +
+  '  with:\n    mode: pr\n    merge: squash'
+
+/** GitHub's refusal of a direct write to a branch that branch protection or a ruleset guards. */
+export function isProtectedBranchRefusal(message: string): boolean {
+  return /protected branch|rule violations?|changes must be made through a pull request|required status checks? .*(is|are) expected/i.test(
+    message,
   )
 }
 

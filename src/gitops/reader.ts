@@ -14,6 +14,8 @@ export interface Snapshot {
   readonly branch: string
   readonly commitSha: string
   readonly treeSha: string
+  /** GitHub reports branch protection on the branch (it may still take direct pushes). */
+  readonly protected?: boolean
 }
 
 export interface BranchHead extends Snapshot {
@@ -116,7 +118,12 @@ export class RepositoryReader {
         `Set the \`base\` input to an existing branch of ${this.fullName}, or leave it empty for the default branch`,
       )
     }
-    return { branch: head.branch, commitSha: head.commitSha, treeSha: head.treeSha }
+    return {
+      branch: head.branch,
+      commitSha: head.commitSha,
+      treeSha: head.treeSha,
+      ...(head.protected === true && { protected: true }),
+    }
   }
 
   /** The head of `branch` with its parents, or undefined when there is no such branch. */
@@ -145,6 +152,7 @@ export class RepositoryReader {
       treeSha: data.commit.commit.tree.sha,
       parents: data.commit.parents.map((parent) => parent.sha),
       message: data.commit.commit.message,
+      ...(data.protected && { protected: true }),
     }
   }
 

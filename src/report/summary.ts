@@ -13,6 +13,8 @@ export interface RunReport {
   changed: boolean
   commitUrl?: string
   pullRequest?: { number: number; url: string; created: boolean }
+  /** The pull request was merged (`merge`); `commitUrl` is the commit that landed on the base. */
+  merged?: boolean
 }
 
 /** GitHub refuses a step summary over 1 MiB; stay well below it. */
@@ -83,11 +85,17 @@ function outcome(report: RunReport): string {
   if (report.mode === 'pr') {
     if (!report.pullRequest) return `Prepared a pull request into ${target}.`
     const { number, url: prUrl, created } = report.pullRequest
-    return `${created ? 'Opened' : 'Updated'} pull request ${link(`#${number}`, prUrl)} into ${target}.`
+    const opened = `${created ? 'Opened' : 'Updated'} pull request ${link(`#${number}`, prUrl)} into ${target}`
+    if (!report.merged || !report.commitUrl) return `${opened}.`
+    return `${opened} and merged it as ${commitLink(report.commitUrl)}.`
   }
   if (!report.commitUrl) return `Pushed a commit to ${target}.`
-  const sha = /\/commit\/([0-9a-f]{7,64})$/i.exec(report.commitUrl)?.[1]
-  return `Pushed commit ${link(sha ? code(sha.slice(0, 7)) : 'commit', report.commitUrl)} to ${target}.`
+  return `Pushed commit ${commitLink(report.commitUrl)} to ${target}.`
+}
+
+function commitLink(commitUrl: string): string {
+  const sha = /\/commit\/([0-9a-f]{7,64})$/i.exec(commitUrl)?.[1]
+  return link(sha ? code(sha.slice(0, 7)) : 'commit', commitUrl)
 }
 
 function layers(publish: NonNullable<DeploymentFacts['publish']>, dryRun: boolean): string {

@@ -18,7 +18,7 @@ import { GitHubDeployment } from './github.js'
 import { type CheckedApplication, type GitOpsTarget, checkApplications } from './preflight.js'
 import { type VerificationReport, verificationMarkdown } from './report.js'
 import { appendJobSummary } from '../report/summary.js'
-import { revertChange } from './revert.js'
+import { type Reverter, revertChange } from './revert.js'
 import type { WrittenFile } from './revert-plan.js'
 import type { VerifySettings } from './settings.js'
 import { smokeFailure, smokeTests } from './smoke.js'
@@ -104,10 +104,11 @@ export class Verifier {
   }
 
   /**
-   * After the commit: deployment, wait, smoke tests, and the revert when asked. Never throws for a
-   * failed deploy. `openDeployment` replaces the default (a new deployment for GITHUB_SHA).
+   * After the commit: deployment, wait, smoke tests, and the revert when asked (one commit on the
+   * base, or `reverter`: through a pull request). Never throws for a failed deploy. `openDeployment`
+   * replaces the default (a new deployment for GITHUB_SHA).
    */
-  async run(change: DeployedChange, openDeployment?: OpenDeployment): Promise<VerificationResult> {
+  async run(change: DeployedChange, openDeployment?: OpenDeployment, reverter?: Reverter): Promise<VerificationResult> {
     const { verify, clock } = this
     const started = clock.now()
     const deadline = started + verify.timeoutMs
@@ -117,7 +118,7 @@ export class Verifier {
     const deployment = await (openDeployment ?? ((c) => this.startDeployment(c)))(change)
     if (deployment !== undefined) settleOutput('deployment-id', String(deployment.id))
     try {
-      return await this.verifyDeployment(change, deployment, deadline, timeline, statuses)
+      return await this.verifyDeployment(change, deployment, deadline, timeline, statuses, reverter)
     } catch (error) {
       // Whatever broke, the deployment does not stay in_progress and the failure says where it happened.
       const reason = errorMessage(error)
@@ -135,6 +136,7 @@ export class Verifier {
     deadline: number,
     timeline: TimelineEntry[],
     statuses: SeenStatus[],
+    reverter: Reverter | undefined,
   ): Promise<VerificationResult> {
     const { verify, clock } = this
     await deployment?.setState('in_progress', `Waiting for ${short(change.revision)} to be deployed`)
@@ -153,6 +155,7 @@ export class Verifier {
         failure,
         timeline,
         Math.max(MIN_REVERT_WAIT_MS, deadline - clock.now()),
+        reverter ?? ((base, written, message) => revertChange(this.repository, base, written, message)),
       )
       if (reverted.verified !== undefined) health = reverted.health
       revert = reverted
@@ -241,6 +244,7 @@ export class Verifier {
     failure: string,
     timeline: TimelineEntry[],
     timeoutMs: number,
+    reverter: Reverter,
   ): Promise<NonNullable<VerificationReport['revert']> & { health: string }> {
     const { settings } = this
     if (!change.committed || change.written.length === 0) {
@@ -258,21 +262,18 @@ export class Verifier {
     try {
       // A cancelled job lets the revert on its way land, and reports it.
       outcome = await letFinish(
-        revertChange(
-          repository,
-          change.base,
-          change.written,
-          withReferenceTrailers(message.slice(0, 2000), change.source ?? {}),
-        ).then((reverted) => {
-          if (reverted.commitSha !== undefined) settleOutput('reverted-commit-sha', reverted.commitSha)
-          return reverted
-        }),
+        reverter(change.base, change.written, withReferenceTrailers(message.slice(0, 2000), change.source ?? {})).then(
+          (reverted) => {
+            if (reverted.commitSha !== undefined) settleOutput('reverted-commit-sha', reverted.commitSha)
+            return reverted
+          },
+        ),
       )
     } catch (error) {
       return {
         restored: [],
         leftAlone: [],
-        failure: `the revert commit failed: ${errorMessage(error)}`,
+        failure: `the revert failed: ${errorMessage(error)}`,
         health: 'Unknown',
       }
     }
@@ -284,6 +285,7 @@ export class Verifier {
     return {
       commitSha: outcome.commitSha,
       commitUrl,
+      ...(outcome.pullRequestUrl !== undefined && { pullRequestUrl: outcome.pullRequestUrl }),
       restored,
       leftAlone,
       verified: wait.ok,
@@ -350,7 +352,7 @@ function failureMessage(result: VerificationResult): string {
       ? revert.failure !== undefined
         ? `The revert failed: ${revert.failure}`
         : `Nothing was reverted${revert.leftAlone.length > 0 ? ` (changed since: ${revert.leftAlone.map((item) => item.description).join('; ')})` : ''}.`
-      : `Reverted in ${revert.commitSha}` +
+      : `Reverted in ${revert.commitSha}${revert.pullRequestUrl !== undefined ? ` (revert pull request ${revert.pullRequestUrl})` : ''}` +
         (revert.leftAlone.length > 0
           ? `; left alone: ${revert.leftAlone.map((item) => item.description).join('; ')}`
           : '') +

@@ -20,6 +20,8 @@ export interface VerificationReport {
   readonly revert?: {
     readonly commitSha?: string
     readonly commitUrl?: string
+    /** The revert pull request, when the revert went through one (`merge`). */
+    readonly pullRequestUrl?: string
     readonly restored: readonly RevertItem[]
     readonly leftAlone: readonly RevertItem[]
     readonly verified?: boolean
@@ -84,7 +86,9 @@ export function verificationMarkdown(report: VerificationReport): string {
     const lines: string[] = []
     if (revert.commitSha !== undefined) {
       const sha = code(revert.commitSha.slice(0, 7))
-      lines.push(`Reverted in ${revert.commitUrl ? link(sha, revert.commitUrl) : sha}.`)
+      const through =
+        revert.pullRequestUrl !== undefined ? ` through ${link('the revert pull request', revert.pullRequestUrl)}` : ''
+      lines.push(`Reverted in ${revert.commitUrl ? link(sha, revert.commitUrl) : sha}${through}.`)
     } else {
       lines.push('Nothing was reverted.')
     }

@@ -10,7 +10,12 @@ export interface RevertOutcome {
   readonly plan: RevertPlan
   /** Undefined when nothing could be restored. */
   readonly commitSha?: string
+  /** The revert pull request, when the revert went through one (`merge`). */
+  readonly pullRequestUrl?: string
 }
+
+/** How a revert is written: one commit on the base (push mode), or a pull request that is merged. */
+export type Reverter = (base: string, written: readonly WrittenFile[], message: string) => Promise<RevertOutcome>
 
 export async function revertChange(
   repository: GitOpsRepository,
@@ -31,7 +36,7 @@ export async function revertChange(
   return { plan, ...(outcome.commitSha !== undefined && { commitSha: outcome.commitSha }) }
 }
 
-async function readIfPresent(
+export async function readIfPresent(
   repository: GitOpsRepository,
   snapshot: Snapshot,
   path: string,

@@ -46,8 +46,12 @@ const VERIFY_ONLY = ['smoke-test-url']
 /**
  * `{ verify }` for the Settings object (empty without `argocd-server` and `verify-commit-status`),
  * and in `mode: pr` the `environment` whose deployment waits for the pull request to merge.
+ * `merging`: pr mode with `merge`, which deploys the merge commit, so verification applies to it.
  */
-export function readVerifyInputs(mode: 'pr' | 'push' | 'verify'): {
+export function readVerifyInputs(
+  mode: 'pr' | 'push' | 'verify',
+  merging = false,
+): {
   verify?: VerifySettings
   queuedDeployment?: { environment: string; sourceToken: string }
 } {
@@ -61,12 +65,15 @@ export function readVerifyInputs(mode: 'pr' | 'push' | 'verify'): {
     }
     return { queuedDeployment: { environment, sourceToken } }
   }
-  const verify = readVerifySettings(mode)
+  const verify = readVerifySettings(mode, merging)
   return verify === undefined ? {} : { verify }
 }
 
-/** The verification settings, or undefined when neither `argocd-server` nor `verify-commit-status` is set. */
-export function readVerifySettings(mode: 'pr' | 'push' | 'verify'): VerifySettings | undefined {
+/**
+ * The verification settings, or undefined when neither `argocd-server` nor `verify-commit-status` is set.
+ * `merging`: pr mode with `merge`, which deploys the merge commit, so verification applies to it.
+ */
+export function readVerifySettings(mode: 'pr' | 'push' | 'verify', merging = false): VerifySettings | undefined {
   const token = core.getInput('argocd-token').trim()
   // Masked before anything else can print them.
   maskSecret(token)
@@ -103,12 +110,13 @@ export function readVerifySettings(mode: 'pr' | 'push' | 'verify'): VerifySettin
     }
     return undefined
   }
-  if (mode === 'pr') {
+  if (mode === 'pr' && !merging) {
     const input = serverInput !== '' ? 'argocd-server' : 'verify-commit-status'
     throw new InputError(
       input,
-      'verification needs `mode: push` (or `mode: verify` in the GitOps repository once the pull request is merged): ' +
-        'with `mode: pr` nothing is deployed until someone merges the pull request. Use `mode: push`, or remove the verification inputs.',
+      'verification in `mode: pr` needs `merge` (e.g. `merge: squash`: the action merges the pull request and verifies the merge commit), ' +
+        'or `mode: verify` in the GitOps repository once the pull request is merged: with `mode: pr` alone nothing is deployed until someone merges it. ' +
+        'Set `merge`, use `mode: push`, or remove the verification inputs.',
     )
   }
   const environment = core.getInput('environment').trim()

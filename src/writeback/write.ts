@@ -20,11 +20,15 @@ import { type ManifestRead, type ManifestTarget, rereadManifests } from './read.
 
 export interface WriteBackOutcome {
   readonly base: string
+  /** The rendered `commit-message` (a merge commit's message starts from it). */
+  readonly commitMessage: string
   readonly change: PinnedChange
   /** Whether this run wrote a commit (false in dry runs and reruns that found their change in place). */
   readonly written: boolean
   readonly commitSha?: string
   readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean }
+  /** `merge`: the pull request was merged, and `commitSha` is the commit that landed on the base. */
+  readonly merged?: boolean
   /** The source commit the GitOps commit names in its reference trailers (none in a dry run). */
   readonly source?: SourceCommit
 }
@@ -93,9 +97,9 @@ export async function writeBack(
     const change = await prepare(target.snapshot)
     logChange(change)
     core.info(
-      `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}`}; nothing was written.`,
+      `Dry run: would ${settings.mode === 'push' ? `commit to ${base}` : `open or update a pull request from ${settings.branch} into ${base}${settings.merge ? ` and merge it (${settings.merge.method}) once GitHub allows it` : ''}`}; nothing was written.`,
     )
-    return { base, change, written: false }
+    return { base, commitMessage: render('commit-message', settings.templates.commitMessage), change, written: false }
   }
 
   const source = await readSourceCommit(settings.run, () =>
@@ -111,7 +115,7 @@ export async function writeBack(
       prepare,
       timeoutMs: settings.pushTimeoutMs,
     })
-    return written(base, outcome, source)
+    return written(base, message, outcome, source)
   }
 
   const title = render('title', settings.templates.title)
@@ -129,14 +133,20 @@ export async function writeBack(
     body: (change) =>
       pullRequestBody(deploymentFacts(settings, gitops, base, change, values, undefined, source.sha), intro),
   })
-  return written(base, outcome, source)
+  return written(base, message, outcome, source)
 }
 
 /** What the writer did (push or pull request), logged and told as the run's outcome. */
-function written(base: string, outcome: PullRequestOutcome<PinnedChange>, source: SourceCommit): WriteBackOutcome {
+function written(
+  base: string,
+  commitMessage: string,
+  outcome: PullRequestOutcome<PinnedChange>,
+  source: SourceCommit,
+): WriteBackOutcome {
   logChange(outcome.prepared)
   return {
     base,
+    commitMessage,
     source,
     change: outcome.prepared,
     written: outcome.commitSha !== undefined,

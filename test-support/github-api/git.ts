@@ -227,6 +227,22 @@ export class GitRepo {
   }
 
   /**
+   * The tree of applying `base`→`theirs` onto `ours` (a cherry-pick's tree), by a three-way
+   * read-tree in a private index; undefined when a path changed on both sides (a conflict).
+   */
+  async threeWayTree(base: string, ours: string, theirs: string): Promise<string | undefined> {
+    const indexFile = path.join(this.scratchDir, `index-${randomBytes(8).toString('hex')}`)
+    const env = { GIT_INDEX_FILE: indexFile }
+    try {
+      await this.mustRun(['read-tree', '-m', '-i', '--aggressive', base, ours, theirs], { env })
+      const result = await this.run(['write-tree'], { env })
+      return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined
+    } finally {
+      await rm(indexFile, { force: true })
+    }
+  }
+
+  /**
    * Applies `changes` on top of `baseTree` (or an empty tree) in a private index, so concurrent
    * requests never share state, and writes the resulting (nested) tree.
    */

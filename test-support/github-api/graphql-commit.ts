@@ -57,6 +57,8 @@ export async function createCommitOnBranch(model: RepoModel, body: unknown): Pro
       message: `Expected branch to point to "${expected}" but it did not. Pull and try again.`,
     })
   // The commit is built outside the ref's lock, as GitHub does; only the check-and-swap is serialised.
+  const refusal = model.merges?.directWriteRefusal(input.branch.branchName ?? '')
+  if (refusal !== undefined) return errors({ message: refusal.graphql })
   const current = await git.readRef(fullRef)
   if (current === undefined) return errors({ type: 'NOT_FOUND', message: `A ref named "${fullRef}" does not exist.` })
   if (current !== expected) return stale()

@@ -6,10 +6,17 @@
 import type { GitRepo } from './git.js'
 import type { RepoModel, Reply } from './handlers.js'
 import type { Site } from './shapes.js'
+import {
+  MERGE_ENUMS,
+  MERGE_MUTATIONS,
+  MERGE_POSSIBLE_TYPES,
+  MERGE_SCHEMA,
+  repositoryMergeField,
+} from './graphql-merge.js'
 
 // ---- parsing ---------------------------------------------------------------------------------
 
-type Value =
+export type Value =
   | { kind: 'variable'; name: string }
   | { kind: 'string'; value: string }
   | { kind: 'number'; value: number }
@@ -202,7 +209,7 @@ interface FieldSpec {
   readonly args?: Record<string, string>
 }
 
-const SCALARS = new Set(['String', 'Int', 'Boolean', 'ID', 'GitObjectID', 'URI', 'DateTime'])
+const SCALARS = new Set(['String', 'Int', 'Boolean', 'ID', 'GitObjectID', 'URI', 'DateTime', ...MERGE_ENUMS])
 const GIT_OBJECT_FIELDS: Record<string, FieldSpec> = {
   oid: { type: 'GitObjectID' },
   abbreviatedOid: { type: 'String' },
@@ -232,9 +239,14 @@ export const SCHEMA: Record<string, Record<string, FieldSpec>> = {
   Commit: { ...GIT_OBJECT_FIELDS, message: { type: 'String' } },
   Tag: { ...GIT_OBJECT_FIELDS, name: { type: 'String' } },
 }
+for (const [type, fields] of Object.entries(MERGE_SCHEMA)) SCHEMA[type] = { ...SCHEMA[type], ...fields }
+SCHEMA.Commit = { ...SCHEMA.Commit, statusCheckRollup: { type: 'StatusCheckRollup' } }
 
 /** Which concrete types an abstract type may be (for `... on X`). */
-const POSSIBLE_TYPES: Record<string, readonly string[]> = { GitObject: ['Blob', 'Tree', 'Commit', 'Tag'] }
+const POSSIBLE_TYPES: Record<string, readonly string[]> = {
+  GitObject: ['Blob', 'Tree', 'Commit', 'Tag'],
+  ...MERGE_POSSIBLE_TYPES,
+}
 
 /** Problems with the operation against SCHEMA and the variables sent; [] when it is valid. */
 export function validateOperation(operation: Operation, variables: Record<string, unknown>): string[] {
@@ -322,7 +334,7 @@ type FieldHandler = (
 /** Handlers of top-level fields by operation type, then field name. */
 export const GRAPHQL_FIELDS: Record<Operation['type'], Record<string, FieldHandler>> = {
   query: { repository: repositoryField },
-  mutation: {},
+  mutation: { ...MERGE_MUTATIONS },
 }
 
 /** Answers one POST /graphql body. `problems` collects what GitHub would refuse (tests assert it stays empty). */
@@ -431,6 +443,9 @@ async function repositoryField(
       const expression = expressionOf(child, variables)
       const object = objects.get(expression)
       result[child.key] = object === undefined ? null : gitObject(child.selections, object, context.blobTextLimit)
+    } else {
+      const answer = await repositoryMergeField(child, variables, context)
+      if (answer !== undefined) result[child.key] = answer.value
     }
   }
   return { data: result }

@@ -5,6 +5,7 @@ import type { GitRepo, Identity, ObjectType, ParsedCommit, TreeChange } from './
 import { identityFromIso, isSha } from './git.js'
 import * as shape from './shapes.js'
 import type { Account, LabelState, PullState, Site, Verification } from './shapes.js'
+import type { MergeMethod, MergeModel } from './merges.js'
 
 export interface Reply {
   status: number
@@ -99,6 +100,8 @@ export class RepoModel {
   /** Head sha of each pull request as last seen (kept once the branch is gone). */
   private readonly lastHead = new Map<number, string>()
   private hasCommits = false
+  /** Merge settings, branch protection, mergeability and the auto-merge engine (set by the server). */
+  merges?: MergeModel
 
   constructor(
     readonly git: GitRepo,
@@ -143,6 +146,19 @@ export class RepoModel {
     if (!fullRef.startsWith('refs/heads/')) return
     const name = fullRef.slice('refs/heads/'.length)
     for (const pr of this.pulls) if (pr.head === name && sha) this.lastHead.set(pr.number, sha)
+    // A moved head or base changes what the auto-merge engine may do.
+    this.merges?.schedule()
+  }
+
+  /** The token's user as an account. */
+  get tokenAccount(): Account {
+    return { login: this.tokenUser.login, id: this.tokenUser.id, type: this.tokenUser.type }
+  }
+
+  /** Name and e-mail GitHub writes for an account (the token's own, else the noreply address). */
+  identityOf(account: Account): { name: string; email: string } {
+    if (account.login === this.tokenUser.login) return { name: this.tokenUser.login, email: this.tokenUser.email }
+    return { name: account.login, email: `${account.id}+${account.login}@users.noreply.github.com` }
   }
 
   /** Last known head sha of a pull request, without asking git. */
@@ -195,6 +211,12 @@ export class RepoModel {
         return { status: 200, json: await this.pullJson(this.findPull(req.params.pull_number)) }
       case 'pulls/update':
         return this.updatePull(req.params.pull_number, req.body as UpdatePullBody)
+      case 'pulls/merge':
+        return this.mergePull(req.params.pull_number, req.body as MergePullBody)
+      case 'issues/get': {
+        const pr = this.findPull(req.params.issue_number)
+        return { status: 200, json: shape.issueOfPull(this.site, pr, this.prLabels(pr)) }
+      }
       case 'issues/add-labels':
         return this.changeLabels(req.params.issue_number, req.body, false)
       case 'issues/set-labels':
@@ -222,10 +244,12 @@ export class RepoModel {
     const sha = await this.git.readRef(`refs/heads/${name}`)
     if (!sha) throw new ApiError(404, 'Branch not found')
     const commit = await this.git.parseCommit(sha)
+    const rule = this.merges?.protection.get(name)
     const json = shape.branch(
       this.site,
       name,
       shape.repoCommit(this.site, commit, this.verification(commit), this.accounts),
+      rule === undefined ? undefined : (rule.requiredStatusChecks ?? []),
     )
     return { status: 200, json }
   }
@@ -284,6 +308,8 @@ export class RepoModel {
   /** Compare-and-swap ref update; without `force` only fast-forwards. Safe under concurrency. */
   async updateRef(ref: string, body: { sha: string; force?: boolean }): Promise<Reply> {
     const fullRef = `refs/${ref}`
+    const refusal = ref.startsWith('heads/') ? this.merges?.directWriteRefusal(ref.slice('heads/'.length)) : undefined
+    if (refusal !== undefined) throw new ApiError(422, refusal.rest)
     return this.withLock(fullRef, async () => {
       for (let attempt = 0; attempt < 100; attempt++) {
         const current = await this.git.readRef(fullRef)
@@ -546,7 +572,29 @@ export class RepoModel {
         changedFiles = (await this.git.changedPaths(mergeBase.stdout.toString('utf8').trim(), ctx.headSha)).length
       }
     }
-    return shape.pullRequest(this.site, pr, { ...ctx, commits, changedFiles, mergeable: true })
+    const merge =
+      this.merges === undefined
+        ? { mergeable: true, rebaseable: true, state: 'clean' }
+        : this.merges.mergeState(pr, ctx.headSha, ctx.baseSha)
+    return shape.pullRequest(this.site, pr, {
+      ...ctx,
+      commits,
+      changedFiles,
+      mergeable: merge.mergeable,
+      rebaseable: merge.rebaseable,
+      mergeableState: merge.state,
+    })
+  }
+
+  findPullByNumber(number: number): PullState | undefined {
+    return this.pulls.find((p) => p.number === number)
+  }
+
+  private async mergePull(number: string, body: MergePullBody): Promise<Reply> {
+    const pr = this.findPull(number)
+    if (this.merges === undefined) throw new ApiError(405, 'Pull Request is not mergeable')
+    const { sha } = await this.merges.mergeRest(pr, body, this.tokenAccount)
+    return { status: 200, json: { sha, merged: true, message: 'Pull Request successfully merged' } }
   }
 
   private async listPulls(query: URLSearchParams): Promise<Reply> {
@@ -651,8 +699,14 @@ export class RepoModel {
       if (body.maintainer_can_modify !== undefined) pr.maintainerCanModify = body.maintainer_can_modify
       pr.base = base
       if (body.state !== undefined && body.state !== pr.state) {
+        if (pr.merged !== undefined)
+          throw validationFailed([
+            { resource: 'PullRequest', code: 'custom', message: 'Cannot reopen a merged pull request' },
+          ])
         pr.state = body.state
         pr.closedAt = body.state === 'closed' ? now() : null
+        if (body.state === 'closed') pr.closedBy = this.tokenAccount
+        else delete pr.closedBy
       }
       pr.updatedAt = now()
       return { status: 200, json: await this.pullJson(pr) }
@@ -708,6 +762,13 @@ interface CreatePullBody {
   draft?: boolean
   maintainer_can_modify?: boolean
   issue?: number
+}
+
+interface MergePullBody {
+  sha?: string
+  merge_method?: MergeMethod
+  commit_title?: string
+  commit_message?: string
 }
 
 interface UpdatePullBody {

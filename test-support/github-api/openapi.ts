@@ -33,6 +33,8 @@ export const IMPLEMENTED_OPERATIONS = [
   'pulls/create',
   'pulls/get',
   'pulls/update',
+  'pulls/merge',
+  'issues/get',
   'issues/add-labels',
   'issues/set-labels',
   'issues/list-labels-on-issue',

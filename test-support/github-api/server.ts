@@ -21,11 +21,12 @@ import { DeploymentsModel, isDeploymentOperation } from './deployments.js'
 import { type FakeCommitStatus, type StatusInput, StatusesModel, isStatusOperation } from './statuses.js'
 import { AttestationsModel, isAttestationOperation } from './attestations.js'
 import { errorBody, type Site } from './shapes.js'
-import { type PersonMergeMethod, mergePullByPerson } from './merge-by-person.js'
+import { type BranchProtection, type MergeMethod, MergeModel, type MergeSettings, type StatusSource } from './merges.js'
 
 export { GITHUB_ACTIONS_BOT, type TokenUser } from './handlers.js'
 export { OpenApiValidator } from './openapi.js'
 export type { CommitState, FakeCommitStatus, StatusInput } from './statuses.js'
+export type { BranchProtection, MergeSettings } from './merges.js'
 
 export interface FakeGitHubOptions {
   /** Repository owner (default `acme`). */
@@ -50,6 +51,8 @@ export interface FakeGitHubOptions {
   latencyMs?: Latency
   /** GraphQL `Blob.text` beyond this many bytes is cut and reported `isTruncated` (default 512 KiB). */
   blobTextLimit?: number
+  /** How long GitHub's background mergeability job takes (default 200 ms). */
+  mergeabilityDelayMs?: number
 }
 
 /** `[min, max]` milliseconds per request, or one fixed value. */
@@ -90,6 +93,13 @@ export interface FakePullRequest {
   labels: string[]
   draft: boolean
   html_url: string
+  merged: boolean
+  mergeCommitSha?: string
+  mergedBy?: string
+  /** The armed auto-merge's method, when armed. */
+  autoMerge?: string
+  closedBy?: string
+  queued: boolean
 }
 
 export interface FakeCommit {
@@ -146,12 +156,28 @@ export interface FakeGitHub {
   /** Posts a commit status on a full sha as `POST /statuses/{sha}` would (a CI system, Argo CD Notifications, Flux). */
   setStatus(sha: string, status: StatusInput): Promise<FakeCommitStatus>
   /**
-   * TEST CONTROL (issue 16; reconcile with issue 15's merge endpoints): a person merges pull request
-   * `number` in the web UI. Returns the base branch's new head. See merge-by-person.ts.
+   * A person merges pull request `number` with GitHub's merge button (the merge model's checks and
+   * commits, as `release-manager`). Returns the base branch's new head.
    */
-  mergePullByPerson(number: number, method?: PersonMergeMethod): Promise<string>
+  mergePullByPerson(number: number, method?: MergeMethod): Promise<string>
   /** Runs git (argument array, no shell) on the bare repository; returns stdout. */
   git(args: string[], input?: string): Promise<string>
+  /** The repository's merge settings (methods allowed, auto-merge); change them in place or with setMergeSettings. */
+  readonly mergeSettings: MergeSettings
+  setMergeSettings(settings: Partial<MergeSettings>): void
+  /** Branch protection of `branch` (required status checks, reviews, merge queue); undefined removes it. */
+  protectBranch(branch: string, protection: BranchProtection | undefined): void
+  /** Holds GitHub's background mergeability jobs (pull requests read `mergeable: null`) until resumed. */
+  pauseMergeability(): void
+  resumeMergeability(): void
+  /** A person closes the pull request without merging it. */
+  closePullRequest(number: number, by: string): void
+  /** Approving reviews on the pull request. */
+  approvePullRequest(number: number, approvals?: number): void
+  /** GitHub disarms the pull request's auto-merge (as after a push by someone without write access). */
+  disableAutoMerge(number: number): void
+  /** Every merge the stand-in made: by the API, the auto-merge engine or the merge queue (`at`: epoch ms). */
+  readonly merges: readonly { number: number; sha: string; method: string; by: string; via: string; at: number }[]
   resetRequests(): void
   /** Returns the validation errors collected so far and clears the list. */
   takeValidationErrors(): string[]
@@ -180,6 +206,7 @@ class FakeGitHubServer implements FakeGitHub {
   /** Deployments (of any repository the token reaches) and the compare API. */
   readonly deploymentsModel: DeploymentsModel
   readonly statusesModel: StatusesModel
+  readonly mergeModel: MergeModel
   readonly attestations: AttestationsModel
 
   constructor(
@@ -191,9 +218,23 @@ class FakeGitHubServer implements FakeGitHub {
     private readonly apiPrefix: string,
     private readonly validateResponses: boolean,
     private readonly blobTextLimit: number,
+    mergeabilityDelayMs: number | undefined,
   ) {
     this.deploymentsModel = new DeploymentsModel(model)
     this.statusesModel = new StatusesModel(model)
+    // Branch protection reads the head's commit statuses; a new status may let auto-merge go ahead.
+    const statuses: StatusSource = (sha) =>
+      this.statusesModel.latest(sha).map((status) => ({
+        context: status.context,
+        state: status.state,
+        description: status.description,
+        target_url: status.targetUrl,
+      }))
+    this.mergeModel = new MergeModel(model, statuses, {
+      ...(mergeabilityDelayMs !== undefined && { mergeabilityDelayMs }),
+    })
+    model.merges = this.mergeModel
+    this.statusesModel.onStatus(() => this.mergeModel.schedule())
     this.attestations = new AttestationsModel(() => site)
     this.server = http.createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
@@ -542,7 +583,63 @@ class FakeGitHubServer implements FakeGitHub {
       labels: [...pr.labels],
       draft: pr.draft,
       html_url: `${this.site.web}/${this.site.owner}/${this.site.repo}/pull/${pr.number}`,
+      merged: pr.merged !== undefined,
+      ...(pr.merged !== undefined && { mergeCommitSha: pr.merged.sha, mergedBy: pr.merged.by.login }),
+      ...(pr.autoMerge !== undefined && { autoMerge: pr.autoMerge.method }),
+      ...(pr.closedBy !== undefined && { closedBy: pr.closedBy.login }),
+      queued: pr.queued !== undefined,
     }))
+  }
+
+  get mergeSettings(): MergeSettings {
+    return this.mergeModel.settings
+  }
+
+  get merges(): readonly { number: number; sha: string; method: string; by: string; via: string; at: number }[] {
+    return this.mergeModel.merges
+  }
+
+  setMergeSettings(settings: Partial<MergeSettings>): void {
+    Object.assign(this.mergeModel.settings, settings)
+  }
+
+  protectBranch(branch: string, protection: BranchProtection | undefined): void {
+    if (protection === undefined) this.mergeModel.protection.delete(branch)
+    else this.mergeModel.protection.set(branch, protection)
+    this.mergeModel.schedule()
+  }
+
+  private pull(number: number) {
+    const pr = this.model.findPullByNumber(number)
+    if (pr === undefined) throw new Error(`no pull request #${number}`)
+    return pr
+  }
+
+  closePullRequest(number: number, by: string): void {
+    const pr = this.pull(number)
+    const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+    pr.state = 'closed'
+    pr.closedAt = at
+    pr.updatedAt = at
+    pr.closedBy = { login: by, id: 5_000_000 + by.length, type: 'User' }
+    delete pr.autoMerge
+  }
+
+  pauseMergeability(): void {
+    this.mergeModel.pauseMergeability()
+  }
+
+  resumeMergeability(): void {
+    this.mergeModel.resumeMergeability()
+  }
+
+  approvePullRequest(number: number, approvals = 1): void {
+    this.pull(number).approvals = approvals
+    this.mergeModel.schedule()
+  }
+
+  disableAutoMerge(number: number): void {
+    this.mergeModel.disableAutoMerge(this.pull(number))
   }
 
   labels(): string[] {
@@ -553,8 +650,20 @@ class FakeGitHubServer implements FakeGitHub {
     return this.statusesModel.post(sha, status)
   }
 
-  mergePullByPerson(number: number, method: PersonMergeMethod = 'merge'): Promise<string> {
-    return mergePullByPerson(this.model, this.repoGit, number, method)
+  async mergePullByPerson(number: number, method: MergeMethod = 'merge'): Promise<string> {
+    const person = { login: 'release-manager', id: 5_100_000, type: 'User' as const }
+    const fail = (status: number, message: string) => new Error(`#${number} not merged (${status}): ${message}`)
+    const { sha } = await this.mergeModel.merge(
+      this.pull(number),
+      method,
+      undefined,
+      undefined,
+      undefined,
+      person,
+      'person',
+      fail,
+    )
+    return sha
   }
 
   async git(args: string[], input?: string): Promise<string> {
@@ -570,6 +679,7 @@ class FakeGitHubServer implements FakeGitHub {
   }
 
   async close(): Promise<void> {
+    this.mergeModel.close()
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve())
       this.server.closeAllConnections()
@@ -627,6 +737,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     apiPrefix,
     options.validateResponses ?? true,
     options.blobTextLimit ?? 512 * 1024,
+    options.mergeabilityDelayMs,
   )
   if (options.latencyMs !== undefined) fake.setLatency(options.latencyMs)
   try {

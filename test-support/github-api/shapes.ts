@@ -44,6 +44,22 @@ export interface PullState {
   createdAt: string
   updatedAt: string
   closedAt: string | null
+  /** Set once merged (merges.ts). */
+  merged?: { sha: string; at: string; by: Account; method: 'merge' | 'squash' | 'rebase' }
+  /** Who closed it, when a person or the token closed it. */
+  closedBy?: Account
+  /** GitHub auto-merge, armed by enablePullRequestAutoMerge. */
+  autoMerge?: {
+    method: 'merge' | 'squash' | 'rebase'
+    title: string | null
+    message: string | null
+    enabledBy: Account
+    enabledAt: string
+  }
+  /** In the base branch's merge queue. */
+  queued?: { id: number; at: string; by: Account }
+  /** Approving reviews (a test control sets them). */
+  approvals?: number
 }
 
 export interface Verification {
@@ -267,16 +283,22 @@ export function repoCommit(
   }
 }
 
-export function branch(site: Site, name: string, commit: Body): Body {
+/** `requiredChecks` undefined: the branch is not protected. */
+export function branch(site: Site, name: string, commit: Body, requiredChecks?: readonly string[]): Body {
   const b = `${repoApi(site)}/branches/${encodePath(name)}`
+  const checks = requiredChecks ?? []
   return {
     name,
     commit,
     _links: { self: b, html: `${repoWeb(site)}/tree/${encodePath(name)}` },
-    protected: false,
+    protected: requiredChecks !== undefined,
     protection: {
-      enabled: false,
-      required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+      enabled: requiredChecks !== undefined,
+      required_status_checks: {
+        enforcement_level: checks.length > 0 ? 'non_admins' : 'off',
+        contexts: [...checks],
+        checks: checks.map((context) => ({ context, app_id: null })),
+      },
     },
     protection_url: `${b}/protection`,
   }
@@ -412,8 +434,8 @@ function pullCommon(site: Site, pr: PullState, ctx: PullContext, simple: boolean
     created_at: pr.createdAt,
     updated_at: pr.updatedAt,
     closed_at: pr.closedAt,
-    merged_at: null,
-    merge_commit_sha: null,
+    merged_at: pr.merged?.at ?? null,
+    merge_commit_sha: pr.merged?.sha ?? null,
     assignee: null,
     assignees: [],
     requested_reviewers: [],
@@ -431,7 +453,15 @@ function pullCommon(site: Site, pr: PullState, ctx: PullContext, simple: boolean
       statuses: { href: `${a}/statuses/${ctx.headSha}` },
     },
     author_association: 'NONE',
-    auto_merge: null,
+    auto_merge:
+      pr.autoMerge === undefined
+        ? null
+        : {
+            enabled_by: user(site, pr.autoMerge.enabledBy),
+            merge_method: pr.autoMerge.method,
+            commit_title: pr.autoMerge.title ?? '',
+            commit_message: pr.autoMerge.message ?? '',
+          },
     draft: pr.draft,
   }
 }
@@ -443,15 +473,22 @@ export function pullRequestSimple(site: Site, pr: PullState, ctx: PullContext): 
 export function pullRequest(
   site: Site,
   pr: PullState,
-  ctx: PullContext & { commits: number; changedFiles: number; mergeable: boolean | null },
+  ctx: PullContext & {
+    commits: number
+    changedFiles: number
+    mergeable: boolean | null
+    rebaseable: boolean | null
+    /** clean, unstable, blocked, behind, dirty, draft or unknown (GitHub's `mergeable_state`). */
+    mergeableState: string
+  },
 ): Body {
   return {
     ...pullCommon(site, pr, ctx, false),
-    merged: false,
+    merged: pr.merged !== undefined,
     mergeable: ctx.mergeable,
-    rebaseable: ctx.mergeable,
-    mergeable_state: ctx.mergeable === null ? 'unknown' : ctx.mergeable ? 'clean' : 'dirty',
-    merged_by: null,
+    rebaseable: ctx.rebaseable,
+    mergeable_state: ctx.mergeableState,
+    merged_by: pr.merged === undefined ? null : user(site, pr.merged.by),
     comments: 0,
     review_comments: 0,
     maintainer_can_modify: pr.maintainerCanModify,
@@ -464,4 +501,46 @@ export function pullRequest(
 
 export function errorBody(message: string, documentationUrl: string, status: number, extra: Body = {}): Body {
   return { message, ...extra, documentation_url: documentationUrl, status: String(status) }
+}
+
+/** GET /issues/{n} of a pull request: the issue side, with `closed_by` (the pull request shape has none). */
+export function issueOfPull(site: Site, pr: PullState, labels: LabelState[]): Body {
+  const a = repoApi(site)
+  const html = `${repoWeb(site)}/pull/${pr.number}`
+  const self = `${a}/issues/${pr.number}`
+  return {
+    id: pr.id,
+    node_id: nodeId('Issue', pr.id),
+    url: self,
+    repository_url: a,
+    labels_url: `${self}/labels{/name}`,
+    comments_url: `${self}/comments`,
+    events_url: `${self}/events`,
+    html_url: html,
+    number: pr.number,
+    state: pr.state,
+    state_reason: null,
+    title: pr.title,
+    body: pr.body,
+    user: user(site, pr.user),
+    labels: labels.map((l) => label(site, l)),
+    assignee: null,
+    assignees: [],
+    milestone: null,
+    locked: false,
+    active_lock_reason: null,
+    comments: 0,
+    pull_request: {
+      url: `${a}/pulls/${pr.number}`,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      merged_at: pr.merged?.at ?? null,
+    },
+    closed_at: pr.closedAt,
+    created_at: pr.createdAt,
+    updated_at: pr.updatedAt,
+    closed_by: pr.state === 'closed' ? user(site, pr.merged?.by ?? pr.closedBy ?? pr.user) : null,
+    author_association: 'NONE',
+  }
 }
