@@ -1,4 +1,4 @@
-// Bundles the action into dist/ with esbuild (see README "Why esbuild").
+// Bundles the action into dist/ with esbuild (see CONTRIBUTING.md, "Why esbuild").
 // ESM output with code splitting: google-auth-library and the registry client are
 // imported lazily, so they land in their own chunks and a run that fails on its
 // inputs never loads them.

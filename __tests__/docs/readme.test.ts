@@ -75,12 +75,8 @@ describe('this repository', () => {
     }
   })
 
-  test('the README gives exactly the two quick-start commands', () => {
-    const readme = read('README.md')
-    const quickStart = readme.slice(
-      readme.indexOf('## Quick start'),
-      readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1),
-    )
+  test('the README gives exactly the two quick-start commands, and CONTRIBUTING.md what they set up', () => {
+    const quickStart = section(read('README.md'), '## Quick start')
     const commands = codeBlocks(quickStart)
       .filter((block) => block.info === 'sh')
       .map((block) => block.body.trim())
@@ -89,8 +85,11 @@ describe('this repository', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
     expect(scripts.demo).toMatch(/^node scripts\/node24\.mjs demo -- /)
     expect(scripts.test).toMatch(/^node scripts\/node24\.mjs test -- /)
+    expect(quickStart.replace(/\s+/g, ' ')).toContain('Node.js 18 or newer')
+    expect(quickStart).toContain('](CONTRIBUTING.md#set-up)')
+    const setUp = section(read('CONTRIBUTING.md'), '## Set up').replace(/\s+/g, ' ')
     for (const fact of ['Node.js 18 or newer', 'apt-get', 'Homebrew', 'kubectl', 'npm ci', 'npm run setup'])
-      expect({ fact, said: quickStart.replace(/\s+/g, ' ').includes(fact) }).toEqual({ fact, said: true })
+      expect({ fact, said: setUp.includes(fact) }).toEqual({ fact, said: true })
   })
 
   test('the first screen says who the action is for and shows a minimal workflow before the long ones', () => {
@@ -111,10 +110,8 @@ describe('this repository', () => {
     // No checkout: the action reads and writes the GitOps repository through the API.
     expect(job.steps.map((step) => step.uses)).toEqual(['acme/gitops-deploy-action@v1'])
     expect(Object.keys(job.steps[0]!.with)).toEqual(['image', 'source', 'manifests', 'workload-identity-provider'])
-    // It comes before the long examples.
-    expect(readme.indexOf('examples/workflows/minimal.yml')).toBeLessThan(
-      readme.indexOf('<!-- include: examples/workflows/build-and-deploy.yml -->'),
-    )
+    // It is the first workflow the README shows.
+    expect(findIncludes(readme)[0]?.path).toBe('examples/workflows/minimal.yml')
   })
 
   test('the README links only to files that exist', async () => {
@@ -125,6 +122,14 @@ describe('this repository', () => {
     for (const link of links) await expect(readFile(path.join(ROOT, link))).resolves.toBeDefined()
   })
 })
+
+/** The text of a Markdown section, from its heading to the next heading of level 2. */
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`${heading}\n`)
+  expect(start).toBeGreaterThanOrEqual(0)
+  const end = markdown.indexOf('\n## ', start + 1)
+  return markdown.slice(start, end < 0 ? undefined : end)
+}
 
 /** Input names used under a step of this action, or in a bare `with:` fragment of one. */
 function withKeys(value: unknown): string[] {
