@@ -106,6 +106,8 @@ export interface VerifyModeSettings {
   readonly token: string
   readonly run: RunContext
   readonly verify: VerifySettings
+  /** `merge`: with `on-failure: revert`, the revert goes through a pull request merged this way (a protected base). */
+  readonly merge?: MergeSettings
 }
 
 /** Inputs without a default that only a deploy uses: set with `mode: verify`, they are a mistake. */
@@ -123,7 +125,6 @@ const DEPLOY_ONLY = [
   'attestation-signer',
   'attestation-repository',
   'attestation-trusted-root',
-  'merge',
 ]
 
 export function readMode(): Mode | 'verify' {
@@ -154,6 +155,13 @@ export async function readVerifyModeSettings(
   if (gitopsInput !== '') gitopsRepository(gitopsInput)
   const base = branchInput('base')
   const { verify } = readVerifyInputs('verify')
+  const merge = readMerge('verify')
+  if (merge !== undefined && verify!.onFailure !== 'revert') {
+    throw new InputError(
+      'merge',
+      'in `mode: verify` says how a revert is merged (a protected base takes it as a pull request); it needs `on-failure: revert`.',
+    )
+  }
   const run = runContext(await loadContext(), env)
   return {
     gitops: gitopsRepository(gitopsInput || run.repository),
@@ -162,6 +170,7 @@ export async function readVerifyModeSettings(
     token,
     run,
     verify: verify!,
+    ...(merge !== undefined && { merge }),
   }
 }
 
@@ -240,7 +249,7 @@ export async function readSettings(
 
 const DEFAULT_MERGE_TIMEOUT = '30m'
 
-function readMerge(mode: Mode): MergeSettings | undefined {
+function readMerge(mode: Mode | 'verify'): MergeSettings | undefined {
   const method = core.getInput('merge').trim()
   if (method !== '' && method !== 'merge' && method !== 'squash' && method !== 'rebase') {
     throw new InputError('merge', `"${method}" is not one of "merge", "squash", "rebase" (or empty: a person merges).`)
@@ -255,7 +264,7 @@ function readMerge(mode: Mode): MergeSettings | undefined {
     }
     return undefined
   }
-  if (mode !== 'pr') {
+  if (mode === 'push') {
     throw new InputError(
       'merge',
       `only applies to \`mode: pr\` (the action merges the pull request it opened); \`mode: ${mode}\` commits straight to the base branch. Use \`mode: pr\`, or remove \`merge\`.`,

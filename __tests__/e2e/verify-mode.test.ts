@@ -174,6 +174,41 @@ describe('mode: verify', () => {
     expect(result.errors[0]).toContain('the revert is deployed')
   })
 
+  test('on-failure: revert with merge on a protected main: the revert goes through a pull request, merged', async () => {
+    const digest = 'e'.repeat(64)
+    argo.crash(digest)
+    const before = (await stack.github.readFile('main', DEPLOYMENT))!
+    const bad = await stack.github.seed(
+      { [DEPLOYMENT]: singleContainer('backend', `${stack.repository('acme/backend')}:4.2.0@sha256:${digest}`) },
+      { message: `Deploy backend 4.2.0\n\nArgocd-reference-commit-sha: ${SOURCE_SHA.replace(/0/g, '2')}` },
+    )
+    // From here on main takes changes only through pull requests, merged by squash.
+    stack.github.protectBranch('main', { requirePullRequest: true })
+    stack.github.setMergeSettings({ allowSquashMerge: true, allowAutoMerge: true })
+    try {
+      const result = await verifyInGitOps(
+        { 'verify-commit-status': NOTIFICATIONS, 'on-failure': 'revert', merge: 'squash', 'verify-timeout': '30s' },
+        { GITHUB_SHA: bad },
+      )
+      expect(result.exitCode).toBe(1)
+      expect(result.outputs.verified).toBe('false')
+      const pull = stack.github.pulls().find((p) => p.head === `revert/${bad.slice(0, 7)}`)
+      expect(pull).toMatchObject({ base: 'main' })
+      const reverted = result.outputs['reverted-commit-sha']!
+      expect(reverted).toBe(await stack.github.headSha('main'))
+      expect(await stack.github.readFile('main', DEPLOYMENT)).toBe(before)
+      expect(result.errors[0]).toContain(pull!.html_url)
+    } finally {
+      stack.github.protectBranch('main', undefined)
+    }
+  })
+
+  test('merge in mode: verify needs on-failure: revert', async () => {
+    const result = await verifyInGitOps({ 'verify-commit-status': NOTIFICATIONS, merge: 'squash' }, {})
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toEqual([expect.stringMatching(/^Input 'merge': .*needs `on-failure: revert`/)])
+  })
+
   test('a pull request closed without merging: nothing to verify', async () => {
     const result = await verifyInGitOps(
       { 'verify-commit-status': NOTIFICATIONS },

@@ -270,12 +270,23 @@ describe('merge and merge-timeout', () => {
     )
   })
 
-  test('mode: verify refuses merge: it merges nothing', async () => {
+  test('mode: verify takes merge only for a revert', async () => {
     clean()
-    Object.assign(process.env, { INPUT_MODE: 'verify', INPUT_TOKEN: 'ghs_secret', INPUT_MERGE: 'squash' })
-    await expect(readVerifyModeSettings({ ...RUN_ENV }, () => Promise.resolve(githubContext(RUN_ENV)))).rejects.toThrow(
-      "Input 'merge': does not apply to `mode: verify`",
+    const verifyWith = (inputs: Record<string, string>) => {
+      Object.assign(process.env, {
+        INPUT_MODE: 'verify',
+        INPUT_TOKEN: 'ghs_secret',
+        'INPUT_VERIFY-COMMIT-STATUS': 'continuous-delivery/backend',
+        ...inputs,
+      })
+      return readVerifyModeSettings({ ...RUN_ENV }, () => Promise.resolve(githubContext(RUN_ENV)))
+    }
+    await expect(verifyWith({ INPUT_MERGE: 'squash' })).rejects.toThrow(
+      /^Input 'merge': in `mode: verify` says how a revert is merged .*needs `on-failure: revert`/,
     )
+    expect(await verifyWith({ INPUT_MERGE: 'squash', 'INPUT_ON-FAILURE': 'revert' })).toMatchObject({
+      merge: { method: 'squash', timeoutMs: 30 * 60_000 },
+    })
   })
 
   test('verification in pr mode needs merge, and the error says so', async () => {

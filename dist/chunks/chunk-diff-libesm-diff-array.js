@@ -608,6 +608,8 @@ function splitLines(text2) {
 }
 
 export {
+  diffArrays,
+  structuredPatch,
   utf8Length,
   code,
   text,
@@ -618,7 +620,5 @@ export {
   changeList,
   pullRequestBody,
   factsTable,
-  sourceLinks,
-  diffArrays,
-  structuredPatch
+  sourceLinks
 };

@@ -10,6 +10,12 @@ import {
   templateValues
 } from "./chunk-fleet-images.js";
 import {
+  rereadManifests
+} from "./chunk-manifests-gotemplate.js";
+import {
+  planPins
+} from "./chunk-manifests-json6902.js";
+import {
   DEFAULT_DELAY_MS,
   policy,
   pushToBase
@@ -18,19 +24,13 @@ import {
   pullRequestBody
 } from "./chunk-diff-libesm-diff-array.js";
 import {
+  gitBlobSha
+} from "./chunk-gitops-reader.js";
+import {
   formatAuthor,
   splitMessage,
   withReferenceTrailers
 } from "./chunk-provenance-trailers.js";
-import {
-  gitBlobSha
-} from "./chunk-gitops-reader.js";
-import {
-  rereadManifests
-} from "./chunk-manifests-gotemplate.js";
-import {
-  planPins
-} from "./chunk-manifests-json6902.js";
 import {
   createGitHubClient
 } from "./chunk-octokit-plugin-retry-dist-bundle-index.js";

@@ -9,20 +9,11 @@ import {
 } from "./chunk-attest-signer.js";
 import "./chunk-oidc.js";
 import {
-  durationInput
-} from "./chunk-util-duration.js";
-import {
   defaultBranch,
   parseImageList,
   renderTemplate,
   templateValues
 } from "./chunk-fleet-images.js";
-import {
-  handleCancellation,
-  letFinish,
-  settleWriteOutputs,
-  throwIfCancelled
-} from "./chunk-cancel.js";
 import {
   splitManifestsInput,
   validateManifestPatterns
@@ -30,6 +21,15 @@ import {
 import {
   parseFieldTargets
 } from "./chunk-yaml-dist-compose-compose-collection.js";
+import {
+  durationInput
+} from "./chunk-util-duration.js";
+import {
+  handleCancellation,
+  letFinish,
+  settleWriteOutputs,
+  throwIfCancelled
+} from "./chunk-cancel.js";
 import {
   isHttpsOrLoopback
 } from "./chunk-image-reference.js";
@@ -320,8 +320,7 @@ var DEPLOY_ONLY = [
   "audience",
   "attestation-signer",
   "attestation-repository",
-  "attestation-trusted-root",
-  "merge"
+  "attestation-trusted-root"
 ];
 function readMode() {
   return oneOf("mode", ["pr", "push", "verify"], "pr");
@@ -347,6 +346,13 @@ async function readVerifyModeSettings(env = process.env, loadContext = async () 
   if (gitopsInput !== "") gitopsRepository(gitopsInput);
   const base = branchInput("base");
   const { verify } = readVerifyInputs("verify");
+  const merge = readMerge("verify");
+  if (merge !== void 0 && verify.onFailure !== "revert") {
+    throw new InputError(
+      "merge",
+      "in `mode: verify` says how a revert is merged (a protected base takes it as a pull request); it needs `on-failure: revert`."
+    );
+  }
   const run2 = runContext(await loadContext(), env);
   return {
     gitops: gitopsRepository(gitopsInput || run2.repository),
@@ -354,7 +360,8 @@ async function readVerifyModeSettings(env = process.env, loadContext = async () 
     ...revision !== "" && { revision },
     token,
     run: run2,
-    verify
+    verify,
+    ...merge !== void 0 && { merge }
   };
 }
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -429,7 +436,7 @@ function readMerge(mode) {
     }
     return void 0;
   }
-  if (mode !== "pr") {
+  if (mode === "push") {
     throw new InputError(
       "merge",
       `only applies to \`mode: pr\` (the action merges the pull request it opened); \`mode: ${mode}\` commits straight to the base branch. Use \`mode: pr\`, or remove \`merge\`.`

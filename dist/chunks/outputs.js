@@ -1,15 +1,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  writeJobSummary
-} from "./chunk-report-summary.js";
-import "./chunk-util-bytes.js";
-import {
   deploymentFacts
 } from "./chunk-report-diff.js";
 import {
   combinedValues,
   templateValues
 } from "./chunk-fleet-images.js";
+import {
+  writeJobSummary
+} from "./chunk-report-summary.js";
+import "./chunk-util-bytes.js";
 import "./chunk-diff-libesm-diff-array.js";
 import {
   formatReference

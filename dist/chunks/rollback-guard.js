@@ -1,12 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  namesRepository,
-  parseReferenceTrailers
-} from "./chunk-provenance-trailers.js";
-import {
   checkManifests
 } from "./chunk-manifests-json6902.js";
 import "./chunk-yaml-dist-compose-compose-collection.js";
+import {
+  namesRepository,
+  parseReferenceTrailers
+} from "./chunk-provenance-trailers.js";
 import {
   formatReference
 } from "./chunk-image-reference.js";

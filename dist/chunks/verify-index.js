@@ -5,14 +5,14 @@ import {
   checkArgoCdApplications
 } from "./chunk-net-capped-body.js";
 import "./chunk-report-summary.js";
+import "./chunk-util-bytes.js";
 import "./chunk-verify-revert-plan.js";
 import "./chunk-util-duration.js";
-import "./chunk-util-bytes.js";
 import "./chunk-gitops-writer.js";
 import "./chunk-diff-libesm-diff-array.js";
 import "./chunk-cancel.js";
-import "./chunk-provenance-trailers.js";
 import "./chunk-gitops-reader.js";
+import "./chunk-provenance-trailers.js";
 import "./chunk-util-pool.js";
 import "./chunk-image-reference.js";
 import "./chunk-secrets.js";

@@ -1,27 +1,41 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  MergeApi
+} from "./chunk-gitops-merge-api.js";
+import {
+  checkMergeMethod,
+  revertThroughPullRequest
+} from "./chunk-gitops-merge-pull-request.js";
+import "./chunk-gitops-pull-request.js";
+import "./chunk-report-diff.js";
+import "./chunk-fleet-images.js";
+import "./chunk-manifests-gotemplate.js";
+import "./chunk-picomatch-index.js";
+import "./chunk-manifests-json6902.js";
+import "./chunk-yaml-dist-compose-compose-collection.js";
+import {
   Verifier,
   checkArgoCdApplications,
   short
 } from "./chunk-net-capped-body.js";
 import "./chunk-report-summary.js";
+import "./chunk-util-bytes.js";
 import {
   splitLines
 } from "./chunk-verify-revert-plan.js";
 import "./chunk-util-duration.js";
-import "./chunk-util-bytes.js";
 import "./chunk-gitops-writer.js";
 import {
   diffArrays
 } from "./chunk-diff-libesm-diff-array.js";
 import "./chunk-cancel.js";
 import {
+  GitOpsRepository
+} from "./chunk-gitops-reader.js";
+import {
   namesSource,
   parseReferenceTrailers
 } from "./chunk-provenance-trailers.js";
-import {
-  GitOpsRepository
-} from "./chunk-gitops-reader.js";
 import "./chunk-util-pool.js";
 import "./chunk-image-reference.js";
 import "./chunk-secrets.js";
@@ -85,13 +99,11 @@ function value(line) {
 // src/verify/revision.ts
 async function verifyRevision(settings) {
   const { run, verify } = settings;
-  const repository = new GitOpsRepository(
-    createGitHubClient(settings.token, run.apiUrl),
-    settings.gitops.owner,
-    settings.gitops.repo
-  );
+  const client = createGitHubClient(settings.token, run.apiUrl);
+  const repository = new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo);
   const revision = await group("Find the GitOps commit", () => findRevision(settings, repository));
   if (revision === void 0) return;
+  const reverter = settings.merge && await revertsThroughPullRequests(settings.merge, repository, client, revision);
   const argo = await group(
     "Check Argo CD",
     () => checkArgoCdApplications(verify, {
@@ -115,7 +127,7 @@ async function verifyRevision(settings) {
   };
   const result = await group(
     "Verify the deployment",
-    () => verifier.run(change, () => continueDeployment(settings, revision))
+    () => verifier.run(change, () => continueDeployment(settings, revision), reverter)
   );
   setOutput("changed", "false");
   await verifier.report(result);
@@ -188,6 +200,12 @@ function repositoryOf(repoUrl, serverUrl) {
 }
 function text(value2) {
   return typeof value2 === "string" && value2 !== "" ? value2 : void 0;
+}
+async function revertsThroughPullRequests(merge, repository, client, revision) {
+  const merges = new MergeApi(client, repository.owner, repository.repo);
+  const merging = await group("Check the merge settings", () => checkMergeMethod(merges, revision.base, merge));
+  const branch = `revert/${short(revision.sha)}`;
+  return (base, files, message) => revertThroughPullRequest({ repository, merges }, branch, merging, base, files, message);
 }
 export {
   verifyRevision

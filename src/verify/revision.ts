@@ -3,13 +3,16 @@
 // statuses, smoke tests, the revert of its image pins, and the GitHub deployment of the source
 // commit its trailers name. Nothing is written unless a revert is asked for.
 import * as core from '@actions/core'
-import { createGitHubClient } from '../gitops/client.js'
+import { type GitHubClient, createGitHubClient } from '../gitops/client.js'
+import { MergeApi } from '../gitops/merge-api.js'
 import { GitOpsRepository } from '../gitops/repository.js'
 import { type SourceCommit, namesSource, parseReferenceTrailers } from '../provenance/trailers.js'
-import type { VerifyModeSettings } from '../settings.js'
+import type { MergeSettings, VerifyModeSettings } from '../settings.js'
+import { checkMergeMethod, revertThroughPullRequest } from '../writeback/merge.js'
 import { GitHubDeployment } from './github.js'
 import { type DeployedChange, Verifier, checkArgoCdApplications } from './index.js'
 import type { WrittenFile } from './revert-plan.js'
+import type { Reverter } from './revert.js'
 import { pinnedChange } from './revision-pins.js'
 import { short } from './state.js'
 
@@ -34,13 +37,11 @@ interface Revision {
 
 export async function verifyRevision(settings: VerifyModeSettings): Promise<void> {
   const { run, verify } = settings
-  const repository = new GitOpsRepository(
-    createGitHubClient(settings.token, run.apiUrl),
-    settings.gitops.owner,
-    settings.gitops.repo,
-  )
+  const client = createGitHubClient(settings.token, run.apiUrl)
+  const repository = new GitOpsRepository(client, settings.gitops.owner, settings.gitops.repo)
   const revision = await core.group('Find the GitOps commit', () => findRevision(settings, repository))
   if (revision === undefined) return
+  const reverter = settings.merge && (await revertsThroughPullRequests(settings.merge, repository, client, revision))
   const argo = await core.group('Check Argo CD', () =>
     checkArgoCdApplications(verify, {
       repository: repository.fullName,
@@ -62,7 +63,7 @@ export async function verifyRevision(settings: VerifyModeSettings): Promise<void
     source: revision.source,
   }
   const result = await core.group('Verify the deployment', () =>
-    verifier.run(change, () => continueDeployment(settings, revision)),
+    verifier.run(change, () => continueDeployment(settings, revision), reverter),
   )
   core.setOutput('changed', 'false')
   await verifier.report(result)
@@ -159,4 +160,21 @@ function repositoryOf(repoUrl: string, serverUrl: string): string | undefined {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/**
+ * With `merge`: a revert becomes a pull request on `revert/SHORT-SHA`, merged that way (a protected
+ * base refuses direct writes); the method is checked against the repository's settings first.
+ */
+async function revertsThroughPullRequests(
+  merge: MergeSettings,
+  repository: GitOpsRepository,
+  client: GitHubClient,
+  revision: Revision,
+): Promise<Reverter> {
+  const merges = new MergeApi(client, repository.owner, repository.repo)
+  const merging = await core.group('Check the merge settings', () => checkMergeMethod(merges, revision.base, merge))
+  const branch = `revert/${short(revision.sha)}`
+  return (base, files, message) =>
+    revertThroughPullRequest({ repository, merges }, branch, merging, base, files, message)
 }

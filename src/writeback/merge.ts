@@ -5,7 +5,13 @@ import * as core from '@actions/core'
 import { settleOutput } from '../cancel.js'
 import { InputError } from '../errors.js'
 import { PROTECTED_BRANCH_ADVICE } from '../gitops/github-error.js'
-import type { MergeCommitMessage, MergeMethod, PullStatus, RepositoryMergeSettings } from '../gitops/merge-api.js'
+import type {
+  MergeApi,
+  MergeCommitMessage,
+  MergeMethod,
+  PullStatus,
+  RepositoryMergeSettings,
+} from '../gitops/merge-api.js'
 import { type Landed, landPullRequest } from '../gitops/merge-pull-request.js'
 import { updatePullRequest } from '../gitops/pull-request.js'
 import type { Snapshot } from '../gitops/repository.js'
@@ -46,13 +52,18 @@ export async function checkBranchWrites(
   }
   const merge = settings.merge
   if (merge === undefined) return undefined
-  const repository = await gitops.merges.readSettings(base)
+  return checkMergeMethod(gitops.merges, base, merge)
+}
+
+/** The repository's merge settings for `base`, with `merge.method` allowed (else an input error naming the setting). */
+export async function checkMergeMethod(merges: MergeApi, base: string, merge: MergeSettings): Promise<Merging> {
+  const repository = await merges.readSettings(base)
   if (!repository.allowed[merge.method]) {
     const { label, field } = SETTING_NAMES[merge.method]
     const allowed = (Object.keys(repository.allowed) as MergeMethod[]).filter((method) => repository.allowed[method])
     throw new InputError(
       'merge',
-      `"${merge.method}": ${gitops.merges.fullName} does not allow it (the repository setting "${label}", \`${field}\`, is off). ` +
+      `"${merge.method}": ${merges.fullName} does not allow it (the repository setting "${label}", \`${field}\`, is off). ` +
         (allowed.length > 0
           ? `Use ${allowed.map((method) => `\`merge: ${method}\``).join(' or ')}, or turn "${label}" on in Settings → General → Pull Requests.`
           : `Turn "${label}" on in Settings → General → Pull Requests.`),
@@ -60,9 +71,7 @@ export async function checkBranchWrites(
   }
   if (repository.mergeQueue) core.info(`${base} requires a merge queue: the pull request will be enqueued`)
   else if (!repository.autoMergeAllowed)
-    core.info(
-      `Auto-merge is not allowed in ${gitops.merges.fullName}: the action will merge directly once GitHub allows it`,
-    )
+    core.info(`Auto-merge is not allowed in ${merges.fullName}: the action will merge directly once GitHub allows it`)
   return { merge, repository }
 }
 
@@ -149,15 +158,14 @@ export function revertBranch(branch: string): string {
  * the same way as the deploy; resolves to the plan and the commit that landed on the base.
  */
 export async function revertThroughPullRequest(
-  gitops: GitOps,
-  settings: Settings,
+  gitops: Pick<GitOps, 'repository' | 'merges'>,
+  branch: string,
   merging: Merging,
   base: string,
   written: readonly WrittenFile[],
   message: string,
 ): Promise<RevertOutcome> {
   const repository = gitops.repository
-  const branch = revertBranch(settings.branch)
   const [title = 'Revert'] = message.split('\n')
   const prepare = async (snapshot: Snapshot): Promise<RevertPlan> => {
     const current = new Map<string, string | undefined>()
@@ -215,6 +223,7 @@ export async function mergeWriteBack(
   if (outcome.commitSha !== undefined) settleOutput('commit-sha', outcome.commitSha)
   return {
     outcome,
-    reverter: (base, files, message) => revertThroughPullRequest(gitops, settings, merging, base, files, message),
+    reverter: (base, files, message) =>
+      revertThroughPullRequest(gitops, revertBranch(settings.branch), merging, base, files, message),
   }
 }
