@@ -88,6 +88,27 @@ export interface FieldSite {
   readonly range: readonly [number, number]
 }
 
+/** Writes each site's value, keeping its quoting; unchanged values produce no change. */
+export function pinFields(
+  content: string,
+  sites: readonly FieldSite[],
+  pinned: string,
+): { content: string; changes: ImageChange[] } {
+  return pinScalars(
+    content,
+    sites.map((site) => ({
+      file: site.target.file,
+      line: site.line,
+      range: site.range,
+      from: site.current,
+      to: fieldValue(site.target, pinned),
+      workload: site.target.path.join('.'),
+      kind: 'field',
+      notOneLine: `${site.target.path.join('.')} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`,
+    })),
+  )
+}
+
 /** Finds each target's scalar in `content` (the first document holding the key path). */
 export function findFieldSites(content: string, targets: readonly FieldTarget[]): FieldSite[] {
   const [first] = targets
@@ -138,25 +159,4 @@ export function findFieldSites(content: string, targets: readonly FieldTarget[])
     sites.push(found)
   }
   return sites
-}
-
-/** Writes each site's value, keeping its quoting; unchanged values produce no change. */
-export function pinFields(
-  content: string,
-  sites: readonly FieldSite[],
-  pinned: string,
-): { content: string; changes: ImageChange[] } {
-  return pinScalars(
-    content,
-    sites.map((site) => ({
-      file: site.target.file,
-      line: site.line,
-      range: site.range,
-      from: site.current,
-      to: fieldValue(site.target, pinned),
-      workload: site.target.path.join('.'),
-      kind: 'field',
-      notOneLine: `${site.target.path.join('.')} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`,
-    })),
-  )
 }

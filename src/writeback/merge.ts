@@ -12,7 +12,7 @@ import type {
   PullStatus,
   RepositoryMergeSettings,
 } from '../gitops/merge-api.js'
-import { type Landed, landPullRequest } from '../gitops/merge-pull-request.js'
+import { type LandOptions, type Landed, landPullRequest } from '../gitops/merge-pull-request.js'
 import { updatePullRequest } from '../gitops/pull-request.js'
 import type { Snapshot } from '../gitops/repository.js'
 import type { MergeSettings, Settings } from '../settings.js'
@@ -129,19 +129,13 @@ export async function landWriteBack(
   // A run that fails while waiting still tells later steps which pull request it left open.
   core.setOutput('pull-request-number', String(pullRequest.number))
   core.setOutput('pull-request-url', pullRequest.url)
-  const landed = await landPullRequest(gitops.merges, {
-    number: pullRequest.number,
-    ...(outcome.commitSha !== undefined && { head: outcome.commitSha }),
-    method: merging.merge.method,
-    timeoutMs: merging.merge.timeoutMs,
-    autoMergeAllowed: merging.repository.autoMergeAllowed,
-    mergeQueue: merging.repository.mergeQueue,
-    message: commitMessage,
-    rebuild: async () => {
+  const landed = await landPullRequest(
+    gitops.merges,
+    landing(merging, pullRequest.number, outcome.commitSha, commitMessage, async () => {
       latest = await rewrite()
       return latest.commitSha ?? (await gitops.repository.findBranch(settings.branch))?.commitSha ?? ''
-    },
-  })
+    }),
+  )
   return {
     outcome: { ...latest, pullRequest, written: true, commitSha: landed.sha, merged: true },
     landed,
@@ -190,19 +184,19 @@ export async function revertThroughPullRequest(
   const pullRequest = outcome.pullRequest
   if (pullRequest === undefined) return { plan }
   core.info(`Revert pull request #${pullRequest.number}: ${pullRequest.url}`)
-  const landed = await landPullRequest(gitops.merges, {
-    number: pullRequest.number,
-    ...(outcome.commitSha !== undefined && { head: outcome.commitSha }),
-    method: merging.merge.method,
-    timeoutMs: merging.merge.timeoutMs,
-    autoMergeAllowed: merging.repository.autoMergeAllowed,
-    mergeQueue: merging.repository.mergeQueue,
-    message: (pull) => mergeCommitMessage(merging.merge.method, pull, { owner: gitops.merges.owner, branch }, message),
-    rebuild: async () => {
-      outcome = await write()
-      return outcome.commitSha ?? (await repository.findBranch(branch))?.commitSha ?? ''
-    },
-  })
+  const landed = await landPullRequest(
+    gitops.merges,
+    landing(
+      merging,
+      pullRequest.number,
+      outcome.commitSha,
+      (pull) => mergeCommitMessage(merging.merge.method, pull, { owner: gitops.merges.owner, branch }, message),
+      async () => {
+        outcome = await write()
+        return outcome.commitSha ?? (await repository.findBranch(branch))?.commitSha ?? ''
+      },
+    ),
+  )
   return { plan: outcome.prepared, commitSha: landed.sha, pullRequestUrl: pullRequest.url }
 }
 
@@ -225,5 +219,25 @@ export async function mergeWriteBack(
     outcome,
     reverter: (base, files, message) =>
       revertThroughPullRequest(gitops, revertBranch(settings.branch), merging, base, files, message),
+  }
+}
+
+/** How a pull request this run wrote is landed: the head it wrote, merged the repository's way with this message. */
+function landing(
+  merging: Merging,
+  number: number,
+  head: string | undefined,
+  message: LandOptions['message'],
+  rebuild: LandOptions['rebuild'],
+): LandOptions {
+  return {
+    number,
+    ...(head !== undefined && { head }),
+    method: merging.merge.method,
+    timeoutMs: merging.merge.timeoutMs,
+    autoMergeAllowed: merging.repository.autoMergeAllowed,
+    mergeQueue: merging.repository.mergeQueue,
+    message,
+    rebuild,
   }
 }
