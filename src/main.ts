@@ -4,7 +4,8 @@
 import * as core from '@actions/core'
 import { handleCancellation, letFinish, settleWriteOutputs, throwIfCancelled } from './cancel.js'
 import { errorMessage } from './errors.js'
-import { readMode, readSettings, readVerifyModeSettings } from './settings.js'
+import { readSettings } from './settings.js'
+import { readMode, readVerifyModeSettings } from './verify/mode-settings.js'
 
 export async function run(): Promise<void> {
   handleCancellation()

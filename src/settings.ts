@@ -1,10 +1,21 @@
 // Action inputs, read once and validated up front into one typed object, so that a
 // misconfigured run fails before any network call and later phases never re-read inputs.
 import * as core from '@actions/core'
-import type { context as runnerContext } from '@actions/github'
-import { InputError, errorMessage } from './errors.js'
-import { list, requiredSecret, secretInput, workspacePath } from './util/inputs.js'
-import { type ImageReference, isHttpsOrLoopback } from './image/reference.js'
+import { InputError } from './errors.js'
+import { type GitHubContext, type RunContext, loadRunnerContext, runContext, workspaceOf } from './run-context.js'
+import {
+  bool,
+  branchInput,
+  list,
+  oneOf,
+  parse,
+  required,
+  requiredSecret,
+  secretInput,
+  url,
+  workspacePath,
+} from './util/inputs.js'
+import type { ImageReference } from './image/reference.js'
 import { checkGoogleCloud } from './gcp/preflight.js'
 import type { GoogleCloudSettings } from './gcp/types.js'
 import { parseWorkloadIdentityProvider, validateServiceAccountEmail } from './gcp/provider.js'
@@ -29,25 +40,6 @@ export interface MessageTemplates {
   readonly commitMessage: string
   readonly title: string
   readonly body: string
-}
-
-/** The runner's view of the workflow run: @actions/github's `context` (a parameter so tests can pass their own). */
-export type GitHubContext = typeof runnerContext
-
-/** Where the workflow runs, for links back to it, from the toolkit's context. */
-export interface RunContext {
-  readonly apiUrl: string
-  readonly serverUrl: string
-  readonly graphqlUrl: string
-  /** `owner/name` of the workflow's repository; '' outside a runner. */
-  readonly repository: string
-  readonly sha: string
-  /** '' outside a runner. */
-  readonly runId: string
-  readonly workspace: string
-  readonly eventName: string
-  /** The webhook payload of the event that started the run (GITHUB_EVENT_PATH); {} when none. */
-  readonly payload: GitHubContext['payload']
 }
 
 export interface Settings {
@@ -96,84 +88,6 @@ export interface MergeSettings {
   readonly timeoutMs: number
 }
 
-/** `mode: verify`: a GitOps commit that is already there, verified without image, registry or Google Cloud. */
-export interface VerifyModeSettings {
-  readonly gitops: { readonly owner: string; readonly repo: string }
-  /** Empty: from the event (the branch pushed to, the pull request's base), else the default branch. */
-  readonly base?: string
-  /** The `revision` input; empty: from the event, else the head of `base`. */
-  readonly revision?: string
-  readonly token: string
-  readonly run: RunContext
-  readonly verify: VerifySettings
-  /** `merge`: with `on-failure: revert`, the revert goes through a pull request merged this way (a protected base). */
-  readonly merge?: MergeSettings
-}
-
-/** Inputs without a default that only a deploy uses: set with `mode: verify`, they are a mistake. */
-const DEPLOY_ONLY = [
-  'image',
-  'manifests',
-  'fields',
-  'container',
-  'branch',
-  'labels',
-  'body',
-  'workload-identity-provider',
-  'service-account',
-  'audience',
-  'attestation-signer',
-  'attestation-repository',
-  'attestation-trusted-root',
-]
-
-export function readMode(): Mode | 'verify' {
-  return oneOf('mode', ['pr', 'push', 'verify'] as const, 'pr')
-}
-
-export async function readVerifyModeSettings(
-  env: NodeJS.ProcessEnv = process.env,
-  loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
-): Promise<VerifyModeSettings> {
-  const token = requiredSecret('token', 'Pass a token that can read the GitOps repository (`statuses: read` too).')
-  const stray = DEPLOY_ONLY.find((name) => core.getInput(name).trim() !== '')
-  if (stray !== undefined) {
-    throw new InputError(
-      stray,
-      'does not apply to `mode: verify`, which verifies a GitOps commit that is already there.',
-    )
-  }
-  if (bool('dry-run')) throw new InputError('dry-run', 'does not apply to `mode: verify`, which writes nothing.')
-  const revision = core.getInput('revision').trim().toLowerCase()
-  if (revision !== '' && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) {
-    throw new InputError(
-      'revision',
-      `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`,
-    )
-  }
-  const gitopsInput = core.getInput('gitops-repository').trim()
-  if (gitopsInput !== '') gitopsRepository(gitopsInput)
-  const base = branchInput('base')
-  const { verify } = readVerifyInputs('verify')
-  const merge = readMerge('verify')
-  if (merge !== undefined && verify!.onFailure !== 'revert') {
-    throw new InputError(
-      'merge',
-      'in `mode: verify` says how a revert is merged (a protected base takes it as a pull request); it needs `on-failure: revert`.',
-    )
-  }
-  const run = runContext(await loadContext(), env)
-  return {
-    gitops: gitopsRepository(gitopsInput || run.repository),
-    ...(base !== undefined && { base }),
-    ...(revision !== '' && { revision }),
-    token,
-    run,
-    verify: verify!,
-    ...(merge !== undefined && { merge }),
-  }
-}
-
 const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
 
@@ -183,7 +97,7 @@ const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/
  */
 export async function readSettings(
   env: NodeJS.ProcessEnv = process.env,
-  loadContext: () => Promise<GitHubContext> = async () => (await import('@actions/github')).context,
+  loadContext: () => Promise<GitHubContext> = loadRunnerContext,
 ): Promise<Settings> {
   // Masked before anything else can print it.
   const token = requiredSecret(
@@ -249,7 +163,7 @@ export async function readSettings(
 
 const DEFAULT_MERGE_TIMEOUT = '30m'
 
-function readMerge(mode: Mode | 'verify'): MergeSettings | undefined {
+export function readMerge(mode: Mode | 'verify'): MergeSettings | undefined {
   const method = core.getInput('merge').trim()
   if (method !== '' && method !== 'merge' && method !== 'squash' && method !== 'rebase') {
     throw new InputError('merge', `"${method}" is not one of "merge", "squash", "rebase" (or empty: a person merges).`)
@@ -329,95 +243,10 @@ function readGcp(): GoogleCloudSettings {
 }
 
 /** `owner/name` (the input, or the workflow's repository) as its two parts. */
-function gitopsRepository(value: string): { owner: string; repo: string } {
+export function gitopsRepository(value: string): { owner: string; repo: string } {
   if (!REPOSITORY.test(value)) {
     throw new InputError('gitops-repository', `"${value}" must be "owner/name".`)
   }
   const [owner, repo] = value.split('/') as [string, string]
   return { owner, repo }
-}
-
-/** GITHUB_WORKSPACE, which the toolkit's context does not carry; the working directory outside a runner. */
-function workspaceOf(env: NodeJS.ProcessEnv): string {
-  return env.GITHUB_WORKSPACE || process.cwd()
-}
-
-function runContext(github: GitHubContext, env: NodeJS.ProcessEnv): RunContext {
-  return {
-    apiUrl: github.apiUrl.replace(/\/+$/, ''),
-    serverUrl: github.serverUrl.replace(/\/+$/, ''),
-    graphqlUrl: github.graphqlUrl,
-    repository: repositoryOf(github),
-    sha: github.sha ?? '',
-    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : '',
-    workspace: workspaceOf(env),
-    eventName: github.eventName ?? '',
-    payload: github.payload,
-  }
-}
-
-/** `context.repo` throws without GITHUB_REPOSITORY (a run outside Actions): no repository then. */
-function repositoryOf(github: GitHubContext): string {
-  try {
-    const { owner, repo } = github.repo
-    return `${owner}/${repo}`
-  } catch {
-    return ''
-  }
-}
-
-function required(name: string): string {
-  const value = core.getInput(name).trim()
-  if (!value) throw new InputError(name, 'is required but empty.')
-  return value
-}
-
-function bool(name: string): boolean {
-  const value = core.getInput(name).trim().toLowerCase()
-  if (value === '' || value === 'false') return false
-  if (value === 'true') return true
-  throw new InputError(name, `"${value}" is not a boolean; use true or false.`)
-}
-
-function oneOf<const T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-  const value = core.getInput(name).trim() || fallback
-  if ((allowed as readonly string[]).includes(value)) return value as T
-  throw new InputError(name, `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}.`)
-}
-
-function branchInput(name: string): string | undefined {
-  const value = core
-    .getInput(name)
-    .trim()
-    .replace(/^refs\/heads\//, '')
-  if (!value) return undefined
-  // The subset of git-check-ref-format that matters for names people type.
-  if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {
-    throw new InputError(name, `"${value}" is not a valid branch name.`)
-  }
-  return value
-}
-
-function url(name: string, fallback: string): string {
-  const value = core.getInput(name).trim() || fallback
-  let parsed: URL
-  try {
-    parsed = new URL(value)
-  } catch {
-    throw new InputError(name, `"${value}" is not a URL.`)
-  }
-  // Tokens travel to these endpoints: plain http only to the machine itself.
-  if (!isHttpsOrLoopback(parsed)) {
-    throw new InputError(name, `"${value}" must be an https URL.`)
-  }
-  return value.replace(/\/+$/, '')
-}
-
-function parse<T>(input: string, parser: () => T): T {
-  try {
-    return parser()
-  } catch (error) {
-    if (error instanceof InputError) throw error
-    throw new InputError(input, errorMessage(error))
-  }
 }

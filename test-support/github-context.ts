@@ -2,7 +2,7 @@
 // toolkit's own Context class, constructed while the variables are set, for unit tests that call
 // readSettings without starting a process.
 import { context } from '@actions/github'
-import type { GitHubContext } from '../src/settings.js'
+import type { GitHubContext } from '../src/run-context.js'
 
 export function githubContext(env: Readonly<Record<string, string | undefined>>): GitHubContext {
   const saved = { ...process.env }

@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as path from 'node:path'
 import { InputError } from '../../src/errors.js'
-import { readSettings, readVerifyModeSettings } from '../../src/settings.js'
+import { readSettings } from '../../src/settings.js'
+import { readVerifyModeSettings } from '../../src/verify/mode-settings.js'
 import { list } from '../../src/util/inputs.js'
 import { githubContext } from '../../test-support/github-context.js'
 

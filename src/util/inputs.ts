@@ -3,7 +3,8 @@
 // modules can share it without importing each other.
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { InputError } from '../errors.js'
+import { InputError, errorMessage } from '../errors.js'
+import { isHttpsOrLoopback } from '../image/reference.js'
 import { maskSecret } from '../secrets.js'
 
 /** Splits a newline- or comma-separated input, dropping blanks. */
@@ -43,4 +44,66 @@ export function workspacePath(name: string, value: string, workspace: string): s
     throw new InputError(name, `"${value}" points outside GITHUB_WORKSPACE.`)
   }
   return resolved
+}
+
+/** A required input, trimmed. */
+export function required(name: string): string {
+  const value = core.getInput(name).trim()
+  if (!value) throw new InputError(name, 'is required but empty.')
+  return value
+}
+
+/** `true` or `false` (empty: false). */
+export function bool(name: string): boolean {
+  const value = core.getInput(name).trim().toLowerCase()
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  throw new InputError(name, `"${value}" is not a boolean; use true or false.`)
+}
+
+/** One of `allowed` (empty: `fallback`). */
+export function oneOf<const T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = core.getInput(name).trim() || fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new InputError(name, `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}.`)
+}
+
+/** A branch name (`refs/heads/` dropped); undefined when empty. */
+export function branchInput(name: string): string | undefined {
+  const value = core
+    .getInput(name)
+    .trim()
+    .replace(/^refs\/heads\//, '')
+  if (!value) return undefined
+  // The subset of git-check-ref-format that matters for names people type.
+  if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {
+    throw new InputError(name, `"${value}" is not a valid branch name.`)
+  }
+  return value
+}
+
+/** An endpoint URL a token travels to (empty: `fallback`), without its trailing slash. */
+export function url(name: string, fallback: string): string {
+  const value = core.getInput(name).trim() || fallback
+  let parsed: URL
+  try {
+    parsed = new URL(value)
+  } catch {
+    throw new InputError(name, `"${value}" is not a URL.`)
+  }
+  // Tokens travel to these endpoints: plain http only to the machine itself.
+  if (!isHttpsOrLoopback(parsed)) {
+    throw new InputError(name, `"${value}" must be an https URL.`)
+  }
+  return value.replace(/\/+$/, '')
+}
+
+/** Runs a parser of `input`'s value; what it throws becomes one error naming the input. */
+export function parse<T>(input: string, parser: () => T): T {
+  try {
+    return parser()
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw new InputError(input, errorMessage(error))
+  }
 }
