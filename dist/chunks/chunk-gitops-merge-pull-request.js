@@ -288,19 +288,13 @@ async function landWriteBack(gitops, settings, merging, outcome, rewrite, commit
   let latest = outcome;
   setOutput("pull-request-number", String(pullRequest.number));
   setOutput("pull-request-url", pullRequest.url);
-  const landed = await landPullRequest(gitops.merges, {
-    number: pullRequest.number,
-    ...outcome.commitSha !== void 0 && { head: outcome.commitSha },
-    method: merging.merge.method,
-    timeoutMs: merging.merge.timeoutMs,
-    autoMergeAllowed: merging.repository.autoMergeAllowed,
-    mergeQueue: merging.repository.mergeQueue,
-    message: commitMessage,
-    rebuild: async () => {
+  const landed = await landPullRequest(
+    gitops.merges,
+    landing(merging, pullRequest.number, outcome.commitSha, commitMessage, async () => {
       latest = await rewrite();
       return latest.commitSha ?? (await gitops.repository.findBranch(settings.branch))?.commitSha ?? "";
-    }
-  });
+    })
+  );
   return {
     outcome: { ...latest, pullRequest, written: true, commitSha: landed.sha, merged: true },
     landed
@@ -334,19 +328,19 @@ async function revertThroughPullRequest(gitops, branch, merging, base, written, 
   const pullRequest = outcome.pullRequest;
   if (pullRequest === void 0) return { plan };
   info(`Revert pull request #${pullRequest.number}: ${pullRequest.url}`);
-  const landed = await landPullRequest(gitops.merges, {
-    number: pullRequest.number,
-    ...outcome.commitSha !== void 0 && { head: outcome.commitSha },
-    method: merging.merge.method,
-    timeoutMs: merging.merge.timeoutMs,
-    autoMergeAllowed: merging.repository.autoMergeAllowed,
-    mergeQueue: merging.repository.mergeQueue,
-    message: (pull) => mergeCommitMessage(merging.merge.method, pull, { owner: gitops.merges.owner, branch }, message),
-    rebuild: async () => {
-      outcome = await write();
-      return outcome.commitSha ?? (await repository.findBranch(branch))?.commitSha ?? "";
-    }
-  });
+  const landed = await landPullRequest(
+    gitops.merges,
+    landing(
+      merging,
+      pullRequest.number,
+      outcome.commitSha,
+      (pull) => mergeCommitMessage(merging.merge.method, pull, { owner: gitops.merges.owner, branch }, message),
+      async () => {
+        outcome = await write();
+        return outcome.commitSha ?? (await repository.findBranch(branch))?.commitSha ?? "";
+      }
+    )
+  );
   return { plan: outcome.prepared, commitSha: landed.sha, pullRequestUrl: pullRequest.url };
 }
 async function mergeWriteBack(gitops, settings, merging, written, digests) {
@@ -356,6 +350,18 @@ async function mergeWriteBack(gitops, settings, merging, written, digests) {
   return {
     outcome,
     reverter: (base, files, message) => revertThroughPullRequest(gitops, revertBranch(settings.branch), merging, base, files, message)
+  };
+}
+function landing(merging, number, head, message, rebuild) {
+  return {
+    number,
+    ...head !== void 0 && { head },
+    method: merging.merge.method,
+    timeoutMs: merging.merge.timeoutMs,
+    autoMergeAllowed: merging.repository.autoMergeAllowed,
+    mergeQueue: merging.repository.mergeQueue,
+    message,
+    rebuild
   };
 }
 

@@ -8019,6 +8019,21 @@ function fieldValue(target, pinned) {
       return reference.digest ?? "";
   }
 }
+function pinFields(content, sites, pinned) {
+  return pinScalars(
+    content,
+    sites.map((site) => ({
+      file: site.target.file,
+      line: site.line,
+      range: site.range,
+      from: site.current,
+      to: fieldValue(site.target, pinned),
+      workload: site.target.path.join("."),
+      kind: "field",
+      notOneLine: `${site.target.path.join(".")} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`
+    }))
+  );
+}
 function findFieldSites(content, targets) {
   const [first] = targets;
   if (first === void 0) return [];
@@ -8068,21 +8083,6 @@ function findFieldSites(content, targets) {
   }
   return sites;
 }
-function pinFields(content, sites, pinned) {
-  return pinScalars(
-    content,
-    sites.map((site) => ({
-      file: site.target.file,
-      line: site.line,
-      range: site.range,
-      from: site.current,
-      to: fieldValue(site.target, pinned),
-      workload: site.target.path.join("."),
-      kind: "field",
-      notOneLine: `${site.target.path.join(".")} is a value over several lines; write it on one line so that it can be pinned (${site.target.text})`
-    }))
-  );
-}
 
 export {
   require_dist,
@@ -8100,6 +8100,6 @@ export {
   namesRepository,
   pinScalars,
   parseFieldTargets,
-  findFieldSites,
-  pinFields
+  pinFields,
+  findFieldSites
 };

@@ -48,6 +48,35 @@ import {
 } from "./chunk-actions-core-lib-command.js";
 import "./chunk-esbuild-runtime.js";
 
+// src/run-context.ts
+async function loadRunnerContext() {
+  return (await import("./actions-github-lib-github.js")).context;
+}
+function workspaceOf(env) {
+  return env.GITHUB_WORKSPACE || process.cwd();
+}
+function runContext(github, env) {
+  return {
+    apiUrl: github.apiUrl.replace(/\/+$/, ""),
+    serverUrl: github.serverUrl.replace(/\/+$/, ""),
+    graphqlUrl: github.graphqlUrl,
+    repository: repositoryOf(github),
+    sha: github.sha ?? "",
+    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : "",
+    workspace: workspaceOf(env),
+    eventName: github.eventName ?? "",
+    payload: github.payload
+  };
+}
+function repositoryOf(github) {
+  try {
+    const { owner, repo } = github.repo;
+    return `${owner}/${repo}`;
+  } catch {
+    return "";
+  }
+}
+
 // src/util/inputs.ts
 import * as path from "node:path";
 function list(value) {
@@ -73,6 +102,51 @@ function workspacePath(name, value, workspace) {
     throw new InputError(name, `"${value}" points outside GITHUB_WORKSPACE.`);
   }
   return resolved;
+}
+function required(name) {
+  const value = getInput(name).trim();
+  if (!value) throw new InputError(name, "is required but empty.");
+  return value;
+}
+function bool(name) {
+  const value = getInput(name).trim().toLowerCase();
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  throw new InputError(name, `"${value}" is not a boolean; use true or false.`);
+}
+function oneOf(name, allowed, fallback) {
+  const value = getInput(name).trim() || fallback;
+  if (allowed.includes(value)) return value;
+  throw new InputError(name, `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
+}
+function branchInput(name) {
+  const value = getInput(name).trim().replace(/^refs\/heads\//, "");
+  if (!value) return void 0;
+  if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {
+    throw new InputError(name, `"${value}" is not a valid branch name.`);
+  }
+  return value;
+}
+function url(name, fallback) {
+  const value = getInput(name).trim() || fallback;
+  let parsed;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InputError(name, `"${value}" is not a URL.`);
+  }
+  if (!isHttpsOrLoopback(parsed)) {
+    throw new InputError(name, `"${value}" must be an https URL.`);
+  }
+  return value.replace(/\/+$/, "");
+}
+function parse(input, parser) {
+  try {
+    return parser();
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(input, errorMessage(error));
+  }
 }
 
 // src/verify/settings.ts
@@ -307,66 +381,9 @@ function readTrustedRoot(workspace) {
 }
 
 // src/settings.ts
-var DEPLOY_ONLY = [
-  "image",
-  "manifests",
-  "fields",
-  "container",
-  "branch",
-  "labels",
-  "body",
-  "workload-identity-provider",
-  "service-account",
-  "audience",
-  "attestation-signer",
-  "attestation-repository",
-  "attestation-trusted-root"
-];
-function readMode() {
-  return oneOf("mode", ["pr", "push", "verify"], "pr");
-}
-async function readVerifyModeSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
-  const token = requiredSecret("token", "Pass a token that can read the GitOps repository (`statuses: read` too).");
-  const stray = DEPLOY_ONLY.find((name) => getInput(name).trim() !== "");
-  if (stray !== void 0) {
-    throw new InputError(
-      stray,
-      "does not apply to `mode: verify`, which verifies a GitOps commit that is already there."
-    );
-  }
-  if (bool("dry-run")) throw new InputError("dry-run", "does not apply to `mode: verify`, which writes nothing.");
-  const revision = getInput("revision").trim().toLowerCase();
-  if (revision !== "" && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) {
-    throw new InputError(
-      "revision",
-      `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`
-    );
-  }
-  const gitopsInput = getInput("gitops-repository").trim();
-  if (gitopsInput !== "") gitopsRepository(gitopsInput);
-  const base = branchInput("base");
-  const { verify } = readVerifyInputs("verify");
-  const merge = readMerge("verify");
-  if (merge !== void 0 && verify.onFailure !== "revert") {
-    throw new InputError(
-      "merge",
-      "in `mode: verify` says how a revert is merged (a protected base takes it as a pull request); it needs `on-failure: revert`."
-    );
-  }
-  const run2 = runContext(await loadContext(), env);
-  return {
-    gitops: gitopsRepository(gitopsInput || run2.repository),
-    ...base !== void 0 && { base },
-    ...revision !== "" && { revision },
-    token,
-    run: run2,
-    verify,
-    ...merge !== void 0 && { merge }
-  };
-}
 var CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var REPOSITORY2 = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-async function readSettings(env = process.env, loadContext = async () => (await import("./actions-github-lib-github.js")).context) {
+async function readSettings(env = process.env, loadContext = loadRunnerContext) {
   const token = requiredSecret(
     "token",
     "Pass a token that can write to the GitOps repository, e.g. `token: ${{ steps.app-token.outputs.token }}`."
@@ -497,74 +514,64 @@ function gitopsRepository(value) {
   const [owner, repo] = value.split("/");
   return { owner, repo };
 }
-function workspaceOf(env) {
-  return env.GITHUB_WORKSPACE || process.cwd();
+
+// src/verify/mode-settings.ts
+var DEPLOY_ONLY = [
+  "image",
+  "manifests",
+  "fields",
+  "container",
+  "branch",
+  "labels",
+  "body",
+  "workload-identity-provider",
+  "service-account",
+  "audience",
+  "attestation-signer",
+  "attestation-repository",
+  "attestation-trusted-root"
+];
+function readMode() {
+  return oneOf("mode", ["pr", "push", "verify"], "pr");
 }
-function runContext(github, env) {
+async function readVerifyModeSettings(env = process.env, loadContext = loadRunnerContext) {
+  const token = requiredSecret("token", "Pass a token that can read the GitOps repository (`statuses: read` too).");
+  const stray = DEPLOY_ONLY.find((name) => getInput(name).trim() !== "");
+  if (stray !== void 0) {
+    throw new InputError(
+      stray,
+      "does not apply to `mode: verify`, which verifies a GitOps commit that is already there."
+    );
+  }
+  if (bool("dry-run")) throw new InputError("dry-run", "does not apply to `mode: verify`, which writes nothing.");
+  const revision = getInput("revision").trim().toLowerCase();
+  if (revision !== "" && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) {
+    throw new InputError(
+      "revision",
+      `"${revision}" is not a full commit sha; pass all 40 hex digits, e.g. \`\${{ github.sha }}\`.`
+    );
+  }
+  const gitopsInput = getInput("gitops-repository").trim();
+  if (gitopsInput !== "") gitopsRepository(gitopsInput);
+  const base = branchInput("base");
+  const { verify } = readVerifyInputs("verify");
+  const merge = readMerge("verify");
+  if (merge !== void 0 && verify.onFailure !== "revert") {
+    throw new InputError(
+      "merge",
+      "in `mode: verify` says how a revert is merged (a protected base takes it as a pull request); it needs `on-failure: revert`."
+    );
+  }
+  const run2 = runContext(await loadContext(), env);
   return {
-    apiUrl: github.apiUrl.replace(/\/+$/, ""),
-    serverUrl: github.serverUrl.replace(/\/+$/, ""),
-    graphqlUrl: github.graphqlUrl,
-    repository: repositoryOf(github),
-    sha: github.sha ?? "",
-    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : "",
-    workspace: workspaceOf(env),
-    eventName: github.eventName ?? "",
-    payload: github.payload
+    gitops: gitopsRepository(gitopsInput || run2.repository),
+    ...base !== void 0 && { base },
+    ...revision !== "" && { revision },
+    token,
+    run: run2,
+    verify,
+    ...merge !== void 0 && { merge }
   };
-}
-function repositoryOf(github) {
-  try {
-    const { owner, repo } = github.repo;
-    return `${owner}/${repo}`;
-  } catch {
-    return "";
-  }
-}
-function required(name) {
-  const value = getInput(name).trim();
-  if (!value) throw new InputError(name, "is required but empty.");
-  return value;
-}
-function bool(name) {
-  const value = getInput(name).trim().toLowerCase();
-  if (value === "" || value === "false") return false;
-  if (value === "true") return true;
-  throw new InputError(name, `"${value}" is not a boolean; use true or false.`);
-}
-function oneOf(name, allowed, fallback) {
-  const value = getInput(name).trim() || fallback;
-  if (allowed.includes(value)) return value;
-  throw new InputError(name, `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
-}
-function branchInput(name) {
-  const value = getInput(name).trim().replace(/^refs\/heads\//, "");
-  if (!value) return void 0;
-  if (/(^[./-])|\.\.|[\s~^:?*[\\]|@\{|\/\/|\.lock$|[./]$/.test(value)) {
-    throw new InputError(name, `"${value}" is not a valid branch name.`);
-  }
-  return value;
-}
-function url(name, fallback) {
-  const value = getInput(name).trim() || fallback;
-  let parsed;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new InputError(name, `"${value}" is not a URL.`);
-  }
-  if (!isHttpsOrLoopback(parsed)) {
-    throw new InputError(name, `"${value}" must be an https URL.`);
-  }
-  return value.replace(/\/+$/, "");
-}
-function parse(input, parser) {
-  try {
-    return parser();
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(input, errorMessage(error));
-  }
 }
 
 // src/main.ts
