@@ -9,6 +9,7 @@ import type { ActionRun } from '../../test-support/action-runner.js'
 import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
 import { useStack } from '../../test-support/e2e.js'
 import type { Stack } from '../../test-support/stack.js'
+import type { FakeDeploymentStatus } from '../../test-support/github-api/deployments.js'
 
 export let stack: Stack
 export let argo: ArgoCdStandIn
@@ -71,6 +72,13 @@ export function useVerifyStand(): void {
       rolloutMs: 300,
     })
   })
+}
+
+/** The statuses of the run's GitHub deployment `id` (an output), oldest first, as the stand-in recorded them. */
+export function deploymentStatuses(id: string): FakeDeploymentStatus[] {
+  const deployment = stack.github.deploymentsModel.deployments.find((d) => String(d.id) === id)
+  if (deployment === undefined) throw new Error(`No GitHub deployment ${id}`)
+  return deployment.statuses
 }
 
 /** A new image version in an OCI layout: its digest is unique to the test. */
