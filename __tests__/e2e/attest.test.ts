@@ -3,11 +3,12 @@
 // GitHub Actions' certificate extensions, mock TSA, a trusted_root.json naming them). A good
 // attestation lets the pin land; each kind of bad one stops the run with nothing written:
 // no GitOps write, and with `source: registry` no registry write either.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdir, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { ActionRun } from '../../test-support/action-runner.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 import { type AttestOptions, type SigstoreWorld, createSigstoreWorld } from '../../test-support/sigstore/world.js'
 import { installFakeGh } from '../../test-support/sigstore/fake-gh.js'
 
@@ -19,25 +20,18 @@ const BUILD = {
 }
 const OTHER_DIGEST = `sha256:${'0f'.repeat(32)}`
 
-let stack: Stack
+const manifest = (reference: string): string => singleContainer('api', reference)
+
+const stack = useStack({
+  seed: (stack) => ({
+    'apps/api/deployment.yaml': manifest(`${stack.repository('acme/api')}:0.9.0`),
+    'fleet/api.yaml': manifest(`${stack.repository('acme/api')}:0.9.0`),
+    'fleet/web.yaml': manifest(`${stack.repository('acme/web')}:0.9.0`),
+  }),
+})
 let world: SigstoreWorld
 let image: string
 let digest: string
-
-const manifest = (reference: string): string =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    '  name: api',
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    '        - name: api',
-    `          image: ${reference}`,
-    '',
-  ].join('\n')
 
 /** A job of acme/backend on github.com whose deploy step gates on the build workflow's provenance. */
 function run(overrides: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
@@ -92,7 +86,6 @@ async function expectRefused(message: string | RegExp, overrides: Record<string,
 }
 
 beforeAll(async () => {
-  stack = await startStack()
   world = await createSigstoreWorld()
   await mkdir(path.join(stack.workspace, 'sigstore'))
   await writeFile(path.join(stack.workspace, 'sigstore/trusted_root.json'), JSON.stringify(world.trustedRoot()))
@@ -101,19 +94,6 @@ beforeAll(async () => {
     JSON.stringify(world.trustedRoot({ caValidUntil: new Date(Date.now() - 30_000) })),
   )
   image = `${stack.repository('acme/api')}:1.0.0`
-  await stack.github.seed({
-    'apps/api/deployment.yaml': manifest(`${stack.repository('acme/api')}:0.9.0`),
-    'fleet/api.yaml': manifest(`${stack.repository('acme/api')}:0.9.0`),
-    'fleet/web.yaml': manifest(`${stack.repository('acme/web')}:0.9.0`),
-  })
-})
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
 })
 
 describe('an image with a valid attestation', () => {

@@ -3,7 +3,7 @@
 // knows, and the post step closes the GitHub deployment it left in_progress.
 import { describe, expect, test } from '@jest/globals'
 import { type ActionRun, runAction } from '../../test-support/action-runner.js'
-import { argo, newImage, stack, useVerifyStand } from './verify-support.js'
+import { argo, deploymentStatuses, newImage, stack, useVerifyStand } from './verify-support.js'
 
 useVerifyStand()
 
@@ -57,13 +57,6 @@ async function cancelledDeploy(
   return { result, graceMs: exitedAt! - cancelledAt! }
 }
 
-async function deploymentStates(id: string): Promise<{ state: string; description: string }[]> {
-  const response = await fetch(`${stack.github.url}/repos/${stack.serviceRepository}/deployments/${id}/statuses`, {
-    headers: { authorization: `Bearer ${stack.github.token}` },
-  })
-  return ((await response.json()) as { state: string; description: string }[]).reverse()
-}
-
 describe('a cancelled job', () => {
   test('SIGINT while waiting for Argo CD: outputs written, exit within the grace, deployment closed', async () => {
     const { result, graceMs } = await cancelledDeploy(
@@ -80,7 +73,7 @@ describe('a cancelled job', () => {
     expect(id).toMatch(/^\d+$/)
     expect(result.log).toContain('The job was cancelled')
     expect(result.post.exitCode).toBe(0)
-    const states = await deploymentStates(id)
+    const states = deploymentStatuses(id)
     expect(states.map((s) => s.state)).toEqual(['in_progress', 'error'])
     expect(states[1]!.description).toBe('the job was cancelled before verification finished')
   })
@@ -97,7 +90,7 @@ describe('a cancelled job', () => {
     expect(reverted).toMatch(/^[0-9a-f]{40}$/)
     expect(await stack.github.headSha('main')).toBe(reverted)
     expect(result.outputs['commit-sha']).toMatch(/^[0-9a-f]{40}$/)
-    const states = await deploymentStates(result.outputs['deployment-id']!)
+    const states = deploymentStatuses(result.outputs['deployment-id']!)
     expect(states.at(-1)!.state).not.toBe('in_progress')
     expect(states.at(-1)!.state).toBe('error')
   })

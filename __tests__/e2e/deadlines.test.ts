@@ -3,16 +3,16 @@
 // src/net/budget.ts), naming the request, with nothing written. This file waits that long.
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import net from 'node:net'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
+const stack = useStack()
 let drip: net.Server
 let dripHost: string
 const sockets = new Set<net.Socket>()
 let connections = 0
 
 beforeAll(async () => {
-  stack = await startStack()
   drip = net.createServer((socket) => {
     connections++
     sockets.add(socket)
@@ -28,14 +28,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve))
   dripHost = `127.0.0.1:${(drip.address() as net.AddressInfo).port}`
   await stack.github.seed({
-    'apps/backend/deployment.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  template:\n    spec:\n      containers:\n        - name: backend\n          image: ${dripHost}/acme/backend:0.1.0\n`,
+    'apps/backend/deployment.yaml': singleContainer('backend', `${dripHost}/acme/backend:0.1.0`),
   })
 }, 60_000)
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy()
   await new Promise<void>((resolve) => drip.close(() => resolve()))
-  await stack?.close()
 })
 
 test('a registry dripping one byte every 3 s fails the run within the 2-minute budget', async () => {

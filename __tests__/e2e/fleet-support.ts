@@ -1,26 +1,16 @@
 // Shared by the fleet end-to-end files (jest runs each file on its own worker, so the long
 // concurrent cases run side by side): the stand-ins with one image already in the registry, and
 // N concurrent push-mode runs, each pinning its own file.
-import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { beforeAll, expect, test } from '@jest/globals'
+import { useStack } from '../../test-support/e2e.js'
+import { deployment } from '../../test-support/manifests.js'
+import type { Stack } from '../../test-support/stack.js'
 
 // Lower than the benchmark's 100–300 ms: 32 node processes on a small machine are slow enough.
 const LATENCY: [number, number] = [20, 60]
 const PUSH_TIMEOUT = '10m'
 
-export const workload = (containers: Record<string, string>): string =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    '  name: fleet',
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    ...Object.entries(containers).flatMap(([name, image]) => [`        - name: ${name}`, `          image: ${image}`]),
-    '',
-  ].join('\n')
+export const workload = (containers: Record<string, string>): string => deployment({ name: 'fleet', containers })
 
 export interface Fleet {
   readonly stack: Stack
@@ -30,18 +20,39 @@ export interface Fleet {
   readonly pinned: string
 }
 
-/** The stand-ins, a GitOps repository and one image pushed by a first run; GitHub answers with latency from then on. */
-export async function startFleet(): Promise<Fleet> {
-  const stack = await startStack()
-  const app = stack.repository('acme/app')
-  await stack.github.seed({ 'apps/app.yaml': workload({ app: `${app}:0.1.0` }) })
-  const { source, entries } = await stack.layout('layouts/app', [
-    { layers: [{ size: 1024, seed: 5 }], refName: '1.0.0' },
-  ])
-  const first = await stack.run({ image: `${app}:1.0.0`, source, manifests: 'apps/app.yaml', mode: 'push' })
-  expect(first.errors).toEqual([])
-  stack.github.setLatency(LATENCY)
-  return { stack, app, pinned: `${app}:1.0.0@${entries[0]!.digest}` }
+const appRepository = (stack: Stack): string => stack.repository('acme/app')
+
+/**
+ * The calling file's stand-ins (useStack), a GitOps repository and one image pushed by a first run;
+ * GitHub answers with latency from then on. The fleet's fields are usable inside tests and hooks.
+ */
+export function useFleet(): Fleet {
+  const stack = useStack({ seed: (stack) => ({ 'apps/app.yaml': workload({ app: `${appRepository(stack)}:0.1.0` }) }) })
+  let pinned: string | undefined
+  beforeAll(async () => {
+    const { source, entries } = await stack.layout('layouts/app', [
+      { layers: [{ size: 1024, seed: 5 }], refName: '1.0.0' },
+    ])
+    const first = await stack.run({
+      image: `${appRepository(stack)}:1.0.0`,
+      source,
+      manifests: 'apps/app.yaml',
+      mode: 'push',
+    })
+    expect(first.errors).toEqual([])
+    stack.github.setLatency(LATENCY)
+    pinned = `${appRepository(stack)}:1.0.0@${entries[0]!.digest}`
+  }, 120_000)
+  return {
+    stack,
+    get app() {
+      return appRepository(stack)
+    },
+    get pinned() {
+      if (pinned === undefined) throw new Error('The fleet is set up in beforeAll: use it inside tests and hooks.')
+      return pinned
+    },
+  }
 }
 
 /**
@@ -88,16 +99,7 @@ export async function concurrentRunsLand({ stack, app, pinned }: Fleet, count: n
 
 /** A whole test file of one case: `count` concurrent runs on stand-ins of its own. */
 export function concurrentRunsFile(count: number): void {
-  let fleet: Fleet
-  beforeAll(async () => {
-    fleet = await startFleet()
-  }, 120_000)
-  afterAll(async () => {
-    await fleet?.stack.close()
-  })
-  afterEach(() => {
-    expect(fleet.stack.github.takeValidationErrors()).toEqual([])
-  })
+  const fleet = useFleet()
   test(`${count} runs, each touching its own file: all land, one commit each, every pin present`, async () => {
     await concurrentRunsLand(fleet, count)
   }, 600_000)

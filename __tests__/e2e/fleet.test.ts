@@ -1,25 +1,15 @@
 // Many deploys into one GitOps repository at once, end to end through dist/index.js, with the
 // GitHub stand-in answering after a random delay (its latency model) so that runs really overlap.
 // No timed assertions: what counts is that every run lands exactly once and every pin is there.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import type { Stack } from '../../test-support/stack.js'
-import { type Fleet, concurrentRunsLand, startFleet, workload } from './fleet-support.js'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { concurrentRunsLand, useFleet, workload } from './fleet-support.js'
 
-let fleet: Fleet
-let stack: Stack
+const fleet = useFleet()
+const { stack } = fleet
 let app: string
 
-beforeAll(async () => {
-  fleet = await startFleet()
-  ;({ stack, app } = fleet)
-}, 120_000)
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
+beforeAll(() => {
+  app = fleet.app
 })
 
 const pinned = () => fleet.pinned

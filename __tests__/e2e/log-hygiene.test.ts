@@ -1,12 +1,13 @@
 // End to end through dist/index.js: credentials a server echoes are scrubbed from everything the
 // run prints, and a request that carries the GitHub OIDC JWT (Google STS) never follows a
 // redirect to another origin.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
+const stack = useStack()
 const servers: http.Server[] = []
 
 async function listen(handler: http.RequestListener): Promise<string> {
@@ -17,8 +18,7 @@ async function listen(handler: http.RequestListener): Promise<string> {
 }
 
 const FILE = 'apps/backend/deployment.yaml'
-const deployment = (image: string) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  template:\n    spec:\n      containers:\n        - name: backend\n          image: ${image}\n`
+const deployment = (image: string): string => singleContainer('backend', image)
 
 /** A registry whose token endpoint echoes the Authorization header it got, as some do on errors. */
 let echoingRegistry: string
@@ -28,7 +28,6 @@ let thief: string
 let redirectingSts: string
 
 beforeAll(async () => {
-  stack = await startStack()
   echoingRegistry = await listen((req, res) => {
     if ((req.url ?? '').startsWith('/token')) {
       res.writeHead(403, { 'content-type': 'application/json' })
@@ -73,11 +72,6 @@ afterAll(async () => {
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
 })
 
 describe('echoed credentials', () => {

@@ -4,20 +4,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
+const stack = useStack()
 let liar: http.Server
 let liarHost: string
 /** Rewrites the registry's answer to one request: status and Docker-Content-Digest. */
 let lie: ((method: string, path: string) => { status?: number; digest?: string } | undefined) | undefined
 
 const FILE = 'apps/backend/deployment.yaml'
-const deployment = (image: string) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  template:\n    spec:\n      containers:\n        - name: backend\n          image: ${image}\n`
+const deployment = (image: string): string => singleContainer('backend', image)
 
 beforeAll(async () => {
-  stack = await startStack()
   liar = http.createServer((req, res) => {
     const upstream = http.request(
       `http://${stack.registry.host}${req.url}`,
@@ -50,12 +49,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => liar?.close(() => resolve()))
-  await stack?.close()
 })
 
 afterEach(() => {
   lie = undefined
-  expect(stack.github.takeValidationErrors()).toEqual([])
 })
 
 /** Pushes a layout through the action (tag `version`) straight to the registry, returns its digest. */

@@ -1,39 +1,15 @@
 // End to end through dist/index.js against repository content real GitOps repositories have:
 // symbolic links in the selection, executable manifests, stray carriage returns, and an invalid
 // file among several selected ones.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { describe, expect, test } from '@jest/globals'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
+const stack = useStack({ seed: () => ({ 'README.md': '# GitOps\n' }) })
 let seed = 9100
 
-const deployment = (name: string, image: string, eol = '\n') =>
-  [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      containers:',
-    `        - name: ${name}`,
-    `          image: ${image}`,
-    '',
-  ].join(eol)
-
-beforeAll(async () => {
-  stack = await startStack()
-  await stack.github.seed({ 'README.md': '# GitOps\n' })
-}, 60_000)
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
-})
+const deployment = (name: string, image: string, eol = '\n'): string =>
+  singleContainer(name, image).replaceAll('\n', eol)
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${stack.github.url}/repos/${stack.github.owner}/${stack.github.repo}${path}`, {

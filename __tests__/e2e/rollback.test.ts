@@ -4,17 +4,17 @@
 // relate, from the compare API of the workflow's repository. The stand-in keeps one git repository,
 // so here the workflow runs in the GitOps repository itself (source and manifests in one
 // repository, as some teams have): its compare API answers from real history.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { useStack } from '../../test-support/e2e.js'
+import { singleContainer } from '../../test-support/manifests.js'
 
-let stack: Stack
+const stack = useStack()
 let older: string
 let newer: string
 let unrelated: string
 let seed = 9500
 const FILE = 'apps/backend/deployment.yaml'
-const deployment = (image: string) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  template:\n    spec:\n      containers:\n        - name: backend\n          image: ${image}\n`
+const deployment = (image: string): string => singleContainer('backend', image)
 
 const workflowRepository = () => `${stack.github.owner}/${stack.github.repo}`
 
@@ -23,7 +23,6 @@ function registryWrites(): number {
 }
 
 beforeAll(async () => {
-  stack = await startStack()
   // The workflow's repository history: `older`, then `newer` on top of it; `unrelated` elsewhere.
   older = await stack.github.seed({ 'src/app.txt': 'v1\n' }, { branch: 'source' })
   newer = await stack.github.seed({ 'src/app.txt': 'v2\n' }, { branch: 'source' })
@@ -38,14 +37,6 @@ beforeAll(async () => {
   // A later commit that changed the file without deploying (no trailers) does not hide the deploy.
   await stack.github.seed({ [FILE]: `# replicas by hand\n${await stack.github.readFile('main', FILE)}` })
 }, 60_000)
-
-afterAll(async () => {
-  await stack?.close()
-})
-
-afterEach(() => {
-  expect(stack.github.takeValidationErrors()).toEqual([])
-})
 
 async function runAt(sha: string, inputs: Record<string, string> = {}) {
   const { source } = await stack.layout(`layouts/backend-${seed}`, [

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { stack, argo, DEPLOYMENT, deploy, useVerifyStand } from './verify-support.js'
+import { stack, argo, DEPLOYMENT, deploy, deploymentStatuses, useVerifyStand } from './verify-support.js'
 
 useVerifyStand()
 
@@ -82,11 +82,11 @@ describe('smoke tests', () => {
       sha: '0123456789abcdef0123456789abcdef01234567',
       payload: { digest, gitops_commit: result.outputs['commit-sha'] },
     })
-    const statuses = (await api(`/deployments/${id}/statuses`)).reverse()
+    const statuses = deploymentStatuses(id)
     expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success'])
     expect(statuses[1]).toMatchObject({
-      environment_url: url,
-      log_url: `${stack.github.serverUrl}/${stack.serviceRepository}/actions/runs/4242`,
+      environmentUrl: url,
+      logUrl: `${stack.github.serverUrl}/${stack.serviceRepository}/actions/runs/4242`,
     })
     const create = stack.github.requests.find((r) => r.operationId === 'repos/create-deployment')
     expect(create?.status).toBe(201)

@@ -2,12 +2,14 @@
 // overlap): the stand-ins with an Argo CD that follows the GitOps repository's history, and one
 // deploy through dist/index.js with verification. Exported bindings are live: they hold the
 // stand-ins once `useVerifyStand()`'s beforeAll has run.
-import { afterAll, afterEach, beforeAll, expect, jest } from '@jest/globals'
+import { afterAll, beforeAll, expect, jest } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ActionRun } from '../../test-support/action-runner.js'
 import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
-import { type Stack, startStack } from '../../test-support/stack.js'
+import { useStack } from '../../test-support/e2e.js'
+import type { Stack } from '../../test-support/stack.js'
+import type { FakeDeploymentStatus } from '../../test-support/github-api/deployments.js'
 
 export let stack: Stack
 export let argo: ArgoCdStandIn
@@ -38,12 +40,17 @@ export const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: backen
 export function useVerifyStand(): void {
   // Every test runs the whole action (push, commit, wait); a busy machine makes that slow.
   jest.setTimeout(180_000)
-  beforeAll(async () => {
-    stack = await startStack()
-    await stack.github.seed({
+  // Declared first so that it runs first: Argo CD stops following the repository before it closes.
+  afterAll(async () => {
+    await argo?.close()
+  })
+  stack = useStack({
+    seed: (stack) => ({
       [DEPLOYMENT]: deployment(`${stack.repository('acme/backend')}:0.1.0`),
       'apps/backend/service.yaml': service,
-    })
+    }),
+  })
+  beforeAll(async () => {
     const repoURL = `${stack.github.serverUrl}/${stack.github.owner}/${stack.github.repo}.git`
     argo = await startArgoCd({
       github: stack.github,
@@ -65,15 +72,13 @@ export function useVerifyStand(): void {
       rolloutMs: 300,
     })
   })
+}
 
-  afterAll(async () => {
-    await argo?.close()
-    await stack?.close()
-  })
-
-  afterEach(() => {
-    expect(stack.github.takeValidationErrors()).toEqual([])
-  })
+/** The statuses of the run's GitHub deployment `id` (an output), oldest first, as the stand-in recorded them. */
+export function deploymentStatuses(id: string): FakeDeploymentStatus[] {
+  const deployment = stack.github.deploymentsModel.deployments.find((d) => String(d.id) === id)
+  if (deployment === undefined) throw new Error(`No GitHub deployment ${id}`)
+  return deployment.statuses
 }
 
 /** A new image version in an OCI layout: its digest is unique to the test. */

@@ -59,8 +59,8 @@ test('the newest status of each context decides; one failure fails the combined 
   expect(combined.state).toBe('failure')
   expect(combined.statuses.map((s) => s.context)).toEqual(['kustomization/apps/3f2a', 'ci/build'])
 
-  const listed = (await octokit.repos.listCommitStatusesForRef({ ...repo(), ref: sha })).data
-  expect(listed.map((s) => s.state)).toEqual(['failure', 'success', 'pending'])
+  // Every status is kept, oldest first; only the combined view keeps the newest per context.
+  expect(gh.statusesModel.forSha(sha).map((s) => s.state)).toEqual(['pending', 'success', 'failure'])
 })
 
 test('a pending context keeps the combined state pending', async () => {

@@ -10,8 +10,6 @@ export const DEPLOYMENT_OPERATIONS = [
   'repos/create-deployment',
   'repos/list-deployments',
   'repos/create-deployment-status',
-  'repos/list-deployment-statuses',
-  'repos/compare-commits',
   'repos/compare-commits-with-basehead',
 ] as const
 
@@ -71,11 +69,6 @@ export class DeploymentsModel {
         return { status: 200, json: this.list(repository, query).map((d) => this.deploymentJson(d)) }
       case 'repos/create-deployment-status':
         return this.createStatus(repository, Number(params.deployment_id), body as Json)
-      case 'repos/list-deployment-statuses': {
-        const deployment = this.find(repository, Number(params.deployment_id))
-        return { status: 200, json: [...deployment.statuses].reverse().map((s) => this.statusJson(deployment, s)) }
-      }
-      case 'repos/compare-commits':
       case 'repos/compare-commits-with-basehead':
         return this.compare(repository, params)
     }
@@ -204,12 +197,11 @@ export class DeploymentsModel {
     }
   }
 
-  /** `GET compare/{base}...{head}` on the GitOps repository, from git. */
+  /** `GET compare/{basehead}` (`BASE...HEAD`) on the GitOps repository, from git. */
   private async compare(repository: string, params: Record<string, string>): Promise<Reply> {
     if (repository.toLowerCase() !== `${this.site.owner}/${this.site.repo}`.toLowerCase())
       throw new ApiError(404, 'Not Found')
-    // `compare/{basehead}`, or the older `compare/{base}...{head}` route (one parameter named `base}...{head`).
-    const basehead = params.basehead ?? Object.entries(params).find(([key]) => key.includes('...'))?.[1] ?? ''
+    const basehead = params.basehead ?? ''
     const [baseRef, headRef] = basehead.split('...')
     const base = baseRef === undefined ? undefined : await this.model.resolveCommitish(baseRef)
     const head = headRef === undefined ? undefined : await this.model.resolveCommitish(headRef)

@@ -383,11 +383,6 @@ export class GitRepo {
     return result.code === 0
   }
 
-  async deleteRef(fullRef: string, oldSha: string): Promise<boolean> {
-    const result = await this.run(['update-ref', '--no-deref', '-d', fullRef, oldSha])
-    return result.code === 0
-  }
-
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const result = await this.run(['merge-base', '--is-ancestor', ancestor, descendant])
     if (result.code > 1) throw new GitCommandError(['merge-base', '--is-ancestor', ancestor, descendant], result)

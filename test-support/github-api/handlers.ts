@@ -33,8 +33,6 @@ function validationFailed(errors: Record<string, unknown>[]): ApiError {
 
 export interface HandlerRequest {
   operationId: string
-  /** Spec path template that matched (tells legacy aliases apart). */
-  route: string
   params: Record<string, string>
   query: URLSearchParams
   body: unknown
@@ -181,16 +179,10 @@ export class RepoModel {
         return this.listCommits(req.query)
       case 'repos/get-content':
         return this.getContent(req)
-      case 'git/get-ref':
-        return req.route.includes('/git/refs/') ? this.getRefsLegacy(req.params.ref) : this.getRef(req.params.ref)
-      case 'git/list-matching-refs':
-        return this.matchingRefs(req.params.ref)
       case 'git/create-ref':
         return this.createRef(req.body as { ref: string; sha: string })
       case 'git/update-ref':
         return this.updateRef(req.params.ref, req.body as { sha: string; force?: boolean })
-      case 'git/delete-ref':
-        return this.deleteRef(req.params.ref)
       case 'git/get-commit':
         return this.getCommit(req.params.commit_sha)
       case 'git/create-commit':
@@ -199,10 +191,6 @@ export class RepoModel {
         return this.getTree(req.params.tree_sha, req.query.has('recursive'))
       case 'git/create-tree':
         return this.createTree(req.body as CreateTreeBody)
-      case 'git/get-blob':
-        return this.getBlob(req.params.file_sha, req.accept)
-      case 'git/create-blob':
-        return this.createBlob(req.body as { content: string; encoding?: string })
       case 'pulls/list':
         return this.listPulls(req.query)
       case 'pulls/create':
@@ -218,11 +206,7 @@ export class RepoModel {
         return { status: 200, json: shape.issueOfPull(this.site, pr, this.prLabels(pr)) }
       }
       case 'issues/add-labels':
-        return this.changeLabels(req.params.issue_number, req.body, false)
-      case 'issues/set-labels':
-        return this.changeLabels(req.params.issue_number, req.body, true)
-      case 'issues/list-labels-on-issue':
-        return this.issueLabels(req.params.issue_number)
+        return this.addLabels(req.params.issue_number, req.body)
       default:
         throw new ApiError(404, 'Not Found')
     }
@@ -256,26 +240,6 @@ export class RepoModel {
 
   private async refJson(fullRef: string, sha: string): Promise<Json> {
     return shape.gitRef(this.site, fullRef, sha, (await this.git.objectType(sha)) ?? 'commit')
-  }
-
-  private async getRef(ref: string): Promise<Reply> {
-    const sha = await this.git.readRef(`refs/${ref}`)
-    if (!sha) throw new ApiError(404, 'Not Found')
-    return { status: 200, json: await this.refJson(`refs/${ref}`, sha) }
-  }
-
-  // The old GET /git/refs/{ref}: the ref itself when it exists, else every ref below it.
-  private async getRefsLegacy(ref: string): Promise<Reply> {
-    const sha = await this.git.readRef(`refs/${ref}`)
-    if (sha) return { status: 200, json: await this.refJson(`refs/${ref}`, sha) }
-    const below = await this.git.listRefs(`refs/${ref.replace(/\/?$/, '/')}`)
-    if (below.length === 0) throw new ApiError(404, 'Not Found')
-    return { status: 200, json: below.map((r) => shape.gitRef(this.site, r.ref, r.sha, r.type)) }
-  }
-
-  private async matchingRefs(ref: string): Promise<Reply> {
-    const refs = await this.git.listRefs(`refs/${ref}`)
-    return { status: 200, json: refs.map((r) => shape.gitRef(this.site, r.ref, r.sha, r.type)) }
   }
 
   private async checkTarget(fullRef: string, sha: string): Promise<void> {
@@ -336,24 +300,6 @@ export class RepoModel {
     return this.git.isAncestor(from, to)
   }
 
-  private async deleteRef(ref: string): Promise<Reply> {
-    const fullRef = `refs/${ref}`
-    if (fullRef === `refs/heads/${this.site.defaultBranch}`) {
-      throw new ApiError(422, 'Cannot delete the default branch of a repository')
-    }
-    return this.withLock(fullRef, async () => {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const current = await this.git.readRef(fullRef)
-        if (!current) throw new ApiError(422, 'Reference does not exist')
-        if (await this.git.deleteRef(fullRef, current)) {
-          this.touch()
-          return { status: 204 }
-        }
-      }
-      throw new ApiError(409, 'Reference update failed: too much contention')
-    })
-  }
-
   // ---- commits -----------------------------------------------------------------------------
 
   private async getCommit(sha: string): Promise<Reply> {
@@ -409,7 +355,7 @@ export class RepoModel {
     return { status: 201, json, headers: { location: String(json.url) } }
   }
 
-  // ---- trees and blobs ---------------------------------------------------------------------
+  // ---- trees -------------------------------------------------------------------------------
 
   private async getTree(treeish: string, recursive: boolean): Promise<Reply> {
     const sha = await this.git.resolve(treeish, 'tree')
@@ -475,26 +421,6 @@ export class RepoModel {
     }
     if (type === 'commit' && !isSha(sha)) throw new ApiError(422, `tree.sha ${sha} is not a valid commit`)
     return { path: p, mode: entry.mode, type, sha }
-  }
-
-  private async getBlob(sha: string, accept: string): Promise<Reply> {
-    if ((await this.git.objectType(sha)) !== 'blob') throw new ApiError(404, 'Not Found')
-    const content = await this.git.readObject('blob', sha)
-    if (wantsRaw(accept)) return rawReply(content)
-    return { status: 200, json: shape.blob(this.site, sha, content) }
-  }
-
-  private async createBlob(body: { content: string; encoding?: string }): Promise<Reply> {
-    const encoding = (body.encoding ?? 'utf-8').toLowerCase()
-    let content: Buffer
-    if (encoding === 'utf-8' || encoding === 'utf8') content = Buffer.from(body.content, 'utf8')
-    else if (encoding === 'base64') {
-      if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content)) throw new ApiError(422, 'content is not valid Base64')
-      content = Buffer.from(body.content, 'base64')
-    } else throw new ApiError(422, `encoding must be "utf-8" or "base64", not ${JSON.stringify(body.encoding)}`)
-    const sha = await this.git.writeBlob(content)
-    const json = shape.shortBlob(this.site, sha)
-    return { status: 201, json, headers: { location: String(json.url) } }
   }
 
   // ---- contents ----------------------------------------------------------------------------
@@ -715,12 +641,12 @@ export class RepoModel {
 
   // ---- labels ------------------------------------------------------------------------------
 
-  private changeLabels(number: string, body: unknown, replace: boolean): Reply {
+  private addLabels(number: string, body: unknown): Reply {
     const pr = this.findPull(number)
     const requested = ((body as { labels?: unknown[] } | undefined)?.labels ?? []).map((l) =>
       typeof l === 'string' ? l : String((l as { name: string }).name),
     )
-    const names = replace ? [] : [...pr.labels]
+    const names = [...pr.labels]
     for (const name of requested) {
       let existing = this.labels.get(name.toLowerCase())
       if (!existing) {
@@ -731,11 +657,6 @@ export class RepoModel {
     }
     pr.labels = names
     pr.updatedAt = now()
-    return this.issueLabels(number)
-  }
-
-  private issueLabels(number: string): Reply {
-    const pr = this.findPull(number)
     return { status: 200, json: this.prLabels(pr).map((l) => shape.label(this.site, l)) }
   }
 }

@@ -18,17 +18,12 @@ export const IMPLEMENTED_OPERATIONS = [
   'repos/get-branch',
   'repos/list-commits',
   'repos/get-content',
-  'git/get-ref',
-  'git/list-matching-refs',
   'git/create-ref',
   'git/update-ref',
-  'git/delete-ref',
   'git/get-commit',
   'git/create-commit',
   'git/get-tree',
   'git/create-tree',
-  'git/get-blob',
-  'git/create-blob',
   'pulls/list',
   'pulls/create',
   'pulls/get',
@@ -36,21 +31,11 @@ export const IMPLEMENTED_OPERATIONS = [
   'pulls/merge',
   'issues/get',
   'issues/add-labels',
-  'issues/set-labels',
-  'issues/list-labels-on-issue',
   ...DEPLOYMENT_OPERATIONS,
   ...STATUS_OPERATIONS,
   ...ATTESTATION_OPERATIONS,
 ] as const
 export type OperationId = (typeof IMPLEMENTED_OPERATIONS)[number]
-
-/**
- * Undocumented but long-standing GitHub routes clients still use. They are validated like the
- * operation they alias.
- */
-const LEGACY_ALIASES: { method: string; path: string; operationId: OperationId }[] = [
-  { method: 'GET', path: '/repos/{owner}/{repo}/git/refs/{ref}', operationId: 'git/get-ref' },
-]
 
 // Bump when the shape of the extract changes, so stale caches are not read.
 const EXTRACT_FORMAT = 3
@@ -210,10 +195,6 @@ function extract(spec: JsonObject, version: string): Extract {
       }
     }
   }
-  for (const alias of LEGACY_ALIASES) {
-    const target = routes.find((r) => r.operationId === alias.operationId)
-    routes.push({ ...alias, multiSegment: target?.multiSegment ?? [] })
-  }
   const definitions: Record<string, JsonSchema> = {}
   const schemas = components.schemas as JsonObject
   // Converting a schema may reveal further references: iterate to a fixed point.
@@ -239,7 +220,7 @@ export function loadExtract(): Promise<Extract> {
     const pkgDir = path.dirname(pkgJson)
     const { version } = JSON.parse(await readFile(pkgJson, 'utf8')) as { version: string }
     const key = createHash('sha256')
-      .update(JSON.stringify([EXTRACT_FORMAT, IMPLEMENTED_OPERATIONS, LEGACY_ALIASES]))
+      .update(JSON.stringify([EXTRACT_FORMAT, IMPLEMENTED_OPERATIONS]))
       .digest('hex')
       .slice(0, 12)
     const nodeModules = path.resolve(pkgDir, '..', '..') // node_modules/@octokit/openapi

@@ -413,7 +413,6 @@ class FakeGitHubServer implements FakeGitHub {
             ? this.attestations.handle(attestations, match.params, target.searchParams)
             : await this.model.handle({
                 operationId: operation.operationId,
-                route: match.route.path,
                 params: match.params,
                 query: target.searchParams,
                 body,
@@ -431,12 +430,7 @@ class FakeGitHubServer implements FakeGitHub {
     // Error statuses GitHub leaves undocumented for an operation are not checked; successes always are.
     const documented = operation.responses[String(reply.status)] !== undefined || reply.status < 300
     if (this.validateResponses && reply.json !== undefined && documented) {
-      // The legacy GET /git/refs/{prefix} answers a list, like list-matching-refs.
-      const shapeOf =
-        Array.isArray(reply.json) && operation.operationId === 'git/get-ref'
-          ? 'git/list-matching-refs'
-          : operation.operationId
-      for (const problem of this.validator.checkResponse(shapeOf, reply.status, reply.json)) {
+      for (const problem of this.validator.checkResponse(operation.operationId, reply.status, reply.json)) {
         this.validationErrors.push(`${label}: fake answered off-schema: ${problem}`)
       }
     }

@@ -330,21 +330,6 @@ export function base64Lines(content: Buffer): string {
   return b64 === '' ? '' : (b64.match(/.{1,60}/g) ?? []).join('\n') + '\n'
 }
 
-export function blob(site: Site, sha: string, content: Buffer): Body {
-  return {
-    sha,
-    node_id: nodeId('Blob', sha),
-    size: content.length,
-    url: `${repoApi(site)}/git/blobs/${sha}`,
-    content: base64Lines(content),
-    encoding: 'base64',
-  }
-}
-
-export function shortBlob(site: Site, sha: string): Body {
-  return { sha, url: `${repoApi(site)}/git/blobs/${sha}` }
-}
-
 /** Contents API entry (file, dir, symlink, submodule) without content. */
 export function contentEntry(site: Site, ref: string, filePath: string, entry: TreeEntry): Body {
   const type =

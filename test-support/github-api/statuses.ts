@@ -7,11 +7,7 @@ import { ApiError } from './handlers.js'
 import * as shape from './shapes.js'
 import type { Site } from './shapes.js'
 
-export const STATUS_OPERATIONS = [
-  'repos/create-commit-status',
-  'repos/get-combined-status-for-ref',
-  'repos/list-commit-statuses-for-ref',
-] as const
+export const STATUS_OPERATIONS = ['repos/create-commit-status', 'repos/get-combined-status-for-ref'] as const
 
 export type StatusOperation = (typeof STATUS_OPERATIONS)[number]
 
@@ -86,11 +82,6 @@ export class StatusesModel {
       }
       case 'repos/get-combined-status-for-ref':
         return { status: 200, json: this.combinedJson(await this.commitOf(params.ref ?? ''), query) }
-      case 'repos/list-commit-statuses-for-ref': {
-        const sha = await this.commitOf(params.ref ?? '')
-        const list = this.forSha(sha).reverse()
-        return { status: 200, json: page(list, query).map((s) => this.statusJson(s)) }
-      }
     }
   }
 
