@@ -51,6 +51,9 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
 const ENABLE = `mutation ($input: EnablePullRequestAutoMergeInput!) {
   enablePullRequestAutoMerge(input: $input) { pullRequest { autoMergeRequest { mergeMethod enabledBy { login } } } }
 }`
+const MERGE = `mutation ($input: MergePullRequestInput!) {
+  mergePullRequest(input: $input) { pullRequest { merged mergeCommit { oid } } }
+}`
 
 beforeAll(async () => {
   gh = await startFakeGitHub()
@@ -189,6 +192,19 @@ describe('auto-merge', () => {
     expect(gh.merges.at(-1)).toMatchObject({ number: pull.number, via: 'auto-merge', method: 'squash' })
     expect((await gh.commits('main'))[0]!.message).toMatch(/^Deploy it\n/)
     expect(merged.mergeCommitSha).toBe(await gh.headSha('main'))
+  })
+
+  test('mergePullRequest: expectedHeadOid guards, and GitHub errors come back as GraphQL errors', async () => {
+    const pull = await openPull()
+    const stale = await failure(
+      octokit.graphql(MERGE, { input: { pullRequestId: pull.nodeId, expectedHeadOid: 'e'.repeat(40) } }),
+    )
+    expect(stale.message).toBe('Head branch was modified. Review and try the merge again.')
+    const done = (await octokit.graphql(MERGE, {
+      input: { pullRequestId: pull.nodeId, expectedHeadOid: pull.head, mergeMethod: 'MERGE' },
+    })) as { mergePullRequest: { pullRequest: { merged: boolean; mergeCommit: { oid: string } } } }
+    expect(done.mergePullRequest.pullRequest.merged).toBe(true)
+    expect(done.mergePullRequest.pullRequest.mergeCommit.oid).toBe(await gh.headSha('main'))
   })
 })
 

@@ -1,7 +1,8 @@
 // The GraphQL side of merging in the GitHub stand-in: the repository's merge settings and merge
 // queue, a pull request with its merge state and head status contexts, and the mutations
-// enablePullRequestAutoMerge and enqueuePullRequest with GitHub's errors.
+// enablePullRequestAutoMerge, mergePullRequest and enqueuePullRequest with GitHub's errors.
 // Answers are built from plain objects whose fields may be functions of the field's arguments.
+import { ApiError } from './handlers.js'
 import type { RepoModel } from './handlers.js'
 import type { MergeMethod, MergeModel } from './merges.js'
 import { nodeId, type PullState } from './shapes.js'
@@ -75,12 +76,14 @@ export const MERGE_SCHEMA: Record<string, Record<string, { type: string; args?: 
   },
   MergeQueueEntry: { id: { type: 'ID' }, position: { type: 'Int' }, state: { type: 'MergeQueueEntryState' } },
   EnablePullRequestAutoMergePayload: { clientMutationId: { type: 'String' }, pullRequest: { type: 'PullRequest' } },
+  MergePullRequestPayload: { clientMutationId: { type: 'String' }, pullRequest: { type: 'PullRequest' } },
   EnqueuePullRequestPayload: { clientMutationId: { type: 'String' }, mergeQueueEntry: { type: 'MergeQueueEntry' } },
   Mutation: {
     enablePullRequestAutoMerge: {
       type: 'EnablePullRequestAutoMergePayload',
       args: { input: 'EnablePullRequestAutoMergeInput!' },
     },
+    mergePullRequest: { type: 'MergePullRequestPayload', args: { input: 'MergePullRequestInput!' } },
     enqueuePullRequest: { type: 'EnqueuePullRequestPayload', args: { input: 'EnqueuePullRequestInput!' } },
   },
 }
@@ -336,6 +339,31 @@ export const MERGE_MUTATIONS = {
       if (refused !== undefined) return failure(selection, refused)
       const payload = {
         __typename: 'EnablePullRequestAutoMergePayload',
+        clientMutationId: null,
+        pullRequest: pullRequestNode(context.model, model, pr),
+      }
+      return { data: await project(selection.selections, payload, variables) }
+    }),
+  mergePullRequest: (selection: Selection, variables: Args, context: GraphqlContext) =>
+    withPullRequest(selection, variables, context, async (pr, input, model) => {
+      const method = METHODS[text(input.mergeMethod) ?? 'MERGE'] ?? 'merge'
+      try {
+        await model.merge(
+          pr,
+          method,
+          text(input.expectedHeadOid) ?? undefined,
+          text(input.commitHeadline) ?? undefined,
+          text(input.commitBody) ?? undefined,
+          context.model.tokenAccount,
+          'graphql',
+          (_status, message) => new ApiError(422, message),
+        )
+      } catch (error) {
+        if (error instanceof ApiError) return failure(selection, error.message)
+        throw error
+      }
+      const payload = {
+        __typename: 'MergePullRequestPayload',
         clientMutationId: null,
         pullRequest: pullRequestNode(context.model, model, pr),
       }
