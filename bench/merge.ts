@@ -4,9 +4,10 @@
 // GitHub's merge to the action's exit. The action runs with its defaults (merge-timeout 30m).
 import { performance } from 'node:perf_hooks'
 import { runAction } from '../test-support/action-runner.js'
-import { startArgoCd } from '../test-support/argocd/server.js'
 import { type Stack, startStack } from '../test-support/stack.js'
 import { mergePollPolicy } from '../src/gitops/merge-pull-request.js'
+import { argoInputs, startBackendArgo } from './support.js'
+import type { ArgoCdStandIn } from '../test-support/argocd/server.js'
 
 export interface MergeBench {
   /** GitHub API calls of a run whose required check passes as soon as auto-merge is armed. */
@@ -26,37 +27,13 @@ const WAIT_MS = 75_000
 export async function benchMerge(): Promise<MergeBench> {
   const stack = await startStack()
   try {
-    await stack.github.seed({
-      'apps/backend/deployment.yaml': [
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata: {name: backend}',
-        'spec:',
-        '  template:',
-        '    spec:',
-        '      containers:',
-        `        - {name: backend, image: ${stack.repository('acme/backend')}:0.1.0}`,
-        '',
-      ].join('\n'),
-    })
-    stack.github.protectBranch('main', { requiredStatusChecks: ['ci'] })
-    stack.github.setMergeSettings({ allowAutoMerge: true })
-    const argo = await startArgoCd({
-      github: stack.github,
-      applications: [
-        {
-          name: 'backend',
-          source: {
-            repoURL: `${stack.github.serverUrl}/acme/gitops.git`,
-            path: 'apps/backend',
-            targetRevision: 'main',
-          },
-        },
-      ],
+    const argo = await startBackendArgo(stack, {
       syncDurationMs: 300,
       healthLagMs: 200,
       rolloutMs: 300,
     })
+    stack.github.protectBranch('main', { requiredStatusChecks: ['ci'] })
+    stack.github.setMergeSettings({ allowAutoMerge: true })
     try {
       const first = await deploy(stack, argo, '1.0.0', 1, 0)
       const slow = await deploy(stack, argo, '1.1.0', 2, WAIT_MS)
@@ -79,7 +56,7 @@ export async function benchMerge(): Promise<MergeBench> {
 /** One run; a CI that reports success `checkMs` after auto-merge is armed. */
 async function deploy(
   stack: Stack,
-  argo: Awaited<ReturnType<typeof startArgoCd>>,
+  argo: ArgoCdStandIn,
   version: string,
   seed: number,
   checkMs: number,
@@ -114,9 +91,7 @@ async function deploy(
         manifests: 'apps/backend/',
         mode: 'pr',
         merge: 'squash',
-        'argocd-server': argo.url,
-        'argocd-application': 'backend',
-        'argocd-token': argo.token,
+        ...argoInputs(argo),
       }),
       env: stack.env(),
       githubToken: stack.github.token,

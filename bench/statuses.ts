@@ -4,8 +4,9 @@
 // rollout) and reports as Argo CD Notifications does; the action runs with verify-timeout 10m.
 import { performance } from 'node:perf_hooks'
 import { runAction } from '../test-support/action-runner.js'
-import { startArgoCd } from '../test-support/argocd/server.js'
 import { startStack } from '../test-support/stack.js'
+import { BACKEND_MANIFEST, startBackendArgo } from './support.js'
+import { singleContainer } from '../test-support/manifests.js'
 
 export interface StatusesBench {
   /** From the commit to the success status. */
@@ -23,21 +24,7 @@ export async function benchStatuses(): Promise<StatusesBench> {
   const stack = await startStack()
   try {
     const image = `${stack.repository('acme/backend')}:0.1.0`
-    await stack.github.seed({
-      'apps/backend/deployment.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: backend}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: backend, image: ${image}}\n`,
-    })
-    const argo = await startArgoCd({
-      github: stack.github,
-      applications: [
-        {
-          name: 'backend',
-          source: {
-            repoURL: `${stack.github.serverUrl}/acme/gitops.git`,
-            path: 'apps/backend',
-            targetRevision: 'main',
-          },
-        },
-      ],
+    const argo = await startBackendArgo(stack, {
       reconcileEveryMs: 1_000,
       pollIntervalMs: 5_000,
       syncDurationMs: 20_000,
@@ -47,7 +34,7 @@ export async function benchStatuses(): Promise<StatusesBench> {
     })
     try {
       const commit = await stack.github.seed({
-        'apps/backend/deployment.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: backend}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: backend, image: ${image}@sha256:${'1'.repeat(64)}}\n`,
+        [BACKEND_MANIFEST]: singleContainer('backend', `${image}@sha256:${'1'.repeat(64)}`),
       })
       const committedAt = performance.now() + performance.timeOrigin
       stack.github.resetRequests()

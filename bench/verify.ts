@@ -3,9 +3,9 @@
 // (a 20 s sync, then 40 s of rollout); the action runs with its defaults (verify-timeout 10m).
 import { performance } from 'node:perf_hooks'
 import { runAction } from '../test-support/action-runner.js'
-import { startArgoCd } from '../test-support/argocd/server.js'
 import { startStack } from '../test-support/stack.js'
 import { pollPolicy } from '../src/verify/wait.js'
+import { argoInputs, startBackendArgo } from './support.js'
 
 export interface VerifyBench {
   /** From the moment the stand-in would first answer Healthy to the action's exit. */
@@ -19,31 +19,7 @@ export interface VerifyBench {
 export async function benchVerify(): Promise<VerifyBench> {
   const stack = await startStack()
   try {
-    await stack.github.seed({
-      'apps/backend/deployment.yaml': [
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata: {name: backend}',
-        'spec:',
-        '  template:',
-        '    spec:',
-        '      containers:',
-        `        - {name: backend, image: ${stack.repository('acme/backend')}:0.1.0}`,
-        '',
-      ].join('\n'),
-    })
-    const argo = await startArgoCd({
-      github: stack.github,
-      applications: [
-        {
-          name: 'backend',
-          source: {
-            repoURL: `${stack.github.serverUrl}/acme/gitops.git`,
-            path: 'apps/backend',
-            targetRevision: 'main',
-          },
-        },
-      ],
+    const argo = await startBackendArgo(stack, {
       syncDurationMs: 20_000,
       healthLagMs: 2_000,
       rolloutMs: 40_000,
@@ -57,9 +33,7 @@ export async function benchVerify(): Promise<VerifyBench> {
           source,
           manifests: 'apps/backend/',
           mode: 'push',
-          'argocd-server': argo.url,
-          'argocd-application': 'backend',
-          'argocd-token': argo.token,
+          ...argoInputs(argo),
         }),
         env: stack.env(),
         githubToken: stack.github.token,

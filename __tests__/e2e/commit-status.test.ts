@@ -2,7 +2,7 @@
 // stand-in's own reconciliation as Argo CD Notifications (`continuous-delivery/APP`) and Flux's
 // notification-controller (`kustomization/NAME/HASH`) post them; no Argo CD API access needed.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals'
-import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
+import { type ArgoCdStandIn, RECONCILES_QUICKLY, applicationOf, startArgoCd } from '../../test-support/argocd/server.js'
 import { useStack } from '../../test-support/e2e.js'
 import { singleContainer } from '../../test-support/manifests.js'
 
@@ -16,15 +16,10 @@ let argo: ArgoCdStandIn
 let seed = 900
 
 beforeAll(async () => {
-  const repoURL = `${stack.github.serverUrl}/${stack.github.owner}/${stack.github.repo}.git`
   argo = await startArgoCd({
     github: stack.github,
-    applications: [{ name: 'backend', source: { repoURL, path: 'apps/backend', targetRevision: 'main' } }],
-    reconcileEveryMs: 100,
-    pollIntervalMs: 200,
-    syncDurationMs: 300,
-    healthLagMs: 200,
-    rolloutMs: 300,
+    applications: [applicationOf(stack.github, 'backend', 'apps/backend')],
+    ...RECONCILES_QUICKLY,
     reporters: ['argocd-notifications', 'flux'],
   })
 })

@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { type ActionRun, runAction } from '../../test-support/action-runner.js'
-import { type ArgoCdStandIn, startArgoCd } from '../../test-support/argocd/server.js'
+import { type ArgoCdStandIn, RECONCILES_QUICKLY, applicationOf, startArgoCd } from '../../test-support/argocd/server.js'
 import { useStack } from '../../test-support/e2e.js'
 import { singleContainer } from '../../test-support/manifests.js'
 
@@ -24,15 +24,10 @@ let seed = 1300
 
 beforeAll(async () => {
   events = await mkdtemp(path.join(tmpdir(), 'gda-verify-events-'))
-  const repoURL = `${stack.github.serverUrl}/${stack.github.owner}/${stack.github.repo}.git`
   argo = await startArgoCd({
     github: stack.github,
-    applications: [{ name: 'backend', source: { repoURL, path: 'apps/backend', targetRevision: 'main' } }],
-    reconcileEveryMs: 100,
-    pollIntervalMs: 200,
-    syncDurationMs: 300,
-    healthLagMs: 200,
-    rolloutMs: 300,
+    applications: [applicationOf(stack.github, 'backend', 'apps/backend')],
+    ...RECONCILES_QUICKLY,
     reporters: ['argocd-notifications'],
   })
 })

@@ -34,6 +34,21 @@ export interface StandInApplication {
   readonly destinationNamespace?: string
 }
 
+/** Timings of an Argo CD that notices, syncs and rolls out a commit on its own within about a second. */
+export const RECONCILES_QUICKLY = {
+  reconcileEveryMs: 100,
+  pollIntervalMs: 200,
+  syncDurationMs: 300,
+  healthLagMs: 200,
+  rolloutMs: 300,
+} as const
+
+/** An Application `name` deploying `path` of the stand-in GitOps repository's `main`. */
+export function applicationOf(github: FakeGitHub, name: string, path: string): StandInApplication {
+  const repoURL = `${github.serverUrl}/${github.owner}/${github.repo}.git`
+  return { name, source: { repoURL, path, targetRevision: 'main' } }
+}
+
 export interface ArgoCdStandInOptions {
   readonly github: FakeGitHub
   readonly applications: readonly StandInApplication[]
