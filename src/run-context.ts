@@ -21,6 +21,11 @@ export interface RunContext {
   readonly payload: GitHubContext['payload']
 }
 
+/** The workflow run's page, for links back to it; '' outside a runner. */
+export function runUrl(run: Pick<RunContext, 'serverUrl' | 'repository' | 'runId'>): string {
+  return run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+}
+
 /** The toolkit's context; its module also builds Octokit, so it loads only when needed. */
 export async function loadRunnerContext(): Promise<GitHubContext> {
   return (await import('@actions/github')).context

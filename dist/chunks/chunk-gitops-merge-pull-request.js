@@ -344,7 +344,7 @@ async function revertThroughPullRequest(gitops, branch, merging, base, written, 
   return { plan: outcome.prepared, commitSha: landed.sha, pullRequestUrl: pullRequest.url };
 }
 async function mergeWriteBack(gitops, settings, merging, written, digests) {
-  const rewrite = async () => writeBack(gitops, settings, await readManifestTarget(gitops, settings), digests);
+  const rewrite = async () => writeBack(gitops, settings, await readManifestTarget(gitops, settings), digests, written.source);
   const { outcome } = await landWriteBack(gitops, settings, merging, written, rewrite);
   if (outcome.commitSha !== void 0) settleOutput("commit-sha", outcome.commitSha);
   return {

@@ -10,6 +10,9 @@ import {
   templateValues
 } from "./chunk-fleet-images.js";
 import {
+  readSourceCommit
+} from "./chunk-provenance-source.js";
+import {
   rereadManifests
 } from "./chunk-manifests-gotemplate.js";
 import {
@@ -27,8 +30,6 @@ import {
   gitBlobSha
 } from "./chunk-gitops-reader.js";
 import {
-  formatAuthor,
-  splitMessage,
   withReferenceTrailers
 } from "./chunk-provenance-trailers.js";
 import {
@@ -153,51 +154,6 @@ function settle(options, fresh, call) {
   });
 }
 
-// src/provenance/source.ts
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review"]);
-async function readSourceCommit(context, client) {
-  const repoUrl = context.repository === "" ? void 0 : `${context.serverUrl}/${context.repository}`;
-  const payload = context.payload;
-  const isPullRequest = PULL_REQUEST_EVENTS.has(context.eventName);
-  const headSha = isPullRequest ? str(payload?.pull_request?.head?.sha) : void 0;
-  const sha = headSha ?? (context.sha || void 0);
-  const base = { ...repoUrl !== void 0 && { repoUrl }, ...sha !== void 0 && { sha } };
-  if (sha === void 0) return base;
-  const head = payload?.head_commit;
-  if (!isPullRequest && head != null && str(head.id) === sha) return { ...base, ...describe(head) };
-  if (client === void 0 || context.repository === "") return base;
-  const [owner, repo] = context.repository.split("/");
-  try {
-    const { data } = await client().request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
-      owner,
-      repo,
-      commit_sha: sha
-    });
-    return {
-      ...base,
-      ...describe({ message: data.message, timestamp: data.author?.date, author: data.author ?? {} })
-    };
-  } catch (error) {
-    info(
-      `Could not read commit ${sha.slice(0, 7)} of ${context.repository} (${errorMessage(error)}); the GitOps commit names it by repository and sha only. Give \`source-token\` \`contents: read\` there for the rest.`
-    );
-    return base;
-  }
-}
-function describe(commit) {
-  const message = str(commit.message);
-  const author = formatAuthor(str(commit.author?.name), str(commit.author?.email));
-  const date = str(commit.timestamp);
-  return {
-    ...author !== void 0 && { author },
-    ...message !== void 0 && splitMessage(message),
-    ...date !== void 0 && !Number.isNaN(Date.parse(date)) && { date }
-  };
-}
-function str(value) {
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-
 // src/writeback/write.ts
 function pinAll(files, selectors, pinned) {
   let current = files;
@@ -221,7 +177,7 @@ function pinAll(files, selectors, pinned) {
   };
   return { combined, perImage: plans.map((plan) => plan.changedFiles) };
 }
-async function writeBack(gitops, settings, target, digests) {
+async function writeBack(gitops, settings, target, digests, sourceAlreadyRead) {
   const all = settings.images.map((image, i) => templateValues(image, digests[i]));
   const values = combinedValues(all);
   let known = target;
@@ -257,10 +213,7 @@ async function writeBack(gitops, settings, target, digests) {
     );
     return { base, commitMessage: render("commit-message", settings.templates.commitMessage), change, written: false };
   }
-  const source = await readSourceCommit(
-    settings.run,
-    () => createGitHubClient(settings.sourceToken, settings.run.apiUrl)
-  );
+  const source = sourceAlreadyRead ?? await readSourceCommit(settings.run, () => createGitHubClient(settings.sourceToken, settings.run.apiUrl));
   const message = withReferenceTrailers(render("commit-message", settings.templates.commitMessage), source);
   if (settings.mode === "push") {
     const outcome2 = await pushToBase(gitops.repository, {

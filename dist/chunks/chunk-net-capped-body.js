@@ -3,6 +3,9 @@ import {
   appendJobSummary
 } from "./chunk-report-summary.js";
 import {
+  runUrl
+} from "./chunk-run-context.js";
+import {
   revertChange
 } from "./chunk-verify-revert-plan.js";
 import {
@@ -1101,7 +1104,7 @@ var Verifier = class {
       environment: verify.environment,
       payload: { image: change.pinnedImage, digest: change.digest, gitops_commit: change.revision },
       description: `Deploy ${change.pinnedImage}`.slice(0, 140),
-      logUrl: run.runId === "" ? "" : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+      logUrl: runUrl(run)
     });
     return deployment;
   }

@@ -22,6 +22,11 @@ import {
   parseFieldTargets
 } from "./chunk-yaml-dist-compose-compose-collection.js";
 import {
+  loadRunnerContext,
+  runContext,
+  workspaceOf
+} from "./chunk-run-context.js";
+import {
   durationInput
 } from "./chunk-util-duration.js";
 import {
@@ -47,35 +52,6 @@ import {
   setFailed
 } from "./chunk-actions-core-lib-command.js";
 import "./chunk-esbuild-runtime.js";
-
-// src/run-context.ts
-async function loadRunnerContext() {
-  return (await import("./actions-github-lib-github.js")).context;
-}
-function workspaceOf(env) {
-  return env.GITHUB_WORKSPACE || process.cwd();
-}
-function runContext(github, env) {
-  return {
-    apiUrl: github.apiUrl.replace(/\/+$/, ""),
-    serverUrl: github.serverUrl.replace(/\/+$/, ""),
-    graphqlUrl: github.graphqlUrl,
-    repository: repositoryOf(github),
-    sha: github.sha ?? "",
-    runId: Number.isSafeInteger(github.runId) ? String(github.runId) : "",
-    workspace: workspaceOf(env),
-    eventName: github.eventName ?? "",
-    payload: github.payload
-  };
-}
-function repositoryOf(github) {
-  try {
-    const { owner, repo } = github.repo;
-    return `${owner}/${repo}`;
-  } catch {
-    return "";
-  }
-}
 
 // src/util/inputs.ts
 import * as path from "node:path";
@@ -156,10 +132,9 @@ var ARGOCD_ONLY = ["argocd-application", "argocd-token", "argocd-oidc-audience"]
 var VERIFY_ONLY = ["smoke-test-url"];
 function readVerifyInputs(mode, merging = false) {
   const environment = getInput("environment").trim();
-  const sourceToken = getInput("source-token").trim();
+  const sourceToken = secretInput("source-token");
   const verifies = getInput("argocd-server").trim() !== "" || getInput("verify-commit-status").trim() !== "";
   if (mode === "pr" && !verifies && environment !== "") {
-    maskSecret(sourceToken);
     if (sourceToken === "") {
       throw new InputError("source-token", "is empty; the GitHub deployment for `environment` needs a token.");
     }
@@ -169,10 +144,8 @@ function readVerifyInputs(mode, merging = false) {
   return verify === void 0 ? {} : { verify };
 }
 function readVerifySettings(mode, merging = false) {
-  const token = getInput("argocd-token").trim();
-  maskSecret(token);
-  const sourceToken = getInput("source-token").trim();
-  maskSecret(sourceToken);
+  const token = secretInput("argocd-token");
+  const sourceToken = secretInput("source-token");
   const serverInput = getInput("argocd-server").trim();
   const commitStatuses = readCommitStatuses();
   if (serverInput === "") {
@@ -351,8 +324,7 @@ function readAttestationInputs(run2) {
     );
   }
   const trustedRoot = readTrustedRoot(run2.workspace);
-  const token = getInput("source-token").trim();
-  maskSecret(token);
+  const token = secretInput("source-token");
   if (token === "") {
     throw new InputError(
       "source-token",

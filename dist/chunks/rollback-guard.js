@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  sourceSha
+} from "./chunk-provenance-source.js";
+import {
   checkManifests
 } from "./chunk-manifests-json6902.js";
 import "./chunk-yaml-dist-compose-compose-collection.js";
@@ -31,7 +34,8 @@ import "./chunk-esbuild-runtime.js";
 var COMMITS_SEARCHED = 20;
 async function checkRollback(settings, repository, selectors, target) {
   const { run } = settings;
-  if (!/^[0-9a-f]{40}$/.test(run.sha) || run.repository === "" || settings.sourceToken === "") {
+  const ours = sourceSha(run) ?? "";
+  if (!/^[0-9a-f]{40}$/.test(ours) || run.repository === "" || settings.sourceToken === "") {
     info("No GITHUB_SHA, repository or source-token: not checking whether this run would roll back.");
     return;
   }
@@ -54,8 +58,8 @@ async function checkRollback(settings, repository, selectors, target) {
       );
       continue;
     }
-    if (deployed.sourceSha === run.sha) {
-      info(`${image}: ${run.sha} is already deployed (a re-run)`);
+    if (deployed.sourceSha === ours) {
+      info(`${image}: ${ours} is already deployed (a re-run)`);
       continue;
     }
     let status;
@@ -63,23 +67,23 @@ async function checkRollback(settings, repository, selectors, target) {
       const { data } = await source.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
         owner,
         repo,
-        basehead: `${deployed.sourceSha}...${run.sha}`,
+        basehead: `${deployed.sourceSha}...${ours}`,
         per_page: 1
       });
       status = data.status;
     } catch (error) {
       notice(
-        `${image}: ${run.sha} and the deployed ${deployed.sourceSha} have no history in common in ${run.repository} (${errorMessage(error)}); deploying without a rollback check.`
+        `${image}: ${ours} and the deployed ${deployed.sourceSha} have no history in common in ${run.repository} (${errorMessage(error)}); deploying without a rollback check.`
       );
       continue;
     }
     if (status === "behind") {
       refusals.push(
-        `${image}: this run's commit ${run.sha} is older than ${deployed.sourceSha}, which is deployed (Argocd-reference-commit-sha of ${repository.fullName}@${deployed.gitopsCommit}, the last change of ${deployed.file})`
+        `${image}: this run's commit ${ours} is older than ${deployed.sourceSha}, which is deployed (Argocd-reference-commit-sha of ${repository.fullName}@${deployed.gitopsCommit}, the last change of ${deployed.file})`
       );
     } else if (status === "diverged") {
       notice(
-        `${image}: ${run.sha} and the deployed ${deployed.sourceSha} are on different branches of ${run.repository}; deploying.`
+        `${image}: ${ours} and the deployed ${deployed.sourceSha} are on different branches of ${run.repository}; deploying.`
       );
     }
   }

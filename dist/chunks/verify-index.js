@@ -5,6 +5,7 @@ import {
   checkArgoCdApplications
 } from "./chunk-net-capped-body.js";
 import "./chunk-report-summary.js";
+import "./chunk-run-context.js";
 import "./chunk-util-bytes.js";
 import "./chunk-verify-revert-plan.js";
 import "./chunk-util-duration.js";

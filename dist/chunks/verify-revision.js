@@ -9,6 +9,7 @@ import {
 import "./chunk-gitops-pull-request.js";
 import "./chunk-report-diff.js";
 import "./chunk-fleet-images.js";
+import "./chunk-provenance-source.js";
 import "./chunk-manifests-gotemplate.js";
 import "./chunk-picomatch-index.js";
 import "./chunk-manifests-json6902.js";
@@ -19,6 +20,9 @@ import {
   short
 } from "./chunk-net-capped-body.js";
 import "./chunk-report-summary.js";
+import {
+  runUrl
+} from "./chunk-run-context.js";
 import "./chunk-util-bytes.js";
 import {
   splitLines
@@ -189,7 +193,7 @@ async function continueDeployment(settings, revision) {
     environment: verify.environment,
     payload: { gitops_commit: revision.sha },
     description: `Deploy ${short(revision.sha)} of ${settings.gitops.owner}/${settings.gitops.repo}`,
-    logUrl: run.runId === "" ? "" : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+    logUrl: runUrl(run)
   });
 }
 function repositoryOf(repoUrl, serverUrl) {

@@ -4,6 +4,7 @@ import {
 } from "./chunk-gitops-pull-request.js";
 import "./chunk-report-diff.js";
 import "./chunk-fleet-images.js";
+import "./chunk-provenance-source.js";
 import "./chunk-manifests-gotemplate.js";
 import "./chunk-picomatch-index.js";
 import "./chunk-manifests-json6902.js";

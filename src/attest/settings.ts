@@ -2,9 +2,8 @@
 // `attestation-signer` turns the gate on; the others only make sense with it.
 import * as core from '@actions/core'
 import { InputError, errorMessage } from '../errors.js'
-import { maskSecret } from '../secrets.js'
 import { type SignerWorkflow, parseSignerWorkflow } from './signer.js'
-import { workspacePath } from '../util/inputs.js'
+import { secretInput, workspacePath } from '../util/inputs.js'
 
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1'
 
@@ -61,8 +60,7 @@ export function readAttestationInputs(run: { readonly repository: string; readon
     )
   }
   const trustedRoot = readTrustedRoot(run.workspace)
-  const token = core.getInput('source-token').trim()
-  maskSecret(token)
+  const token = secretInput('source-token')
   if (token === '') {
     throw new InputError(
       'source-token',

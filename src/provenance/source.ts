@@ -33,6 +33,17 @@ interface Payload {
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review'])
 
 /**
+ * The sha of the commit the workflow deploys, from the context alone (no request): the pull
+ * request's head for pull request events, else GITHUB_SHA. What the trailers name and what the
+ * rollback guard compares.
+ */
+export function sourceSha(context: Pick<SourceContext, 'sha' | 'eventName' | 'payload'>): string | undefined {
+  const payload = context.payload as Payload
+  const headSha = PULL_REQUEST_EVENTS.has(context.eventName) ? str(payload?.pull_request?.head?.sha) : undefined
+  return headSha ?? (context.sha || undefined)
+}
+
+/**
  * The commit the workflow deploys: `head_commit` of a push, the pull request's head for pull
  * request events (GITHUB_SHA is then a temporary merge commit nobody can link to), else GITHUB_SHA
  * read through `client` (source-token). Never throws.
@@ -41,8 +52,7 @@ export async function readSourceCommit(context: SourceContext, client?: () => Gi
   const repoUrl = context.repository === '' ? undefined : `${context.serverUrl}/${context.repository}`
   const payload = context.payload as Payload
   const isPullRequest = PULL_REQUEST_EVENTS.has(context.eventName)
-  const headSha = isPullRequest ? str(payload?.pull_request?.head?.sha) : undefined
-  const sha = headSha ?? (context.sha || undefined)
+  const sha = sourceSha(context)
   const base = { ...(repoUrl !== undefined && { repoUrl }), ...(sha !== undefined && { sha }) }
   if (sha === undefined) return base
 

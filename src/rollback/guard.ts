@@ -11,6 +11,7 @@ import { type PinSelector, checkManifests } from '../manifests/plan.js'
 import type { Settings } from '../settings.js'
 import type { ManifestTarget } from '../writeback/read.js'
 import { errorMessage } from '../errors.js'
+import { sourceSha } from '../provenance/source.js'
 import { namesRepository, parseReferenceTrailers } from '../provenance/trailers.js'
 
 /** How far back the commits that changed a file are searched for one with the trailers. */
@@ -31,7 +32,9 @@ export async function checkRollback(
   target: ManifestTarget,
 ): Promise<void> {
   const { run } = settings
-  if (!/^[0-9a-f]{40}$/.test(run.sha) || run.repository === '' || settings.sourceToken === '') {
+  // The commit the reference trailers of this run's write will name (a pull request's head, not its merge preview).
+  const ours = sourceSha(run) ?? ''
+  if (!/^[0-9a-f]{40}$/.test(ours) || run.repository === '' || settings.sourceToken === '') {
     core.info('No GITHUB_SHA, repository or source-token: not checking whether this run would roll back.')
     return
   }
@@ -56,8 +59,8 @@ export async function checkRollback(
       )
       continue
     }
-    if (deployed.sourceSha === run.sha) {
-      core.info(`${image}: ${run.sha} is already deployed (a re-run)`)
+    if (deployed.sourceSha === ours) {
+      core.info(`${image}: ${ours} is already deployed (a re-run)`)
       continue
     }
     let status: string
@@ -65,24 +68,24 @@ export async function checkRollback(
       const { data } = await source.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
         owner,
         repo,
-        basehead: `${deployed.sourceSha}...${run.sha}`,
+        basehead: `${deployed.sourceSha}...${ours}`,
         per_page: 1,
       })
       status = data.status
     } catch (error) {
       // 404: unrelated histories ("No common ancestor"), or a commit the repository does not have.
       core.notice(
-        `${image}: ${run.sha} and the deployed ${deployed.sourceSha} have no history in common in ${run.repository} (${errorMessage(error)}); deploying without a rollback check.`,
+        `${image}: ${ours} and the deployed ${deployed.sourceSha} have no history in common in ${run.repository} (${errorMessage(error)}); deploying without a rollback check.`,
       )
       continue
     }
     if (status === 'behind') {
       refusals.push(
-        `${image}: this run's commit ${run.sha} is older than ${deployed.sourceSha}, which is deployed (Argocd-reference-commit-sha of ${repository.fullName}@${deployed.gitopsCommit}, the last change of ${deployed.file})`,
+        `${image}: this run's commit ${ours} is older than ${deployed.sourceSha}, which is deployed (Argocd-reference-commit-sha of ${repository.fullName}@${deployed.gitopsCommit}, the last change of ${deployed.file})`,
       )
     } else if (status === 'diverged') {
       core.notice(
-        `${image}: ${run.sha} and the deployed ${deployed.sourceSha} are on different branches of ${run.repository}; deploying.`,
+        `${image}: ${ours} and the deployed ${deployed.sourceSha} are on different branches of ${run.repository}; deploying.`,
       )
     }
   }

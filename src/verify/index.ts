@@ -10,7 +10,7 @@ import type { GitOpsRepository } from '../gitops/repository.js'
 import { pinnedReference } from '../image/reference.js'
 import { type SourceCommit, withReferenceTrailers } from '../provenance/trailers.js'
 import { type Clock, systemClock } from '../net/retry.js'
-import type { RunContext } from '../run-context.js'
+import { type RunContext, runUrl } from '../run-context.js'
 import type { Settings } from '../settings.js'
 import { ArgoCdClient } from './argocd.js'
 import { waitForAll } from './all.js'
@@ -235,7 +235,7 @@ export class Verifier {
       environment: verify.environment,
       payload: { image: change.pinnedImage, digest: change.digest, gitops_commit: change.revision },
       description: `Deploy ${change.pinnedImage}`.slice(0, 140),
-      logUrl: run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`,
+      logUrl: runUrl(run),
     })
     return deployment
   }

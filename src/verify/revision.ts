@@ -16,6 +16,7 @@ import type { WrittenFile } from './revert-plan.js'
 import type { Reverter } from './revert.js'
 import { pinnedChange } from './revision-pins.js'
 import { short } from './state.js'
+import { runUrl } from '../run-context.js'
 
 interface EventPayload {
   readonly ref?: unknown
@@ -144,7 +145,7 @@ async function continueDeployment(
     environment: verify.environment,
     payload: { gitops_commit: revision.sha },
     description: `Deploy ${short(revision.sha)} of ${settings.gitops.owner}/${settings.gitops.repo}`,
-    logUrl: run.runId === '' ? '' : `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`,
+    logUrl: runUrl(run),
   })
 }
 

@@ -3,9 +3,8 @@
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
 import { isHttpsOrLoopback } from '../image/reference.js'
-import { maskSecret } from '../secrets.js'
 import { durationInput as parseDurationInput } from '../util/duration.js'
-import { list } from '../util/inputs.js'
+import { list, secretInput } from '../util/inputs.js'
 
 export interface ArgoApplicationRef {
   readonly name: string
@@ -56,10 +55,9 @@ export function readVerifyInputs(
   queuedDeployment?: { environment: string; sourceToken: string }
 } {
   const environment = core.getInput('environment').trim()
-  const sourceToken = core.getInput('source-token').trim()
+  const sourceToken = secretInput('source-token')
   const verifies = core.getInput('argocd-server').trim() !== '' || core.getInput('verify-commit-status').trim() !== ''
   if (mode === 'pr' && !verifies && environment !== '') {
-    maskSecret(sourceToken)
     if (sourceToken === '') {
       throw new InputError('source-token', 'is empty; the GitHub deployment for `environment` needs a token.')
     }
@@ -74,11 +72,9 @@ export function readVerifyInputs(
  * `merging`: pr mode with `merge`, which deploys the merge commit, so verification applies to it.
  */
 export function readVerifySettings(mode: 'pr' | 'push' | 'verify', merging = false): VerifySettings | undefined {
-  const token = core.getInput('argocd-token').trim()
   // Masked before anything else can print them.
-  maskSecret(token)
-  const sourceToken = core.getInput('source-token').trim()
-  maskSecret(sourceToken)
+  const token = secretInput('argocd-token')
+  const sourceToken = secretInput('source-token')
 
   const serverInput = core.getInput('argocd-server').trim()
   const commitStatuses = readCommitStatuses()

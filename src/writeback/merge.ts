@@ -211,7 +211,8 @@ export async function mergeWriteBack(
   written: WriteBackOutcome,
   digests: readonly string[],
 ): Promise<{ outcome: WriteBackOutcome; reverter: Reverter }> {
-  const rewrite = async () => writeBack(gitops, settings, await readManifestTarget(gitops, settings), digests)
+  const rewrite = async () =>
+    writeBack(gitops, settings, await readManifestTarget(gitops, settings), digests, written.source)
   const { outcome } = await landWriteBack(gitops, settings, merging, written, rewrite)
   // The commit that landed on the base is what a cancelled job reports from here on.
   if (outcome.commitSha !== undefined) settleOutput('commit-sha', outcome.commitSha)

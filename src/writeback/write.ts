@@ -57,12 +57,16 @@ function pinAll(files: readonly ManifestFile[], selectors: readonly PinSelector[
   return { combined, perImage: plans.map((plan) => plan.changedFiles) }
 }
 
-/** Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run). */
+/**
+ * Pins the image in the manifests and writes the result as the `mode` says (nothing in dry-run).
+ * `sourceAlreadyRead`: the source commit an earlier write of this run read, so a rewrite does not read it again.
+ */
 export async function writeBack(
   gitops: GitOps,
   settings: Settings,
   target: ManifestTarget,
   digests: readonly string[],
+  sourceAlreadyRead?: SourceCommit,
 ): Promise<WriteBackOutcome> {
   const all = settings.images.map((image, i) => templateValues(image, digests[i]!))
   const values = combinedValues(all)
@@ -102,9 +106,9 @@ export async function writeBack(
     return { base, commitMessage: render('commit-message', settings.templates.commitMessage), change, written: false }
   }
 
-  const source = await readSourceCommit(settings.run, () =>
-    createGitHubClient(settings.sourceToken, settings.run.apiUrl),
-  )
+  const source =
+    sourceAlreadyRead ??
+    (await readSourceCommit(settings.run, () => createGitHubClient(settings.sourceToken, settings.run.apiUrl)))
   const message = withReferenceTrailers(render('commit-message', settings.templates.commitMessage), source)
 
   if (settings.mode === 'push') {
